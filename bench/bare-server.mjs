@@ -1,0 +1,11 @@
+// The baseline for the cold-start benchmark: a bare MCP SDK stdio server with one tool.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { z } from 'zod';
+
+const server = new McpServer({ name: 'bare', version: '1.0.0' });
+server.registerTool('echo', { description: 'Echo', inputSchema: { text: z.string() } }, async ({ text }) => ({
+  content: [{ type: 'text', text }],
+}));
+await server.connect(new StdioServerTransport());
+process.stdin.on('end', () => process.exit(0));

@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, resolveAllowedDirs } from './files/allowed-dirs.js';
+import { stderrLogger, type Logger } from './log.js';
+import { createServer } from './server.js';
+import type { ServerSettings } from './settings.js';
+import { TpRunner } from './tp/runner.js';
+import { NAME, VERSION } from './version.js';
+
+/** Exit code for bad command-line usage, as argparse and most CLIs use. */
+const USAGE_EXIT = 2;
+
+interface CliOptions {
+  stdio?: boolean;
+  http?: boolean;
+  port: number;
+  host: string;
+  tpPath: string;
+  envFile?: string;
+  timeout: number;
+  allowDir: string[];
+}
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    }
+    return number;
+  };
+}
+
+function buildProgram(): Command {
+  return new Command(NAME)
+    .description('MCP server for TensorPool GPU clusters, jobs and storage, driving the installed `tp` CLI.')
+    .version(VERSION, '-v, --version')
+    .addOption(new Option('--stdio', 'serve MCP over stdin/stdout (default)').conflicts('http'))
+    .addOption(new Option('--http', 'serve MCP over Streamable HTTP at http://HOST:PORT/mcp'))
+    .addOption(new Option('--port <port>', 'HTTP port (0 picks a free one)').env('PORT').default(3000).argParser(integer('--port', 0, 65535)))
+    .addOption(new Option('--host <host>', 'HTTP bind address').env('HOST').default('127.0.0.1'))
+    .addOption(new Option('--tp-path <path>', 'the tp executable').env('TP_PATH').default('tp'))
+    .addOption(
+      new Option('--env-file <path>', '.env file to load, without overriding the environment (default: ./.env if present)').env(
+        'TENSORPOOL_MCP_ENV_FILE',
+      ),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'limit for one tp call')
+        .env('TENSORPOOL_MCP_TIMEOUT')
+        .default(600)
+        .argParser(integer('--timeout', 1, 86400)),
+    )
+    .addOption(
+      new Option('--allow-dir <dir>', 'directory file tools may use (repeatable; env TENSORPOOL_MCP_ALLOWED_DIRS, separated by ' + `"${delimiter}")`)
+        .default([])
+        .argParser((value: string, previous: string[]) => [...previous, value]),
+    )
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') });
+}
+
+/**
+ * `--env-file` must be known before commander reads PORT, HOST, TP_PATH from the environment.
+ * (Node 20 also reads `--env-file` anywhere on its command line, and exits 9 if the file is missing;
+ * TENSORPOOL_MCP_ENV_FILE avoids that.)
+ */
+function envFileFrom(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg === '--env-file') return argv[i + 1];
+    if (arg.startsWith('--env-file=')) return arg.slice('--env-file='.length);
+  }
+  return process.env.TENSORPOOL_MCP_ENV_FILE || undefined;
+}
+
+function loadEnvFile(named: string | undefined): void {
+  const path = resolve(named ?? '.env');
+  if (!existsSync(path)) {
+    if (named !== undefined) throw new ConfigError(`--env-file ${named}: no such file`);
+    return;
+  }
+  // quiet: dotenv would otherwise announce itself on stdout, which is the protocol stream
+  const { error } = loadDotenv({ path, override: false, quiet: true });
+  if (error) throw new ConfigError(`--env-file ${path}: ${error.message}`);
+}
+
+function allowDirsFrom(options: CliOptions): string[] {
+  if (options.allowDir.length > 0) return options.allowDir;
+  return (process.env.TENSORPOOL_MCP_ALLOWED_DIRS ?? '').split(delimiter).filter((dir) => dir.trim() !== '');
+}
+
+/** Entry point of the `tensorpool-mcp` command. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  let options: CliOptions;
+  let settings: ServerSettings;
+  try {
+    loadEnvFile(envFileFrom(argv.slice(2)));
+    options = buildProgram().parse([...argv]).opts<CliOptions>();
+    settings = resolveAllowedDirs({ allowDirs: allowDirsFrom(options), cwd: process.cwd(), home: homedir() });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed on one line
+      process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(USAGE_EXIT);
+    }
+    throw error;
+  }
+
+  const runner = new TpRunner({ tpPath: options.tpPath, env: process.env, timeoutMs: options.timeout * 1000 });
+  const logger = stderrLogger(runner.redactor);
+  if (settings.allowedDirsProblem) logger.info(settings.allowedDirsProblem);
+  if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
+
+  if (options.http) await runHttp(options, settings, runner, logger);
+  else await runStdio(settings, runner, logger);
+}
+
+async function runStdio(settings: ServerSettings, runner: TpRunner, logger: Logger): Promise<void> {
+  const { serveStdio } = await import('./transports/stdio.js');
+  const server = createServer({ runner, settings, logger });
+  await serveStdio({
+    server,
+    onEnd: (reason) => {
+      logger.info(`shutting down (${reason})`);
+      void shutdown([server.close(), runner.shutdown()]);
+    },
+  });
+}
+
+async function runHttp(options: CliOptions, settings: ServerSettings, runner: TpRunner, logger: Logger): Promise<void> {
+  // loaded only here: express and its friends would slow every stdio start-up
+  const { startHttpServer } = await import('./transports/http.js');
+  const http = await startHttpServer({
+    host: options.host,
+    port: options.port,
+    version: VERSION,
+    createServer: () => createServer({ runner, settings, logger }),
+    onError: logger.error,
+  });
+  logger.info(`listening on ${http.url}`);
+  const stop = (signal: string) => {
+    logger.info(`shutting down (${signal})`);
+    void shutdown([http.close(), runner.shutdown()]);
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function shutdown(steps: Promise<unknown>[]): Promise<never> {
+  await Promise.allSettled(steps);
+  process.exit(0);
+}

@@ -1,0 +1,77 @@
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import { ToolError } from '../tp/errors.js';
+import type { ServerSettings } from '../settings.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * The directories file tools may touch. Named directories must exist. Without any, the launch
+ * directory is used, unless it is / or the home directory: that would hand the model every file.
+ */
+export function resolveAllowedDirs(input: { allowDirs: readonly string[]; cwd: string; home: string }): Pick<
+  ServerSettings,
+  'allowedDirs' | 'allowedDirsProblem'
+> {
+  if (input.allowDirs.length > 0) {
+    const dirs = input.allowDirs.map((dir) => {
+      const real = realOrUndefined(resolve(input.cwd, dir));
+      if (!real || !statSync(real).isDirectory()) throw new ConfigError(`--allow-dir ${dir}: no such directory`);
+      return real;
+    });
+    return { allowedDirs: [...new Set(dirs)] };
+  }
+  const cwd = realOrUndefined(input.cwd) ?? input.cwd;
+  const home = realOrUndefined(input.home) ?? input.home;
+  if (cwd === resolve('/') || cwd === home) {
+    return {
+      allowedDirs: [],
+      allowedDirsProblem:
+        `No directory is allowed for file tools: the server was started in ${cwd}, which is too broad to allow by default. ` +
+        'Restart it with --allow-dir DIR (repeatable) or TENSORPOOL_MCP_ALLOWED_DIRS naming your project directory.',
+    };
+  }
+  return { allowedDirs: [cwd] };
+}
+
+/**
+ * Resolves a path given by the model to a real path inside the allowed directories, or throws.
+ * Relative paths start from the first allowed directory. Symlinks and '..' are resolved before
+ * the check, so neither can lead outside.
+ */
+export function confinePath(
+  field: string,
+  given: string,
+  settings: ServerSettings,
+  expect: 'directory' | 'file',
+): string {
+  const [base] = settings.allowedDirs;
+  if (base === undefined) throw new ToolError(settings.allowedDirsProblem ?? 'No directory is allowed for file tools.');
+  const absolute = isAbsolute(given) ? given : join(base, given);
+  const real = realOrUndefined(absolute);
+  if (real === undefined) throw new ToolError(`${field}: ${absolute} does not exist.`);
+  if (!settings.allowedDirs.some((dir) => isInside(real, dir))) {
+    throw new ToolError(
+      `${field}: ${absolute} is outside the allowed directories (${settings.allowedDirs.join(', ')}). ` +
+        'Use a path inside them, or restart the server with --allow-dir naming the directory.',
+    );
+  }
+  const isDirectory = statSync(real).isDirectory();
+  if (expect === 'directory' && !isDirectory) throw new ToolError(`${field}: ${absolute} is not a directory.`);
+  if (expect === 'file' && isDirectory) throw new ToolError(`${field}: ${absolute} is a directory, not a file.`);
+  return real;
+}
+
+export function isInside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+function realOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}

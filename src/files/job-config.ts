@@ -1,0 +1,47 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse, stringify } from 'smol-toml';
+import { ToolError } from '../tp/errors.js';
+
+export interface JobConfig {
+  commands: string[];
+  outputs: string[];
+  ignore: string[];
+}
+
+/**
+ * The TOML `tp job push` uploads. Written by a TOML library, not by string templates, so quotes,
+ * backslashes, newlines and unicode in commands survive; parsed back to prove it.
+ */
+export function renderJobConfig(config: JobConfig): string {
+  const document = { commands: config.commands, outputs: config.outputs, ignore: config.ignore };
+  const text = `${stringify(document)}\n`;
+  // the parser returns null-prototype objects, so compare the data, not the objects
+  if (JSON.stringify(parse(text)) !== JSON.stringify(document)) {
+    throw new Error('job config did not survive a TOML round trip');
+  }
+  return text;
+}
+
+/** Writes `content` as `dir/filename`; refuses to replace a file unless asked, and never follows a symlink. */
+export async function writeConfigFile(dir: string, filename: string, content: string, overwrite: boolean): Promise<string> {
+  const path = join(dir, filename);
+  const flags =
+    constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (overwrite ? constants.O_TRUNC : constants.O_EXCL);
+  let handle;
+  try {
+    handle = await open(path, flags, 0o644);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new ToolError(`${path} already exists; pass overwrite=true to replace it.`);
+    if (code === 'ELOOP') throw new ToolError(`${path} is a symbolic link; refusing to write through it.`);
+    throw new ToolError(`Cannot write ${path}: ${code ?? String(error)}`);
+  }
+  try {
+    await handle.writeFile(content, 'utf8');
+  } finally {
+    await handle.close();
+  }
+  return path;
+}

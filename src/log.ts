@@ -1,0 +1,24 @@
+import type { Redactor } from './tp/redact.js';
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Logs to stderr only: in stdio mode stdout is the protocol stream, and one stray byte there
+ * breaks the client. Every line passes the redactor, so the API key cannot reach a log file.
+ */
+export function stderrLogger(redactor: Redactor, quiet = false): Logger {
+  const write = (level: string, message: string) => {
+    process.stderr.write(`[tensorpool-mcp] ${level}: ${redactor.redact(message)}\n`);
+  };
+  return {
+    info: (message) => {
+      if (!quiet) write('info', message);
+    },
+    error: (message) => write('error', message),
+  };
+}
+
+export const silentLogger: Logger = { info: () => {}, error: () => {} };

@@ -1,0 +1,37 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import type { ServerSettings } from '../settings.js';
+import type { TpRunner } from '../tp/runner.js';
+
+/** All four hints, always explicit: clients decide on confirmation prompts from them. */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** What a handler may use; handed over at call time so tools stay plain data. */
+export interface ToolContext {
+  tp: TpRunner;
+  settings: ServerSettings;
+  /** Aborted when the client cancels the call or its session ends. */
+  signal: AbortSignal;
+}
+
+export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  /** snake_case `<noun>_<verb>`, mirroring `tp <noun> <verb>`. */
+  name: string;
+  title: string;
+  /** What the model reads to choose the tool: say what it does, what it costs, what it needs. */
+  description: string;
+  inputSchema: Shape;
+  outputSchema: z.ZodRawShape;
+  annotations: ToolAnnotations;
+  handler: (args: z.infer<z.ZodObject<Shape>>, context: ToolContext) => Promise<CallToolResult>;
+}
+
+/** Keeps the handler's argument type tied to the schema while the tool lists stay plain arrays. */
+export function defineTool<Shape extends z.ZodRawShape>(tool: ToolDefinition<Shape>): ToolDefinition {
+  return tool as unknown as ToolDefinition;
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { publicKeyProblem } from '../files/ssh-key.js';
+
+// Ids go into tp's argv as positionals and into the engine's URL paths unencoded: a leading '-'
+// would be read as an option, and '/', '?', '#' would change the URL.
+const SAFE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const SAFE_TOKEN_RULE = "must start with a letter or digit and contain only letters, digits, '.', '_' and '-'";
+
+function token(field: string, maxLength: number, description: string) {
+  return z
+    .string()
+    .min(1, `${field} must not be empty`)
+    .max(maxLength, `${field} must be at most ${maxLength} characters`)
+    .regex(SAFE_TOKEN, `${field} ${SAFE_TOKEN_RULE} (no spaces, no leading '-')`)
+    .describe(description);
+}
+
+export const clusterId = token('cluster_id', 128, 'Cluster id as shown by cluster_list, e.g. c-abc123');
+export const jobId = token('job_id', 128, 'Job id as shown by job_list or in job_push output, e.g. job-abc123');
+export const instanceType = token('instance_type', 64, 'Instance type, e.g. 1xH100, 8xH100, 1xL40S (see TensorPool pricing)');
+export const clusterName = token('name', 64, 'Optional display name for the cluster').optional();
+
+export const org = z
+  .boolean()
+  .default(false)
+  .describe("List everything in the user's organization, not just their own");
+
+export const confirm = z
+  .boolean()
+  .default(false)
+  .describe('Must be true: the user has explicitly agreed to this irreversible action');
+
+export const wait = z
+  .boolean()
+  .default(false)
+  .describe('Wait until TensorPool reports completion instead of returning once the request is accepted');
+
+/** A path given by the model; where it may point is checked against the allowed directories at call time. */
+export function path(field: string, description: string) {
+  return z
+    .string()
+    .min(1, `${field} must not be empty`)
+    .max(4096, `${field} must be at most 4096 characters`)
+    .refine((value) => !/[\0\r\n]/.test(value), `${field} must not contain NUL or line breaks`)
+    .describe(description);
+}
+
+export const sshPublicKey = z
+  .string()
+  .max(16 * 1024, 'ssh_public_key must be at most 16384 characters')
+  .superRefine((value, ctx) => {
+    // the message never quotes the value: it may be a private key pasted by mistake
+    const problem = publicKeyProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `ssh_public_key ${problem}` });
+  })
+  .optional()
+  .describe(
+    'OpenSSH public key to install on the nodes, one line such as "ssh-ed25519 AAAA... me@laptop" (the content of a .pub file, never the private key). Optional: without it TensorPool uses the keys saved on the account (ssh_key_list).',
+  );
+
+/** A list of free-form strings written into files, bounded so no single call can exhaust memory or disk. */
+export function stringList(field: string, maxItems: number, description: string) {
+  return z
+    .array(
+      z
+        .string()
+        .min(1, `${field} entries must not be empty`)
+        .max(4096, `${field} entries must be at most 4096 characters`),
+    )
+    .max(maxItems, `${field} may hold at most ${maxItems} entries`)
+    .describe(description);
+}

@@ -1,0 +1,57 @@
+export const REDACTED = '[REDACTED]';
+
+/** Shortest tail or head of a secret we still mask where output was cut in the middle of it. */
+const MIN_PARTIAL = 4;
+
+/**
+ * Replaces secrets (the API key) in any text that leaves the server. `tp` copies the key into its
+ * environment and engine-sent commands may print it, so every string from a child is suspect.
+ */
+export class Redactor {
+  private readonly secrets: string[];
+
+  constructor(secrets: Iterable<string | undefined>) {
+    const unique = new Set<string>();
+    for (const s of secrets) if (s && s.trim().length >= MIN_PARTIAL) unique.add(s.trim());
+    // longest first, so a key that contains another is replaced whole
+    this.secrets = [...unique].sort((a, b) => b.length - a.length);
+  }
+
+  get active(): boolean {
+    return this.secrets.length > 0;
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    return out;
+  }
+
+  /** Redacts a text that was cut right after its end: a trailing prefix of a secret is masked too. */
+  redactCutEnd(text: string): string {
+    let out = this.redact(text);
+    for (const secret of this.secrets) {
+      for (let n = Math.min(secret.length - 1, out.length); n >= MIN_PARTIAL; n--) {
+        if (out.endsWith(secret.slice(0, n))) {
+          out = out.slice(0, out.length - n) + REDACTED;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Redacts a text that was cut right before its start: a leading suffix of a secret is masked too. */
+  redactCutStart(text: string): string {
+    let out = this.redact(text);
+    for (const secret of this.secrets) {
+      for (let n = Math.min(secret.length - 1, out.length); n >= MIN_PARTIAL; n--) {
+        if (out.startsWith(secret.slice(secret.length - n))) {
+          out = REDACTED + out.slice(n);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+}

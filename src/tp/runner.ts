@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import spawn from 'cross-spawn';
+import { BoundedOutput } from './bounded-output.js';
+import { apiKeyFrom, childEnvironment, type Env } from './environment.js';
+import { NoApiKeyError, ToolError, TpNotFoundError } from './errors.js';
+import { groupSpawnOptions, ProcessGroup } from './process-group.js';
+import { Redactor } from './redact.js';
+
+export interface TpRunnerOptions {
+  /** Executable to run: a name looked up on PATH or a path. */
+  tpPath: string;
+  /** The server's environment (after .env loading); the child's is derived from it. */
+  env: Env;
+  /** Default limit for one call. */
+  timeoutMs: number;
+  /** Time between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+  /** Bytes kept from the start and from the end of each of stdout and stderr. */
+  outputHeadBytes?: number;
+  outputTailBytes?: number;
+}
+
+export interface RunOptions {
+  /** Working directory; default: a private empty directory, so no stray .env is read by tp. */
+  cwd?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** false for help and version probes, which tp answers without a key. */
+  requiresKey?: boolean;
+}
+
+export interface TpResult {
+  /** What ran, as `tp` plus its arguments (secrets masked). */
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  cancelled: boolean;
+  truncated: boolean;
+}
+
+const DEFAULT_GRACE_MS = 3000;
+const DEFAULT_HEAD_BYTES = 128 * 1024;
+const DEFAULT_TAIL_BYTES = 128 * 1024;
+
+/** The one place that starts `tp`: argv array, no shell, stdin from /dev/null, own process group. */
+export class TpRunner {
+  readonly redactor: Redactor;
+  private readonly childEnv: Env;
+  private readonly running = new Set<Promise<TpResult>>();
+  private readonly groups = new Set<ProcessGroup>();
+  private neutralDir: string | undefined;
+  private closed = false;
+
+  constructor(private readonly options: TpRunnerOptions) {
+    this.childEnv = childEnvironment(options.env);
+    this.redactor = new Redactor([options.env.TENSORPOOL_KEY, options.env.TENSORPOOL_API_KEY]);
+  }
+
+  get tpPath(): string {
+    return this.options.tpPath;
+  }
+
+  get hasApiKey(): boolean {
+    return apiKeyFrom(this.options.env) !== undefined;
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  async run(args: readonly string[], options: RunOptions = {}): Promise<TpResult> {
+    if (this.closed) throw new ToolError('The server is shutting down; tp was not started.');
+    if ((options.requiresKey ?? true) && !this.hasApiKey) throw new NoApiKeyError();
+    if (options.signal?.aborted) throw new ToolError('The call was cancelled before tp started.');
+    const cwd = options.cwd ?? this.neutralCwd();
+    if (!isDirectory(cwd)) throw new ToolError(`Working directory ${cwd} does not exist or is not a directory.`);
+    const call = this.spawnAndCollect(args, cwd, options);
+    this.running.add(call);
+    try {
+      return await call;
+    } finally {
+      this.running.delete(call);
+    }
+  }
+
+  /** Kills every running `tp` process group (SIGTERM, then SIGKILL) and waits for them to end. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.groups].map((group) => group.terminate(this.graceMs)));
+    await Promise.allSettled([...this.running]);
+    if (this.neutralDir) rmSync(this.neutralDir, { recursive: true, force: true });
+    this.neutralDir = undefined;
+  }
+
+  private get graceMs(): number {
+    return this.options.killGraceMs ?? DEFAULT_GRACE_MS;
+  }
+
+  private neutralCwd(): string {
+    this.neutralDir ??= mkdtempSync(join(tmpdir(), 'tensorpool-mcp-cwd-'));
+    return this.neutralDir;
+  }
+
+  private spawnAndCollect(args: readonly string[], cwd: string, options: RunOptions): Promise<TpResult> {
+    const started = performance.now();
+    const stdout = new BoundedOutput(this.headBytes, this.tailBytes);
+    const stderr = new BoundedOutput(this.headBytes, this.tailBytes);
+    const child = spawn(this.options.tpPath, [...args], {
+      cwd,
+      env: this.childEnv,
+      // our own stdin is the MCP stream in stdio mode; tp must never read it or wait on it
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      ...groupSpawnOptions,
+    });
+    const group = new ProcessGroup(child);
+    this.groups.add(group);
+
+    return new Promise<TpResult>((resolve, reject) => {
+      let timedOut = false;
+      let cancelled = false;
+      let exitCode: number | null = null;
+      let exitSignal: string | null = null;
+      let settled = false;
+      let stopping: Promise<void> | undefined;
+
+      const stop = (): Promise<void> => (stopping ??= group.terminate(this.graceMs));
+      const timer = setTimeout(() => {
+        timedOut = true;
+        void stop();
+      }, options.timeoutMs ?? this.options.timeoutMs);
+      const onAbort = (): void => {
+        cancelled = true;
+        void stop();
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+
+      const cleanUp = (): void => {
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.groups.delete(group);
+      };
+
+      child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        if (settled) return;
+        cleanUp();
+        if (error.code === 'ENOENT' || error.code === 'EACCES') {
+          reject(new TpNotFoundError(this.options.tpPath, error.code === 'ENOENT' ? 'no such file' : 'not executable'));
+        } else reject(error);
+      });
+
+      child.on('exit', (code, signal) => {
+        exitCode = code;
+        exitSignal = signal;
+        // tp is gone, but commands it started may still hold the group (and our pipes)
+        void stop().then(() => {
+          // a descendant that left the group can keep the pipes open: do not wait for it forever
+          setTimeout(() => {
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+            finish();
+          }, 1000).unref();
+        });
+      });
+
+      const finish = (): void => {
+        if (settled) return;
+        cleanUp();
+        resolve({
+          argv: ['tp', ...args].map((arg) => this.redactor.redact(arg)),
+          exitCode,
+          signal: exitSignal,
+          stdout: stdout.render(this.redactor),
+          stderr: stderr.render(this.redactor),
+          durationMs: Math.round(performance.now() - started),
+          timedOut,
+          cancelled,
+          truncated: stdout.truncated || stderr.truncated,
+        });
+      };
+      child.on('close', () => {
+        // 'close' can precede the group's cleanup; results wait until no descendant is left
+        void stop().then(finish);
+      });
+    });
+  }
+
+  private get headBytes(): number {
+    return this.options.outputHeadBytes ?? DEFAULT_HEAD_BYTES;
+  }
+
+  private get tailBytes(): number {
+    return this.options.outputTailBytes ?? DEFAULT_TAIL_BYTES;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+
+export interface HttpOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** A fresh server for each session. */
+  createServer: () => McpServer;
+  version: string;
+  onError?: (message: string) => void;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  /** Number of open MCP sessions. */
+  sessionCount(): number;
+  /** Ends every session (aborting its calls), then stops listening. */
+  close(): Promise<void>;
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: McpServer;
+}
+
+const MCP_PATH = '/mcp';
+
+/** Streamable HTTP at /mcp with sessions, plus /healthz. Host headers are checked on loopback binds. */
+export async function startHttpServer(options: HttpOptions): Promise<RunningHttpServer> {
+  const sessions = new Map<string, Session>();
+  // on a loopback bind this rejects foreign Host headers (DNS rebinding) before any body is read
+  const app = createMcpExpressApp({ host: options.host });
+
+  app.get('/healthz', (_req: IncomingMessage, res: ServerResponse & { json(body: unknown): void }) => {
+    res.json({ status: 'ok', version: options.version });
+  });
+
+  app.post(MCP_PATH, async (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
+    const sessionId = header(req, 'mcp-session-id');
+    if (sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) return jsonRpcError(res, 404, -32001, 'Session not found; start a new session with initialize.');
+      return session.transport.handleRequest(req, res, req.body);
+    }
+    if (!isInitializeRequest(req.body)) {
+      return jsonRpcError(res, 400, -32000, 'Bad Request: no mcp-session-id header, and the request is not initialize.');
+    }
+    const server = options.createServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, server });
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+      // aborts the session's running calls, which stops their tp processes
+      void server.close();
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+
+  // GET opens the server-to-client stream, DELETE ends the session: both need a known session
+  const withSession = async (req: IncomingMessage, res: ServerResponse) => {
+    const sessionId = header(req, 'mcp-session-id');
+    const session = sessionId ? sessions.get(sessionId) : undefined;
+    if (!sessionId) return jsonRpcError(res, 400, -32000, 'Bad Request: mcp-session-id header required.');
+    if (!session) return jsonRpcError(res, 404, -32001, 'Session not found.');
+    await session.transport.handleRequest(req, res);
+  };
+  app.get(MCP_PATH, withSession);
+  app.delete(MCP_PATH, withSession);
+
+  const httpServer: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(options.port, options.host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  httpServer.on('error', (error) => options.onError?.(`HTTP server error: ${error.message}`));
+  const { port } = httpServer.address() as AddressInfo;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  return {
+    url: `http://${hostForUrl}:${port}${MCP_PATH}`,
+    port,
+    sessionCount: () => sessions.size,
+    close: async () => {
+      await Promise.allSettled([...sessions.values()].map((session) => session.transport.close()));
+      sessions.clear();
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+    },
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+}

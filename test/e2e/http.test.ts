@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_TP, FakeTpWorkspace, isAlive, waitFor } from '../helpers/fake-tp.js';
+import { textOf } from '../helpers/in-memory.js';
+import { startHttpProcess, type HttpServerProcess } from '../helpers/server-process.js';
+
+let ws: FakeTpWorkspace;
+let server: HttpServerProcess | undefined;
+const clients: Client[] = [];
+
+beforeEach(() => {
+  ws = new FakeTpWorkspace();
+});
+afterEach(async () => {
+  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+  await server?.stop();
+  server = undefined;
+  ws.cleanup();
+});
+
+async function start(env: Record<string, string | undefined> = {}) {
+  server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(env), ws.dir);
+  return server;
+}
+
+async function connect(url: string) {
+  const transport = new StreamableHTTPClientTransport(new URL(url));
+  const client = new Client({ name: 'e2e-http', version: '1.0.0' });
+  await client.connect(transport);
+  clients.push(client);
+  return { client, transport };
+}
+
+function rawRequest(url: string, options: { method: string; headers?: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; body: string }>((done, fail) => {
+    const req = request(url, { method: options.method, headers: options.headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end(options.body);
+  });
+}
+
+describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port', () => {
+  it('serves sessions at /mcp: tools/list and a tool call', async () => {
+    const { url } = await start();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const { client, transport } = await connect(url);
+    expect(transport.sessionId).toBeTruthy();
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toContain('cluster_create');
+    expect(tools).toHaveLength(11);
+    const result = (await client.callTool({ name: 'job_list', arguments: { org: true } })) as CallToolResult;
+    expect(result.isError ?? false).toBe(false);
+    expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'list', '--org'], stdin: 'devnull' });
+    expect(textOf(result)).toContain('* Authenticating...');
+  });
+
+  it('gives each session its own server, and DELETE ends one without touching the other', async () => {
+    const { url } = await start();
+    const a = await connect(url);
+    const b = await connect(url);
+    const endedId = a.transport.sessionId!;
+    expect(endedId).not.toBe(b.transport.sessionId);
+    await a.transport.terminateSession();
+    const gone = await rawRequest(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': endedId, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+    });
+    expect(gone.status).toBe(404);
+    expect((await b.client.listTools()).tools).toHaveLength(11);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding) and requests without a session', async () => {
+    const { url } = await start();
+    const evil = await rawRequest(url, { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json' }, body: '{}' });
+    expect(evil.status).toBe(403);
+    const noSession = await rawRequest(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(noSession.status).toBe(400);
+    const getWithout = await rawRequest(url, { method: 'GET', headers: { accept: 'text/event-stream' } });
+    expect(getWithout.status).toBe(400);
+  });
+
+  it('answers /healthz with status and version', async () => {
+    const { url } = await start();
+    const health = await rawRequest(url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok', version: '0.1.0' });
+  });
+
+  it('ending a session stops its running tp and the grandchild', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const { url } = await start({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' });
+    const { client, transport } = await connect(url);
+    const pending = client.callTool({ name: 'cluster_list', arguments: {} }).catch((error: unknown) => error);
+    await waitFor(() => existsSync(pidFile), 10_000, 'tp to start');
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    await transport.terminateSession();
+    await waitFor(() => !isAlive(pids.tp) && !isAlive(pids.grandchild), 10_000, 'tp and grandchild to die');
+    await client.close();
+    await pending;
+  });
+
+  it('SIGTERM closes sessions, stops tp, and exits 0', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const running = await start({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' });
+    const { client } = await connect(running.url);
+    void client.callTool({ name: 'cluster_list', arguments: {} }).catch(() => undefined);
+    await waitFor(() => existsSync(pidFile), 10_000, 'tp to start');
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    expect(await running.stop()).toBe(0);
+    server = undefined;
+    expect(isAlive(pids.tp)).toBe(false);
+    expect(isAlive(pids.grandchild)).toBe(false);
+  });
+});

@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
+import { textOf } from '../helpers/in-memory.js';
+import { BIN, assertBuilt, stopProcess } from '../helpers/server-process.js';
+
+let ws: FakeTpWorkspace;
+let client: Client | undefined;
+let transport: StdioClientTransport | undefined;
+
+beforeEach(() => {
+  assertBuilt();
+  ws = new FakeTpWorkspace();
+});
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+  ws.cleanup();
+});
+
+async function connect(env: Record<string, string | undefined>, args: string[] = [], cwd = ws.dir) {
+  transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, '--stdio', '--tp-path', FAKE_TP, ...args],
+    env: env as Record<string, string>,
+    cwd,
+    stderr: 'pipe',
+  });
+  client = new Client({ name: 'e2e', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+describe('stdio transport, built bin as a child process', () => {
+  it('lists the eleven tools and runs one against tp', async () => {
+    const c = await connect(ws.env());
+    const { tools } = await c.listTools();
+    expect(tools).toHaveLength(11);
+    expect(c.getServerVersion()).toMatchObject({ name: 'tensorpool-mcp', version: '0.1.0' });
+    const result = (await c.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
+    expect(result.isError ?? false).toBe(false);
+    expect(textOf(result)).toContain('* Authenticating...');
+    expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'cluster', 'list'], stdin: 'devnull' });
+  });
+
+  it('loads the key from ./.env (bridging TENSORPOOL_API_KEY) without overriding the environment', async () => {
+    const dir = join(ws.dir, 'launch');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '.env'), 'TENSORPOOL_API_KEY=from-dotenv-file-123\nPORT=1\n');
+    const c = await connect({ ...ws.env(), TENSORPOOL_KEY: undefined }, [], dir);
+    await c.callTool({ name: 'account_me', arguments: {} });
+    expect(ws.lastCall().env.TENSORPOOL_KEY).toBe('from-dotenv-file-123');
+    await client!.close();
+
+    const c2 = await connect(ws.env(), [], dir);
+    await c2.callTool({ name: 'account_me', arguments: {} });
+    expect(ws.lastCall().env.TENSORPOOL_KEY).toBe(TEST_KEY);
+  });
+
+  it("does not let tp pick a key out of a stray .env by prefix (TENSORPOOL_KEY_OLD)", async () => {
+    const dir = join(ws.dir, 'launch');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '.env'), 'TENSORPOOL_KEY_OLD=stale-key-value\n');
+    const c = await connect({ ...ws.env(), TENSORPOOL_KEY: undefined }, [], dir);
+    const result = (await c.callTool({ name: 'account_me', arguments: {} })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/No TensorPool API key is set/);
+    expect(ws.calls()).toHaveLength(0);
+  });
+
+  it('a timed-out call leaves neither tp nor its grandchild alive', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const c = await connect(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' }), ['--timeout', '1']);
+    const result = (await c.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/did not finish within the call timeout/);
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    expect(isAlive(pids.tp)).toBe(false);
+    expect(isAlive(pids.grandchild)).toBe(false);
+  });
+
+  it('logs to stderr only and never shows the key there', async () => {
+    const c = await connect(ws.env({ FAKE_TP_ECHO_SECRETS: '1' }));
+    let stderr = '';
+    transport!.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+    const result = (await c.callTool({ name: 'account_me', arguments: {} })) as CallToolResult;
+    expect(JSON.stringify(result)).not.toContain(TEST_KEY);
+    await client!.close();
+    client = undefined;
+    expect(stderr).not.toContain(TEST_KEY);
+  });
+});
+
+describe('stdio process lifetime', () => {
+  function startRaw(env: Record<string, string | undefined>) {
+    return spawn(process.execPath, [BIN, '--tp-path', FAKE_TP], { env, cwd: ws.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  const initialize = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
+
+  it('exits cleanly when stdin closes, killing a running tp and its grandchild first', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const child = startRaw(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' }));
+    try {
+      child.stdin.write(`${initialize}\n`);
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'job_list', arguments: {} } })}\n`);
+      await waitFor(() => existsSync(pidFile), 10_000, 'tp to start');
+      const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      child.stdin.end();
+      expect(await exited).toBe(0);
+      expect(isAlive(pids.tp)).toBe(false);
+      expect(isAlive(pids.grandchild)).toBe(false);
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+    }
+  });
+
+  it('exits on SIGTERM', async () => {
+    const child = startRaw(ws.env());
+    try {
+      child.stdin.write(`${initialize}\n`);
+      await new Promise((done) => child.stdout.once('data', done));
+      expect(await stopProcess(child, 'SIGTERM')).toBe(0);
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+    }
+  });
+
+  it('exits quietly when the reader of its stdout goes away (EPIPE)', async () => {
+    const child = startRaw(ws.env());
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    try {
+      child.stdout.destroy();
+      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      child.stdin.write(`${initialize}\n`);
+      expect(await exited).toBe(0);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+    }
+  });
+
+  it('writes nothing but protocol messages to stdout', async () => {
+    const child = startRaw(ws.env());
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    try {
+      child.stdin.write(`${initialize}\n`);
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'account_me', arguments: {} } })}\n`);
+      await waitFor(() => stdout.split('\n').filter(Boolean).length >= 2, 10_000, 'two responses');
+      for (const line of stdout.split('\n').filter(Boolean)) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+    }
+  });
+});
+

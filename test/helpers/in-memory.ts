@@ -1,0 +1,44 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createServer } from '../../src/server.js';
+import type { ServerSettings } from '../../src/settings.js';
+import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
+import { FAKE_TP } from './fake-tp.js';
+
+export interface Connected {
+  client: Client;
+  runner: TpRunner;
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/** An SDK client talking to a fresh server through a linked in-memory pair, with the fake tp behind it. */
+export async function connectInMemory(options: {
+  env: Record<string, string | undefined>;
+  allowedDirs?: string[];
+  runner?: Partial<TpRunnerOptions>;
+}): Promise<Connected> {
+  const runner = new TpRunner({ tpPath: FAKE_TP, env: options.env, timeoutMs: 20_000, killGraceMs: 500, ...options.runner });
+  const settings: ServerSettings = options.allowedDirs
+    ? { allowedDirs: options.allowedDirs }
+    : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' };
+  const server = createServer({ runner, settings });
+  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  return {
+    client,
+    runner,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: async () => {
+      await client.close();
+      await server.close();
+      await runner.shutdown();
+    },
+  };
+}
+
+export function textOf(result: CallToolResult): string {
+  return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+}

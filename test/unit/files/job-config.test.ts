@@ -1,0 +1,47 @@
+import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'smol-toml';
+import { renderJobConfig, writeConfigFile } from '../../../src/files/job-config.js';
+
+describe('renderJobConfig', () => {
+  it('keeps quotes, backslashes, newlines and unicode intact', () => {
+    const config = {
+      commands: ['echo "hi" \'there\'', 'python -c "print(\\"x\\")"', 'printf "a\\nb"\nsecond line', 'echo 🚀 ünïcödé', "C:\\path\\to"],
+      outputs: ['checkpoints/', '*.log'],
+      ignore: ['.venv', 'data/"raw"'],
+    };
+    const text = renderJobConfig(config);
+    expect(parse(text)).toEqual(config);
+  });
+
+  it('writes empty lists explicitly', () => {
+    expect(parse(renderJobConfig({ commands: ['true'], outputs: [], ignore: [] }))).toEqual({ commands: ['true'], outputs: [], ignore: [] });
+  });
+});
+
+describe('writeConfigFile', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tpmcp-cfg-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses to replace an existing file unless overwrite is set', async () => {
+    writeFileSync(join(dir, 'job.tp.toml'), 'old');
+    await expect(writeConfigFile(dir, 'job.tp.toml', 'new', false)).rejects.toThrow(/already exists; pass overwrite=true/);
+    expect(readFileSync(join(dir, 'job.tp.toml'), 'utf8')).toBe('old');
+    await writeConfigFile(dir, 'job.tp.toml', 'new', true);
+    expect(readFileSync(join(dir, 'job.tp.toml'), 'utf8')).toBe('new');
+  });
+
+  it('never writes through a symlink', async () => {
+    const outside = join(dir, 'outside.txt');
+    writeFileSync(outside, 'precious');
+    symlinkSync(outside, join(dir, 'job.tp.toml'));
+    await expect(writeConfigFile(dir, 'job.tp.toml', 'evil', true)).rejects.toThrow(/symbolic link/);
+    expect(readFileSync(outside, 'utf8')).toBe('precious');
+    expect(lstatSync(join(dir, 'job.tp.toml')).isSymbolicLink()).toBe(true);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedOutput } from '../../../src/tp/bounded-output.js';
+import { REDACTED, Redactor } from '../../../src/tp/redact.js';
+
+const none = new Redactor([]);
+
+describe('BoundedOutput', () => {
+  it('keeps everything while under the bound, even a character split across chunks', () => {
+    const out = new BoundedOutput(4, 4);
+    const rocket = Buffer.from('ab🚀');
+    out.push(rocket.subarray(0, 3));
+    out.push(rocket.subarray(3));
+    expect(out.truncated).toBe(false);
+    expect(out.render(none)).toBe('ab🚀');
+  });
+
+  it('keeps head and tail with a marker when the output is larger', () => {
+    const out = new BoundedOutput(10, 10);
+    for (let i = 0; i < 1000; i++) out.push(Buffer.from(`line ${String(i).padStart(4, '0')}\n`));
+    const text = out.render(none);
+    expect(out.truncated).toBe(true);
+    expect(text.startsWith('line 0000\n')).toBe(true);
+    expect(text.endsWith('line 0999\n')).toBe(true);
+    expect(text).toMatch(/\[\.\.\. 9980 bytes of output cut by tensorpool-mcp \.\.\.\]/);
+    expect(out.totalBytes).toBe(10_000);
+  });
+
+  it('holds memory to the bound whatever is pushed', () => {
+    const out = new BoundedOutput(1024, 1024);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    for (let i = 0; i < 500; i++) out.push(chunk);
+    expect(out.render(none).length).toBeLessThan(3000);
+  });
+});
+
+describe('Redactor', () => {
+  const key = 'tpk_live_ABCDEFGH12345678';
+  const redactor = new Redactor([key, undefined, '']);
+
+  it('masks every occurrence', () => {
+    expect(redactor.redact(`key=${key} again ${key}`)).toBe(`key=${REDACTED} again ${REDACTED}`);
+  });
+
+  it('masks the pieces of a key that a cut split in two', () => {
+    const out = new BoundedOutput(20, 20);
+    out.push(Buffer.from(`xxxxxxxxxx${key}${'-'.repeat(100)}${key}yyyyy`));
+    const text = out.render(redactor);
+    expect(text).not.toContain(key.slice(0, 6));
+    expect(text).not.toContain(key.slice(-6));
+  });
+
+  it('ignores blank secrets instead of masking every empty string', () => {
+    expect(new Redactor(['', '  ']).redact('hello')).toBe('hello');
+  });
+});

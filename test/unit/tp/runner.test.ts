@@ -1,0 +1,147 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { childEnvironment } from '../../../src/tp/environment.js';
+import { NoApiKeyError, TpNotFoundError } from '../../../src/tp/errors.js';
+import { TpRunner } from '../../../src/tp/runner.js';
+import { FAKE_TP, FakeTpWorkspace, TEST_KEY, baseEnv, isAlive, waitFor } from '../../helpers/fake-tp.js';
+
+let ws: FakeTpWorkspace;
+let runner: TpRunner | undefined;
+beforeEach(() => {
+  ws = new FakeTpWorkspace();
+});
+afterEach(async () => {
+  await runner?.shutdown();
+  runner = undefined;
+  ws.cleanup();
+});
+
+function makeRunner(env: Record<string, string | undefined>, extra: Partial<ConstructorParameters<typeof TpRunner>[0]> = {}) {
+  runner = new TpRunner({ tpPath: FAKE_TP, env, timeoutMs: 10_000, killGraceMs: 300, ...extra });
+  return runner;
+}
+
+describe('childEnvironment', () => {
+  it('bridges TENSORPOOL_API_KEY and sets the non-TTY settings', () => {
+    const env = childEnvironment({ TENSORPOOL_API_KEY: 'k-1', PATH: '/bin' });
+    expect(env).toMatchObject({ TENSORPOOL_KEY: 'k-1', PYTHONUNBUFFERED: '1', TQDM_DISABLE: '1', COLUMNS: '1000', PATH: '/bin' });
+  });
+
+  it('keeps TENSORPOOL_KEY when both are set and drops an empty engine URL', () => {
+    expect(childEnvironment({ TENSORPOOL_KEY: 'a', TENSORPOOL_API_KEY: 'b', TENSORPOOL_ENGINE: '' })).not.toHaveProperty('TENSORPOOL_ENGINE');
+    expect(childEnvironment({ TENSORPOOL_KEY: 'a', TENSORPOOL_API_KEY: 'b' }).TENSORPOOL_KEY).toBe('a');
+  });
+});
+
+describe('TpRunner', () => {
+  it('runs tp with stdin from /dev/null, the bridged key and settings, in a private empty directory', async () => {
+    const env = { ...ws.env({ TENSORPOOL_ENGINE: 'http://127.0.0.1:9' }), TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: TEST_KEY };
+    const result = await makeRunner(env).run(['--no-input', 'cluster', 'list']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('* Authenticating...');
+    const call = ws.lastCall();
+    expect(call.argv).toEqual(['--no-input', 'cluster', 'list']);
+    expect(call.stdin).toBe('devnull');
+    expect(call.env).toMatchObject({ TENSORPOOL_KEY: TEST_KEY, PYTHONUNBUFFERED: '1', TQDM_DISABLE: '1', COLUMNS: '1000', TENSORPOOL_ENGINE: 'http://127.0.0.1:9' });
+    expect(call.cwd).not.toBe(realpathSync(process.cwd()));
+    expect(call.cwd).toMatch(/tensorpool-mcp-cwd-/);
+  });
+
+  it('without a key refuses before spawning, with instructions', async () => {
+    const r = makeRunner({ ...ws.env(), TENSORPOOL_KEY: undefined });
+    await expect(r.run(['--no-input', 'me'])).rejects.toThrow(/TENSORPOOL_API_KEY.*\.env/s);
+    expect(ws.calls()).toHaveLength(0);
+    // help needs no key
+    const help = await r.run(['cluster', '--help'], { requiresKey: false });
+    expect(help.stdout).toMatch(/^usage: tp cluster/);
+  });
+
+  it('names the path tried and how to install tp when it is missing', async () => {
+    const r = makeRunner(ws.env(), { tpPath: '/nonexistent/tp' });
+    const error = await r.run(['me']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TpNotFoundError);
+    expect(String(error)).toMatch(/\/nonexistent\/tp.*pipx install tensorpool.*uv tool install tensorpool.*pip install tensorpool.*--tp-path.*TP_PATH/s);
+  });
+
+  it('reports the exit code, stdout and stderr of a failure', async () => {
+    const result = await makeRunner(ws.env({ FAKE_TP_FAIL: '1', FAKE_TP_EXIT_CODE: '3', FAKE_TP_STDERR: 'boom' })).run(['--no-input', 'me']);
+    expect(result).toMatchObject({ exitCode: 3, timedOut: false, cancelled: false, truncated: false });
+    expect(result.stdout).toContain('simulated failure');
+    expect(result.stderr).toContain('boom');
+  });
+
+  it('masks the API key wherever tp prints it', async () => {
+    const result = await makeRunner(ws.env({ FAKE_TP_ECHO_SECRETS: '1' })).run(['--no-input', 'me']);
+    expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
+    expect(result.stdout).toContain('[REDACTED]');
+  });
+
+  it('bounds output: head and tail kept, marker in between', async () => {
+    const r = makeRunner(ws.env({ FAKE_TP_OUTPUT_BYTES: String(5 * 1024 * 1024) }), { outputHeadBytes: 4096, outputTailBytes: 4096 });
+    const result = await r.run(['--no-input', 'cluster', 'list']);
+    expect(result.exitCode).toBe(0);
+    expect(result.truncated).toBe(true);
+    expect(result.stdout.length).toBeLessThan(10_000);
+    expect(result.stdout).toMatch(/^\* Authenticating\.\.\./);
+    expect(result.stdout).toMatch(/bytes of output cut by tensorpool-mcp/);
+  });
+
+  it('on timeout kills tp and the commands it started', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const r = makeRunner(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' }), { timeoutMs: 1500 });
+    const result = await r.run(['--no-input', 'cluster', 'list']);
+    expect(result.timedOut).toBe(true);
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    expect(isAlive(pids.tp)).toBe(false);
+    expect(isAlive(pids.grandchild)).toBe(false);
+  });
+
+  it('SIGKILLs a tp that ignores SIGTERM, grandchild included', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const env = ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000', FAKE_TP_IGNORE_SIGTERM: '1' });
+    const result = await makeRunner(env, { timeoutMs: 1500 }).run(['--no-input', 'cluster', 'list']);
+    expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    expect(isAlive(pids.grandchild)).toBe(false);
+  });
+
+  it('stops tp when the call is aborted, and shutdown stops everything still running', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const r = makeRunner(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' }));
+    const controller = new AbortController();
+    const pending = r.run(['--no-input', 'job', 'listen', 'j-1'], { signal: controller.signal });
+    await waitFor(() => existsSync(pidFile), 10_000, 'the fake tp to start');
+    controller.abort();
+    const result = await pending;
+    expect(result.cancelled).toBe(true);
+    const first = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    expect(isAlive(first.grandchild)).toBe(false);
+
+    const second = r.run(['--no-input', 'job', 'listen', 'j-2']);
+    await waitFor(() => JSON.parse(readFileSync(pidFile, 'utf8')).tp !== first.tp, 10_000, 'the second fake tp');
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    await r.shutdown();
+    expect((await second).cancelled || (await second).exitCode === null).toBe(true);
+    expect(isAlive(pids.tp)).toBe(false);
+    expect(isAlive(pids.grandchild)).toBe(false);
+    await expect(r.run(['me'])).rejects.toThrow(/shutting down/);
+  });
+
+  it('reaps commands tp left running after it exited normally', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const result = await makeRunner(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile })).run(['--no-input', 'cluster', 'list']);
+    expect(result.exitCode).toBe(0);
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    expect(isAlive(pids.grandchild)).toBe(false);
+  });
+
+  it('reports death by signal', async () => {
+    const result = await makeRunner(ws.env({ FAKE_TP_EXIT_SIGNAL: 'SIGSEGV' })).run(['--no-input', 'me']);
+    expect(result).toMatchObject({ exitCode: null, signal: 'SIGSEGV' });
+  });
+
+  it('refuses a working directory that does not exist', async () => {
+    await expect(makeRunner(ws.env()).run(['me'], { cwd: join(ws.dir, 'missing') })).rejects.toThrow(/does not exist/);
+  });
+});

@@ -4,6 +4,10 @@ import { delimiter, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, resolveAllowedDirs } from './files/allowed-dirs.js';
+import { SelectionError, selectTools, type Selection } from './registry/selection.js';
+import { TOOLSETS, type ToolDefinition } from './registry/tool.js';
+import { allTools } from './tools/index.js';
+import { GENERATIONS, TpInstallation, type Generation } from './tp/generation.js';
 import { stderrLogger, type Logger } from './log.js';
 import { createServer } from './server.js';
 import type { ServerSettings } from './settings.js';
@@ -22,6 +26,25 @@ interface CliOptions {
   envFile?: string;
   timeout: number;
   allowDir: string[];
+  toolsets?: string[];
+  tools?: string[];
+  excludeTools?: string[];
+  readOnly?: boolean;
+  allowSecrets?: boolean;
+  tpGeneration: 'auto' | Generation;
+}
+
+function list(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((item) => item.trim()).filter(Boolean)];
+}
+
+/** Boolean switches also read their env var, where only 1/true/yes and 0/false/no are understood. */
+function envSwitch(name: string): boolean | undefined {
+  const value = process.env[name]?.trim().toLowerCase();
+  if (value === undefined || value === '') return undefined;
+  if (['1', 'true', 'yes'].includes(value)) return true;
+  if (['0', 'false', 'no'].includes(value)) return false;
+  throw new ConfigError(`${name}=${process.env[name]} is not a switch value; use 1/true/yes or 0/false/no`);
 }
 
 function integer(name: string, min: number, max: number) {
@@ -58,6 +81,21 @@ function buildProgram(): Command {
       new Option('--allow-dir <dir>', 'directory file tools may use (repeatable; env TENSORPOOL_MCP_ALLOWED_DIRS, separated by ' + `"${delimiter}")`)
         .default([])
         .argParser((value: string, previous: string[]) => [...previous, value]),
+    )
+    .addOption(
+      new Option('--toolsets <names>', `toolsets to offer, comma-separated: ${TOOLSETS.join(', ')}, or default, all`)
+        .env('TENSORPOOL_MCP_TOOLSETS')
+        .argParser(list),
+    )
+    .addOption(new Option('--tools <names>', 'single tools to offer in addition (alone: only these)').env('TENSORPOOL_MCP_TOOLS').argParser(list))
+    .addOption(new Option('--exclude-tools <names>', 'tools never to offer').env('TENSORPOOL_MCP_EXCLUDE_TOOLS').argParser(list))
+    .addOption(new Option('--read-only', 'offer only tools that change nothing (env TENSORPOOL_MCP_READ_ONLY=1)'))
+    .addOption(new Option('--allow-secrets', 'offer object-storage tools that print or write secret keys (env TENSORPOOL_MCP_ALLOW_SECRETS=1)'))
+    .addOption(
+      new Option('--tp-generation <generation>', 'tp CLI generation to build commands for')
+        .choices(['auto', ...GENERATIONS])
+        .env('TENSORPOOL_MCP_TP_GENERATION')
+        .default('auto'),
     )
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -99,16 +137,25 @@ function allowDirsFrom(options: CliOptions): string[] {
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   let options: CliOptions;
   let settings: ServerSettings;
+  let selection: Selection;
   try {
     loadEnvFile(envFileFrom(argv.slice(2)));
     options = buildProgram().parse([...argv]).opts<CliOptions>();
-    settings = resolveAllowedDirs({ allowDirs: allowDirsFrom(options), cwd: process.cwd(), home: homedir() });
+    const readOnly = options.readOnly ?? envSwitch('TENSORPOOL_MCP_READ_ONLY') ?? false;
+    const allowSecrets = options.allowSecrets ?? envSwitch('TENSORPOOL_MCP_ALLOW_SECRETS') ?? false;
+    selection = selectTools(allTools, { toolsets: options.toolsets, tools: options.tools, excludeTools: options.excludeTools, readOnly, allowSecrets });
+    settings = {
+      ...resolveAllowedDirs({ allowDirs: allowDirsFrom(options), cwd: process.cwd(), home: homedir() }),
+      tpGeneration: options.tpGeneration === 'auto' ? undefined : options.tpGeneration,
+      allowSecrets,
+      selection: { toolsets: selection.toolsets, readOnly, tools: selection.tools.map((tool) => tool.name) },
+    };
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here with code 0; usage errors were already printed on one line
       process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof SelectionError) {
       process.stderr.write(`error: ${error.message}\n`);
       process.exit(USAGE_EXIT);
     }
@@ -120,13 +167,24 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   if (settings.allowedDirsProblem) logger.info(settings.allowedDirsProblem);
   if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
 
-  if (options.http) await runHttp(options, settings, runner, logger);
-  else await runStdio(settings, runner, logger);
+  // one probe of the installed tp serves every session
+  const serve: Serve = { runner, settings, logger, tools: selection.tools, installation: new TpInstallation(runner, settings.tpGeneration) };
+  if (options.http) await runHttp(options, serve);
+  else await runStdio(serve);
 }
 
-async function runStdio(settings: ServerSettings, runner: TpRunner, logger: Logger): Promise<void> {
+interface Serve {
+  runner: TpRunner;
+  settings: ServerSettings;
+  logger: Logger;
+  tools: readonly ToolDefinition[];
+  installation: TpInstallation;
+}
+
+async function runStdio(serve: Serve): Promise<void> {
+  const { runner, logger } = serve;
   const { serveStdio } = await import('./transports/stdio.js');
-  const server = createServer({ runner, settings, logger });
+  const server = createServer(serve);
   await serveStdio({
     server,
     onEnd: (reason) => {
@@ -136,14 +194,15 @@ async function runStdio(settings: ServerSettings, runner: TpRunner, logger: Logg
   });
 }
 
-async function runHttp(options: CliOptions, settings: ServerSettings, runner: TpRunner, logger: Logger): Promise<void> {
+async function runHttp(options: CliOptions, serve: Serve): Promise<void> {
+  const { runner, logger } = serve;
   // loaded only here: express and its friends would slow every stdio start-up
   const { startHttpServer } = await import('./transports/http.js');
   const http = await startHttpServer({
     host: options.host,
     port: options.port,
     version: VERSION,
-    createServer: () => createServer({ runner, settings, logger }),
+    createServer: () => createServer(serve),
     onError: logger.error,
   });
   logger.info(`listening on ${http.url}`);

@@ -2,10 +2,11 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { silentLogger, type Logger } from './log.js';
 import { errorResult } from './registry/results.js';
-import type { ToolDefinition } from './registry/tool.js';
+import type { ToolContext, ToolDefinition } from './registry/tool.js';
 import type { ServerSettings } from './settings.js';
 import { allTools } from './tools/index.js';
 import { ToolError } from './tp/errors.js';
+import { requireAtLeast, TpInstallation } from './tp/generation.js';
 import type { TpRunner } from './tp/runner.js';
 import { NAME, VERSION } from './version.js';
 
@@ -13,18 +14,22 @@ export interface CreateServerOptions {
   /** Shared by every session of a process, so shutdown can stop every `tp` it started. */
   runner: TpRunner;
   settings: ServerSettings;
-  /** Default: every tool. */
+  /** The installed tp, probed once per process; default: a new probe for this server. */
+  installation?: TpInstallation;
+  /** Default: every tool. Selection (toolsets, read-only) happens before, in selectTools(). */
   tools?: readonly ToolDefinition[];
   logger?: Logger;
 }
 
 const INSTRUCTIONS =
-  'Drives TensorPool GPU infrastructure through the installed `tp` CLI. Creating clusters or pushing jobs costs money; ' +
-  'destroy and cancel are irreversible and need confirm=true after the user agrees. Ids come from cluster_list and job_list.';
+  'Drives TensorPool GPU infrastructure through the installed `tp` CLI. Creating clusters, storage or jobs costs money; ' +
+  'destroy, delete, cancel, detach, remove and disable are irreversible and need confirm=true after the user agrees. ' +
+  'Ids come from the *_list tools. server_status tells what the installed tp supports.';
 
 /** A fresh MCP server with the tools registered; transports connect it, one per session. */
 export function createServer(options: CreateServerOptions): McpServer {
   const { runner, settings } = options;
+  const installation = options.installation ?? new TpInstallation(runner, settings.tpGeneration);
   const logger = options.logger ?? silentLogger;
   const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: INSTRUCTIONS });
   for (const tool of options.tools ?? allTools) {
@@ -39,7 +44,13 @@ export function createServer(options: CreateServerOptions): McpServer {
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         try {
-          return await tool.handler(args as never, { tp: runner, settings, signal: extra.signal });
+          if (tool.confirmation && args.confirm !== true) {
+            return errorResult(
+              `Not done: ${tool.confirmation(args as never)} cannot be undone. Ask the user, then call ${tool.name} again with confirm=true.`,
+            );
+          }
+          const context = await contextFor(tool, { tp: runner, installation, settings, signal: extra.signal });
+          return await tool.handler(args as never, context);
         } catch (error) {
           if (error instanceof ToolError) return errorResult(runner.redactor.redact(error.message));
           const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -50,4 +61,18 @@ export function createServer(options: CreateServerOptions): McpServer {
     );
   }
   return server;
+}
+
+/** Detects the tp generation (once per process) and refuses tools the installed tp lacks, before any handler runs. */
+async function contextFor(tool: ToolDefinition, base: Omit<ToolContext, 'generation'>): Promise<ToolContext> {
+  if (tool.since === 'none') {
+    return Object.defineProperty({ ...base }, 'generation', {
+      get: () => {
+        throw new Error(`${tool.name} is declared since: 'none' but reads the tp generation`);
+      },
+    }) as ToolContext;
+  }
+  const generation = await base.installation.generation(base.signal);
+  if (tool.since) requireAtLeast(tool.name, generation, tool.since);
+  return { ...base, generation };
 }

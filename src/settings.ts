@@ -1,5 +1,13 @@
+import type { Generation } from './tp/generation.js';
+
 /** What tools need to know about how the server was started; no secrets in here. */
 export interface ServerSettings {
+  /** The operator's --tp-generation; undefined: detect from the installed tp. */
+  tpGeneration?: Generation;
+  /** --allow-secrets: object-storage secrets may be shown. */
+  allowSecrets?: boolean;
+  /** Toolsets and read-only mode in force, for server_status. */
+  selection?: { toolsets: readonly string[]; readOnly: boolean; tools: readonly string[] };
   /** Directories file tools may read and write, as real paths. Empty: file tools refuse. */
   allowedDirs: readonly string[];
   /** Why `allowedDirs` is empty, phrased for the model and the user. */

@@ -8,6 +8,8 @@ export interface JobConfig {
   commands: string[];
   outputs: string[];
   ignore: string[];
+  /** tp 0.0.6 takes the hardware from the config. */
+  instance_type?: string;
 }
 
 /**
@@ -15,7 +17,12 @@ export interface JobConfig {
  * backslashes, newlines and unicode in commands survive; parsed back to prove it.
  */
 export function renderJobConfig(config: JobConfig): string {
-  const document = { commands: config.commands, outputs: config.outputs, ignore: config.ignore };
+  const document = {
+    ...(config.instance_type === undefined ? {} : { instance_type: config.instance_type }),
+    commands: config.commands,
+    outputs: config.outputs,
+    ignore: config.ignore,
+  };
   const text = `${stringify(document)}\n`;
   // the parser returns null-prototype objects, so compare the data, not the objects
   if (JSON.stringify(parse(text)) !== JSON.stringify(document)) {

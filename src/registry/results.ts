@@ -50,3 +50,9 @@ function failureHeadline(result: TpResult): string {
 export function errorResult(message: string): CallToolResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
+
+/** `enable` prints the secret access key: without --allow-secrets, every value on a line naming a secret is masked. */
+export function maskSecretLines(result: TpResult): TpResult {
+  const mask = (text: string) => text.replace(/^(.*secret[^:=\n]*[:=][ \t]*)(\S.*)$/gim, '$1[MASKED: restart the server with --allow-secrets to see it]');
+  return { ...result, stdout: mask(result.stdout), stderr: mask(result.stderr) };
+}

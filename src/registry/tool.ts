@@ -1,6 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { ServerSettings } from '../settings.js';
+import type { Generation, TpInstallation } from '../tp/generation.js';
 import type { TpRunner } from '../tp/runner.js';
 
 /** All four hints, always explicit: clients decide on confirmation prompts from them. */
@@ -14,14 +15,33 @@ export interface ToolAnnotations {
 /** What a handler may use; handed over at call time so tools stay plain data. */
 export interface ToolContext {
   tp: TpRunner;
+  /** The installed tp's generation, for argv that differs between CLI releases. */
+  generation: Generation;
+  installation: TpInstallation;
   settings: ServerSettings;
   /** Aborted when the client cancels the call or its session ends. */
   signal: AbortSignal;
 }
 
+export const TOOLSETS = ['clusters', 'jobs', 'storage', 'account', 'object_storage', 'status'] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
 export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   /** snake_case `<noun>_<verb>`, mirroring `tp <noun> <verb>`. */
   name: string;
+  toolset: Toolset;
+  /**
+   * The oldest tp generation that has the command; older ones get a clear error and nothing runs.
+   * Omitted: every generation, or no tp at all ('none', for local-only tools that never detect it).
+   */
+  since?: Generation | 'none';
+  /**
+   * Irreversible tools: what the call would do, in words for the user (e.g. "destroying cluster c-1").
+   * The server refuses such a call unless `confirm` is true, before anything runs.
+   */
+  confirmation?: (args: z.infer<z.ZodObject<Shape>>) => string;
+  /** Prints or writes object-storage secrets: registered only with --allow-secrets. */
+  revealsSecrets?: boolean;
   title: string;
   /** What the model reads to choose the tool: say what it does, what it costs, what it needs. */
   description: string;

@@ -1,15 +1,70 @@
-import { defineTool } from '../registry/tool.js';
+import { z } from 'zod';
+import { withPublicKeyFile, publicKeyProblem } from '../files/ssh-key.js';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
+import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
+import { confirm, keyId, org, sshKeyName } from './fields.js';
+
+const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
 const accountMe = defineTool({
   name: 'account_me',
+  toolset: 'account',
   title: 'Show the TensorPool account',
   description: 'Show the account the API key belongs to: user, organization and credit (`tp me`). A quick check that the key works.',
   inputSchema: {},
   outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ,
   handler: async (_args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.accountMe(), { signal })),
 });
 
-export const accountTools = [accountMe];
+const sshKeyAdd = defineTool({
+  name: 'ssh_key_add',
+  toolset: 'account',
+  title: 'Save an SSH public key on the account',
+  description:
+    'Save an SSH public key on the TensorPool account (`tp me sshkey add`), so new clusters accept it without ssh_public_key.',
+  inputSchema: {
+    public_key: z
+      .string()
+      .max(16 * 1024, 'public_key must be at most 16384 characters')
+      .superRefine((value, ctx) => {
+        const problem = publicKeyProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: `public_key ${problem}` });
+      })
+      .describe('OpenSSH public key, one line such as "ssh-ed25519 AAAA... me@laptop" (the .pub file, never the private key)'),
+    name: sshKeyName,
+  },
+  outputSchema: tpOutputSchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  handler: async (args, { tp, signal }) =>
+    tpToolResult(await withPublicKeyFile(args.public_key, (keyPath) => tp.run(tpArgv.sshKeyAdd({ keyPath, name: args.name }), { signal }))),
+});
+
+const sshKeyList = defineTool({
+  name: 'ssh_key_list',
+  toolset: 'account',
+  title: 'List saved SSH keys',
+  description: 'List the SSH public keys saved on the account, with their ids (`tp me sshkey list`).',
+  inputSchema: { org },
+  outputSchema: tpOutputSchema,
+  annotations: READ,
+  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.sshKeyList({ org: args.org }), { signal })),
+});
+
+const sshKeyRemove = defineTool({
+  name: 'ssh_key_remove',
+  toolset: 'account',
+  title: 'Remove a saved SSH key',
+  description:
+    'Remove an SSH key from the account (`tp me sshkey remove`); tp itself does not ask. New clusters stop accepting it. ' +
+    'Ask the user first, then call with confirm=true.',
+  inputSchema: { key_id: keyId, confirm },
+  confirmation: (args) => `removing SSH key ${args.key_id} from the account`,
+  outputSchema: tpOutputSchema,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  handler: async (args, { tp, signal }) =>
+    tpToolResult(await tp.run(tpArgv.sshKeyRemove({ keyId: args.key_id }), { signal })),
+});
+
+export const accountTools = [accountMe, sshKeyAdd, sshKeyList, sshKeyRemove];

@@ -70,3 +70,41 @@ export function stringList(field: string, maxItems: number, description: string)
     .max(maxItems, `${field} may hold at most ${maxItems} entries`)
     .describe(description);
 }
+
+export const storageId = token('storage_id', 128, 'Storage volume id as shown by storage_list, e.g. s-abc123');
+export const keyId = token('key_id', 128, 'SSH key id as shown by ssh_key_list');
+export const storageName = token('name', 64, 'Optional display name for the volume').optional();
+export const sshKeyName = token('name', 64, 'Optional name for the key, e.g. laptop').optional();
+
+export const bucketName = z
+  .string()
+  .min(3, 'bucket_name must be at least 3 characters')
+  .max(63, 'bucket_name must be at most 63 characters')
+  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, "bucket_name must use lowercase letters, digits, '.' and '-', and start and end with a letter or digit")
+  .describe('Bucket name (S3 rules: 3-63 lowercase letters, digits, dots, hyphens)');
+
+export const deletionProtection = z
+  .boolean()
+  .optional()
+  .describe('Protect from deletion: true turns protection on, false turns it off');
+
+export const sizeGb = (field: string, description: string) =>
+  z
+    .number()
+    .int(`${field} must be a whole number of GB`)
+    .min(1, `${field} must be at least 1`)
+    .max(1_000_000, `${field} must be at most 1000000`)
+    .describe(description);
+
+export const volumeType = z
+  .enum(['fast', 'flex'], { error: 'volume_type must be "fast" or "flex"' })
+  .optional()
+  .describe('Volume type, "fast" or "flex": required by tp 0.0.6 to 0.0.8, refused by 0.0.9 (which sizes volumes in GB)');
+
+export const containerImage = z
+  .string()
+  .min(1, 'container must not be empty')
+  .max(256, 'container must be at most 256 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, "container must be an image reference such as nvcr.io/nvidia/pytorch:24.01-py3 (letters, digits, '._/:@-')")
+  .optional()
+  .describe('Container image to run on the nodes (tp 0.0.7 and newer)');

@@ -1,14 +1,36 @@
-import { dirname } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
+import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { confinePath } from '../files/allowed-dirs.js';
 import { renderJobConfig, writeConfigFile } from '../files/job-config.js';
+import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { defineTool } from '../registry/tool.js';
-import { errorResult, tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { tpArgv } from '../tp/commands.js';
-import { clusterId, confirm, jobId, org, path, stringList, wait } from './fields.js';
+import { ToolError } from '../tp/errors.js';
+import { clusterId, confirm, instanceType, jobId, org, path, stringList, wait } from './fields.js';
+
+const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
+
+const jobInit = defineTool({
+  name: 'job_init',
+  toolset: 'jobs',
+  title: 'Create a job config from the template',
+  description:
+    "Write TensorPool's job config template into a project directory (`tp job init`): job.tp.toml (tp.config.toml on tp 0.0.6), " +
+    'or the next free name; existing files are never replaced. Edit it, or use job_write_config to write one directly.',
+  inputSchema: { workdir: path('workdir', 'Project directory to write the template into; must be inside the allowed directories') },
+  outputSchema: tpOutputSchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  handler: async (args, { tp, settings, signal }) => {
+    const workdir = confinePath('workdir', args.workdir, settings, 'directory');
+    return tpToolResult(await tp.run(tpArgv.jobInit(), { cwd: workdir, signal }));
+  },
+});
 
 const jobWriteConfig = defineTool({
   name: 'job_write_config',
+  toolset: 'jobs',
+  since: 'none',
   title: 'Write a job config file',
   description:
     'Write a TensorPool job config (TOML) into a project directory, ready for job_push. ' +
@@ -22,6 +44,9 @@ const jobWriteConfig = defineTool({
     ),
     outputs: stringList('outputs', 200, 'Files, directories or globs to keep for job_pull, e.g. ["checkpoints/", "*.log"]').default([]),
     ignore: stringList('ignore', 200, 'Paths or globs left out of the upload, e.g. [".venv", "data/raw"]').default([]),
+    instance_type: instanceType
+      .optional()
+      .describe('Hardware for the job, e.g. 1xH100: needed by tp 0.0.6, which takes it from the config (0.0.7+ runs on the cluster given to job_push)'),
     filename: z
       .string()
       .max(128, 'filename must be at most 128 characters')
@@ -38,7 +63,12 @@ const jobWriteConfig = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, { settings }) => {
     const dir = confinePath('workdir', args.workdir, settings, 'directory');
-    const content = renderJobConfig({ commands: args.commands, outputs: args.outputs, ignore: args.ignore });
+    const content = renderJobConfig({
+      commands: args.commands,
+      outputs: args.outputs,
+      ignore: args.ignore,
+      instance_type: args.instance_type,
+    });
     const written = await writeConfigFile(dir, args.filename, content, args.overwrite);
     return {
       content: [{ type: 'text', text: `Wrote ${written}:\n\n${content}` }],
@@ -49,48 +79,66 @@ const jobWriteConfig = defineTool({
 
 const jobPush = defineTool({
   name: 'job_push',
+  toolset: 'jobs',
   title: 'Run a job on a cluster',
   description:
     'Upload a project directory and run its job config on a cluster (`tp job push`). The working directory is what gets uploaded ' +
-    '(minus the config\'s `ignore` list). The job id appears in the returned message. With teardown=true the cluster is destroyed when the job ends.',
+    "(minus the config's `ignore` list). The job id appears in the returned message. With teardown=true the cluster is destroyed when the job ends. " +
+    'tp 0.0.7+ needs cluster_id; tp 0.0.6 has no cluster argument and starts the hardware named by the config\'s instance_type.',
   inputSchema: {
     config_path: path('config_path', 'Job config file (from job_write_config); inside the allowed directories'),
-    cluster_id: clusterId,
-    teardown: z.boolean().default(false).describe('Destroy the cluster when the job finishes'),
+    cluster_id: clusterId.optional().describe('Cluster to run on, from cluster_list: required by tp 0.0.7 and newer, refused by 0.0.6'),
+    teardown: z.boolean().default(false).describe('Destroy the cluster when the job finishes (tp 0.0.7 and newer)'),
     workdir: path('workdir', "Directory to upload and run from; default: the config file's directory").optional(),
   },
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  handler: async (args, { tp, settings, signal }) => {
+  handler: async (args, { tp, settings, generation, signal }) => {
     const configPath = confinePath('config_path', args.config_path, settings, 'file');
     const workdir = confinePath('workdir', args.workdir ?? dirname(configPath), settings, 'directory');
-    const argv = tpArgv.jobPush({ configPath, clusterId: args.cluster_id, teardown: args.teardown });
+    const argv = tpArgv.jobPush({ configPath, clusterId: args.cluster_id, teardown: args.teardown }, generation);
     return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
   },
 });
 
 const jobList = defineTool({
   name: 'job_list',
+  toolset: 'jobs',
   title: 'List jobs',
   description: 'List your TensorPool jobs with their ids and status (`tp job list`).',
   inputSchema: { org },
   outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ,
   handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.jobList({ org: args.org }), { signal })),
 });
 
 const jobInfo = defineTool({
   name: 'job_info',
+  toolset: 'jobs',
   title: 'Show a job',
   description: 'Show one job: status, cluster, command and timing (`tp job info`).',
   inputSchema: { job_id: jobId },
   outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: READ,
   handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.jobInfo({ jobId: args.job_id }), { signal })),
+});
+
+const jobListen = defineTool({
+  name: 'job_listen',
+  toolset: 'jobs',
+  title: "Follow a job's log",
+  description:
+    "Stream a job's log until it finishes (`tp job listen`) and return it. Bounded by the server's call timeout (--timeout); " +
+    'for a long job, call job_info to check on it instead of listening for hours.',
+  inputSchema: { job_id: jobId },
+  outputSchema: tpOutputSchema,
+  annotations: READ,
+  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.jobListen({ jobId: args.job_id }), { signal })),
 });
 
 const jobPull = defineTool({
   name: 'job_pull',
+  toolset: 'jobs',
   title: "Download a job's outputs",
   description:
     "Download a job's output files into a directory (`tp job pull`). Existing files are skipped unless force=true, which overwrites them.",
@@ -98,29 +146,58 @@ const jobPull = defineTool({
     job_id: jobId,
     workdir: path('workdir', 'Directory to download into; must be inside the allowed directories'),
     force: z.boolean().default(false).describe('Overwrite files that already exist'),
+    private_key_path: path('private_key_path', 'Absolute path of the SSH private key matching the cluster\'s public key, if the engine needs one to fetch files from the cluster').optional(),
   },
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: async (args, { tp, settings, signal }) => {
     const workdir = confinePath('workdir', args.workdir, settings, 'directory');
-    return tpToolResult(await tp.run(tpArgv.jobPull({ jobId: args.job_id, force: args.force }), { cwd: workdir, signal }));
+    const privateKeyPath = args.private_key_path === undefined ? undefined : existingFile('private_key_path', args.private_key_path);
+    const argv = tpArgv.jobPull({ jobId: args.job_id, force: args.force, privateKeyPath });
+    return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
   },
 });
 
+/** tp hands this path to the engine as text (no ~ expansion), so it must be absolute and real. */
+function existingFile(field: string, given: string): string {
+  if (!isAbsolute(given)) throw new ToolError(`${field} must be an absolute path.`);
+  let isFile = false;
+  try {
+    isFile = statSync(given).isFile();
+  } catch {
+    // reported below
+  }
+  if (!isFile) throw new ToolError(`${field}: ${given} is not an existing file.`);
+  return given;
+}
+
 const jobCancel = defineTool({
   name: 'job_cancel',
+  toolset: 'jobs',
   title: 'Cancel a job',
   description:
     'Cancel a running job (`tp job cancel`); its progress is lost. Ask the user first, then call with confirm=true; without it nothing happens.',
   inputSchema: { job_id: jobId, confirm, wait },
+  confirmation: (args) => `cancelling job ${args.job_id} (its progress is lost)`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, signal }) => {
-    if (!args.confirm) {
-      return errorResult(`Not cancelled: cancelling job ${args.job_id} stops it for good. Ask the user, then call job_cancel again with confirm=true.`);
-    }
-    return tpToolResult(await tp.run(tpArgv.jobCancel({ jobId: args.job_id, wait: args.wait }), { signal }));
-  },
+  handler: async (args, { tp, generation, signal }) =>
+    tpToolResult(await tp.run(tpArgv.jobCancel({ jobId: args.job_id, wait: args.wait }, generation), { signal })),
 });
 
-export const jobTools = [jobWriteConfig, jobPush, jobList, jobInfo, jobPull, jobCancel];
+const jobDelete = defineTool({
+  name: 'job_delete',
+  toolset: 'jobs',
+  since: '0.0.7',
+  title: 'Delete a job',
+  description:
+    'Delete a job and its record (`tp job delete`); tp itself does not ask. Ask the user first, then call with confirm=true.',
+  inputSchema: { job_id: jobId, confirm },
+  confirmation: (args) => `deleting job ${args.job_id}`,
+  outputSchema: tpOutputSchema,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  handler: async (args, { tp, signal }) =>
+    tpToolResult(await tp.run(tpArgv.jobDelete({ jobId: args.job_id }), { signal })),
+});
+
+export const jobTools = [jobInit, jobWriteConfig, jobPush, jobList, jobInfo, jobListen, jobPull, jobCancel, jobDelete];

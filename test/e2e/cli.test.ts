@@ -33,6 +33,11 @@ describe('tensorpool-mcp command line', () => {
     [['--timeout', '0'], /--timeout must be a whole number/],
     [['--stdio', '--http'], /cannot be used with/],
     [['--allow-dir', '/definitely/not/here'], /--allow-dir .*no such directory/],
+    [['--toolsets', 'clusters,gpus'], /unknown toolset "gpus"; valid toolsets: clusters, jobs, storage, account, object_storage, status, or default, all/],
+    [['--tools', 'cluster_nuke'], /unknown tool "cluster_nuke"; valid tools: cluster_create/],
+    [['--exclude-tools', 'nope'], /unknown tool "nope"/],
+    [['--tools', 'object_storage_credentials'], /need --allow-secrets/],
+    [['--tp-generation', '0.0.5'], /argument '0\.0\.5' is invalid\. Allowed choices are auto, 0\.0\.6, 0\.0\.7, 0\.0\.8, 0\.0\.9/],
   ])('%j is a one-line error with exit code 2', async (args, message) => {
     const { code, stderr, stdout } = await runCli(args, { env: baseEnv() });
     expect(code).toBe(2);
@@ -41,10 +46,14 @@ describe('tensorpool-mcp command line', () => {
     expect(stdout).toBe('');
   });
 
-  it('a bad value from the environment is reported the same way', async () => {
-    const { code, stderr } = await runCli([], { env: { ...baseEnv(), PORT: 'nope' } });
+  it.each([
+    [{ PORT: 'nope' }, /from env 'PORT' is invalid/],
+    [{ TENSORPOOL_MCP_TOOLSETS: 'all,bogus' }, /unknown toolset "bogus"/],
+    [{ TENSORPOOL_MCP_READ_ONLY: 'maybe' }, /TENSORPOOL_MCP_READ_ONLY=maybe is not a switch value/],
+  ])('a bad value from the environment (%j) is reported the same way', async (env, message) => {
+    const { code, stderr } = await runCli([], { env: { ...baseEnv(), ...env } });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/from env 'PORT' is invalid/);
+    expect(stderr).toMatch(message);
   });
 
   it('a missing named env file is an error; a missing default one is fine', async () => {

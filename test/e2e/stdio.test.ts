@@ -37,15 +37,32 @@ async function connect(env: Record<string, string | undefined>, args: string[] =
 }
 
 describe('stdio transport, built bin as a child process', () => {
-  it('lists the eleven tools and runs one against tp', async () => {
+  it('lists the default toolsets and runs a tool against tp', async () => {
     const c = await connect(ws.env());
     const { tools } = await c.listTools();
-    expect(tools).toHaveLength(11);
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['cluster_create', 'job_push', 'account_me', 'server_status']));
+    expect(tools.some((tool) => tool.name.startsWith('object_storage'))).toBe(false);
     expect(c.getServerVersion()).toMatchObject({ name: 'tensorpool-mcp', version: '0.1.0' });
     const result = (await c.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
     expect(result.isError ?? false).toBe(false);
     expect(textOf(result)).toContain('* Authenticating...');
     expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'cluster', 'list'], stdin: 'devnull' });
+  });
+
+  it('--read-only registers only read-only tools; the others cannot be called', async () => {
+    const c = await connect(ws.env(), ['--read-only', '--toolsets', 'all']);
+    const { tools } = await c.listTools();
+    expect(tools.length).toBeGreaterThan(5);
+    expect(tools.every((tool) => tool.annotations?.readOnlyHint === true)).toBe(true);
+    const result = (await c.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-1', confirm: true } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Tool cluster_destroy not found/);
+    expect(ws.calls()).toHaveLength(0);
+  });
+
+  it('TENSORPOOL_MCP_TOOLS alone offers just those tools', async () => {
+    const c = await connect({ ...ws.env(), TENSORPOOL_MCP_TOOLS: 'cluster_list,server_status' });
+    expect((await c.listTools()).tools.map((tool) => tool.name)).toEqual(['cluster_list', 'server_status']);
   });
 
   it('loads the key from ./.env (bridging TENSORPOOL_API_KEY) without overriding the environment', async () => {
@@ -70,7 +87,7 @@ describe('stdio transport, built bin as a child process', () => {
     const result = (await c.callTool({ name: 'account_me', arguments: {} })) as CallToolResult;
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/No TensorPool API key is set/);
-    expect(ws.calls()).toHaveLength(0);
+    expect(ws.commandCalls()).toHaveLength(0);
   });
 
   it('a timed-out call leaves neither tp nor its grandchild alive', async () => {

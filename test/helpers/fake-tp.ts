@@ -39,9 +39,14 @@ export class FakeTpWorkspace {
       .map((line) => JSON.parse(line) as FakeTpCall);
   }
 
+  /** The calls that ran a tp command, without the server's `--help`/`--version` probes of the installed generation. */
+  commandCalls(): FakeTpCall[] {
+    return this.calls().filter((call) => !call.argv.includes('--help') && !call.argv.includes('--version'));
+  }
+
   lastCall(): FakeTpCall {
-    const calls = this.calls();
-    if (calls.length === 0) throw new Error('the fake tp was never called');
+    const calls = this.commandCalls();
+    if (calls.length === 0) throw new Error('the fake tp never ran a command');
     return calls[calls.length - 1]!;
   }
 

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolDefinition } from '../../src/registry/tool.js';
 import { createServer } from '../../src/server.js';
 import type { ServerSettings } from '../../src/settings.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
@@ -18,12 +19,13 @@ export async function connectInMemory(options: {
   env: Record<string, string | undefined>;
   allowedDirs?: string[];
   runner?: Partial<TpRunnerOptions>;
+  tools?: readonly ToolDefinition[];
 }): Promise<Connected> {
   const runner = new TpRunner({ tpPath: FAKE_TP, env: options.env, timeoutMs: 20_000, killGraceMs: 500, ...options.runner });
   const settings: ServerSettings = options.allowedDirs
     ? { allowedDirs: options.allowedDirs }
     : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' };
-  const server = createServer({ runner, settings });
+  const server = createServer({ runner, settings, tools: options.tools });
   const client = new Client({ name: 'test-client', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);

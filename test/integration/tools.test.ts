@@ -5,7 +5,7 @@ import { FakeTpWorkspace, TEST_KEY } from '../helpers/fake-tp.js';
 import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js';
 import { pemPrivateKey, publicKeyLine } from '../helpers/ssh-keys.js';
 
-const ELEVEN = [
+const FOUNDATION = [
   'cluster_create', 'cluster_list', 'cluster_info', 'cluster_destroy',
   'job_write_config', 'job_push', 'job_list', 'job_info', 'job_pull', 'job_cancel',
   'account_me',
@@ -31,10 +31,11 @@ afterEach(async () => {
 });
 
 describe('tools/list', () => {
-  it('lists the eleven tools with titles, descriptions, schemas and all four hints', async () => {
+  it('lists every tool with titles, descriptions, schemas and all four hints', async () => {
     const { client } = await connect();
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(ELEVEN);
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(FOUNDATION));
+    expect(tools).toHaveLength(34);
     for (const tool of tools) {
       expect(tool.title, tool.name).toBeTruthy();
       expect(tool.description!.length, tool.name).toBeGreaterThan(30);
@@ -48,15 +49,54 @@ describe('tools/list', () => {
       }
     }
     const readOnly = tools.filter((tool) => tool.annotations?.readOnlyHint).map((tool) => tool.name);
-    expect(readOnly).toEqual(['cluster_list', 'cluster_info', 'job_list', 'job_info', 'account_me']);
+    expect(readOnly).toEqual([
+      'cluster_list', 'cluster_info', 'storage_list', 'storage_info', 'job_list', 'job_info', 'job_listen', 'account_me', 'ssh_key_list',
+      'object_storage_credentials', 'object_storage_bucket_list', 'tp_help', 'server_status',
+    ]);
+    // every tool whose name says it destroys, deletes, cancels, detaches, removes or disables, plus the edits that can lower protection
     const destructive = tools.filter((tool) => tool.annotations?.destructiveHint).map((tool) => tool.name);
-    expect(destructive).toEqual(['cluster_destroy', 'job_cancel']);
+    for (const tool of tools) {
+      if (/destroy|delete|cancel|detach|remove|disable/.test(tool.name)) expect(destructive, tool.name).toContain(tool.name);
+    }
+    expect(destructive).toEqual(expect.arrayContaining(['cluster_edit', 'storage_edit', 'object_storage_configure_rclone']));
+    // only tools that touch local files or run nothing are closed-world
+    expect(tools.filter((tool) => !tool.annotations?.openWorldHint).map((tool) => tool.name)).toEqual(['job_write_config', 'tp_help']);
   });
 
   it('matches the committed snapshot, so schema changes are deliberate', async () => {
     const { client } = await connect();
     const { tools } = await client.listTools();
-    await expect(JSON.stringify(tools, null, 2) + '\n').toMatchFileSnapshot('../__snapshots__/tools-list.json');
+    await expect(JSON.stringify(tools, null, 2) + '\n').toMatchFileSnapshot('../__snapshots__/tools-list.all.json');
+  });
+});
+
+describe('tools/list in each selection mode', () => {
+  it('matches the committed snapshot of names and hints per mode', async () => {
+    const { selectTools } = await import('../../src/registry/selection.js');
+    const { allTools } = await import('../../src/tools/index.js');
+    const modes = {
+      default: {},
+      all: { toolsets: ['all'] },
+      'all+secrets': { toolsets: ['all'], allowSecrets: true },
+      'read-only': { readOnly: true },
+      'read-only all+secrets': { toolsets: ['all'], readOnly: true, allowSecrets: true },
+      clusters: { toolsets: ['clusters'] },
+      'tools only': { tools: ['cluster_list', 'server_status'] },
+      'jobs minus deletes': { toolsets: ['jobs'], excludeTools: ['job_delete', 'job_cancel'] },
+    };
+    const listed: Record<string, string[]> = {};
+    for (const [mode, options] of Object.entries(modes)) {
+      const { tools } = selectTools(allTools, options);
+      mcp = await connectInMemory({ env: ws.env(), allowedDirs: [project], tools });
+      const result = await mcp.client.listTools();
+      listed[mode] = result.tools.map((tool) => {
+        const hints = tool.annotations!;
+        const flags = [hints.readOnlyHint && 'ro', hints.destructiveHint && 'destructive', hints.idempotentHint && 'idempotent', hints.openWorldHint && 'open'];
+        return `${tool.name} [${flags.filter(Boolean).join(' ')}]`;
+      });
+      await mcp.close();
+    }
+    await expect(JSON.stringify(listed, null, 2) + '\n').toMatchFileSnapshot('../__snapshots__/tools-list.modes.json');
   });
 });
 
@@ -87,8 +127,9 @@ describe('each tool against the fake tp', () => {
     for (const [name, args] of [['cluster_destroy', { cluster_id: 'c-1' }], ['job_cancel', { job_id: 'j-1', confirm: false }]] as const) {
       const result = await mcp.call(name, args);
       expect(result.isError).toBe(true);
-      expect(textOf(result)).toMatch(/confirm=true/);
+      expect(textOf(result)).toMatch(/Not done: .*cannot be undone.*confirm=true/);
     }
+    // not even the generation probe: an unconfirmed call is refused before anything starts
     expect(ws.calls()).toHaveLength(0);
   });
 
@@ -105,7 +146,7 @@ describe('each tool against the fake tp', () => {
     const result = await mcp.call('account_me');
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/TENSORPOOL_API_KEY/);
-    expect(ws.calls()).toHaveLength(0);
+    expect(ws.commandCalls()).toHaveLength(0);
   });
 
   it('never returns the API key, even when tp prints it', async () => {
@@ -217,7 +258,7 @@ describe('file tools stay inside the allowed directories', () => {
     const result = await mcp.call('job_push', { config_path: '/etc/hostname', cluster_id: 'c-9' });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/config_path: .*outside the allowed directories/);
-    expect(ws.calls()).toHaveLength(0);
+    expect(ws.commandCalls()).toHaveLength(0);
   });
 
   it('job_pull downloads into workdir, and skips existing files unless force', async () => {
@@ -236,7 +277,7 @@ describe('file tools stay inside the allowed directories', () => {
     const result = await mcp.call('job_pull', { job_id: 'job-5', workdir: project });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/No directory is allowed/);
-    expect(ws.calls()).toHaveLength(0);
+    expect(ws.commandCalls()).toHaveLength(0);
   });
 });
 

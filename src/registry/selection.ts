@@ -1,0 +1,64 @@
+import { TOOLSETS, type ToolDefinition, type Toolset } from './tool.js';
+
+/** Toolsets a plain start-up gets: object storage is opt-in (it is new, and one of its commands prints secrets). */
+export const DEFAULT_TOOLSETS: readonly Toolset[] = ['clusters', 'jobs', 'storage', 'account', 'status'];
+
+export interface SelectionOptions {
+  /** Toolset names, or the keywords `default` and `all`; undefined: `default`. */
+  toolsets?: readonly string[];
+  /** Single tools added on top of the toolsets; given without toolsets, only these tools. */
+  tools?: readonly string[];
+  excludeTools?: readonly string[];
+  /** Keep only tools whose readOnlyHint is true. */
+  readOnly?: boolean;
+  /** Without it, tools that reveal secrets are never registered. */
+  allowSecrets?: boolean;
+}
+
+export class SelectionError extends Error {
+  override readonly name = 'SelectionError';
+}
+
+export interface Selection {
+  tools: ToolDefinition[];
+  toolsets: Toolset[];
+}
+
+/**
+ * Which tools a server registers. Pure: start-up calls it before registering anything, so an
+ * unknown name stops the server, and a tool left out is never registered and cannot be called.
+ */
+export function selectTools(all: readonly ToolDefinition[], options: SelectionOptions = {}): Selection {
+  const toolNames = new Set(all.map((tool) => tool.name));
+  const unknownTools = [...(options.tools ?? []), ...(options.excludeTools ?? [])].filter((name) => !toolNames.has(name));
+  if (unknownTools.length > 0) {
+    throw new SelectionError(`unknown tool ${unknownTools.map((n) => `"${n}"`).join(', ')}; valid tools: ${[...toolNames].join(', ')}`);
+  }
+  const toolsets = resolveToolsets(options.toolsets ?? (options.tools?.length ? [] : ['default']));
+  const secretTools = (options.tools ?? []).filter((name) => all.find((tool) => tool.name === name)?.revealsSecrets);
+  if (secretTools.length > 0 && !options.allowSecrets) {
+    throw new SelectionError(`${secretTools.join(', ')} print or write secrets and need --allow-secrets`);
+  }
+
+  const wanted = new Set(options.tools ?? []);
+  const excluded = new Set(options.excludeTools ?? []);
+  const tools = all.filter(
+    (tool) =>
+      (toolsets.includes(tool.toolset) || wanted.has(tool.name)) &&
+      !excluded.has(tool.name) &&
+      (!options.readOnly || tool.annotations.readOnlyHint) &&
+      (!tool.revealsSecrets || options.allowSecrets),
+  );
+  return { tools, toolsets };
+}
+
+function resolveToolsets(names: readonly string[]): Toolset[] {
+  const chosen = new Set<Toolset>();
+  for (const name of names) {
+    if (name === 'all') TOOLSETS.forEach((set) => chosen.add(set));
+    else if (name === 'default') DEFAULT_TOOLSETS.forEach((set) => chosen.add(set));
+    else if ((TOOLSETS as readonly string[]).includes(name)) chosen.add(name as Toolset);
+    else throw new SelectionError(`unknown toolset "${name}"; valid toolsets: ${TOOLSETS.join(', ')}, or default, all`);
+  }
+  return TOOLSETS.filter((set) => chosen.has(set));
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { tpOutputSchema, tpToolResult } from '../registry/results.js';
+import { defineTool } from '../registry/tool.js';
+import { tpArgv } from '../tp/commands.js';
+import { ToolError } from '../tp/errors.js';
+import { resolveExecutable } from '../tp/which.js';
+
+/** Every group and command of every generation; tp answers for the ones it has and exits 2 for the rest. */
+const COMMAND_WORDS: Record<string, readonly string[]> = {
+  '': ['cluster', 'storage', 'object-storage', 'job', 'ssh', 'me'],
+  cluster: ['create', 'destroy', 'list', 'info', 'edit', 'attach', 'detach'],
+  storage: ['create', 'destroy', 'list', 'info', 'edit'],
+  'object-storage': ['enable', 'disable', 'credentials', 'configure', 'bucket'],
+  'object-storage configure': ['rclone'],
+  'object-storage bucket': ['list', 'create', 'delete'],
+  job: ['init', 'push', 'list', 'info', 'cancel', 'delete', 'listen', 'pull'],
+  me: ['sshkey', 'preferences'],
+  'me sshkey': ['add', 'list', 'remove'],
+};
+
+function helpWords(command: string | undefined): string[] {
+  const words = (command ?? '').trim().split(/\s+/).filter(Boolean);
+  words.forEach((word, index) => {
+    const parent = words.slice(0, index).join(' ');
+    const allowed = COMMAND_WORDS[parent];
+    if (!allowed?.includes(word)) {
+      const after = parent ? `tp ${parent}` : 'tp';
+      const choices = allowed ? `one of: ${allowed.join(', ')}` : 'nothing (it has no subcommands)';
+      throw new ToolError(`command: "${word}" is not a tp command; after "${after}" comes ${choices}.`);
+    }
+  });
+  return words;
+}
+
+const tpHelp = defineTool({
+  name: 'tp_help',
+  toolset: 'status',
+  since: 'none',
+  title: "Show tp's help",
+  description:
+    'Show what the installed tp CLI offers: `tp [command] --help`, e.g. command="cluster create". Needs no API key and reaches no server.',
+  inputSchema: {
+    command: z
+      .string()
+      .max(64, 'command must be at most 64 characters')
+      .regex(/^[a-z -]*$/, 'command must be tp command words such as "cluster create" (lowercase letters, spaces, "-")')
+      .optional()
+      .describe('Command words after tp, e.g. "job push" or "object-storage bucket"; omitted: the top-level help'),
+  },
+  outputSchema: tpOutputSchema,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  handler: async (args, { tp, signal }) =>
+    tpToolResult(await tp.run(tpArgv.help(helpWords(args.command)), { signal, requiresKey: false })),
+});
+
+const serverStatus = defineTool({
+  name: 'server_status',
+  toolset: 'status',
+  since: 'none',
+  title: 'Show the server status',
+  description:
+    "Report the server's state: which tp it runs (path, version, CLI generation), whether an API key is set and accepted " +
+    '(never the key itself), the allowed directories, and the active toolsets. Start here when a tool fails unexpectedly.',
+  inputSchema: {},
+  outputSchema: {
+    tp_path: z.string().describe('The tp the server was told to run'),
+    tp_resolved_path: z.string().nullable().describe('Where that is on disk; null when not found'),
+    tp_version: z.string().nullable().describe('What `tp --version` printed'),
+    tp_generation: z.string().nullable().describe('The CLI generation tools build their commands for'),
+    tp_generation_source: z.string().nullable().describe('usage (detected from help), version, override (--tp-generation) or assumed'),
+    tp_problem: z.string().nullable().describe('Why tp could not be probed, if it could not'),
+    api_key_set: z.boolean(),
+    api_key_accepted: z.boolean().nullable().describe('Whether `tp me` succeeded with the key; null when not checked'),
+    api_key_message: z.string().nullable().describe("tp's answer when the key was not accepted"),
+    allowed_dirs: z.array(z.string()),
+    allowed_dirs_problem: z.string().nullable(),
+    toolsets: z.array(z.string()),
+    tools: z.array(z.string()).describe('Every tool registered in this server'),
+    read_only: z.boolean(),
+    allow_secrets: z.boolean(),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  handler: async (_args, { tp, installation, settings, signal }) => {
+    const resolved = resolveExecutable(tp.tpPath);
+    const facts = await installation.describe(signal).then(
+      (value) => ({ value, problem: null }),
+      (error: unknown) => ({ value: undefined, problem: error instanceof Error ? error.message : String(error) }),
+    );
+    let accepted: boolean | null = null;
+    let keyMessage: string | null = null;
+    if (tp.hasApiKey && facts.value) {
+      const me = await tp.run(tpArgv.accountMe(), { signal, timeoutMs: 60_000 });
+      accepted = me.exitCode === 0;
+      if (!accepted) keyMessage = (me.stdout + me.stderr).replace(/^\* .*\n/gm, '').trim() || `tp me exited with ${me.exitCode}`;
+    }
+    const status = {
+      tp_path: tp.tpPath,
+      tp_resolved_path: resolved ?? null,
+      tp_version: facts.value?.version ?? null,
+      tp_generation: facts.value?.generation ?? null,
+      tp_generation_source: facts.value?.source ?? null,
+      tp_problem: facts.problem,
+      api_key_set: tp.hasApiKey,
+      api_key_accepted: accepted,
+      api_key_message: keyMessage,
+      allowed_dirs: [...settings.allowedDirs],
+      allowed_dirs_problem: settings.allowedDirsProblem ?? null,
+      toolsets: [...(settings.selection?.toolsets ?? [])],
+      tools: [...(settings.selection?.tools ?? [])],
+      read_only: settings.selection?.readOnly ?? false,
+      allow_secrets: settings.allowSecrets ?? false,
+    };
+    const lines = [
+      `tp: ${status.tp_resolved_path ?? `${status.tp_path} (not found)`}${status.tp_version ? `, version ${status.tp_version}` : ''}` +
+        (status.tp_generation ? `, generation ${status.tp_generation} (${status.tp_generation_source})` : ''),
+      ...(facts.problem ? [`tp problem: ${facts.problem}`] : []),
+      `API key: ${status.api_key_set ? 'set' : 'not set'}${accepted === null ? '' : accepted ? ', accepted' : `, NOT accepted: ${keyMessage}`}`,
+      `allowed directories: ${status.allowed_dirs.join(', ') || `none (${status.allowed_dirs_problem})`}`,
+      `toolsets: ${status.toolsets.join(', ') || '(library default)'}${status.read_only ? ' (read-only)' : ''}`,
+    ];
+    return { content: [{ type: 'text', text: lines.join('\n') }], structuredContent: status };
+  },
+});
+
+export const statusTools = [tpHelp, serverStatus];

@@ -32,6 +32,10 @@ interface CliOptions {
   readOnly?: boolean;
   allowSecrets?: boolean;
   tpGeneration: 'auto' | Generation;
+  allowInstanceTypes?: string[];
+  maxNodes?: number;
+  maxStorageGb?: number;
+  dryRun?: boolean;
 }
 
 function list(value: string, previous: string[] | undefined): string[] {
@@ -97,6 +101,18 @@ function buildProgram(): Command {
         .env('TENSORPOOL_MCP_TP_GENERATION')
         .default('auto'),
     )
+    .addOption(
+      new Option('--allow-instance-types <list>', 'instance types cluster_create may start, comma-separated, * as wildcard (e.g. 1xH100,*L40S)')
+        .env('TENSORPOOL_MCP_ALLOW_INSTANCE_TYPES')
+        .argParser(list),
+    )
+    .addOption(new Option('--max-nodes <n>', 'most nodes one cluster_create may ask for').env('TENSORPOOL_MCP_MAX_NODES').argParser(integer('--max-nodes', 1, 10_000)))
+    .addOption(
+      new Option('--max-storage-gb <gb>', 'largest volume storage_create or storage_edit may ask for')
+        .env('TENSORPOOL_MCP_MAX_STORAGE_GB')
+        .argParser(integer('--max-storage-gb', 1, 100_000_000)),
+    )
+    .addOption(new Option('--dry-run', 'tools that would change anything report the tp command instead of running it (env TENSORPOOL_MCP_DRY_RUN=1)'))
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') });
@@ -148,6 +164,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       ...resolveAllowedDirs({ allowDirs: allowDirsFrom(options), cwd: process.cwd(), home: homedir() }),
       tpGeneration: options.tpGeneration === 'auto' ? undefined : options.tpGeneration,
       allowSecrets,
+      dryRun: options.dryRun ?? envSwitch('TENSORPOOL_MCP_DRY_RUN') ?? false,
+      guardrails: { allowInstanceTypes: options.allowInstanceTypes, maxNodes: options.maxNodes, maxStorageGb: options.maxStorageGb },
       selection: { toolsets: selection.toolsets, readOnly, tools: selection.tools.map((tool) => tool.name) },
     };
   } catch (error) {

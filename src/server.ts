@@ -6,6 +6,7 @@ import type { ToolContext, ToolDefinition } from './registry/tool.js';
 import type { ServerSettings } from './settings.js';
 import { allTools } from './tools/index.js';
 import { ToolError } from './tp/errors.js';
+import { dryRunClient } from './tp/dry-run.js';
 import { requireAtLeast, TpInstallation } from './tp/generation.js';
 import type { TpRunner } from './tp/runner.js';
 import { NAME, VERSION } from './version.js';
@@ -49,7 +50,9 @@ export function createServer(options: CreateServerOptions): McpServer {
               `Not done: ${tool.confirmation(args as never)} cannot be undone. Ask the user, then call ${tool.name} again with confirm=true.`,
             );
           }
-          const context = await contextFor(tool, { tp: runner, installation, settings, signal: extra.signal });
+          // read-only tools still run under --dry-run; everything else only says what it would run
+          const tp = settings.dryRun && !tool.annotations.readOnlyHint ? dryRunClient(runner) : runner;
+          const context = await contextFor(tool, { tp, installation, settings, signal: extra.signal });
           return await tool.handler(args as never, context);
         } catch (error) {
           if (error instanceof ToolError) return errorResult(runner.redactor.redact(error.message));

@@ -1,9 +1,14 @@
+import type { Guardrails } from './registry/guardrails.js';
 import type { Generation } from './tp/generation.js';
 
 /** What tools need to know about how the server was started; no secrets in here. */
 export interface ServerSettings {
   /** The operator's --tp-generation; undefined: detect from the installed tp. */
   tpGeneration?: Generation;
+  /** Spending limits (--allow-instance-types, --max-nodes, --max-storage-gb). */
+  guardrails?: Guardrails;
+  /** --dry-run: tools that would change something report the tp command instead of running it. */
+  dryRun?: boolean;
   /** --allow-secrets: object-storage secrets may be shown. */
   allowSecrets?: boolean;
   /** Toolsets and read-only mode in force, for server_status. */

@@ -14,6 +14,7 @@ export const tpOutputSchema = {
   cancelled: z.boolean().describe('the call was cancelled and tp was stopped'),
   truncated: z.boolean().describe('output was longer than the bound; its middle was cut'),
   argv: z.array(z.string()).describe('the command that ran'),
+  dry_run: z.boolean().describe('--dry-run: nothing ran; argv is what would have run'),
 };
 
 export function tpToolResult(result: TpResult): CallToolResult {
@@ -29,6 +30,7 @@ export function tpToolResult(result: TpResult): CallToolResult {
     cancelled: result.cancelled,
     truncated: result.truncated,
     argv: result.argv,
+    dry_run: result.dryRun ?? false,
   };
   if (ok) return { content: [{ type: 'text', text: result.stdout.trim() || 'OK' }], structuredContent };
   const sections = [failureHeadline(result), `command: ${result.argv.join(' ')}`];

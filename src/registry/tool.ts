@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { ServerSettings } from '../settings.js';
 import type { Generation, TpInstallation } from '../tp/generation.js';
-import type { TpRunner } from '../tp/runner.js';
+import type { TpClient } from '../tp/runner.js';
 
 /** All four hints, always explicit: clients decide on confirmation prompts from them. */
 export interface ToolAnnotations {
@@ -14,7 +14,8 @@ export interface ToolAnnotations {
 
 /** What a handler may use; handed over at call time so tools stay plain data. */
 export interface ToolContext {
-  tp: TpRunner;
+  /** Runs tp; under --dry-run, for tools that change something, it only reports what it would run. */
+  tp: TpClient;
   /** The installed tp's generation, for argv that differs between CLI releases. */
   generation: Generation;
   installation: TpInstallation;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { withPublicKeyFile } from '../files/ssh-key.js';
+import { checkInstanceType, checkNodes } from '../registry/guardrails.js';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
@@ -33,7 +34,9 @@ const clusterCreate = defineTool({
   },
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  handler: async (args, { tp, generation, signal }) => {
+  handler: async (args, { tp, generation, settings, signal }) => {
+    checkInstanceType(settings.guardrails, 'instance_type', args.instance_type);
+    checkNodes(settings.guardrails, args.num_nodes ?? 1);
     const argvFor = (publicKeyPath?: string) =>
       tpArgv.clusterCreate(
         {

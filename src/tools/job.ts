@@ -1,8 +1,9 @@
-import { dirname, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { confinePath } from '../files/allowed-dirs.js';
 import { renderJobConfig, writeConfigFile } from '../files/job-config.js';
+import { checkInstanceType } from '../registry/guardrails.js';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
@@ -63,12 +64,21 @@ const jobWriteConfig = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, { settings }) => {
     const dir = confinePath('workdir', args.workdir, settings, 'directory');
+    // tp 0.0.6 starts the hardware a config names, so the spending limit applies here too
+    if (args.instance_type) checkInstanceType(settings.guardrails, 'instance_type', args.instance_type);
     const content = renderJobConfig({
       commands: args.commands,
       outputs: args.outputs,
       ignore: args.ignore,
       instance_type: args.instance_type,
     });
+    if (settings.dryRun) {
+      const path = join(dir, args.filename);
+      return {
+        content: [{ type: 'text', text: `Dry run: nothing was written. Without --dry-run the server would write ${path}:\n\n${content}` }],
+        structuredContent: { ok: true, path, content },
+      };
+    }
     const written = await writeConfigFile(dir, args.filename, content, args.overwrite);
     return {
       content: [{ type: 'text', text: `Wrote ${written}:\n\n${content}` }],

@@ -78,6 +78,14 @@ const serverStatus = defineTool({
     tools: z.array(z.string()).describe('Every tool registered in this server'),
     read_only: z.boolean(),
     allow_secrets: z.boolean(),
+    dry_run: z.boolean(),
+    guardrails: z
+      .object({
+        allow_instance_types: z.array(z.string()).nullable(),
+        max_nodes: z.number().nullable(),
+        max_storage_gb: z.number().nullable(),
+      })
+      .describe('Spending limits set by the operator; null: no limit'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: async (_args, { tp, installation, settings, signal }) => {
@@ -109,6 +117,12 @@ const serverStatus = defineTool({
       tools: [...(settings.selection?.tools ?? [])],
       read_only: settings.selection?.readOnly ?? false,
       allow_secrets: settings.allowSecrets ?? false,
+      dry_run: settings.dryRun ?? false,
+      guardrails: {
+        allow_instance_types: settings.guardrails?.allowInstanceTypes ? [...settings.guardrails.allowInstanceTypes] : null,
+        max_nodes: settings.guardrails?.maxNodes ?? null,
+        max_storage_gb: settings.guardrails?.maxStorageGb ?? null,
+      },
     };
     const lines = [
       `tp: ${status.tp_resolved_path ?? `${status.tp_path} (not found)`}${status.tp_version ? `, version ${status.tp_version}` : ''}` +
@@ -117,6 +131,8 @@ const serverStatus = defineTool({
       `API key: ${status.api_key_set ? 'set' : 'not set'}${accepted === null ? '' : accepted ? ', accepted' : `, NOT accepted: ${keyMessage}`}`,
       `allowed directories: ${status.allowed_dirs.join(', ') || `none (${status.allowed_dirs_problem})`}`,
       `toolsets: ${status.toolsets.join(', ') || '(library default)'}${status.read_only ? ' (read-only)' : ''}`,
+      `limits: instance types ${status.guardrails.allow_instance_types?.join(', ') ?? 'any'}, nodes ${status.guardrails.max_nodes ?? 'any'}, ` +
+        `storage ${status.guardrails.max_storage_gb === null ? 'any' : `${status.guardrails.max_storage_gb} GB`}${status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''}`,
     ];
     return { content: [{ type: 'text', text: lines.join('\n') }], structuredContent: status };
   },

@@ -1,4 +1,5 @@
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
+import { checkStorageGb } from '../registry/guardrails.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait } from './fields.js';
@@ -21,7 +22,8 @@ const storageCreate = defineTool({
   },
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  handler: async (args, { tp, generation, signal }) => {
+  handler: async (args, { tp, generation, settings, signal }) => {
+    checkStorageGb(settings.guardrails, 'size_gb', args.size_gb);
     const argv = tpArgv.storageCreate(
       { sizeGb: args.size_gb, volumeType: args.volume_type, name: args.name, deletionProtection: args.deletion_protection, wait: args.wait },
       generation,
@@ -67,7 +69,8 @@ const storageEdit = defineTool({
   },
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, signal }) => {
+  handler: async (args, { tp, settings, signal }) => {
+    checkStorageGb(settings.guardrails, 'size_gb', args.size_gb);
     const argv = tpArgv.storageEdit({ storageId: args.storage_id, name: args.name, deletionProtection: args.deletion_protection, sizeGb: args.size_gb });
     return tpToolResult(await tp.run(argv, { signal }));
   },

@@ -42,7 +42,12 @@ export interface TpResult {
   timedOut: boolean;
   cancelled: boolean;
   truncated: boolean;
+  /** Set when --dry-run stood in for tp: nothing ran. */
+  dryRun?: boolean;
 }
+
+/** What tools may use of a runner; --dry-run substitutes another implementation. */
+export type TpClient = Pick<TpRunner, 'run' | 'hasApiKey' | 'tpPath' | 'redactor'>;
 
 const DEFAULT_GRACE_MS = 3000;
 const DEFAULT_HEAD_BYTES = 128 * 1024;

@@ -93,6 +93,15 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(getWithout.status).toBe(400);
   });
 
+  it('--dry-run holds over HTTP too', async () => {
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--dry-run'], ws.env(), ws.dir);
+    const { client } = await connect(server.url);
+    const result = (await client.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-7', confirm: true } })) as CallToolResult;
+    expect(textOf(result)).toMatch(/would run:\ntp --no-input cluster destroy --no-input c-7/);
+    expect(result.structuredContent).toMatchObject({ dry_run: true });
+    expect(ws.commandCalls()).toHaveLength(0);
+  });
+
   it('answers /healthz with status and version', async () => {
     const { url } = await start();
     const health = await rawRequest(url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });

@@ -60,6 +60,16 @@ describe('stdio transport, built bin as a child process', () => {
     expect(ws.calls()).toHaveLength(0);
   });
 
+  it('--dry-run with limits: changing tools only report their command, limits refuse', async () => {
+    const c = await connect(ws.env(), ['--dry-run', '--allow-instance-types', '1xH100,*L40S', '--max-nodes', '1']);
+    const ok = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xL40S' } })) as CallToolResult;
+    expect(textOf(ok)).toMatch(/would run:\ntp --no-input cluster create 1xL40S/);
+    const refused = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', num_nodes: 2 } })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/limit of 1/);
+    expect(ws.commandCalls()).toHaveLength(0);
+  });
+
   it('TENSORPOOL_MCP_TOOLS alone offers just those tools', async () => {
     const c = await connect({ ...ws.env(), TENSORPOOL_MCP_TOOLS: 'cluster_list,server_status' });
     expect((await c.listTools()).tools.map((tool) => tool.name)).toEqual(['cluster_list', 'server_status']);

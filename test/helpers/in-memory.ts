@@ -20,11 +20,15 @@ export async function connectInMemory(options: {
   allowedDirs?: string[];
   runner?: Partial<TpRunnerOptions>;
   tools?: readonly ToolDefinition[];
+  settings?: Partial<ServerSettings>;
 }): Promise<Connected> {
   const runner = new TpRunner({ tpPath: FAKE_TP, env: options.env, timeoutMs: 20_000, killGraceMs: 500, ...options.runner });
-  const settings: ServerSettings = options.allowedDirs
-    ? { allowedDirs: options.allowedDirs }
-    : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' };
+  const settings: ServerSettings = {
+    ...(options.allowedDirs
+      ? { allowedDirs: options.allowedDirs }
+      : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' }),
+    ...options.settings,
+  };
   const server = createServer({ runner, settings, tools: options.tools });
   const client = new Client({ name: 'test-client', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { config as loadDotenv } from 'dotenv';
+import { config as loadDotenv, parse as parseDotenv } from 'dotenv';
 import { ConfigError, resolveAllowedDirs } from './files/allowed-dirs.js';
 import { SelectionError, selectTools, type Selection } from './registry/selection.js';
 import { TOOLSETS, type ToolDefinition } from './registry/tool.js';
@@ -133,20 +133,35 @@ function envFileFrom(argv: readonly string[]): string | undefined {
   return process.env.TENSORPOOL_MCP_ENV_FILE || undefined;
 }
 
+/** What an implicit ./.env may set: it lives in a project that may not be the operator's own. */
+const KEY_VARIABLES = ['TENSORPOOL_API_KEY', 'TENSORPOOL_KEY'];
+
 function loadEnvFile(named: string | undefined): void {
   const path = resolve(named ?? '.env');
   if (!existsSync(path)) {
     if (named !== undefined) throw new ConfigError(`--env-file ${named}: no such file`);
     return;
   }
-  // quiet: dotenv would otherwise announce itself on stdout, which is the protocol stream
-  const { error } = loadDotenv({ path, override: false, quiet: true });
-  if (error) throw new ConfigError(`--env-file ${path}: ${error.message}`);
+  if (named !== undefined) {
+    // quiet: dotenv would otherwise announce itself on stdout, which is the protocol stream
+    const { error } = loadDotenv({ path, override: false, quiet: true });
+    if (error) throw new ConfigError(`--env-file ${path}: ${error.message}`);
+    return;
+  }
+  // a cloned repository's .env must not pick the tp binary, the engine URL, the bind address or the guards
+  const values = parseDotenv(readFileSync(path));
+  for (const name of KEY_VARIABLES) {
+    if (values[name] !== undefined && process.env[name] === undefined) process.env[name] = values[name];
+  }
 }
 
 function allowDirsFrom(options: CliOptions): string[] {
   if (options.allowDir.length > 0) return options.allowDir;
   return (process.env.TENSORPOOL_MCP_ALLOWED_DIRS ?? '').split(delimiter).filter((dir) => dir.trim() !== '');
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** Entry point of the `tensorpool-mcp` command. */
@@ -156,7 +171,12 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   let selection: Selection;
   try {
     loadEnvFile(envFileFrom(argv.slice(2)));
-    options = buildProgram().parse([...argv]).opts<CliOptions>();
+    const program = buildProgram().parse([...argv]);
+    options = program.opts<CliOptions>();
+    if (options.http && program.getOptionValueSource('host') === 'env' && !isLoopback(options.host)) {
+      // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
+      throw new ConfigError(`HOST=${options.host} from the environment is not a loopback address; pass --host ${options.host} to bind it on purpose`);
+    }
     const readOnly = options.readOnly ?? envSwitch('TENSORPOOL_MCP_READ_ONLY') ?? false;
     const allowSecrets = options.allowSecrets ?? envSwitch('TENSORPOOL_MCP_ALLOW_SECRETS') ?? false;
     selection = selectTools(allTools, { toolsets: options.toolsets, tools: options.tools, excludeTools: options.excludeTools, readOnly, allowSecrets });
@@ -224,12 +244,15 @@ async function runHttp(options: CliOptions, serve: Serve): Promise<void> {
     onError: logger.error,
   });
   logger.info(`listening on ${http.url}`);
+  let stopping = false;
   const stop = (signal: string) => {
+    // a second signal while stopping means now: the exit hook still SIGKILLs every tp group
+    if (stopping) process.exit(1);
+    stopping = true;
     logger.info(`shutting down (${signal})`);
     void shutdown([http.close(), runner.shutdown()]);
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
 }
 
 async function shutdown(steps: Promise<unknown>[]): Promise<never> {

@@ -10,6 +10,8 @@ export interface Logger {
  * breaks the client. Every line passes the redactor, so the API key cannot reach a log file.
  */
 export function stderrLogger(redactor: Redactor, quiet = false): Logger {
+  // a client that closed our stderr must not crash the server with EPIPE
+  process.stderr.on('error', () => {});
   const write = (level: string, message: string) => {
     process.stderr.write(`[tensorpool-mcp] ${level}: ${redactor.redact(message)}\n`);
   };

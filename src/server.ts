@@ -7,7 +7,7 @@ import type { ServerSettings } from './settings.js';
 import { allTools } from './tools/index.js';
 import { ToolError } from './tp/errors.js';
 import { dryRunClient } from './tp/dry-run.js';
-import { requireAtLeast, TpInstallation } from './tp/generation.js';
+import { requireAtLeast, TpInstallation, type Generation } from './tp/generation.js';
 import type { TpRunner } from './tp/runner.js';
 import { NAME, VERSION } from './version.js';
 
@@ -45,14 +45,21 @@ export function createServer(options: CreateServerOptions): McpServer {
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         try {
-          if (tool.confirmation && args.confirm !== true) {
-            return errorResult(
-              `Not done: ${tool.confirmation(args as never)} cannot be undone. Ask the user, then call ${tool.name} again with confirm=true.`,
-            );
-          }
           // read-only tools still run under --dry-run; everything else only says what it would run
           const tp = settings.dryRun && !tool.annotations.readOnlyHint ? dryRunClient(runner) : runner;
-          const context = await contextFor(tool, { tp, installation, settings, signal: extra.signal });
+          let generation: Generation | undefined;
+          if (tool.since && tool.since !== 'none') {
+            // a tool the installed tp lacks is refused before the user is asked to confirm it
+            generation = await installation.generation(extra.signal);
+            requireAtLeast(tool.name, generation, tool.since);
+          }
+          // an unconfirmed call starts nothing at all, not even the generation probe
+          const irreversible = tool.confirmation?.(args as never);
+          if (irreversible && args.confirm !== true) {
+            return errorResult(`Not done: ${irreversible} cannot be undone. Ask the user, then call ${tool.name} again with confirm=true.`);
+          }
+          if (tool.since !== 'none') generation ??= await installation.generation(extra.signal);
+          const context = contextFor(tool, { tp, installation, settings, signal: extra.signal }, generation);
           return await tool.handler(args as never, context);
         } catch (error) {
           if (error instanceof ToolError) return errorResult(runner.redactor.redact(error.message));
@@ -66,16 +73,12 @@ export function createServer(options: CreateServerOptions): McpServer {
   return server;
 }
 
-/** Detects the tp generation (once per process) and refuses tools the installed tp lacks, before any handler runs. */
-async function contextFor(tool: ToolDefinition, base: Omit<ToolContext, 'generation'>): Promise<ToolContext> {
-  if (tool.since === 'none') {
-    return Object.defineProperty({ ...base }, 'generation', {
-      get: () => {
-        throw new Error(`${tool.name} is declared since: 'none' but reads the tp generation`);
-      },
-    }) as ToolContext;
-  }
-  const generation = await base.installation.generation(base.signal);
-  if (tool.since) requireAtLeast(tool.name, generation, tool.since);
-  return { ...base, generation };
+/** The handler's context; a tool declared since: 'none' never detects the generation, and must not read it. */
+function contextFor(tool: ToolDefinition, base: Omit<ToolContext, 'generation'>, generation: Generation | undefined): ToolContext {
+  if (generation) return { ...base, generation };
+  return Object.defineProperty({ ...base }, 'generation', {
+    get: () => {
+      throw new Error(`${tool.name} is declared since: 'none' but reads the tp generation`);
+    },
+  }) as ToolContext;
 }

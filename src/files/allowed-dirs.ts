@@ -25,7 +25,8 @@ export function resolveAllowedDirs(input: { allowDirs: readonly string[]; cwd: s
   }
   const cwd = realOrUndefined(input.cwd) ?? input.cwd;
   const home = realOrUndefined(input.home) ?? input.home;
-  if (cwd === resolve('/') || cwd === home) {
+  // an ancestor of home (/home, /Users) would allow the whole home directory too
+  if (cwd === resolve('/') || isInside(home, cwd)) {
     return {
       allowedDirs: [],
       allowedDirsProblem:

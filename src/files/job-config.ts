@@ -34,8 +34,9 @@ export function renderJobConfig(config: JobConfig): string {
 /** Writes `content` as `dir/filename`; refuses to replace a file unless asked, and never follows a symlink. */
 export async function writeConfigFile(dir: string, filename: string, content: string, overwrite: boolean): Promise<string> {
   const path = join(dir, filename);
+  // O_NONBLOCK: opening a FIFO for writing would otherwise block a libuv thread for good
   const flags =
-    constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (overwrite ? constants.O_TRUNC : constants.O_EXCL);
+    constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK | (overwrite ? 0 : constants.O_EXCL);
   let handle;
   try {
     handle = await open(path, flags, 0o644);
@@ -43,9 +44,12 @@ export async function writeConfigFile(dir: string, filename: string, content: st
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new ToolError(`${path} already exists; pass overwrite=true to replace it.`);
     if (code === 'ELOOP') throw new ToolError(`${path} is a symbolic link; refusing to write through it.`);
+    if (code === 'ENXIO') throw new ToolError(`${path} is not a regular file; refusing to write to it.`);
     throw new ToolError(`Cannot write ${path}: ${code ?? String(error)}`);
   }
   try {
+    if (!(await handle.stat()).isFile()) throw new ToolError(`${path} is not a regular file; refusing to write to it.`);
+    await handle.truncate(0);
     await handle.writeFile(content, 'utf8');
   } finally {
     await handle.close();

@@ -44,7 +44,9 @@ function failureHeadline(result: TpResult): string {
   if (result.timedOut) return `tp did not finish within the call timeout and was stopped after ${seconds}s (raise it with --timeout).`;
   if (result.cancelled) return `The call was cancelled; tp was stopped after ${seconds}s.`;
   if (result.exitCode === null) return `tp was killed by ${result.signal ?? 'a signal'}.`;
-  if (result.exitCode === 2) return 'tp rejected its arguments (exit code 2): the installed tp may not match what this server expects.';
+  if (result.exitCode === 2) {
+    return 'tp rejected the command line (exit code 2): the installed tp lacks this command or option (see tp_help and server_status).';
+  }
   return `tp failed with exit code ${result.exitCode}.`;
 }
 

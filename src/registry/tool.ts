@@ -37,10 +37,11 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
    */
   since?: Generation | 'none';
   /**
-   * Irreversible tools: what the call would do, in words for the user (e.g. "destroying cluster c-1").
-   * The server refuses such a call unless `confirm` is true, before anything runs.
+   * Irreversible tools: what the call would do, in words for the user (e.g. "destroying cluster c-1"),
+   * or undefined when these arguments do nothing irreversible. The server refuses such a call unless
+   * `confirm` is true, before anything runs.
    */
-  confirmation?: (args: z.infer<z.ZodObject<Shape>>) => string;
+  confirmation?: (args: z.infer<z.ZodObject<Shape>>) => string | undefined;
   /** Prints or writes object-storage secrets: registered only with --allow-secrets. */
   revealsSecrets?: boolean;
   title: string;

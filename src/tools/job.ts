@@ -1,9 +1,10 @@
 import { dirname, isAbsolute, join } from 'node:path';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { parse } from 'smol-toml';
 import { z } from 'zod';
 import { confinePath } from '../files/allowed-dirs.js';
 import { renderJobConfig, writeConfigFile } from '../files/job-config.js';
-import { checkInstanceType } from '../registry/guardrails.js';
+import { checkInstanceType, type Guardrails } from '../registry/guardrails.js';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
@@ -44,7 +45,7 @@ const jobWriteConfig = defineTool({
       'commands must hold at least one command',
     ),
     outputs: stringList('outputs', 200, 'Files, directories or globs to keep for job_pull, e.g. ["checkpoints/", "*.log"]').default([]),
-    ignore: stringList('ignore', 200, 'Paths or globs left out of the upload, e.g. [".venv", "data/raw"]').default([]),
+    ignore: stringList('ignore', 200, 'Paths or globs left out of the upload, e.g. [".venv", "data/raw"]; ".env" is always added').default([]),
     instance_type: instanceType
       .optional()
       .describe('Hardware for the job, e.g. 1xH100: needed by tp 0.0.6, which takes it from the config (0.0.7+ runs on the cluster given to job_push)'),
@@ -69,7 +70,8 @@ const jobWriteConfig = defineTool({
     const content = renderJobConfig({
       commands: args.commands,
       outputs: args.outputs,
-      ignore: args.ignore,
+      // the directory's .env usually holds the API key: never upload it
+      ignore: args.ignore.includes('.env') ? args.ignore : [...args.ignore, '.env'],
       instance_type: args.instance_type,
     });
     if (settings.dryRun) {
@@ -98,13 +100,17 @@ const jobPush = defineTool({
   inputSchema: {
     config_path: path('config_path', 'Job config file (from job_write_config); inside the allowed directories'),
     cluster_id: clusterId.optional().describe('Cluster to run on, from cluster_list: required by tp 0.0.7 and newer, refused by 0.0.6'),
-    teardown: z.boolean().default(false).describe('Destroy the cluster when the job finishes (tp 0.0.7 and newer)'),
+    teardown: z.boolean().default(false).describe('Destroy the cluster when the job finishes (tp 0.0.7 and newer); needs confirm=true'),
     workdir: path('workdir', "Directory to upload and run from; default: the config file's directory").optional(),
+    confirm: confirm.describe('Must be true with teardown=true: the user agreed that the cluster is destroyed when the job ends'),
   },
+  confirmation: (args) => (args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined),
   outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   handler: async (args, { tp, settings, generation, signal }) => {
     const configPath = confinePath('config_path', args.config_path, settings, 'file');
+    // tp 0.0.6 starts whatever hardware the config names
+    if (generation === '0.0.6' && settings.guardrails?.allowInstanceTypes) checkConfigInstanceType(settings.guardrails, configPath);
     const workdir = confinePath('workdir', args.workdir ?? dirname(configPath), settings, 'directory');
     const argv = tpArgv.jobPush({ configPath, clusterId: args.cluster_id, teardown: args.teardown }, generation);
     return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
@@ -167,6 +173,17 @@ const jobPull = defineTool({
     return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
   },
 });
+
+function checkConfigInstanceType(guardrails: Guardrails, configPath: string): void {
+  let instanceType: unknown;
+  try {
+    instanceType = parse(readFileSync(configPath, 'utf8')).instance_type;
+  } catch (error) {
+    throw new ToolError(`config_path: ${configPath} is not valid TOML (${error instanceof Error ? error.message.split('\n')[0] : error}).`);
+  }
+  if (typeof instanceType !== 'string') throw new ToolError('config_path: the config names no instance_type, which this server needs to check against --allow-instance-types.');
+  checkInstanceType(guardrails, 'the config\'s instance_type', instanceType);
+}
 
 /** tp hands this path to the engine as text (no ~ expansion), so it must be absolute and real. */
 function existingFile(field: string, given: string): string {

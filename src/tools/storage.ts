@@ -2,6 +2,7 @@ import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { checkStorageGb } from '../registry/guardrails.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
+import { ToolError } from '../tp/errors.js';
 import { confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait } from './fields.js';
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
@@ -23,6 +24,9 @@ const storageCreate = defineTool({
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   handler: async (args, { tp, generation, settings, signal }) => {
+    if (settings.guardrails?.maxStorageGb !== undefined && args.size_gb === undefined) {
+      throw new ToolError(`size_gb is required on this server, which limits volumes to ${settings.guardrails.maxStorageGb} GB.`);
+    }
     checkStorageGb(settings.guardrails, 'size_gb', args.size_gb);
     const argv = tpArgv.storageCreate(
       { sizeGb: args.size_gb, volumeType: args.volume_type, name: args.name, deletionProtection: args.deletion_protection, wait: args.wait },

@@ -69,16 +69,24 @@ export class TpInstallation {
     return this.override ?? (await this.describe(signal)).generation;
   }
 
-  describe(signal?: AbortSignal): Promise<InstallationFacts> {
-    this.facts ??= this.probe(signal).catch((error: unknown) => {
-      this.facts = undefined;
-      throw error;
-    });
-    return this.facts;
+  /** `signal` lets one caller stop waiting; the shared probe goes on for the others. */
+  async describe(signal?: AbortSignal): Promise<InstallationFacts> {
+    this.facts ??= this.probe().then(
+      (facts) => {
+        // a guess is not worth keeping: the next call probes again
+        if (facts.source === 'assumed') this.facts = undefined;
+        return facts;
+      },
+      (error: unknown) => {
+        this.facts = undefined;
+        throw error;
+      },
+    );
+    return abortable(this.facts, signal);
   }
 
-  private async probe(signal?: AbortSignal): Promise<InstallationFacts> {
-    const help = (args: string[]) => this.runner.run(args, { requiresKey: false, signal, timeoutMs: 30_000 });
+  private async probe(): Promise<InstallationFacts> {
+    const help = (args: string[]) => this.runner.run(args, { requiresKey: false, timeoutMs: 30_000 });
     const [version, storage, cluster] = await Promise.all([
       help(['--version']),
       help(['storage', 'create', '--help']),
@@ -92,4 +100,14 @@ export class TpInstallation {
     if (fromVersion) return { version: versionText, generation: fromVersion, source: 'version' };
     return { version: versionText, generation: NEWEST, source: 'assumed' };
   }
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new ToolError('The call was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ToolError('The call was cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

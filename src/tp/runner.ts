@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import spawn from 'cross-spawn';
 import { BoundedOutput } from './bounded-output.js';
 import { apiKeyFrom, childEnvironment, type Env } from './environment.js';
@@ -63,6 +63,8 @@ export class TpRunner {
   private closed = false;
 
   constructor(private readonly options: TpRunnerOptions) {
+    // a relative path would otherwise resolve against each call's working directory
+    if (options.tpPath.includes('/') && !isAbsolute(options.tpPath)) this.options = { ...options, tpPath: resolve(options.tpPath) };
     this.childEnv = childEnvironment(options.env);
     this.redactor = new Redactor([options.env.TENSORPOOL_KEY, options.env.TENSORPOOL_API_KEY]);
   }
@@ -108,7 +110,8 @@ export class TpRunner {
   }
 
   private neutralCwd(): string {
-    this.neutralDir ??= mkdtempSync(join(tmpdir(), 'tensorpool-mcp-cwd-'));
+    // temp cleaners may remove a directory that sat unused for days
+    if (!this.neutralDir || !isDirectory(this.neutralDir)) this.neutralDir = mkdtempSync(join(tmpdir(), 'tensorpool-mcp-cwd-'));
     return this.neutralDir;
   }
 
@@ -132,15 +135,19 @@ export class TpRunner {
       let cancelled = false;
       let exitCode: number | null = null;
       let exitSignal: string | null = null;
+      let exited = false;
       let settled = false;
       let stopping: Promise<void> | undefined;
 
       const stop = (): Promise<void> => (stopping ??= group.terminate(this.graceMs));
+      // once tp has exited its result stands: a late timeout or cancel must not turn a success into a failure
       const timer = setTimeout(() => {
+        if (exited) return;
         timedOut = true;
         void stop();
       }, options.timeoutMs ?? this.options.timeoutMs);
       const onAbort = (): void => {
+        if (exited) return;
         cancelled = true;
         void stop();
       };
@@ -165,6 +172,7 @@ export class TpRunner {
       });
 
       child.on('exit', (code, signal) => {
+        exited = true;
         exitCode = code;
         exitSignal = signal;
         // tp is gone, but commands it started may still hold the group (and our pipes)

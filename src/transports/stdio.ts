@@ -11,7 +11,11 @@ export interface StdioOptions {
 export async function serveStdio({ server, onEnd }: StdioOptions): Promise<void> {
   let ended = false;
   const end = (reason: string) => {
-    if (ended) return;
+    // a second signal while stopping means now: the exit hook still SIGKILLs every tp group
+    if (ended) {
+      if (reason.startsWith('SIG')) process.exit(1);
+      return;
+    }
     ended = true;
     onEnd(reason);
   };
@@ -20,8 +24,6 @@ export async function serveStdio({ server, onEnd }: StdioOptions): Promise<void>
   process.stdin.once('close', () => end('stdin closed'));
   // a reader that went away must not produce a stack trace on stderr
   process.stdout.on('error', (error: NodeJS.ErrnoException) => end(error.code === 'EPIPE' ? 'stdout closed' : `stdout error: ${error.message}`));
-  process.once('SIGINT', () => end('SIGINT'));
-  process.once('SIGTERM', () => end('SIGTERM'));
-  process.once('SIGHUP', () => end('SIGHUP'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => end(signal));
   await server.connect(new StdioServerTransport());
 }

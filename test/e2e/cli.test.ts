@@ -65,6 +65,12 @@ describe('tensorpool-mcp command line', () => {
     expect(fine.code).toBe(0);
   });
 
+  it('HOST from the environment never exposes the HTTP server on a non-loopback address by accident', async () => {
+    const { code, stderr } = await runCli(['--http', '--port', '0'], { env: { ...baseEnv(), HOST: '0.0.0.0' } });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/HOST=0\.0\.0\.0 from the environment is not a loopback address; pass --host 0\.0\.0\.0/);
+  });
+
   it('the env file is loaded before options read the environment', async () => {
     writeFileSync(join(ws.dir, 'custom.env'), 'PORT=not-a-port\n');
     const { code, stderr } = await runCli([], { env: { ...baseEnv(), TENSORPOOL_MCP_ENV_FILE: join(ws.dir, 'custom.env') } });

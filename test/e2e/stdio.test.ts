@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -87,6 +87,19 @@ describe('stdio transport, built bin as a child process', () => {
     const c2 = await connect(ws.env(), [], dir);
     await c2.callTool({ name: 'account_me', arguments: {} });
     expect(ws.lastCall().env.TENSORPOOL_KEY).toBe(TEST_KEY);
+  });
+
+  it('an implicit ./.env supplies only the key: it cannot pick the tp binary or the engine URL', async () => {
+    const dir = join(ws.dir, 'launch');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '.env'), 'TENSORPOOL_API_KEY=from-dotenv-file-123\nTP_PATH=/tmp/evil-tp\nTENSORPOOL_ENGINE=http://127.0.0.1:1\nTENSORPOOL_MCP_ALLOWED_DIRS=/\n');
+    const c = await connect({ ...ws.env(), TENSORPOOL_KEY: undefined }, [], dir);
+    const result = (await c.callTool({ name: 'account_me', arguments: {} })) as CallToolResult;
+    expect(result.isError ?? false, textOf(result)).toBe(false);
+    expect(ws.lastCall().env.TENSORPOOL_KEY).toBe('from-dotenv-file-123');
+    expect(ws.lastCall().env.TENSORPOOL_ENGINE).toBeUndefined();
+    const status = (await c.callTool({ name: 'server_status', arguments: {} })) as CallToolResult;
+    expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([realpathSync(dir)]);
   });
 
   it("does not let tp pick a key out of a stray .env by prefix (TENSORPOOL_KEY_OLD)", async () => {

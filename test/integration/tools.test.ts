@@ -220,7 +220,8 @@ describe('file tools stay inside the allowed directories', () => {
     expect(result.structuredContent).toMatchObject({ ok: true, path });
     expect(readFileSync(path, 'utf8')).toBe((result.structuredContent as { content: string }).content);
     const { parse } = await import('smol-toml');
-    expect({ ...parse(readFileSync(path, 'utf8')) }).toEqual({ commands, outputs: ['ckpt/'], ignore: ['.venv'] });
+    // .env is always ignored: it usually holds the API key
+    expect({ ...parse(readFileSync(path, 'utf8')) }).toEqual({ commands, outputs: ['ckpt/'], ignore: ['.venv', '.env'] });
 
     const again = await mcp.call('job_write_config', { workdir: 'proj', commands: ['other'] });
     expect(again.isError).toBe(true);
@@ -245,7 +246,10 @@ describe('file tools stay inside the allowed directories', () => {
     await connect();
     const config = join(project, 'proj', 'job.tp.toml');
     writeFileSync(config, 'commands = ["python train.py"]\n');
-    const result = await mcp.call('job_push', { config_path: config, cluster_id: 'c-9', teardown: true });
+    const unconfirmed = await mcp.call('job_push', { config_path: config, cluster_id: 'c-9', teardown: true });
+    expect(textOf(unconfirmed)).toMatch(/Not done: destroying cluster c-9 when the job ends \(teardown\).*confirm=true/);
+    expect(ws.commandCalls()).toHaveLength(0);
+    const result = await mcp.call('job_push', { config_path: config, cluster_id: 'c-9', teardown: true, confirm: true });
     expect(result.isError ?? false, textOf(result)).toBe(false);
     expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'push', '--teardown', config, 'c-9'], cwd: join(project, 'proj') });
 

@@ -27,7 +27,8 @@ describe('resolveAllowedDirs', () => {
 
   it('falls back to the launch directory, but never to / or the home directory', () => {
     expect(resolveAllowedDirs({ allowDirs: [], cwd: project, home: root }).allowedDirs).toEqual([project]);
-    for (const cwd of ['/', root]) {
+    // root is the home directory here, and its parent an ancestor of it (like /home)
+    for (const cwd of ['/', root, join(root, '..')]) {
       const resolved = resolveAllowedDirs({ allowDirs: [], cwd, home: root });
       expect(resolved.allowedDirs).toEqual([]);
       expect(resolved.allowedDirsProblem).toMatch(/--allow-dir/);

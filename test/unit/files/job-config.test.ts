@@ -36,6 +36,12 @@ describe('writeConfigFile', () => {
     expect(readFileSync(join(dir, 'job.tp.toml'), 'utf8')).toBe('new');
   });
 
+  it('refuses a FIFO instead of blocking on it', async () => {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [join(dir, 'job.tp.toml')]);
+    await expect(writeConfigFile(dir, 'job.tp.toml', 'x', true)).rejects.toThrow(/not a regular file/);
+  });
+
   it('never writes through a symlink', async () => {
     const outside = join(dir, 'outside.txt');
     writeFileSync(outside, 'precious');

@@ -4,6 +4,7 @@ import { delimiter, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { config as loadDotenv, parse as parseDotenv } from 'dotenv';
 import { ConfigError, resolveAllowedDirs } from './files/allowed-dirs.js';
+import type { ConfirmMode } from './registry/confirmation.js';
 import { SelectionError, selectTools, type Selection } from './registry/selection.js';
 import { TOOLSETS, type ToolDefinition } from './registry/tool.js';
 import { allTools } from './tools/index.js';
@@ -36,6 +37,8 @@ interface CliOptions {
   maxNodes?: number;
   maxStorageGb?: number;
   dryRun?: boolean;
+  confirm: ConfirmMode;
+  confirmCreates?: boolean;
 }
 
 function list(value: string, previous: string[] | undefined): string[] {
@@ -112,6 +115,13 @@ function buildProgram(): Command {
         .env('TENSORPOOL_MCP_MAX_STORAGE_GB')
         .argParser(integer('--max-storage-gb', 1, 100_000_000)),
     )
+    .addOption(
+      new Option('--confirm <mode>', 'how irreversible calls are approved: flag (confirm=true), elicit (ask the person when the client can), always-elicit')
+        .choices(['flag', 'elicit', 'always-elicit'])
+        .env('TENSORPOOL_MCP_CONFIRM')
+        .default('flag'),
+    )
+    .addOption(new Option('--confirm-creates', 'also approve calls that start billing: cluster_create, storage_create, job_push (env TENSORPOOL_MCP_CONFIRM_CREATES=1)'))
     .addOption(new Option('--dry-run', 'tools that would change anything report the tp command instead of running it (env TENSORPOOL_MCP_DRY_RUN=1)'))
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -179,9 +189,22 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     }
     const readOnly = options.readOnly ?? envSwitch('TENSORPOOL_MCP_READ_ONLY') ?? false;
     const allowSecrets = options.allowSecrets ?? envSwitch('TENSORPOOL_MCP_ALLOW_SECRETS') ?? false;
-    selection = selectTools(allTools, { toolsets: options.toolsets, tools: options.tools, excludeTools: options.excludeTools, readOnly, allowSecrets });
+    const allowDirs = allowDirsFrom(options);
+    // files on a remote server are the server's, not the user's: only an operator's --allow-dir offers them
+    const noServerFiles = Boolean(options.http) && !isLoopback(options.host) && allowDirs.length === 0;
+    selection = selectTools(allTools, {
+      toolsets: options.toolsets,
+      tools: options.tools,
+      excludeTools: options.excludeTools,
+      readOnly,
+      allowSecrets,
+      noServerFiles,
+    });
     settings = {
-      ...resolveAllowedDirs({ allowDirs: allowDirsFrom(options), cwd: process.cwd(), home: homedir() }),
+      ...resolveAllowedDirs({ allowDirs, cwd: process.cwd(), home: homedir() }),
+      allowDirsExplicit: allowDirs.length > 0,
+      confirmMode: options.confirm,
+      confirmCreates: options.confirmCreates ?? envSwitch('TENSORPOOL_MCP_CONFIRM_CREATES') ?? false,
       tpGeneration: options.tpGeneration === 'auto' ? undefined : options.tpGeneration,
       allowSecrets,
       dryRun: options.dryRun ?? envSwitch('TENSORPOOL_MCP_DRY_RUN') ?? false,

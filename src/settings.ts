@@ -1,3 +1,4 @@
+import type { ConfirmMode } from './registry/confirmation.js';
 import type { Guardrails } from './registry/guardrails.js';
 import type { Generation } from './tp/generation.js';
 
@@ -9,6 +10,11 @@ export interface ServerSettings {
   guardrails?: Guardrails;
   /** --dry-run: tools that would change something report the tp command instead of running it. */
   dryRun?: boolean;
+  /** Whether allowedDirs came from --allow-dir (not the launch-directory default): client roots add to them. */
+  allowDirsExplicit?: boolean;
+  /** How irreversible (and, with confirmCreates, billing) calls are approved. */
+  confirmMode?: ConfirmMode;
+  confirmCreates?: boolean;
   /** --allow-secrets: object-storage secrets may be shown. */
   allowSecrets?: boolean;
   /** Toolsets and read-only mode in force, for server_status. */

@@ -13,6 +13,8 @@ export interface SelectionOptions {
   readOnly?: boolean;
   /** Without it, tools that reveal secrets are never registered. */
   allowSecrets?: boolean;
+  /** Leave out tools that touch the server's own files (a remote HTTP server has no user files to offer). */
+  noServerFiles?: boolean;
 }
 
 export class SelectionError extends Error {
@@ -40,6 +42,13 @@ export function selectTools(all: readonly ToolDefinition[], options: SelectionOp
     throw new SelectionError(`${secretTools.join(', ')} print or write secrets and need --allow-secrets`);
   }
 
+  const fileTools = (options.tools ?? []).filter((name) => all.find((tool) => tool.name === name)?.touchesFiles);
+  if (fileTools.length > 0 && options.noServerFiles) {
+    throw new SelectionError(
+      `${fileTools.join(', ')} touch the server's own files, which an HTTP server on a non-loopback address offers only with an explicit --allow-dir`,
+    );
+  }
+
   const wanted = new Set(options.tools ?? []);
   const excluded = new Set(options.excludeTools ?? []);
   const tools = all.filter(
@@ -47,7 +56,8 @@ export function selectTools(all: readonly ToolDefinition[], options: SelectionOp
       (toolsets.includes(tool.toolset) || wanted.has(tool.name)) &&
       !excluded.has(tool.name) &&
       (!options.readOnly || tool.annotations.readOnlyHint) &&
-      (!tool.revealsSecrets || options.allowSecrets),
+      (!tool.revealsSecrets || options.allowSecrets) &&
+      (!tool.touchesFiles || !options.noServerFiles),
   );
   return { tools, toolsets };
 }

@@ -42,6 +42,10 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
    * `confirm` is true, before anything runs.
    */
   confirmation?: (args: z.infer<z.ZodObject<Shape>>) => string | undefined;
+  /** Tools that start billing: what this call would create (e.g. "creating a 1xH100 cluster"); asked about with --confirm-creates. */
+  billing?: (args: z.infer<z.ZodObject<Shape>>) => string | undefined;
+  /** Reads or writes files on the server's machine: off on a non-loopback HTTP server without an explicit --allow-dir. */
+  touchesFiles?: boolean;
   /** Prints or writes object-storage secrets: registered only with --allow-secrets. */
   revealsSecrets?: boolean;
   title: string;

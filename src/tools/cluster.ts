@@ -5,6 +5,7 @@ import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import {
+  billingConfirm,
   clusterId, clusterName, confirm, containerImage, deletionProtection, instanceType, org, sshPublicKey, storageId, wait,
 } from './fields.js';
 
@@ -31,7 +32,9 @@ const clusterCreate = defineTool({
     deletion_protection: z.boolean().default(false).describe('Protect the cluster from being destroyed until this is turned off with cluster_edit'),
     container: containerImage,
     wait: z.boolean().default(false).describe('Wait until the cluster is ready (can take minutes) instead of returning once the request is accepted'),
+    confirm: billingConfirm,
   },
+  billing: (args) => `creating a ${args.instance_type} cluster of ${args.num_nodes ?? 1} node(s)${args.name ? ` named ${args.name}` : ''}${args.wait ? ', waiting until it is ready' : ''}`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   handler: async (args, { tp, generation, settings, signal }) => {

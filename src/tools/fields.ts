@@ -30,6 +30,11 @@ export const confirm = z
   .default(false)
   .describe('Must be true: the user has explicitly agreed to this irreversible action');
 
+export const billingConfirm = z
+  .boolean()
+  .default(false)
+  .describe('Needed only when the server asks for confirmation of billable creates (--confirm-creates): the user agreed to the cost');
+
 export const wait = z
   .boolean()
   .default(false)

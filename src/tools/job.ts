@@ -1,5 +1,5 @@
-import { dirname, isAbsolute, join } from 'node:path';
-import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
 import { confinePath } from '../files/allowed-dirs.js';
@@ -16,6 +16,7 @@ const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true,
 const jobInit = defineTool({
   name: 'job_init',
   toolset: 'jobs',
+  touchesFiles: true,
   title: 'Create a job config from the template',
   description:
     "Write TensorPool's job config template into a project directory (`tp job init`): job.tp.toml (tp.config.toml on tp 0.0.6), " +
@@ -32,6 +33,7 @@ const jobInit = defineTool({
 const jobWriteConfig = defineTool({
   name: 'job_write_config',
   toolset: 'jobs',
+  touchesFiles: true,
   since: 'none',
   title: 'Write a job config file',
   description:
@@ -102,9 +104,11 @@ const jobPush = defineTool({
     cluster_id: clusterId.optional().describe('Cluster to run on, from cluster_list: required by tp 0.0.7 and newer, refused by 0.0.6'),
     teardown: z.boolean().default(false).describe('Destroy the cluster when the job finishes (tp 0.0.7 and newer); needs confirm=true'),
     workdir: path('workdir', "Directory to upload and run from; default: the config file's directory").optional(),
-    confirm: confirm.describe('Must be true with teardown=true: the user agreed that the cluster is destroyed when the job ends'),
+    confirm: confirm.describe('Must be true with teardown=true (or with --confirm-creates): the user agreed to what this does'),
   },
   confirmation: (args) => (args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined),
+  billing: (args) => `running job ${args.config_path}${args.cluster_id ? ` on cluster ${args.cluster_id}` : ''} (uploading ${args.workdir ?? "the config's directory"})`,
+  touchesFiles: true,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   handler: async (args, { tp, settings, generation, signal }) => {
@@ -155,6 +159,7 @@ const jobListen = defineTool({
 const jobPull = defineTool({
   name: 'job_pull',
   toolset: 'jobs',
+  touchesFiles: true,
   title: "Download a job's outputs",
   description:
     "Download a job's output files into a directory (`tp job pull`). Existing files are skipped unless force=true, which overwrites them.",
@@ -162,13 +167,16 @@ const jobPull = defineTool({
     job_id: jobId,
     workdir: path('workdir', 'Directory to download into; must be inside the allowed directories'),
     force: z.boolean().default(false).describe('Overwrite files that already exist'),
-    private_key_path: path('private_key_path', 'Absolute path of the SSH private key matching the cluster\'s public key, if the engine needs one to fetch files from the cluster').optional(),
+    private_key_path: path(
+      'private_key_path',
+      "SSH private key matching the cluster's public key, if the engine needs one to fetch files from the cluster; inside the allowed directories (start the server with --allow-dir ~/.ssh to allow your keys)",
+    ).optional(),
   },
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: async (args, { tp, settings, signal }) => {
     const workdir = confinePath('workdir', args.workdir, settings, 'directory');
-    const privateKeyPath = args.private_key_path === undefined ? undefined : existingFile('private_key_path', args.private_key_path);
+    const privateKeyPath = args.private_key_path === undefined ? undefined : confinePath('private_key_path', args.private_key_path, settings, 'file');
     const argv = tpArgv.jobPull({ jobId: args.job_id, force: args.force, privateKeyPath });
     return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
   },
@@ -183,19 +191,6 @@ function checkConfigInstanceType(guardrails: Guardrails, configPath: string): vo
   }
   if (typeof instanceType !== 'string') throw new ToolError('config_path: the config names no instance_type, which this server needs to check against --allow-instance-types.');
   checkInstanceType(guardrails, 'the config\'s instance_type', instanceType);
-}
-
-/** tp hands this path to the engine as text (no ~ expansion), so it must be absolute and real. */
-function existingFile(field: string, given: string): string {
-  if (!isAbsolute(given)) throw new ToolError(`${field} must be an absolute path.`);
-  let isFile = false;
-  try {
-    isFile = statSync(given).isFile();
-  } catch {
-    // reported below
-  }
-  if (!isFile) throw new ToolError(`${field}: ${given} is not an existing file.`);
-  return given;
 }
 
 const jobCancel = defineTool({

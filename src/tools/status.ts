@@ -79,6 +79,8 @@ const serverStatus = defineTool({
     read_only: z.boolean(),
     allow_secrets: z.boolean(),
     dry_run: z.boolean(),
+    confirm_mode: z.string().describe('flag (confirm=true), elicit (the person is asked when the client can) or always-elicit'),
+    confirm_creates: z.boolean().describe('whether billable creates need approval too'),
     guardrails: z
       .object({
         allow_instance_types: z.array(z.string()).nullable(),
@@ -118,6 +120,8 @@ const serverStatus = defineTool({
       read_only: settings.selection?.readOnly ?? false,
       allow_secrets: settings.allowSecrets ?? false,
       dry_run: settings.dryRun ?? false,
+      confirm_mode: settings.confirmMode ?? 'flag',
+      confirm_creates: settings.confirmCreates ?? false,
       guardrails: {
         allow_instance_types: settings.guardrails?.allowInstanceTypes ? [...settings.guardrails.allowInstanceTypes] : null,
         max_nodes: settings.guardrails?.maxNodes ?? null,
@@ -133,6 +137,7 @@ const serverStatus = defineTool({
       `toolsets: ${status.toolsets.join(', ') || '(library default)'}${status.read_only ? ' (read-only)' : ''}`,
       `limits: instance types ${status.guardrails.allow_instance_types?.join(', ') ?? 'any'}, nodes ${status.guardrails.max_nodes ?? 'any'}, ` +
         `storage ${status.guardrails.max_storage_gb === null ? 'any' : `${status.guardrails.max_storage_gb} GB`}${status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''}`,
+      `approval: ${status.confirm_mode}${status.confirm_creates ? ', billable creates too' : ''}`,
     ];
     return { content: [{ type: 'text', text: lines.join('\n') }], structuredContent: status };
   },

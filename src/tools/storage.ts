@@ -3,7 +3,7 @@ import { checkStorageGb } from '../registry/guardrails.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../tp/errors.js';
-import { confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait } from './fields.js';
+import { billingConfirm, confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait } from './fields.js';
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
@@ -20,7 +20,9 @@ const storageCreate = defineTool({
     deletion_protection: deletionProtection.describe('Protect the volume from being destroyed'),
     wait: wait.describe('Wait until the volume is ready (tp 0.0.7 and newer)'),
     volume_type: volumeType,
+    confirm: billingConfirm,
   },
+  billing: (args) => `creating a storage volume${args.size_gb ? ` of ${args.size_gb} GB` : ''}${args.volume_type ? ` (${args.volume_type})` : ''}${args.name ? ` named ${args.name}` : ''}`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   handler: async (args, { tp, generation, settings, signal }) => {

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TP, FakeTpWorkspace, isAlive, waitFor } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
@@ -28,9 +28,10 @@ async function start(env: Record<string, string | undefined> = {}) {
   return server;
 }
 
-async function connect(url: string) {
+async function connect(url: string, elicit?: (message: string) => ElicitResult) {
   const transport = new StreamableHTTPClientTransport(new URL(url));
-  const client = new Client({ name: 'e2e-http', version: '1.0.0' });
+  const client = new Client({ name: 'e2e-http', version: '1.0.0' }, { capabilities: elicit ? { elicitation: {} } : {} });
+  if (elicit) client.setRequestHandler(ElicitRequestSchema, async (request) => elicit(request.params.message));
   await client.connect(transport);
   clients.push(client);
   return { client, transport };
@@ -100,6 +101,23 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(textOf(result)).toMatch(/would run:\ntp --no-input cluster destroy --no-input c-7/);
     expect(result.structuredContent).toMatchObject({ dry_run: true });
     expect(ws.commandCalls()).toHaveLength(0);
+  });
+
+  it('--confirm always-elicit asks the person over HTTP', async () => {
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--confirm', 'always-elicit'], ws.env(), ws.dir);
+    const asked: string[] = [];
+    const { client } = await connect(server.url, (message) => {
+      asked.push(message);
+      return { action: 'accept', content: { confirm: true } };
+    });
+    const result = (await client.callTool({ name: 'job_cancel', arguments: { job_id: 'j-9' } })) as CallToolResult;
+    expect(result.isError ?? false, textOf(result)).toBe(false);
+    expect(asked[0]).toMatch(/Allow job_cancel\? It means cancelling job j-9/);
+    const plain = await connect(server.url);
+    expect(textOf((await plain.client.callTool({ name: 'job_cancel', arguments: { job_id: 'j-9', confirm: true } })) as CallToolResult)).toMatch(
+      /does not support it/,
+    );
+    expect(ws.commandCalls()).toHaveLength(1);
   });
 
   it('answers /healthz with status and version', async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
@@ -23,7 +23,7 @@ afterEach(async () => {
   ws.cleanup();
 });
 
-async function connect(env: Record<string, string | undefined>, args: string[] = [], cwd = ws.dir) {
+async function connect(env: Record<string, string | undefined>, args: string[] = [], cwd = ws.dir, elicit?: (message: string) => ElicitResult) {
   transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, '--stdio', '--tp-path', FAKE_TP, ...args],
@@ -31,7 +31,8 @@ async function connect(env: Record<string, string | undefined>, args: string[] =
     cwd,
     stderr: 'pipe',
   });
-  client = new Client({ name: 'e2e', version: '1.0.0' });
+  client = new Client({ name: 'e2e', version: '1.0.0' }, { capabilities: elicit ? { elicitation: {} } : {} });
+  if (elicit) client.setRequestHandler(ElicitRequestSchema, async (request) => elicit(request.params.message));
   await client.connect(transport);
   return client;
 }
@@ -68,6 +69,24 @@ describe('stdio transport, built bin as a child process', () => {
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/limit of 1/);
     expect(ws.commandCalls()).toHaveLength(0);
+  });
+
+  it('--confirm always-elicit asks the person over stdio, and refuses a client that cannot ask', async () => {
+    const asked: string[] = [];
+    const c = await connect(ws.env(), ['--confirm', 'always-elicit'], ws.dir, (message) => {
+      asked.push(message);
+      return { action: asked.length === 1 ? 'accept' : 'decline', content: { confirm: true } };
+    });
+    expect(((await c.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-1' } })) as CallToolResult).isError ?? false).toBe(false);
+    expect(((await c.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-2', confirm: true } })) as CallToolResult).isError).toBe(true);
+    expect(asked).toHaveLength(2);
+    expect(ws.commandCalls().map((call) => call.argv.at(-1))).toEqual(['c-1']);
+    await client!.close();
+
+    const plain = await connect(ws.env(), ['--confirm', 'always-elicit']);
+    const refused = (await plain.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-3', confirm: true } })) as CallToolResult;
+    expect(textOf(refused)).toMatch(/this client does not support it/);
+    expect(ws.commandCalls()).toHaveLength(1);
   });
 
   it('TENSORPOOL_MCP_TOOLS alone offers just those tools', async () => {

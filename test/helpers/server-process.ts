@@ -36,9 +36,14 @@ export interface HttpServerProcess {
 }
 
 /** Starts `tensorpool-mcp --http --port 0` and waits until it says where it listens. */
-export async function startHttpProcess(args: string[], env: Record<string, string | undefined>, cwd?: string): Promise<HttpServerProcess> {
+export async function startHttpProcess(
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd?: string,
+  host = '127.0.0.1',
+): Promise<HttpServerProcess> {
   assertBuilt();
-  const child = spawn(process.execPath, [BIN, '--http', '--port', '0', '--host', '127.0.0.1', ...args], {
+  const child = spawn(process.execPath, [BIN, '--http', '--port', '0', '--host', host, ...args], {
     env,
     cwd,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -40,7 +40,7 @@ interface Ctx {
   /** An existing job config inside the project. */
   config: string;
   configText: string;
-  /** An existing file, for job_pull's private_key_path (tp hands it to the engine as text). */
+  /** An existing file inside the allowed directory, for job_pull's private_key_path (tp hands it to the engine as text). */
   privateKey: string;
   initDir: string;
   pullDir: string;
@@ -416,8 +416,8 @@ const REFUSALS: Refusal[] = [
   { tool: 'tp_help', args: { command: 'nfs' }, generations: ALL, error: /nfs/ },
   { tool: 'tp_help', args: { command: 'cluster rm' }, generations: ALL, error: /rm/ },
   {
-    tool: 'job_pull', label: 'job_pull with a relative private_key_path',
-    args: (ctx) => ({ job_id: 'job-5', workdir: ctx.pullDir, private_key_path: 'id_test' }), generations: ALL, error: /private_key_path.*absolute/,
+    tool: 'job_pull', label: 'job_pull with a private_key_path outside the allowed directories',
+    args: (ctx) => ({ job_id: 'job-5', workdir: ctx.pullDir, private_key_path: '/etc/hostname' }), generations: ALL, error: /private_key_path: .*outside the allowed directories/,
   },
   {
     tool: 'job_pull', label: 'job_pull with a missing private_key_path',

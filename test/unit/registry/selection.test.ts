@@ -50,11 +50,22 @@ describe('registry consistency', () => {
     for (const name of all) expect(name).toMatch(/^[a-z]+(_[a-z]+)+$/);
   });
 
-  it('a tool takes confirm exactly when the server enforces it', () => {
-    for (const tool of allTools) expect('confirm' in tool.inputSchema, tool.name).toBe(tool.confirmation !== undefined);
+  it('a tool takes confirm exactly when the server may require it', () => {
+    for (const tool of allTools) expect('confirm' in tool.inputSchema, tool.name).toBe(tool.confirmation !== undefined || tool.billing !== undefined);
   });
 
-  it('every tool that takes confirm is marked destructive', () => {
+  it('every tool that can be irreversible is marked destructive', () => {
     for (const tool of allTools.filter((t) => t.confirmation)) expect(tool.annotations.destructiveHint, tool.name).toBe(true);
+  });
+
+  it('the tools that start billing are the creates and the push', () => {
+    expect(allTools.filter((t) => t.billing).map((t) => t.name)).toEqual(['cluster_create', 'storage_create', 'job_push']);
+  });
+
+  it('a remote HTTP server without --allow-dir offers no tool that touches its files', () => {
+    const remote = names({ toolsets: ['all'], noServerFiles: true });
+    expect(remote).not.toEqual(expect.arrayContaining(['job_write_config']));
+    for (const name of ['job_init', 'job_write_config', 'job_push', 'job_pull']) expect(remote).not.toContain(name);
+    expect(remote).toContain('cluster_create');
   });
 });

@@ -1,0 +1,163 @@
+import { mkdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer } from '../../src/server.js';
+import type { ServerSettings } from '../../src/settings.js';
+import { TpRunner } from '../../src/tp/runner.js';
+import { FAKE_TP, FakeTpWorkspace } from '../helpers/fake-tp.js';
+import { textOf } from '../helpers/in-memory.js';
+
+let ws: FakeTpWorkspace;
+let cleanups: (() => Promise<void>)[] = [];
+
+beforeEach(() => {
+  ws = new FakeTpWorkspace();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+  ws.cleanup();
+});
+
+interface ClientSetup {
+  /** Declare elicitation and answer every request like this. */
+  answer?: (message: string) => ElicitResult;
+  /** Declare roots and list these directories. */
+  roots?: string[];
+}
+
+async function connect(settings: Partial<ServerSettings>, setup: ClientSetup = {}) {
+  const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
+  const server = createServer({ runner, settings: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings } });
+  const capabilities = { ...(setup.answer ? { elicitation: {} } : {}), ...(setup.roots ? { roots: { listChanged: true } } : {}) };
+  const client = new Client({ name: 'confirm-test', version: '1' }, { capabilities });
+  const asked: string[] = [];
+  if (setup.answer) {
+    const answer = setup.answer;
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return answer(request.params.message);
+    });
+  }
+  let roots = setup.roots ?? [];
+  if (setup.roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((dir) => ({ uri: pathToFileURL(dir).href })) }));
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(b), client.connect(a)]);
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+    await runner.shutdown();
+  });
+  return {
+    asked,
+    call: async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    setRoots: async (dirs: string[]) => {
+      roots = dirs;
+      await client.sendRootsListChanged();
+      await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}
+
+const accept = (): ElicitResult => ({ action: 'accept', content: { confirm: true } });
+
+describe('--confirm elicit', () => {
+  it('asks the person with a plain summary, even when the model passed confirm=true, and runs on accept', async () => {
+    const mcp = await connect({ confirmMode: 'elicit' }, { answer: accept });
+    const result = await mcp.call('cluster_destroy', { cluster_id: 'c-42', confirm: true, wait: true });
+    expect(result.isError ?? false, textOf(result)).toBe(false);
+    expect(mcp.asked).toHaveLength(1);
+    expect(mcp.asked[0]).toMatch(/Allow cluster_destroy\? It means destroying cluster c-42 .*cannot be undone/s);
+    expect(mcp.asked[0]).toMatch(/cluster_id: c-42\nwait: true/);
+    expect(ws.lastCall().argv).toEqual(['--no-input', 'cluster', 'destroy', '--no-input', '--wait', 'c-42']);
+  });
+
+  it.each([
+    ['decline', { action: 'decline' } as ElicitResult],
+    ['cancel', { action: 'cancel' } as ElicitResult],
+    ['accept without the box ticked', { action: 'accept', content: { confirm: false } } as ElicitResult],
+  ])('refuses on %s, and tp never runs', async (_label, answer) => {
+    const mcp = await connect({ confirmMode: 'elicit' }, { answer: () => answer });
+    const result = await mcp.call('job_cancel', { job_id: 'j-1', confirm: true });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/the user did not approve cancelling job j-1/);
+    expect(ws.calls()).toHaveLength(0);
+  });
+
+  it('falls back to confirm=true for a client without elicitation', async () => {
+    const mcp = await connect({ confirmMode: 'elicit' });
+    expect(textOf(await mcp.call('cluster_destroy', { cluster_id: 'c-1' }))).toMatch(/confirm=true/);
+    expect(ws.calls()).toHaveLength(0);
+    expect((await mcp.call('cluster_destroy', { cluster_id: 'c-1', confirm: true })).isError ?? false).toBe(false);
+  });
+
+  it('does not ask about tools that change nothing irreversible', async () => {
+    const mcp = await connect({ confirmMode: 'elicit' }, { answer: accept });
+    await mcp.call('cluster_list');
+    await mcp.call('cluster_create', { instance_type: '1xH100' });
+    expect(mcp.asked).toEqual([]);
+  });
+});
+
+describe('--confirm always-elicit', () => {
+  it('refuses, and says why, when the client cannot ask a person', async () => {
+    const mcp = await connect({ confirmMode: 'always-elicit' });
+    const result = await mcp.call('storage_destroy', { storage_id: 's-1', confirm: true });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/requires a person to approve destroying volume s-1 .*through MCP elicitation, and this client does not support it/s);
+    expect(ws.calls()).toHaveLength(0);
+  });
+
+  it('runs once the person accepts', async () => {
+    const mcp = await connect({ confirmMode: 'always-elicit' }, { answer: accept });
+    expect((await mcp.call('storage_destroy', { storage_id: 's-1' })).isError ?? false).toBe(false);
+  });
+});
+
+describe('--confirm-creates', () => {
+  it('asks before anything that starts billing, with what it will cost', async () => {
+    const mcp = await connect({ confirmMode: 'elicit', confirmCreates: true }, { answer: accept });
+    await mcp.call('cluster_create', { instance_type: '8xH100', num_nodes: 2, name: 'big' });
+    expect(mcp.asked[0]).toMatch(/creating a 8xH100 cluster of 2 node\(s\) named big, which starts billing/);
+  });
+
+  it('in flag mode needs confirm=true on creates', async () => {
+    const mcp = await connect({ confirmCreates: true });
+    const refused = await mcp.call('storage_create', { size_gb: 100 });
+    expect(textOf(refused)).toMatch(/Not done: creating a storage volume of 100 GB, which starts billing.*confirm=true/s);
+    expect(ws.commandCalls()).toHaveLength(0);
+    expect((await mcp.call('storage_create', { size_gb: 100, confirm: true })).isError ?? false).toBe(false);
+  });
+});
+
+describe('MCP roots', () => {
+  it("the client's roots become the allowed directories, and follow roots/list_changed", async () => {
+    const a = realpathSync(ws.dir);
+    mkdirSync(join(a, 'one'));
+    mkdirSync(join(a, 'two'));
+    const mcp = await connect({}, { roots: [join(a, 'one')] });
+    expect((await mcp.call('job_write_config', { workdir: join(a, 'one'), commands: ['x'] })).isError ?? false).toBe(false);
+    const outside = await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] });
+    expect(textOf(outside)).toMatch(/outside the allowed directories \(.*one\)/);
+
+    await mcp.setRoots([join(a, 'two')]);
+    expect((await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] })).isError ?? false).toBe(false);
+    const status = await mcp.call('server_status');
+    expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(a, 'two')]);
+  });
+
+  it('are added to an explicit --allow-dir list, and symlinks out of them are still refused', async () => {
+    const base = realpathSync(ws.dir);
+    mkdirSync(join(base, 'operator'));
+    mkdirSync(join(base, 'root'));
+    symlinkSync('/etc', join(base, 'root', 'etc'));
+    const mcp = await connect({ allowedDirs: [join(base, 'operator')], allowDirsExplicit: true }, { roots: [join(base, 'root')] });
+    const status = await mcp.call('server_status');
+    expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(base, 'operator'), join(base, 'root')]);
+    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'root', 'etc'), commands: ['x'] }))).toMatch(/outside the allowed/);
+  });
+});

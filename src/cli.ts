@@ -39,6 +39,9 @@ interface CliOptions {
   dryRun?: boolean;
   confirm: ConfirmMode;
   confirmCreates?: boolean;
+  syncBudget: number;
+  maxProcesses: number;
+  operationTtl: number;
 }
 
 function list(value: string, previous: string[] | undefined): string[] {
@@ -103,6 +106,24 @@ function buildProgram(): Command {
         .choices(['auto', ...GENERATIONS])
         .env('TENSORPOOL_MCP_TP_GENERATION')
         .default('auto'),
+    )
+    .addOption(
+      new Option('--sync-budget <seconds>', 'a call still running after this long returns an operation handle to follow with operation_status')
+        .env('TENSORPOOL_MCP_SYNC_BUDGET')
+        .default(20)
+        .argParser(integer('--sync-budget', 1, 3600)),
+    )
+    .addOption(
+      new Option('--max-processes <n>', 'most tp processes at once; further calls wait in order')
+        .env('TENSORPOOL_MCP_MAX_PROCESSES')
+        .default(4)
+        .argParser(integer('--max-processes', 1, 64)),
+    )
+    .addOption(
+      new Option('--operation-ttl <seconds>', 'how long finished operations stay readable')
+        .env('TENSORPOOL_MCP_OPERATION_TTL')
+        .default(600)
+        .argParser(integer('--operation-ttl', 1, 86400)),
     )
     .addOption(
       new Option('--allow-instance-types <list>', 'instance types cluster_create may start, comma-separated, * as wildcard (e.g. 1xH100,*L40S)')
@@ -204,6 +225,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       ...resolveAllowedDirs({ allowDirs, cwd: process.cwd(), home: homedir() }),
       allowDirsExplicit: allowDirs.length > 0,
       confirmMode: options.confirm,
+      syncBudgetMs: options.syncBudget * 1000,
+      operationTtlMs: options.operationTtl * 1000,
       confirmCreates: options.confirmCreates ?? envSwitch('TENSORPOOL_MCP_CONFIRM_CREATES') ?? false,
       tpGeneration: options.tpGeneration === 'auto' ? undefined : options.tpGeneration,
       allowSecrets,
@@ -223,7 +246,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     throw error;
   }
 
-  const runner = new TpRunner({ tpPath: options.tpPath, env: process.env, timeoutMs: options.timeout * 1000 });
+  const runner = new TpRunner({ tpPath: options.tpPath, env: process.env, timeoutMs: options.timeout * 1000, maxProcesses: options.maxProcesses });
   const logger = stderrLogger(runner.redactor);
   if (settings.allowedDirsProblem) logger.info(settings.allowedDirsProblem);
   if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');

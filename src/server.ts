@@ -1,16 +1,28 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { RootsListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { readFile } from 'node:fs/promises';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  ListRootsResultSchema,
+  RootsListChangedNotificationSchema,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import { rootsToDirs } from './files/roots.js';
 import { silentLogger, type Logger } from './log.js';
 import { consent, type HumanChannel } from './registry/confirmation.js';
-import { errorResult } from './registry/results.js';
+import { errorResult, tpOutputSchema } from './registry/results.js';
 import type { ToolContext, ToolDefinition } from './registry/tool.js';
 import type { ServerSettings } from './settings.js';
 import { allTools } from './tools/index.js';
 import { dryRunClient } from './tp/dry-run.js';
 import { ToolError } from './tp/errors.js';
 import { requireAtLeast, TpInstallation, type Generation } from './tp/generation.js';
-import type { TpRunner } from './tp/runner.js';
+import type { TpClient, TpRunner } from './tp/runner.js';
+import type { Operation } from './operations/operation.js';
+import { handleResult, withOutputLink } from './operations/results.js';
+import { reportProgress, type ProgressParams } from './operations/progress.js';
+import { OperationStore } from './operations/store.js';
 import { NAME, VERSION } from './version.js';
 
 export interface CreateServerOptions {
@@ -54,6 +66,18 @@ export function createServer(options: CreateServerOptions): McpServer {
     },
   };
 
+  const operations = new OperationStore({ ttlMs: options.settings.operationTtlMs });
+  // the session is over: stop everything it started and delete its spool files
+  server.server.onclose = () => void operations.dispose();
+  registerOperationOutput(server, operations);
+
+  const fail = (tool: ToolDefinition, error: unknown): CallToolResult => {
+    if (error instanceof ToolError) return errorResult(runner.redactor.redact(error.message));
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    logger.error(`${tool.name} failed: ${detail}`);
+    return errorResult(`tensorpool-mcp hit an internal error in ${tool.name}: ${runner.redactor.redact(String(error))}`);
+  };
+
   for (const tool of options.tools ?? allTools) {
     server.registerTool(
       tool.name,
@@ -65,11 +89,10 @@ export function createServer(options: CreateServerOptions): McpServer {
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
+        let generation: Generation | undefined;
+        let settings: ServerSettings;
         try {
-          const settings = await session.settings();
-          // read-only tools still run under --dry-run; everything else only says what it would run
-          const tp = settings.dryRun && !tool.annotations.readOnlyHint ? dryRunClient(runner) : runner;
-          let generation: Generation | undefined;
+          settings = await session.settings(extra);
           if (tool.since && tool.since !== 'none') {
             // a tool the installed tp lacks is refused before anyone is asked to approve it
             generation = await installation.generation(extra.signal);
@@ -79,45 +102,159 @@ export function createServer(options: CreateServerOptions): McpServer {
           const refusal = await consent(tool, args, settings, human, extra.signal);
           if (refusal) return errorResult(refusal);
           if (tool.since !== 'none') generation ??= await installation.generation(extra.signal);
-          return await tool.handler(args as never, contextFor(tool, { tp, installation, settings, signal: extra.signal }, generation));
         } catch (error) {
-          if (error instanceof ToolError) return errorResult(runner.redactor.redact(error.message));
-          const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-          logger.error(`${tool.name} failed: ${detail}`);
-          return errorResult(`tensorpool-mcp hit an internal error in ${tool.name}: ${runner.redactor.redact(String(error))}`);
+          return fail(tool, error);
         }
+
+        // read-only tools still run under --dry-run; everything else only says what it would run
+        const base = settings.dryRun && !tool.annotations.readOnlyHint ? dryRunClient(runner) : runner;
+        if (tool.outputSchema !== tpOutputSchema) {
+          // short local tools (config writing, status, the operation tools) are not operations themselves
+          try {
+            return await tool.handler(args as never, contextFor(tool, { tp: base, installation, settings, operations, signal: extra.signal }, generation));
+          } catch (error) {
+            return fail(tool, error);
+          }
+        }
+        const operation = operations.start(tool.name, summarizeArguments(args));
+        const context = contextFor(
+          tool,
+          { tp: observed(base, operation), installation, settings, operations, signal: operation.controller.signal },
+          generation,
+        );
+        void tool.handler(args as never, context).then(
+          (result) => operation.finish(result, operation.controller.signal.aborted),
+          (error: unknown) => operation.finish(fail(tool, error), operation.controller.signal.aborted),
+        );
+        return attend(operation, extra, settings);
       },
     );
   }
   return server;
 }
 
+type Extra = {
+  signal: AbortSignal;
+  sendRequest: RequestHandlerExtra<ServerRequest, ServerNotification>['sendRequest'];
+  _meta?: { progressToken?: string | number };
+  sendNotification: (notification: { method: 'notifications/progress'; params: ProgressParams }) => Promise<void>;
+};
+
 /**
- * Per-session settings: the client's MCP roots (asked for when it declares them, refreshed when it says
+ * Waits for an operation while the request is there: progress goes to the client if it asked for it,
+ * and a cancelled request stops tp. Past the sync budget the call returns a handle instead, and the
+ * operation goes on, followed with operation_status.
+ */
+async function attend(operation: Operation, extra: Extra, settings: ServerSettings): Promise<CallToolResult> {
+  const cancelWithRequest = () => {
+    if (!operation.detached) operation.cancel();
+  };
+  extra.signal.addEventListener('abort', cancelWithRequest, { once: true });
+  const token = extra._meta?.progressToken;
+  const stopProgress =
+    token === undefined
+      ? () => {}
+      : reportProgress(operation, token, (params) => extra.sendNotification({ method: 'notifications/progress', params }), settings.heartbeatMs ?? 10_000);
+  let timer: NodeJS.Timeout | undefined;
+  const overBudget = new Promise<void>((resolve) => (timer = setTimeout(resolve, settings.syncBudgetMs ?? DEFAULT_SYNC_BUDGET_MS)));
+  await Promise.race([operation.done, overBudget]);
+  clearTimeout(timer);
+  stopProgress();
+  extra.signal.removeEventListener('abort', cancelWithRequest);
+  if (operation.finished) return withOutputLink(operation);
+  operation.detached = true;
+  return handleResult(operation);
+}
+
+const DEFAULT_SYNC_BUDGET_MS = 20_000;
+
+/** A tp client that reports the run to the operation and stops with it. */
+function observed(client: TpClient, operation: Operation): TpClient {
+  return {
+    tpPath: client.tpPath,
+    hasApiKey: client.hasApiKey,
+    redactor: client.redactor,
+    run: (args, options = {}) => {
+      operation.argv = ['tp', ...args].map((arg) => client.redactor.redact(arg));
+      return client.run(args, { ...options, signal: options.signal ?? operation.controller.signal, observer: operation.observer });
+    },
+  };
+}
+
+function summarizeArguments(args: Record<string, unknown>): string {
+  const text = Object.entries(args)
+    .filter(([name, value]) => value !== undefined && name !== 'ssh_public_key' && name !== 'public_key' && name !== 'commands')
+    .map(([name, value]) => `${name}=${Array.isArray(value) ? value.join(',') : String(value)}`)
+    .join(' ');
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+/** A client that declares roots but never answers must not hold up tool calls for long. */
+const ROOTS_TIMEOUT_MS = 5_000;
+
+/**
+ * Per-session settings: the client's MCP roots (asked for when it declares them, again after it says
  * they changed) join the operator's --allow-dir list; without roots the operator's rule stands.
+ * Roots are asked for from within a tool call, so over HTTP the request travels on that call's stream.
  */
 function sessionState(server: McpServer, settings: ServerSettings, logger: Logger) {
-  let roots: Promise<string[]> = Promise.resolve([]);
-  const refresh = () => {
-    if (!server.server.getClientCapabilities()?.roots) return;
-    roots = server.server.listRoots().then(
-      (result) => rootsToDirs(result.roots),
-      (error: unknown) => {
+  let roots: Promise<string[]> | undefined;
+  server.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
+    roots = undefined;
+  });
+  const fetchRoots = (extra: Extra): Promise<string[]> =>
+    extra
+      .sendRequest({ method: 'roots/list' }, ListRootsResultSchema, { timeout: ROOTS_TIMEOUT_MS })
+      .then((result) => rootsToDirs(result.roots))
+      .catch((error: unknown) => {
         logger.error(`roots/list failed: ${error instanceof Error ? error.message : String(error)}`);
+        roots = undefined;
         return [];
-      },
-    );
-  };
-  server.server.oninitialized = refresh;
-  server.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => refresh());
+      });
   return {
-    settings: async (): Promise<ServerSettings> => {
+    settings: async (extra: Extra): Promise<ServerSettings> => {
+      if (!server.server.getClientCapabilities()?.roots) return settings;
+      roots ??= fetchRoots(extra);
       const dirs = await roots;
       if (dirs.length === 0) return settings;
       const operator = settings.allowDirsExplicit ? settings.allowedDirs : [];
       return { ...settings, allowedDirs: [...new Set([...operator, ...dirs])], allowedDirsProblem: undefined };
     },
   };
+}
+
+/** Spool files are bounded only by the disk; a resource read returns at most this much, from the end. */
+const MAX_RESOURCE_BYTES = 32 * 1024 * 1024;
+
+/** tensorpool-mcp://operations/{id}/output: the full output of this session's operations, while they are kept. */
+function registerOperationOutput(server: McpServer, operations: OperationStore): void {
+  server.registerResource(
+    'operation-output',
+    new ResourceTemplate('tensorpool-mcp://operations/{id}/output', {
+      list: async () => ({
+        resources: operations.list().map((operation) => ({
+          uri: `tensorpool-mcp://operations/${operation.id}/output`,
+          name: `${operation.tool} output (${operation.id})`,
+          mimeType: 'text/plain',
+        })),
+      }),
+    }),
+    { title: 'Operation output', description: 'Everything tp printed for one operation of this session, secrets masked', mimeType: 'text/plain' },
+    async (uri, variables) => {
+      const operation = operations.get(String(variables.id));
+      if (!operation) throw new ToolError(`No operation ${String(variables.id)} in this session (finished ones are kept for a limited time).`);
+      let text = '';
+      try {
+        const bytes = await readFile(operation.spoolPath);
+        text = bytes.length > MAX_RESOURCE_BYTES
+          ? `[... first ${bytes.length - MAX_RESOURCE_BYTES} bytes left out ...]\n${bytes.subarray(bytes.length - MAX_RESOURCE_BYTES).toString('utf8')}`
+          : bytes.toString('utf8');
+      } catch {
+        // nothing printed yet
+      }
+      return { contents: [{ uri: uri.href, mimeType: 'text/plain', text }] };
+    },
+  );
 }
 
 /** The handler's context; a tool declared since: 'none' never detects the generation, and must not read it. */

@@ -15,6 +15,12 @@ export interface ServerSettings {
   /** How irreversible (and, with confirmCreates, billing) calls are approved. */
   confirmMode?: ConfirmMode;
   confirmCreates?: boolean;
+  /** A call still running after this long returns an operation handle (--sync-budget). */
+  syncBudgetMs?: number;
+  /** Progress heartbeat while tp prints nothing. */
+  heartbeatMs?: number;
+  /** How long finished operations stay readable. */
+  operationTtlMs?: number;
   /** --allow-secrets: object-storage secrets may be shown. */
   allowSecrets?: boolean;
   /** Toolsets and read-only mode in force, for server_status. */

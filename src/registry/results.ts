@@ -15,6 +15,10 @@ export const tpOutputSchema = {
   truncated: z.boolean().describe('output was longer than the bound; its middle was cut'),
   argv: z.array(z.string()).describe('the command that ran'),
   dry_run: z.boolean().describe('--dry-run: nothing ran; argv is what would have run'),
+  operation: z
+    .object({ id: z.string(), status: z.string() })
+    .optional()
+    .describe('Present when the call outlived the sync budget: tp goes on; follow it with operation_status'),
 };
 
 export function tpToolResult(result: TpResult): CallToolResult {

@@ -53,11 +53,12 @@ export function selectTools(all: readonly ToolDefinition[], options: SelectionOp
   const excluded = new Set(options.excludeTools ?? []);
   const tools = all.filter(
     (tool) =>
-      (toolsets.includes(tool.toolset) || wanted.has(tool.name)) &&
       !excluded.has(tool.name) &&
+      (tool.alwaysOn ||
+        ((toolsets.includes(tool.toolset) || wanted.has(tool.name)) &&
       (!options.readOnly || tool.annotations.readOnlyHint) &&
       (!tool.revealsSecrets || options.allowSecrets) &&
-      (!tool.touchesFiles || !options.noServerFiles),
+        (!tool.touchesFiles || !options.noServerFiles))),
   );
   return { tools, toolsets };
 }

@@ -1,6 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { ServerSettings } from '../settings.js';
+import type { OperationStore } from '../operations/store.js';
 import type { Generation, TpInstallation } from '../tp/generation.js';
 import type { TpClient } from '../tp/runner.js';
 
@@ -19,6 +20,8 @@ export interface ToolContext {
   /** The installed tp's generation, for argv that differs between CLI releases. */
   generation: Generation;
   installation: TpInstallation;
+  /** This session's operations, for the operation_* tools. */
+  operations: OperationStore;
   settings: ServerSettings;
   /** Aborted when the client cancels the call or its session ends. */
   signal: AbortSignal;
@@ -46,6 +49,8 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   billing?: (args: z.infer<z.ZodObject<Shape>>) => string | undefined;
   /** Reads or writes files on the server's machine: off on a non-loopback HTTP server without an explicit --allow-dir. */
   touchesFiles?: boolean;
+  /** Registered whatever the selection: the operation tools, without which a handle could not be followed. */
+  alwaysOn?: boolean;
   /** Prints or writes object-storage secrets: registered only with --allow-secrets. */
   revealsSecrets?: boolean;
   title: string;

@@ -3,6 +3,7 @@ import { accountTools } from './account.js';
 import { clusterTools } from './cluster.js';
 import { jobTools } from './job.js';
 import { objectStorageTools } from './object-storage.js';
+import { operationTools } from './operations.js';
 import { statusTools } from './status.js';
 import { storageTools } from './storage.js';
 
@@ -14,4 +15,5 @@ export const allTools: readonly ToolDefinition[] = [
   ...accountTools,
   ...objectStorageTools,
   ...statusTools,
+  ...operationTools,
 ];

@@ -148,12 +148,42 @@ const jobListen = defineTool({
   toolset: 'jobs',
   title: "Follow a job's log",
   description:
-    "Stream a job's log until it finishes (`tp job listen`) and return it. Bounded by the server's call timeout (--timeout); " +
-    'for a long job, call job_info to check on it instead of listening for hours.',
-  inputSchema: { job_id: jobId },
+    "Stream a job's log (`tp job listen`): each line goes out as a progress notification, and the call returns the last tail_lines " +
+    'lines when the job ends or after max_seconds (the job goes on). Past the sync budget the call returns an operation handle: ' +
+    'operation_status then gives the new lines.',
+  inputSchema: {
+    job_id: jobId,
+    max_seconds: z
+      .number()
+      .int('max_seconds must be a whole number')
+      .min(1, 'max_seconds must be at least 1')
+      .max(86_400, 'max_seconds must be at most 86400')
+      .optional()
+      .describe('Stop listening after this many seconds (the job itself goes on); default: until the job ends or the server timeout'),
+    tail_lines: z
+      .number()
+      .int('tail_lines must be a whole number')
+      .min(1, 'tail_lines must be at least 1')
+      .max(5000, 'tail_lines must be at most 5000')
+      .default(200)
+      .describe('How many of the last log lines to return'),
+  },
   outputSchema: tpOutputSchema,
   annotations: READ,
-  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.jobListen({ jobId: args.job_id }), { signal })),
+  handler: async (args, { tp, signal }) => {
+    const timeoutMs = args.max_seconds === undefined ? undefined : args.max_seconds * 1000;
+    const result = await tp.run(tpArgv.jobListen({ jobId: args.job_id }), { signal, timeoutMs });
+    const stoppedListening = args.max_seconds !== undefined && result.timedOut;
+    const tail = result.stdout.split('\n').filter((line) => line.trim() && !line.startsWith('* ')).slice(-args.tail_lines).join('\n');
+    if (!stoppedListening) return tpToolResult({ ...result, stdout: tail ? `${tail}\n` : result.stdout });
+    // max_seconds ending the listening is what was asked for, not a failure
+    const shaped = tpToolResult({ ...result, stdout: `${tail}\n`, timedOut: false, exitCode: 0 });
+    return {
+      ...shaped,
+      content: [{ type: 'text', text: `${tail}\n\n(stopped listening after ${args.max_seconds} s; job ${args.job_id} goes on: job_info or job_listen again)` }],
+      structuredContent: { ...shaped.structuredContent, exit_code: result.exitCode, signal: result.signal, timed_out: true },
+    };
+  },
 });
 
 const jobPull = defineTool({

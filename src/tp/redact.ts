@@ -21,6 +21,11 @@ export class Redactor {
     return this.secrets.length > 0;
   }
 
+  /** Length of the longest secret; 0 without secrets. */
+  get longestSecret(): number {
+    return this.secrets[0]?.length ?? 0;
+  }
+
   redact(text: string): string {
     let out = text;
     for (const secret of this.secrets) out = out.split(secret).join(REDACTED);

@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import spawn from 'cross-spawn';
 import { BoundedOutput } from './bounded-output.js';
 import { apiKeyFrom, childEnvironment, type Env } from './environment.js';
 import { NoApiKeyError, ToolError, TpNotFoundError } from './errors.js';
 import { groupSpawnOptions, ProcessGroup } from './process-group.js';
 import { Redactor } from './redact.js';
+import { Slots } from './slots.js';
+import { StreamRedactor } from './stream-redactor.js';
 
 export interface TpRunnerOptions {
   /** Executable to run: a name looked up on PATH or a path. */
@@ -20,6 +23,16 @@ export interface TpRunnerOptions {
   /** Bytes kept from the start and from the end of each of stdout and stderr. */
   outputHeadBytes?: number;
   outputTailBytes?: number;
+  /** Most tp processes at once; further calls wait in order. Default 4. */
+  maxProcesses?: number;
+}
+
+/** Hears about one run as it happens; every text it gets is already redacted. */
+export interface RunObserver {
+  /** Waiting for a free slot: 1 is next. */
+  queued?(position: number): void;
+  started?(): void;
+  output?(text: string, stream: 'stdout' | 'stderr'): void;
 }
 
 export interface RunOptions {
@@ -29,6 +42,7 @@ export interface RunOptions {
   timeoutMs?: number;
   /** false for help and version probes, which tp answers without a key. */
   requiresKey?: boolean;
+  observer?: RunObserver;
 }
 
 export interface TpResult {
@@ -52,6 +66,7 @@ export type TpClient = Pick<TpRunner, 'run' | 'hasApiKey' | 'tpPath' | 'redactor
 const DEFAULT_GRACE_MS = 3000;
 const DEFAULT_HEAD_BYTES = 128 * 1024;
 const DEFAULT_TAIL_BYTES = 128 * 1024;
+const DEFAULT_MAX_PROCESSES = 4;
 
 /** The one place that starts `tp`: argv array, no shell, stdin from /dev/null, own process group. */
 export class TpRunner {
@@ -61,12 +76,14 @@ export class TpRunner {
   private readonly groups = new Set<ProcessGroup>();
   private neutralDir: string | undefined;
   private closed = false;
+  private readonly slots: Slots;
 
   constructor(private readonly options: TpRunnerOptions) {
     // a relative path would otherwise resolve against each call's working directory
     if (options.tpPath.includes('/') && !isAbsolute(options.tpPath)) this.options = { ...options, tpPath: resolve(options.tpPath) };
     this.childEnv = childEnvironment(options.env);
     this.redactor = new Redactor([options.env.TENSORPOOL_KEY, options.env.TENSORPOOL_API_KEY]);
+    this.slots = new Slots(options.maxProcesses ?? DEFAULT_MAX_PROCESSES);
   }
 
   get tpPath(): string {
@@ -87,18 +104,30 @@ export class TpRunner {
     if (options.signal?.aborted) throw new ToolError('The call was cancelled before tp started.');
     const cwd = options.cwd ?? this.neutralCwd();
     if (!isDirectory(cwd)) throw new ToolError(`Working directory ${cwd} does not exist or is not a directory.`);
+    const release = await this.slots.acquire(options.signal, options.observer?.queued?.bind(options.observer));
+    if (this.closed) {
+      release();
+      throw new ToolError('The server is shutting down; tp was not started.');
+    }
     const call = this.spawnAndCollect(args, cwd, options);
     this.running.add(call);
     try {
       return await call;
     } finally {
       this.running.delete(call);
+      release();
     }
+  }
+
+  /** Calls waiting for a free slot. */
+  get queuedCount(): number {
+    return this.slots.waiting;
   }
 
   /** Kills every running `tp` process group (SIGTERM, then SIGKILL) and waits for them to end. */
   async shutdown(): Promise<void> {
     this.closed = true;
+    this.slots.rejectAll(new ToolError('The server is shutting down; tp was not started.'));
     await Promise.all([...this.groups].map((group) => group.terminate(this.graceMs)));
     await Promise.allSettled([...this.running]);
     if (this.neutralDir) rmSync(this.neutralDir, { recursive: true, force: true });
@@ -129,6 +158,7 @@ export class TpRunner {
     });
     const group = new ProcessGroup(child);
     this.groups.add(group);
+    options.observer?.started?.();
 
     return new Promise<TpResult>((resolve, reject) => {
       let timedOut = false;
@@ -160,8 +190,32 @@ export class TpRunner {
         this.groups.delete(group);
       };
 
-      child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+      const relay = (stream: 'stdout' | 'stderr') => {
+        const observer = options.observer;
+        if (!observer?.output) return { push: () => {}, end: () => {} };
+        const decoder = new StringDecoder('utf8');
+        const redactor = new StreamRedactor(this.redactor);
+        return {
+          push: (chunk: Buffer) => {
+            const text = redactor.push(decoder.write(chunk));
+            if (text) observer.output!(text, stream);
+          },
+          end: () => {
+            const text = redactor.push(decoder.end()) + redactor.end();
+            if (text) observer.output!(text, stream);
+          },
+        };
+      };
+      const relayOut = relay('stdout');
+      const relayErr = relay('stderr');
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout.push(chunk);
+        relayOut.push(chunk);
+      });
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr.push(chunk);
+        relayErr.push(chunk);
+      });
 
       child.on('error', (error: NodeJS.ErrnoException) => {
         if (settled) return;
@@ -188,6 +242,8 @@ export class TpRunner {
 
       const finish = (): void => {
         if (settled) return;
+        relayOut.end();
+        relayErr.end();
         cleanUp();
         resolve({
           argv: ['tp', ...args].map((arg) => this.redactor.redact(arg)),

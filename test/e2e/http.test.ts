@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TP, FakeTpWorkspace, isAlive, waitFor } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
@@ -118,6 +119,24 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
       /does not support it/,
     );
     expect(ws.commandCalls()).toHaveLength(1);
+  });
+
+  it("asks a roots-capable client for its roots within the tool call, so calls do not stall", async () => {
+    const launch = join(ws.dir, 'launch');
+    const root = join(ws.dir, 'root');
+    mkdirSync(launch);
+    mkdirSync(root);
+    server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), launch);
+    const transport = new StreamableHTTPClientTransport(new URL(server.url));
+    const client = new Client({ name: 'roots', version: '1' }, { capabilities: { roots: { listChanged: true } } });
+    client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: pathToFileURL(root).href }] }));
+    await client.connect(transport);
+    clients.push(client);
+    const started = Date.now();
+    const result = (await client.callTool({ name: 'job_write_config', arguments: { workdir: root, commands: ['python train.py'] } })) as CallToolResult;
+    expect(result.isError ?? false, textOf(result)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(existsSync(join(realpathSync(root), 'job.tp.toml'))).toBe(true);
   });
 
   it('answers /healthz with status and version', async () => {

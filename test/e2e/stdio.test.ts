@@ -54,7 +54,8 @@ describe('stdio transport, built bin as a child process', () => {
     const c = await connect(ws.env(), ['--read-only', '--toolsets', 'all']);
     const { tools } = await c.listTools();
     expect(tools.length).toBeGreaterThan(5);
-    expect(tools.every((tool) => tool.annotations?.readOnlyHint === true)).toBe(true);
+    // the operation tools are always there, so that a long call can be followed and stopped
+    expect(tools.filter((tool) => tool.annotations?.readOnlyHint !== true).map((tool) => tool.name)).toEqual(['operation_cancel']);
     const result = (await c.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-1', confirm: true } })) as CallToolResult;
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/Tool cluster_destroy not found/);
@@ -91,7 +92,9 @@ describe('stdio transport, built bin as a child process', () => {
 
   it('TENSORPOOL_MCP_TOOLS alone offers just those tools', async () => {
     const c = await connect({ ...ws.env(), TENSORPOOL_MCP_TOOLS: 'cluster_list,server_status' });
-    expect((await c.listTools()).tools.map((tool) => tool.name)).toEqual(['cluster_list', 'server_status']);
+    expect((await c.listTools()).tools.map((tool) => tool.name)).toEqual([
+      'cluster_list', 'server_status', 'operation_status', 'operation_cancel', 'operation_list',
+    ]);
   });
 
   it('loads the key from ./.env (bridging TENSORPOOL_API_KEY) without overriding the environment', async () => {

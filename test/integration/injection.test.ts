@@ -137,7 +137,11 @@ beforeAll(() => {
 });
 afterAll(() => ws?.cleanup());
 
-const tested = allTools.map((tool) => ({ tool, ...describeSchema(tool) })).filter((entry) => entry.fields.length > 0);
+// the operation tools never reach tp: their one string, operation_id, is an op_<hex> pattern checked by the schema
+const tested = allTools
+  .filter((tool) => !tool.name.startsWith('operation_'))
+  .map((tool) => ({ tool, ...describeSchema(tool) }))
+  .filter((entry) => entry.fields.length > 0);
 
 it('finds the string parameters of every tool, and has a valid value for each', () => {
   const names = tested.flatMap(({ tool, fields }) => fields.map((field) => `${tool.name}.${field.name}`));

@@ -35,7 +35,7 @@ describe('tools/list', () => {
     const { client } = await connect();
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(FOUNDATION));
-    expect(tools).toHaveLength(34);
+    expect(tools).toHaveLength(37);
     for (const tool of tools) {
       expect(tool.title, tool.name).toBeTruthy();
       expect(tool.description!.length, tool.name).toBeGreaterThan(30);
@@ -51,16 +51,21 @@ describe('tools/list', () => {
     const readOnly = tools.filter((tool) => tool.annotations?.readOnlyHint).map((tool) => tool.name);
     expect(readOnly).toEqual([
       'cluster_list', 'cluster_info', 'storage_list', 'storage_info', 'job_list', 'job_info', 'job_listen', 'account_me', 'ssh_key_list',
-      'object_storage_credentials', 'object_storage_bucket_list', 'tp_help', 'server_status',
+      'object_storage_credentials', 'object_storage_bucket_list', 'tp_help', 'server_status', 'operation_status', 'operation_list',
     ]);
     // every tool whose name says it destroys, deletes, cancels, detaches, removes or disables, plus the edits that can lower protection
     const destructive = tools.filter((tool) => tool.annotations?.destructiveHint).map((tool) => tool.name);
     for (const tool of tools) {
-      if (/destroy|delete|cancel|detach|remove|disable/.test(tool.name)) expect(destructive, tool.name).toContain(tool.name);
+      // operation_cancel only stops a local process: what tp already asked TensorPool to do stands
+      if (/destroy|delete|cancel|detach|remove|disable/.test(tool.name) && tool.name !== 'operation_cancel') {
+        expect(destructive, tool.name).toContain(tool.name);
+      }
     }
     expect(destructive).toEqual(expect.arrayContaining(['cluster_edit', 'storage_edit', 'object_storage_configure_rclone']));
     // only tools that touch local files or run nothing are closed-world
-    expect(tools.filter((tool) => !tool.annotations?.openWorldHint).map((tool) => tool.name)).toEqual(['job_write_config', 'tp_help']);
+    expect(tools.filter((tool) => !tool.annotations?.openWorldHint).map((tool) => tool.name)).toEqual([
+      'job_write_config', 'tp_help', 'operation_status', 'operation_cancel', 'operation_list',
+    ]);
   });
 
   it('matches the committed snapshot, so schema changes are deliberate', async () => {

@@ -20,16 +20,18 @@ describe('selectTools', () => {
 
   it('read-only keeps exactly the tools whose readOnlyHint is true', () => {
     const selected = selectTools(allTools, { toolsets: ['all'], readOnly: true, allowSecrets: true }).tools;
-    expect(selected.map((t) => t.name)).toEqual(allTools.filter((t) => t.annotations.readOnlyHint).map((t) => t.name));
+    expect(selected.map((t) => t.name)).toEqual(allTools.filter((t) => t.annotations.readOnlyHint || t.alwaysOn).map((t) => t.name));
     expect(selected.every((tool) => !tool.annotations.destructiveHint)).toBe(true);
   });
 
   it('toolsets, tools and exclusions combine', () => {
-    expect(names({ toolsets: ['clusters'] })).toEqual(allTools.filter((t) => t.toolset === 'clusters').map((t) => t.name));
-    expect(names({ tools: ['cluster_list', 'server_status'] })).toEqual(['cluster_list', 'server_status']);
-    expect(names({ toolsets: ['status'], tools: ['job_list'] })).toEqual(['job_list', 'tp_help', 'server_status']);
+    expect(names({ toolsets: ['clusters'] })).toEqual(allTools.filter((t) => t.toolset === 'clusters' || t.alwaysOn).map((t) => t.name));
+    const ops = ['operation_status', 'operation_cancel', 'operation_list'];
+    expect(names({ tools: ['cluster_list', 'server_status'] })).toEqual(['cluster_list', 'server_status', ...ops]);
+    expect(names({ toolsets: ['status'], tools: ['job_list'] })).toEqual(['job_list', 'tp_help', 'server_status', ...ops]);
+    expect(names({ tools: ['cluster_list'], excludeTools: ['operation_cancel'] })).toEqual(['cluster_list', 'operation_status', 'operation_list']);
     expect(names({ toolsets: ['jobs'], excludeTools: ['job_delete', 'job_cancel'] })).not.toContain('job_delete');
-    expect(names({ toolsets: ['jobs'], readOnly: true })).toEqual(['job_list', 'job_info', 'job_listen']);
+    expect(names({ toolsets: ['jobs'], readOnly: true })).toEqual(['job_list', 'job_info', 'job_listen', 'operation_status', 'operation_cancel', 'operation_list']);
   });
 
   it('unknown names stop start-up and list the valid ones', () => {

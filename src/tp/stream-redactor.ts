@@ -1,0 +1,26 @@
+import type { Redactor } from './redact.js';
+
+/**
+ * Redacts a text stream that arrives in arbitrary chunks: it holds back just enough characters
+ * that a secret split across two chunks is still found whole, and releases the rest at once.
+ */
+export class StreamRedactor {
+  private pending = '';
+
+  constructor(private readonly redactor: Redactor) {}
+
+  /** Redacted text that is safe to release now. */
+  push(text: string): string {
+    const redacted = this.redactor.redact(this.pending + text);
+    const keep = Math.min(redacted.length, Math.max(0, this.redactor.longestSecret - 1));
+    this.pending = redacted.slice(redacted.length - keep);
+    return redacted.slice(0, redacted.length - keep);
+  }
+
+  /** Whatever is held back, at the end of the stream. */
+  end(): string {
+    const rest = this.redactor.redact(this.pending);
+    this.pending = '';
+    return rest;
+  }
+}

@@ -1,0 +1,202 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer } from '../../src/server.js';
+import type { ServerSettings } from '../../src/settings.js';
+import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
+import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
+import { textOf } from '../helpers/in-memory.js';
+
+let ws: FakeTpWorkspace;
+let cleanups: (() => Promise<void>)[] = [];
+beforeEach(() => {
+  ws = new FakeTpWorkspace();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+  ws.cleanup();
+});
+
+const FAST: Partial<ServerSettings> = { syncBudgetMs: 1000, heartbeatMs: 300 };
+
+async function session(env: Record<string, string | undefined>, settings: Partial<ServerSettings> = FAST, runnerOptions: Partial<TpRunnerOptions> = {}, shared?: TpRunner) {
+  const runner = shared ?? new TpRunner({ tpPath: FAKE_TP, env: ws.env(env), timeoutMs: 300_000, killGraceMs: 300, ...runnerOptions });
+  const server = createServer({ runner, settings: { allowedDirs: [], ...settings } });
+  const client = new Client({ name: 'ops-test', version: '1' });
+  const notifications: { method: string; params?: unknown }[] = [];
+  client.fallbackNotificationHandler = async (notification) => {
+    notifications.push(notification);
+  };
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(b), client.connect(a)]);
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+    if (!shared) await runner.shutdown();
+  });
+  const call = async (name: string, args: Record<string, unknown> = {}, options: { onprogress?: (p: Progress) => void; signal?: AbortSignal } = {}) =>
+    (await client.callTool({ name, arguments: args }, undefined, { ...options, timeout: 120_000 })) as CallToolResult;
+  return { client, runner, call, notifications };
+}
+
+const pids = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { tp: number; grandchild: number };
+const operationOf = (result: CallToolResult) => (result.structuredContent as { operation?: { id: string; status: string } }).operation;
+
+describe('operation handles', () => {
+  it('a call past the sync budget returns a handle at once; status, list and cancel follow it; cancel leaves no process', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const s = await session({ FAKE_TP_DELAY_MS: '180000', FAKE_TP_LINES_EVERY_MS: '100', FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile });
+    const started = Date.now();
+    const handle = await s.call('cluster_create', { instance_type: '1xH100', wait: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const operation = operationOf(handle)!;
+    expect(operation).toMatchObject({ id: expect.stringMatching(/^op_[0-9a-f]+$/), status: 'running' });
+    expect(handle.isError ?? false).toBe(false);
+    expect(textOf(handle)).toMatch(/still running .* operation op_[0-9a-f]+\. Call operation_status/);
+    expect(handle.content.some((part) => part.type === 'resource_link')).toBe(true);
+
+    await new Promise((r) => setTimeout(r, 400));
+    const status = await s.call('operation_status', { operation_id: operation.id });
+    expect(status.structuredContent).toMatchObject({ status: 'running', tool: 'cluster_create', result: null });
+    expect((status.structuredContent as { new_output: string }).new_output).toMatch(/progress line \d+/);
+    const again = await s.call('operation_status', { operation_id: operation.id });
+    expect((again.structuredContent as { new_output: string }).new_output).not.toContain((status.structuredContent as { new_output: string }).new_output.split('\n')[1] ?? '###');
+
+    const list = await s.call('operation_list');
+    expect(textOf(list)).toMatch(new RegExp(`${operation.id}\\s+running\\s+cluster_create\\s+instance_type=1xH100`));
+
+    const { tp, grandchild } = pids(pidFile);
+    const cancelled = await s.call('operation_cancel', { operation_id: operation.id });
+    expect(cancelled.structuredContent).toMatchObject({ status: 'cancelled' });
+    expect(isAlive(tp)).toBe(false);
+    expect(isAlive(grandchild)).toBe(false);
+    const final = await s.call('operation_status', { operation_id: operation.id });
+    expect(final.isError).toBe(true);
+    expect(textOf(final)).toMatch(/cancelled/);
+  });
+
+  it('operation_status returns the final result in the shape of the original tool', async () => {
+    const s = await session({ FAKE_TP_DELAY_MS: '2500' });
+    const handle = await s.call('cluster_list', { org: true });
+    const operation = operationOf(handle)!;
+    const status = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 20 });
+    expect(status.structuredContent).toMatchObject({ status: 'succeeded' });
+    const result = (status.structuredContent as { result: Record<string, unknown> }).result;
+    expect(result).toMatchObject({ ok: true, exit_code: 0, argv: ['tp', '--no-input', 'cluster', 'list', '--org'], dry_run: false });
+    expect(textOf(status)).toMatch(/Result:[\s\S]*\* Authenticating\.\.\./);
+  });
+
+  it('calls inside the budget return their result directly', async () => {
+    const s = await session({});
+    const result = await s.call('cluster_list');
+    expect(operationOf(result)).toBeUndefined();
+    expect(result.structuredContent).toMatchObject({ ok: true });
+  });
+
+  it('operations belong to their session', async () => {
+    const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ FAKE_TP_DELAY_MS: '3000' }), timeoutMs: 60_000, killGraceMs: 300 });
+    cleanups.push(() => runner.shutdown());
+    const a = await session({}, FAST, {}, runner);
+    const b = await session({}, FAST, {}, runner);
+    const operation = operationOf(await a.call('job_list'))!;
+    const foreign = await b.call('operation_status', { operation_id: operation.id });
+    expect(foreign.isError).toBe(true);
+    expect(textOf(foreign)).toMatch(/No operation op_.* in this session/);
+    expect(textOf(await b.call('operation_list'))).toBe('No operations in this session.');
+  });
+
+  it('a finished operation is forgotten after the TTL, with its output file', async () => {
+    const s = await session({ FAKE_TP_DELAY_MS: '1200' }, { ...FAST, operationTtlMs: 500 });
+    const operation = operationOf(await s.call('job_list'))!;
+    await s.call('operation_status', { operation_id: operation.id, wait_seconds: 10 });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(textOf(await s.call('operation_status', { operation_id: operation.id }))).toMatch(/No operation/);
+  });
+});
+
+describe('progress notifications', () => {
+  it('with a progress token: one per output line, strictly increasing, key masked', async () => {
+    const s = await session({ FAKE_TP_DELAY_MS: '700', FAKE_TP_LINES_EVERY_MS: '100', FAKE_TP_ECHO_SECRETS: '1' });
+    const progress: Progress[] = [];
+    const result = await s.call('job_listen', { job_id: 'j-1' }, { onprogress: (p) => progress.push(p) });
+    expect(result.isError ?? false).toBe(false);
+    expect(progress.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^progress line \d+$/)]));
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.progress).toBeGreaterThan(progress[i - 1]!.progress);
+    expect(JSON.stringify(progress)).not.toContain(TEST_KEY);
+  });
+
+  it('heartbeats while tp is silent', async () => {
+    const s = await session({ FAKE_TP_DELAY_MS: '1500' });
+    const progress: Progress[] = [];
+    await s.call('cluster_list', {}, { onprogress: (p) => progress.push(p) });
+    expect(progress.filter((p) => /still running/.test(p.message ?? '')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never without a token', async () => {
+    const s = await session({ FAKE_TP_DELAY_MS: '700', FAKE_TP_LINES_EVERY_MS: '100' });
+    await s.call('job_listen', { job_id: 'j-1' });
+    expect(s.notifications.filter((n) => n.method === 'notifications/progress')).toEqual([]);
+  });
+});
+
+describe('cancellation and the process limit', () => {
+  it("a client's cancel notification kills tp and its grandchild", async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const s = await session({ FAKE_TP_DELAY_MS: '60000', FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile }, { ...FAST, syncBudgetMs: 60_000 });
+    const controller = new AbortController();
+    const pending = s.call('cluster_list', {}, { signal: controller.signal }).catch((error: unknown) => error);
+    await waitFor(() => existsSync(pidFile), 10_000, 'tp to start');
+    const { tp, grandchild } = pids(pidFile);
+    controller.abort();
+    await pending;
+    await waitFor(() => !isAlive(tp) && !isAlive(grandchild), 10_000, 'tp and grandchild to die');
+  });
+
+  it('runs at most max-processes tp at once; the rest queue in order, hear their place, and can leave the queue', async () => {
+    const s = await session({ FAKE_TP_DELAY_MS: '600' }, { ...FAST, syncBudgetMs: 60_000 }, { maxProcesses: 1 });
+    const queued: string[] = [];
+    const first = s.call('job_info', { job_id: 'j-1' });
+    await waitFor(() => ws.commandCalls().length === 1, 10_000, 'the first call');
+    const second = s.call('job_info', { job_id: 'j-2' }, { onprogress: (p) => queued.push(p.message ?? '') });
+    const controller = new AbortController();
+    const third = s.call('job_info', { job_id: 'j-3' }, { signal: controller.signal }).catch((error: unknown) => error);
+    await new Promise((r) => setTimeout(r, 100));
+    controller.abort();
+    await Promise.all([first, second, third]);
+    expect(queued[0]).toMatch(/waiting for a free tp slot: position 1/);
+    expect(ws.commandCalls().map((call) => call.argv.at(-1))).toEqual(['j-1', 'j-2']);
+  });
+});
+
+describe('bounded output', () => {
+  it('keeps head and tail in the result and the whole text in the resource, without the key', async () => {
+    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(1024 * 1024), FAKE_TP_ECHO_SECRETS: '1' }, FAST, { outputHeadBytes: 4096, outputTailBytes: 4096 });
+    const result = await s.call('cluster_list');
+    expect(result.structuredContent).toMatchObject({ truncated: true });
+    expect(textOf(result)).toMatch(/bytes of output cut by tensorpool-mcp/);
+    const link = result.content.find((part) => part.type === 'resource_link') as { uri: string } | undefined;
+    expect(link?.uri).toMatch(/^tensorpool-mcp:\/\/operations\/op_[0-9a-f]+\/output$/);
+    const resource = await s.client.readResource({ uri: link!.uri });
+    const text = (resource.contents[0] as { text: string }).text;
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    expect(text).toContain('* Authenticating...');
+    expect(text).not.toContain(TEST_KEY);
+    expect(text).toContain('[REDACTED]');
+  });
+});
+
+describe('job_listen', () => {
+  it('returns the last tail_lines lines, and max_seconds ends listening without an error', async () => {
+    const s = await session({ FAKE_TP_DELAY_MS: '60000', FAKE_TP_LINES_EVERY_MS: '50' }, { ...FAST, syncBudgetMs: 60_000 });
+    const result = await s.call('job_listen', { job_id: 'j-1', max_seconds: 1, tail_lines: 3 });
+    expect(result.isError ?? false, textOf(result)).toBe(false);
+    const lines = textOf(result).split('\n').filter((line) => /^progress line/.test(line));
+    expect(lines).toHaveLength(3);
+    expect(textOf(result)).toMatch(/stopped listening after 1 s; job j-1 goes on/);
+    expect(result.structuredContent).toMatchObject({ ok: true, timed_out: true });
+  });
+});

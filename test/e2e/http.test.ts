@@ -139,6 +139,30 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(existsSync(join(realpathSync(root), 'job.tp.toml'))).toBe(true);
   });
 
+  it('a 3-minute cluster_create --wait returns a handle within the budget over HTTP; cancel kills it and its grandchild', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    server = await startHttpProcess(
+      ['--tp-path', FAKE_TP, '--sync-budget', '1'],
+      ws.env({ FAKE_TP_DELAY_MS: '180000', FAKE_TP_LINES_EVERY_MS: '200', FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile }),
+      ws.dir,
+    );
+    const { client } = await connect(server.url);
+    const progress: string[] = [];
+    const started = Date.now();
+    const handle = (await client.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true } }, undefined, {
+      onprogress: (p) => progress.push(p.message ?? ''),
+    })) as CallToolResult;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(progress.some((message) => /progress line/.test(message))).toBe(true);
+    const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
+    const status = (await client.callTool({ name: 'operation_status', arguments: { operation_id: id, wait_seconds: 1 } })) as CallToolResult;
+    expect(status.structuredContent).toMatchObject({ status: 'running' });
+    const { tp, grandchild } = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    await client.callTool({ name: 'operation_cancel', arguments: { operation_id: id } });
+    expect(isAlive(tp)).toBe(false);
+    expect(isAlive(grandchild)).toBe(false);
+  });
+
   it('answers /healthz with status and version', async () => {
     const { url } = await start();
     const health = await rawRequest(url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });

@@ -90,6 +90,25 @@ describe('stdio transport, built bin as a child process', () => {
     expect(ws.commandCalls()).toHaveLength(1);
   });
 
+  it('a 3-minute cluster_create --wait returns a handle within the budget; status shows progress; cancel kills it all', async () => {
+    const pidFile = join(ws.dir, 'pids.json');
+    const env = ws.env({ FAKE_TP_DELAY_MS: '180000', FAKE_TP_LINES_EVERY_MS: '200', FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile });
+    const c = await connect(env, ['--sync-budget', '1']);
+    const started = Date.now();
+    const handle = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true } })) as CallToolResult;
+    expect(Date.now() - started).toBeLessThan(5000);
+    const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
+    await new Promise((r) => setTimeout(r, 500));
+    const status = (await c.callTool({ name: 'operation_status', arguments: { operation_id: id } })) as CallToolResult;
+    expect(status.structuredContent).toMatchObject({ status: 'running' });
+    expect((status.structuredContent as { new_output: string }).new_output).toMatch(/progress line/);
+    const { tp, grandchild } = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    const cancelled = (await c.callTool({ name: 'operation_cancel', arguments: { operation_id: id } })) as CallToolResult;
+    expect(cancelled.structuredContent).toMatchObject({ status: 'cancelled' });
+    expect(isAlive(tp)).toBe(false);
+    expect(isAlive(grandchild)).toBe(false);
+  });
+
   it('TENSORPOOL_MCP_TOOLS alone offers just those tools', async () => {
     const c = await connect({ ...ws.env(), TENSORPOOL_MCP_TOOLS: 'cluster_list,server_status' });
     expect((await c.listTools()).tools.map((tool) => tool.name)).toEqual([

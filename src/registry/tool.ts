@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { tpToolResult } from './results.js';
 import type { z } from 'zod';
 import type { ServerSettings } from '../settings.js';
 import type { OperationStore } from '../operations/store.js';
@@ -65,4 +66,10 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
 /** Keeps the handler's argument type tied to the schema while the tool lists stay plain arrays. */
 export function defineTool<Shape extends z.ZodRawShape>(tool: ToolDefinition<Shape>): ToolDefinition {
   return tool as unknown as ToolDefinition;
+}
+
+/** The handler of a tool that runs one tp command in the private directory and returns its result as is. */
+export function runsTp<Args>(argv: (args: Args, generation: Generation) => string[]) {
+  return async (args: Args, { tp, generation, signal }: ToolContext): Promise<CallToolResult> =>
+    tpToolResult(await tp.run(argv(args, generation), { signal }));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { withPublicKeyFile, publicKeyProblem } from '../files/ssh-key.js';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
-import { defineTool } from '../registry/tool.js';
+import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { confirm, keyId, org, sshKeyName } from './fields.js';
 
@@ -15,7 +15,7 @@ const accountMe = defineTool({
   inputSchema: {},
   outputSchema: tpOutputSchema,
   annotations: READ,
-  handler: async (_args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.accountMe(), { signal })),
+  handler: runsTp(() => tpArgv.accountMe()),
 });
 
 const sshKeyAdd = defineTool({
@@ -49,7 +49,7 @@ const sshKeyList = defineTool({
   inputSchema: { org },
   outputSchema: tpOutputSchema,
   annotations: READ,
-  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.sshKeyList({ org: args.org }), { signal })),
+  handler: runsTp((args) => tpArgv.sshKeyList({ org: args.org })),
 });
 
 const sshKeyRemove = defineTool({
@@ -63,8 +63,7 @@ const sshKeyRemove = defineTool({
   confirmation: (args) => `removing SSH key ${args.key_id} from the account`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, signal }) =>
-    tpToolResult(await tp.run(tpArgv.sshKeyRemove({ keyId: args.key_id }), { signal })),
+  handler: runsTp((args) => tpArgv.sshKeyRemove({ keyId: args.key_id })),
 });
 
 export const accountTools = [accountMe, sshKeyAdd, sshKeyList, sshKeyRemove];

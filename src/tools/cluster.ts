@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { withPublicKeyFile } from '../files/ssh-key.js';
 import { checkInstanceType, checkNodes } from '../registry/guardrails.js';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
-import { defineTool } from '../registry/tool.js';
+import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import {
   billingConfirm,
@@ -71,8 +71,7 @@ const clusterList = defineTool({
   },
   outputSchema: tpOutputSchema,
   annotations: READ,
-  handler: async (args, { tp, generation, signal }) =>
-    tpToolResult(await tp.run(tpArgv.clusterList({ org: args.org, instances: args.instances }, generation), { signal })),
+  handler: runsTp((args, generation) => tpArgv.clusterList({ org: args.org, instances: args.instances }, generation)),
 });
 
 const clusterInfo = defineTool({
@@ -83,7 +82,7 @@ const clusterInfo = defineTool({
   inputSchema: { cluster_id: clusterId },
   outputSchema: tpOutputSchema,
   annotations: READ,
-  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.clusterInfo({ clusterId: args.cluster_id }), { signal })),
+  handler: runsTp((args) => tpArgv.clusterInfo({ clusterId: args.cluster_id })),
 });
 
 const clusterDestroy = defineTool({
@@ -97,8 +96,7 @@ const clusterDestroy = defineTool({
   confirmation: (args) => `destroying cluster ${args.cluster_id} and the data on its disks`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, signal }) =>
-    tpToolResult(await tp.run(tpArgv.clusterDestroy({ clusterId: args.cluster_id, wait: args.wait }), { signal })),
+  handler: runsTp((args) => tpArgv.clusterDestroy({ clusterId: args.cluster_id, wait: args.wait })),
 });
 
 const clusterEdit = defineTool({

@@ -6,7 +6,7 @@ import { confinePath } from '../files/allowed-dirs.js';
 import { renderJobConfig, writeConfigFile } from '../files/job-config.js';
 import { checkInstanceType, type Guardrails } from '../registry/guardrails.js';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
-import { defineTool } from '../registry/tool.js';
+import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../tp/errors.js';
 import { clusterId, confirm, instanceType, jobId, org, path, stringList, wait } from './fields.js';
@@ -129,7 +129,7 @@ const jobList = defineTool({
   inputSchema: { org },
   outputSchema: tpOutputSchema,
   annotations: READ,
-  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.jobList({ org: args.org }), { signal })),
+  handler: runsTp((args) => tpArgv.jobList({ org: args.org })),
 });
 
 const jobInfo = defineTool({
@@ -140,7 +140,7 @@ const jobInfo = defineTool({
   inputSchema: { job_id: jobId },
   outputSchema: tpOutputSchema,
   annotations: READ,
-  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.jobInfo({ jobId: args.job_id }), { signal })),
+  handler: runsTp((args) => tpArgv.jobInfo({ jobId: args.job_id })),
 });
 
 const jobListen = defineTool({
@@ -233,8 +233,7 @@ const jobCancel = defineTool({
   confirmation: (args) => `cancelling job ${args.job_id} (its progress is lost)`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, generation, signal }) =>
-    tpToolResult(await tp.run(tpArgv.jobCancel({ jobId: args.job_id, wait: args.wait }, generation), { signal })),
+  handler: runsTp((args, generation) => tpArgv.jobCancel({ jobId: args.job_id, wait: args.wait }, generation)),
 });
 
 const jobDelete = defineTool({
@@ -248,8 +247,7 @@ const jobDelete = defineTool({
   confirmation: (args) => `deleting job ${args.job_id}`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, signal }) =>
-    tpToolResult(await tp.run(tpArgv.jobDelete({ jobId: args.job_id }), { signal })),
+  handler: runsTp((args) => tpArgv.jobDelete({ jobId: args.job_id })),
 });
 
 export const jobTools = [jobInit, jobWriteConfig, jobPush, jobList, jobInfo, jobListen, jobPull, jobCancel, jobDelete];

@@ -1,5 +1,5 @@
 import { maskSecretLines, tpOutputSchema, tpToolResult } from '../registry/results.js';
-import { defineTool } from '../registry/tool.js';
+import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { bucketName, confirm } from './fields.js';
 
@@ -32,8 +32,7 @@ const disable = defineTool({
   confirmation: () => 'disabling object storage for the account',
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, signal }) =>
-    tpToolResult(await tp.run(tpArgv.objectStorageDisable(), { signal })),
+  handler: runsTp(() => tpArgv.objectStorageDisable()),
 });
 
 const credentials = defineTool({
@@ -46,7 +45,7 @@ const credentials = defineTool({
   inputSchema: {},
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  handler: async (_args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.objectStorageCredentials(), { signal })),
+  handler: runsTp(() => tpArgv.objectStorageCredentials()),
 });
 
 const configureRclone = defineTool({
@@ -61,7 +60,7 @@ const configureRclone = defineTool({
   inputSchema: {},
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (_args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.objectStorageConfigureRclone(), { signal })),
+  handler: runsTp(() => tpArgv.objectStorageConfigureRclone()),
 });
 
 const bucketList = defineTool({
@@ -73,7 +72,7 @@ const bucketList = defineTool({
   inputSchema: {},
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  handler: async (_args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.bucketList(), { signal })),
+  handler: runsTp(() => tpArgv.bucketList()),
 });
 
 const bucketCreate = defineTool({
@@ -85,7 +84,7 @@ const bucketCreate = defineTool({
   inputSchema: { bucket_name: bucketName },
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.bucketCreate({ bucketName: args.bucket_name }), { signal })),
+  handler: runsTp((args) => tpArgv.bucketCreate({ bucketName: args.bucket_name })),
 });
 
 const bucketDelete = defineTool({
@@ -99,8 +98,7 @@ const bucketDelete = defineTool({
   confirmation: (args) => `deleting bucket ${args.bucket_name} and its objects`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, signal }) =>
-    tpToolResult(await tp.run(tpArgv.bucketDelete({ bucketName: args.bucket_name }), { signal })),
+  handler: runsTp((args) => tpArgv.bucketDelete({ bucketName: args.bucket_name })),
 });
 
 export const objectStorageTools = [enable, disable, credentials, configureRclone, bucketList, bucketCreate, bucketDelete];

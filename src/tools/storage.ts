@@ -1,6 +1,6 @@
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { checkStorageGb } from '../registry/guardrails.js';
-import { defineTool } from '../registry/tool.js';
+import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../tp/errors.js';
 import { billingConfirm, confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait } from './fields.js';
@@ -46,7 +46,7 @@ const storageList = defineTool({
   inputSchema: { org },
   outputSchema: tpOutputSchema,
   annotations: READ,
-  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.storageList({ org: args.org }), { signal })),
+  handler: runsTp((args) => tpArgv.storageList({ org: args.org })),
 });
 
 const storageInfo = defineTool({
@@ -57,7 +57,7 @@ const storageInfo = defineTool({
   inputSchema: { storage_id: storageId },
   outputSchema: tpOutputSchema,
   annotations: READ,
-  handler: async (args, { tp, signal }) => tpToolResult(await tp.run(tpArgv.storageInfo({ storageId: args.storage_id }), { signal })),
+  handler: runsTp((args) => tpArgv.storageInfo({ storageId: args.storage_id })),
 });
 
 const storageEdit = defineTool({
@@ -92,8 +92,7 @@ const storageDestroy = defineTool({
   confirmation: (args) => `destroying volume ${args.storage_id} and all data on it`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, generation, signal }) =>
-    tpToolResult(await tp.run(tpArgv.storageDestroy({ storageId: args.storage_id, wait: args.wait }, generation), { signal })),
+  handler: runsTp((args, generation) => tpArgv.storageDestroy({ storageId: args.storage_id, wait: args.wait }, generation)),
 });
 
 export const storageTools = [storageCreate, storageList, storageInfo, storageEdit, storageDestroy];

@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeTempDirAsync, removeTempDirAsync } from './temp-dirs.js';
 
 const KEY_TYPES = new Set([
   'ssh-ed25519',
@@ -54,32 +53,17 @@ function looksLikeBareOpenSshPrivateKey(text: string): boolean {
   return Buffer.from(compact.slice(0, 24), 'base64').toString('latin1').startsWith('openssh-key-v1');
 }
 
-const liveKeyDirs = new Set<string>();
-let exitHookInstalled = false;
-
 /**
  * Writes a validated public key to a fresh private directory (0700, file 0600) for `tp -i PATH`,
  * runs `use`, and removes the directory whatever happens, including when the server exits first.
  */
 export async function withPublicKeyFile<T>(publicKey: string, use: (path: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'tensorpool-mcp-key-'));
-  trackForExit(dir);
+  const dir = await makeTempDirAsync('key');
   try {
     const path = join(dir, 'key.pub');
     await writeFile(path, `${publicKey.trim()}\n`, { mode: 0o600, flag: 'wx' });
     return await use(path);
   } finally {
-    await rm(dir, { recursive: true, force: true });
-    liveKeyDirs.delete(dir);
+    await removeTempDirAsync(dir);
   }
-}
-
-function trackForExit(dir: string): void {
-  liveKeyDirs.add(dir);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // 'exit' handlers must be synchronous; SIGTERM and SIGINT reach this through the CLI's orderly exit
-  process.once('exit', () => {
-    for (const live of liveKeyDirs) rmSync(live, { recursive: true, force: true });
-  });
 }

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir, removeTempDir } from '../files/temp-dirs.js';
 import { Operation } from './operation.js';
 
 export interface OperationStoreOptions {
@@ -30,7 +30,7 @@ export class OperationStore {
   start(tool: string, argsSummary: string): Operation {
     this.evict();
     // 0700 by mkdtemp: other local users cannot read what tp printed
-    this.dir ??= mkdtempSync(join(tmpdir(), 'tensorpool-mcp-ops-'));
+    this.dir ??= makeTempDir('ops');
     const operation = new Operation(tool, argsSummary, join(this.dir, `${this.operations.size}-${Date.now()}.log`));
     this.operations.set(operation.id, operation);
     if (this.disposed) operation.cancel();
@@ -55,7 +55,7 @@ export class OperationStore {
     await Promise.all(running.map((operation) => operation.done));
     for (const operation of this.operations.values()) operation.closeSpool();
     this.operations.clear();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) removeTempDir(this.dir);
     this.dir = undefined;
   }
 

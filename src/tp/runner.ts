@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { makeTempDir, removeTempDir } from '../files/temp-dirs.js';
 import { StringDecoder } from 'node:string_decoder';
 import spawn from 'cross-spawn';
 import { BoundedOutput } from './bounded-output.js';
@@ -130,7 +130,7 @@ export class TpRunner {
     this.slots.rejectAll(new ToolError('The server is shutting down; tp was not started.'));
     await Promise.all([...this.groups].map((group) => group.terminate(this.graceMs)));
     await Promise.allSettled([...this.running]);
-    if (this.neutralDir) rmSync(this.neutralDir, { recursive: true, force: true });
+    if (this.neutralDir) removeTempDir(this.neutralDir);
     this.neutralDir = undefined;
   }
 
@@ -140,7 +140,7 @@ export class TpRunner {
 
   private neutralCwd(): string {
     // temp cleaners may remove a directory that sat unused for days
-    if (!this.neutralDir || !isDirectory(this.neutralDir)) this.neutralDir = mkdtempSync(join(tmpdir(), 'tensorpool-mcp-cwd-'));
+    if (!this.neutralDir || !isDirectory(this.neutralDir)) this.neutralDir = makeTempDir('cwd');
     return this.neutralDir;
   }
 

@@ -10,6 +10,7 @@ import { TOOLSETS, type ToolDefinition } from './registry/tool.js';
 import { allTools } from './tools/index.js';
 import { GENERATIONS, TpInstallation, type Generation } from './tp/generation.js';
 import { stderrLogger, type Logger } from './log.js';
+import { isLoopback } from './net.js';
 import { createServer } from './server.js';
 import type { ServerSettings } from './settings.js';
 import { TpRunner } from './tp/runner.js';
@@ -189,10 +190,6 @@ function loadEnvFile(named: string | undefined): void {
 function allowDirsFrom(options: CliOptions): string[] {
   if (options.allowDir.length > 0) return options.allowDir;
   return (process.env.TENSORPOOL_MCP_ALLOWED_DIRS ?? '').split(delimiter).filter((dir) => dir.trim() !== '');
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** Entry point of the `tensorpool-mcp` command. */

@@ -5,6 +5,7 @@ import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isLoopback } from '../net.js';
 
 export interface HttpOptions {
   host: string;
@@ -35,8 +36,11 @@ const MCP_PATH = '/mcp';
 /** Streamable HTTP at /mcp with sessions, plus /healthz. Host headers are checked on loopback binds. */
 export async function startHttpServer(options: HttpOptions): Promise<RunningHttpServer> {
   const sessions = new Map<string, Session>();
-  // on a loopback bind this rejects foreign Host headers (DNS rebinding) before any body is read
-  const app = createMcpExpressApp({ host: options.host });
+  // on a loopback bind, foreign Host headers (DNS rebinding) are refused before any body is read:
+  // for every loopback address, not only the three the SDK knows by name
+  const loopback = isLoopback(options.host);
+  const allowedHosts = loopback ? [...new Set(['localhost', '127.0.0.1', '[::1]', options.host.includes(':') ? `[${options.host}]` : options.host])] : undefined;
+  const app = createMcpExpressApp({ host: options.host, allowedHosts });
 
   app.get('/healthz', (_req: IncomingMessage, res: ServerResponse & { json(body: unknown): void }) => {
     res.json({ status: 'ok', version: options.version });
@@ -78,6 +82,13 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
   };
   app.get(MCP_PATH, withSession);
   app.delete(MCP_PATH, withSession);
+
+  // a body over the JSON parser's limit (100 kB) gets a JSON-RPC error, not an HTML page
+  app.use((error: { status?: number; type?: string; message?: string }, _req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+    if (error.type === 'entity.too.large') return jsonRpcError(res, 413, -32600, 'Request body too large: the limit is 100 kB per message.');
+    if (error.status === 400) return jsonRpcError(res, 400, -32700, `Parse error: ${error.message ?? 'invalid JSON'}`);
+    next(error);
+  });
 
   const httpServer: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(options.port, options.host, () => resolve(listening));

@@ -163,6 +163,24 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(isAlive(grandchild)).toBe(false);
   });
 
+  it('answers an oversized body with a JSON-RPC error, and checks Host on any loopback address', async () => {
+    const { url } = await start();
+    const big = await rawRequest(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(200_000) } }),
+    });
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body)).toMatchObject({ jsonrpc: '2.0', error: { message: expect.stringMatching(/too large/) } });
+    await server!.stop();
+
+    server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), ws.dir, '127.0.0.2');
+    const evil = await rawRequest(server.url, { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json' }, body: '{}' });
+    expect(evil.status).toBe(403);
+    const ok = await rawRequest(server.url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });
+    expect(ok.status).toBe(200);
+  });
+
   it('answers /healthz with status and version', async () => {
     const { url } = await start();
     const health = await rawRequest(url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });

@@ -294,12 +294,6 @@ async function builtToolNames(): Promise<string[]> {
   return allTools.map((tool) => tool.name);
 }
 
-/** Whether the build under test turns long calls into operations (--sync-budget, operation_status). */
-const BUILT_HAS_OPERATIONS = await builtToolNames().then(
-  (names) => names.includes('operation_status'),
-  () => false,
-);
-
 /** The ids of long operations a result hands back, if the server answered with an operation handle. */
 function operationIds(result: CallToolResult): string[] {
   const structured = result.structuredContent as { operation?: { id?: unknown }; operation_id?: unknown } | undefined;
@@ -489,7 +483,7 @@ describe('secret audit: the API key never leaves the server', () => {
     expect(audit.findings, `the API key left the server:\n${audit.report()}`).toEqual([]);
   }, 30_000);
 
-  it.skipIf(!BUILT_HAS_OPERATIONS)('http, calls that outlive the sync budget: operation handles, status, output resources, spool files', async () => {
+  it('http, calls that outlive the sync budget: operation handles, status, output resources, spool files', async () => {
     const audit = new Audit();
     const dirs = prepareDirs(ws);
     const before = serverTempEntries();

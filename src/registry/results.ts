@@ -59,8 +59,22 @@ export function errorResult(message: string): CallToolResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
-/** `enable` prints the secret access key: without --allow-secrets, every value on a line naming a secret is masked. */
+const SECRET_LINE = /^(.*secret[^:=\n]*[:=][ \t]*)(\S.*)$/gim;
+const MASK = '[MASKED: restart the server with --allow-secrets to see it]';
+
+/**
+ * `enable` prints the secret access key: without --allow-secrets, the value on every line that names a
+ * secret is masked, and so is that value wherever else it appears (a table, a config snippet).
+ */
 export function maskSecretLines(result: TpResult): TpResult {
-  const mask = (text: string) => text.replace(/^(.*secret[^:=\n]*[:=][ \t]*)(\S.*)$/gim, '$1[MASKED: restart the server with --allow-secrets to see it]');
+  const values = new Set<string>();
+  for (const text of [result.stdout, result.stderr]) {
+    for (const match of text.matchAll(SECRET_LINE)) if (match[2]!.trim().length >= 8) values.add(match[2]!.trim());
+  }
+  const mask = (text: string) => {
+    let masked = text.replace(SECRET_LINE, `$1${MASK}`);
+    for (const value of values) masked = masked.split(value).join(MASK);
+    return masked;
+  };
   return { ...result, stdout: mask(result.stdout), stderr: mask(result.stderr) };
 }

@@ -6,13 +6,18 @@ export function apiKeyFrom(env: Env): string | undefined {
   return key || undefined;
 }
 
+/** Names of variables that hold someone's credentials (but tp's own key, which is handled apart). */
+const OTHER_SECRETS = /(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
 /**
- * The environment every `tp` child gets: the server's own, with the key bridged from
- * TENSORPOOL_API_KEY and the settings that make a non-TTY Python CLI behave.
+ * The environment every `tp` child gets: the server's own without other credentials, with the key
+ * bridged from TENSORPOOL_API_KEY and the settings that make a non-TTY Python CLI behave.
  * Tool arguments never reach this function, so TENSORPOOL_ENGINE can only come from the operator.
  */
 export function childEnvironment(serverEnv: Env): Env {
-  const env: Env = { ...serverEnv };
+  const env: Env = {};
+  // tp hands its environment to engine-sent shell commands: other credentials the server happens to hold stay here
+  for (const [name, value] of Object.entries(serverEnv)) if (!OTHER_SECRETS.test(name)) env[name] = value;
   const key = apiKeyFrom(serverEnv);
   if (key) env.TENSORPOOL_KEY = key;
   else delete env.TENSORPOOL_KEY;

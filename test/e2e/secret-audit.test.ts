@@ -170,7 +170,7 @@ function serverEnv(ws: FakeTpWorkspace, keyVar: KeyVar, mode: Mode): Record<stri
     ...baseEnv(),
     FAKE_TP_LOG: ws.logFile,
     [keyVar]: AUDIT_KEY,
-    FAKE_TP_ECHO_SECRETS: '1',
+    FAKE_TP_ECHO_KEY: '1',
     FAKE_TP_STDERR: `warning: found api_key=${AUDIT_KEY} in the environment`,
     ...(mode === 'fail' ? { FAKE_TP_FAIL: '1' } : {}),
   };

@@ -166,7 +166,7 @@ describe('stdio transport, built bin as a child process', () => {
   });
 
   it('logs to stderr only and never shows the key there', async () => {
-    const c = await connect(ws.env({ FAKE_TP_ECHO_SECRETS: '1' }));
+    const c = await connect(ws.env({ FAKE_TP_ECHO_KEY: '1' }));
     let stderr = '';
     transport!.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
     const result = (await c.callTool({ name: 'account_me', arguments: {} })) as CallToolResult;

@@ -120,7 +120,7 @@ describe('operation handles', () => {
 
 describe('progress notifications', () => {
   it('with a progress token: one per output line, strictly increasing, key masked', async () => {
-    const s = await session({ FAKE_TP_DELAY_MS: '700', FAKE_TP_LINES_EVERY_MS: '100', FAKE_TP_ECHO_SECRETS: '1' });
+    const s = await session({ FAKE_TP_DELAY_MS: '700', FAKE_TP_LINES_EVERY_MS: '100', FAKE_TP_ECHO_KEY: '1' });
     const progress: Progress[] = [];
     const result = await s.call('job_listen', { job_id: 'j-1' }, { onprogress: (p) => progress.push(p) });
     expect(result.isError ?? false).toBe(false);
@@ -174,7 +174,7 @@ describe('cancellation and the process limit', () => {
 
 describe('bounded output', () => {
   it('keeps head and tail in the result and the whole text in the resource, without the key', async () => {
-    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(1024 * 1024), FAKE_TP_ECHO_SECRETS: '1' }, FAST, { outputHeadBytes: 4096, outputTailBytes: 4096 });
+    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(1024 * 1024), FAKE_TP_ECHO_KEY: '1' }, FAST, { outputHeadBytes: 4096, outputTailBytes: 4096 });
     const result = await s.call('cluster_list');
     expect(result.structuredContent).toMatchObject({ truncated: true });
     expect(textOf(result)).toMatch(/bytes of output cut by tensorpool-mcp/);

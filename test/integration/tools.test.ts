@@ -155,7 +155,7 @@ describe('each tool against the fake tp', () => {
   });
 
   it('never returns the API key, even when tp prints it', async () => {
-    await connect({ FAKE_TP_ECHO_SECRETS: '1' });
+    await connect({ FAKE_TP_ECHO_KEY: '1' });
     const result = await mcp.call('account_me');
     expect(JSON.stringify(result)).not.toContain(TEST_KEY);
     expect(textOf(result)).toContain('[REDACTED]');

@@ -28,6 +28,15 @@ describe('childEnvironment', () => {
     expect(env).toMatchObject({ TENSORPOOL_KEY: 'k-1', PYTHONUNBUFFERED: '1', TQDM_DISABLE: '1', COLUMNS: '1000', PATH: '/bin' });
   });
 
+  it('keeps other credentials the server holds away from tp and the commands the engine sends it', () => {
+    const env = childEnvironment({
+      TENSORPOOL_API_KEY: 'k-1', AWS_SECRET_ACCESS_KEY: 'a', GITHUB_TOKEN: 'b', OPENAI_API_KEY: 'c', DB_PASSWORD: 'd',
+      PATH: '/bin', HOME: '/root', SSH_AUTH_SOCK: '/tmp/agent', HTTPS_PROXY: 'http://proxy', REQUESTS_CA_BUNDLE: '/ca.pem',
+    });
+    expect(Object.keys(env).sort()).toEqual(['COLUMNS', 'HOME', 'HTTPS_PROXY', 'PATH', 'PYTHONUNBUFFERED', 'REQUESTS_CA_BUNDLE', 'SSH_AUTH_SOCK', 'TENSORPOOL_KEY', 'TQDM_DISABLE']);
+    expect(env.TENSORPOOL_KEY).toBe('k-1');
+  });
+
   it('keeps TENSORPOOL_KEY when both are set and drops an empty engine URL', () => {
     expect(childEnvironment({ TENSORPOOL_KEY: 'a', TENSORPOOL_API_KEY: 'b', TENSORPOOL_ENGINE: '' })).not.toHaveProperty('TENSORPOOL_ENGINE');
     expect(childEnvironment({ TENSORPOOL_KEY: 'a', TENSORPOOL_API_KEY: 'b' }).TENSORPOOL_KEY).toBe('a');
@@ -72,7 +81,7 @@ describe('TpRunner', () => {
   });
 
   it('masks the API key wherever tp prints it', async () => {
-    const result = await makeRunner(ws.env({ FAKE_TP_ECHO_SECRETS: '1' })).run(['--no-input', 'me']);
+    const result = await makeRunner(ws.env({ FAKE_TP_ECHO_KEY: '1' })).run(['--no-input', 'me']);
     expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
     expect(result.stdout).toContain('[REDACTED]');
   });

@@ -43,6 +43,7 @@ interface CliOptions {
   syncBudget: number;
   maxProcesses: number;
   operationTtl: number;
+  sessionIdle: number;
 }
 
 function list(value: string, previous: string[] | undefined): string[] {
@@ -125,6 +126,12 @@ function buildProgram(): Command {
         .env('TENSORPOOL_MCP_OPERATION_TTL')
         .default(600)
         .argParser(integer('--operation-ttl', 1, 86400)),
+    )
+    .addOption(
+      new Option('--session-idle <seconds>', 'HTTP: close a session (and stop what it runs) after this long without a request')
+        .env('TENSORPOOL_MCP_SESSION_IDLE')
+        .default(1800)
+        .argParser(integer('--session-idle', 1, 604800)),
     )
     .addOption(
       new Option('--allow-instance-types <list>', 'instance types cluster_create may start, comma-separated, * as wildcard (e.g. 1xH100,*L40S)')
@@ -284,6 +291,7 @@ async function runHttp(options: CliOptions, serve: Serve): Promise<void> {
     port: options.port,
     version: VERSION,
     createServer: () => createServer(serve),
+    sessionIdleMs: options.sessionIdle * 1000,
     onError: logger.error,
   });
   logger.info(`listening on ${http.url}`);

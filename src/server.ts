@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
+  ElicitResultSchema,
   ListRootsResultSchema,
   RootsListChangedNotificationSchema,
   type CallToolResult,
@@ -48,23 +49,38 @@ export function createServer(options: CreateServerOptions): McpServer {
   const logger = options.logger ?? silentLogger;
   const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: INSTRUCTIONS });
   const session = sessionState(server, options.settings, logger);
-  const human: HumanChannel = {
-    canElicit: () => server.server.getClientCapabilities()?.elicitation !== undefined,
-    ask: async (message, signal) => {
-      const answer = await server.server.elicitInput(
-        {
-          message,
-          requestedSchema: {
-            type: 'object',
-            properties: { confirm: { type: 'boolean', title: 'Go ahead', description: 'Yes, do this now', default: false } },
-            required: ['confirm'],
-          },
-        },
-        { signal },
-      );
-      return answer.action === 'accept' && answer.content?.confirm === true;
+  // asked within the tool call, so over HTTP the question travels on that call's own stream
+  const humanFor = (extra: Extra): HumanChannel => ({
+    canElicit: () => {
+      const elicitation = server.server.getClientCapabilities()?.elicitation as { form?: object; url?: object } | undefined;
+      // an empty capability object means form elicitation (the spec's older shape)
+      return elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
     },
-  };
+    ask: async (message, signal) => {
+      try {
+        const answer = await extra.sendRequest(
+          {
+            method: 'elicitation/create',
+            params: {
+              message,
+              requestedSchema: {
+                type: 'object',
+                properties: { confirm: { type: 'boolean', title: 'Go ahead', description: 'Yes, do this now', default: false } },
+                required: ['confirm'],
+              },
+            },
+          },
+          ElicitResultSchema,
+          { signal, timeout: APPROVAL_TIMEOUT_MS },
+        );
+        return answer.action === 'accept' && answer.content?.confirm === true;
+      } catch (error) {
+        // no answer in time, or a client that failed to ask, is not a yes
+        logger.info(`elicitation failed: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      }
+    },
+  });
 
   const operations = new OperationStore({ ttlMs: options.settings.operationTtlMs });
   // the session is over: stop everything it started and delete its spool files
@@ -99,12 +115,14 @@ export function createServer(options: CreateServerOptions): McpServer {
             requireAtLeast(tool.name, generation, tool.since);
           }
           // an unapproved call starts nothing at all, not even the generation probe
-          const refusal = await consent(tool, args, settings, human, extra.signal);
+          const refusal = await consent(tool, args, settings, humanFor(extra), extra.signal);
           if (refusal) return errorResult(refusal);
           if (tool.since !== 'none') generation ??= await installation.generation(extra.signal);
         } catch (error) {
           return fail(tool, error);
         }
+        // a request cancelled during the checks above must not start anything
+        if (extra.signal.aborted) return errorResult('The call was cancelled; nothing was started.');
 
         // read-only tools still run under --dry-run; everything else only says what it would run
         const base = settings.dryRun && !tool.annotations.readOnlyHint ? dryRunClient(runner) : runner;
@@ -116,15 +134,22 @@ export function createServer(options: CreateServerOptions): McpServer {
             return fail(tool, error);
           }
         }
-        const operation = operations.start(tool.name, summarizeArguments(args));
+        let operation: Operation;
+        try {
+          operation = operations.start(tool.name, summarizeArguments(args));
+        } catch (error) {
+          return fail(tool, error);
+        }
+        // a tool whose output holds a secret streams nothing: only its masked result leaves the server
+        const streams = !(tool.printsSecrets && !settings.allowSecrets);
         const context = contextFor(
           tool,
-          { tp: observed(base, operation), installation, settings, operations, signal: operation.controller.signal },
+          { tp: observed(base, operation, streams), installation, settings, operations, signal: operation.controller.signal },
           generation,
         );
         void tool.handler(args as never, context).then(
-          (result) => operation.finish(result, operation.controller.signal.aborted),
-          (error: unknown) => operation.finish(fail(tool, error), operation.controller.signal.aborted),
+          (result) => operation.finish(result),
+          (error: unknown) => operation.finish(fail(tool, error)),
         );
         return attend(operation, extra, settings);
       },
@@ -150,6 +175,7 @@ async function attend(operation: Operation, extra: Extra, settings: ServerSettin
     if (!operation.detached) operation.cancel();
   };
   extra.signal.addEventListener('abort', cancelWithRequest, { once: true });
+  if (extra.signal.aborted) operation.cancel();
   const token = extra._meta?.progressToken;
   const stopProgress =
     token === undefined
@@ -167,16 +193,20 @@ async function attend(operation: Operation, extra: Extra, settings: ServerSettin
 }
 
 const DEFAULT_SYNC_BUDGET_MS = 20_000;
+/** How long a person has to answer an approval question. */
+const APPROVAL_TIMEOUT_MS = 10 * 60_000;
 
-/** A tp client that reports the run to the operation and stops with it. */
-function observed(client: TpClient, operation: Operation): TpClient {
+/** A tp client that reports the run to the operation (its output too, when `streams`) and stops with it. */
+function observed(client: TpClient, operation: Operation, streams: boolean): TpClient {
   return {
     tpPath: client.tpPath,
     hasApiKey: client.hasApiKey,
+    defaultTimeoutMs: client.defaultTimeoutMs,
     redactor: client.redactor,
     run: (args, options = {}) => {
       operation.argv = ['tp', ...args].map((arg) => client.redactor.redact(arg));
-      return client.run(args, { ...options, signal: options.signal ?? operation.controller.signal, observer: operation.observer });
+      const observer = streams ? operation.observer : { ...operation.observer, output: undefined };
+      return client.run(args, { ...options, signal: options.signal ?? operation.controller.signal, observer });
     },
   };
 }
@@ -202,25 +232,34 @@ function sessionState(server: McpServer, settings: ServerSettings, logger: Logge
   server.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
     roots = undefined;
   });
+  // a failure is remembered until the client says its roots changed: one slow answer, not one per call
   const fetchRoots = (extra: Extra): Promise<string[]> =>
     extra
       .sendRequest({ method: 'roots/list' }, ListRootsResultSchema, { timeout: ROOTS_TIMEOUT_MS })
       .then((result) => rootsToDirs(result.roots))
       .catch((error: unknown) => {
         logger.error(`roots/list failed: ${error instanceof Error ? error.message : String(error)}`);
-        roots = undefined;
         return [];
       });
   return {
     settings: async (extra: Extra): Promise<ServerSettings> => {
       if (!server.server.getClientCapabilities()?.roots) return settings;
       roots ??= fetchRoots(extra);
-      const dirs = await roots;
+      const dirs = await untilAborted(roots, extra.signal);
       if (dirs.length === 0) return settings;
       const operator = settings.allowDirsExplicit ? settings.allowedDirs : [];
       return { ...settings, allowedDirs: [...new Set([...operator, ...dirs])], allowedDirsProblem: undefined };
     },
   };
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ToolError('The call was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ToolError('The call was cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Spool files are bounded only by the disk; a resource read returns at most this much, from the end. */
@@ -243,18 +282,33 @@ function registerOperationOutput(server: McpServer, operations: OperationStore):
     async (uri, variables) => {
       const operation = operations.get(String(variables.id));
       if (!operation) throw new ToolError(`No operation ${String(variables.id)} in this session (finished ones are kept for a limited time).`);
-      let text = '';
-      try {
-        const bytes = await readFile(operation.spoolPath);
-        text = bytes.length > MAX_RESOURCE_BYTES
-          ? `[... first ${bytes.length - MAX_RESOURCE_BYTES} bytes left out ...]\n${bytes.subarray(bytes.length - MAX_RESOURCE_BYTES).toString('utf8')}`
-          : bytes.toString('utf8');
-      } catch {
-        // nothing printed yet
-      }
-      return { contents: [{ uri: uri.href, mimeType: 'text/plain', text }] };
+      return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: await readTail(operation.spoolPath, MAX_RESOURCE_BYTES) }] };
     },
   );
+}
+
+/** The last `limit` bytes of a file (all of it when smaller); empty when nothing was written yet. */
+async function readTail(path: string, limit: number): Promise<string> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, limit);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    // a cut in the middle of a character would show as garbage: start at the next whole one
+    let start = 0;
+    while (size > limit && start < buffer.length && (buffer[start]! & 0xc0) === 0x80) start++;
+    const text = buffer.subarray(start).toString('utf8');
+    return size > limit ? `[... first ${size - length + start} bytes left out ...]\n${text}` : text;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The handler's context; a tool declared since: 'none' never detects the generation, and must not read it. */

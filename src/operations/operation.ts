@@ -27,6 +27,8 @@ export class Operation {
   /** Returned as a handle: it now belongs to operation_status, not to the request. */
   detached = false;
   readonly done: Promise<void>;
+  /** Called once when it finishes (the store schedules its removal). */
+  onFinished?: () => void;
 
   private markDone!: () => void;
   private unread = '';
@@ -34,18 +36,29 @@ export class Operation {
   private fd: number | undefined;
   private spoolBytes = 0;
   private readonly listeners = new Set<(event: OperationEvent) => void>();
+  /** The queue position while tp waits for a slot, so a listener that comes late still hears it. */
+  private queuedAt: number | undefined;
+
+  readonly spoolPath: string;
 
   constructor(
     readonly tool: string,
     readonly argsSummary: string,
-    readonly spoolPath: string,
+    spoolPathFor: (id: string) => string,
   ) {
+    this.spoolPath = spoolPathFor(this.id);
     this.done = new Promise((resolve) => (this.markDone = resolve));
   }
 
   /** The runner reports through this; every text is already redacted. */
   readonly observer: RunObserver = {
-    queued: (position) => this.emit({ kind: 'queued', position }),
+    queued: (position) => {
+      this.queuedAt = position;
+      this.emit({ kind: 'queued', position });
+    },
+    started: () => {
+      this.queuedAt = undefined;
+    },
     output: (text) => this.append(text),
   };
 
@@ -63,6 +76,7 @@ export class Operation {
 
   subscribe(listener: (event: OperationEvent) => void): () => void {
     this.listeners.add(listener);
+    if (this.queuedAt !== undefined) listener({ kind: 'queued', position: this.queuedAt });
     return () => this.listeners.delete(listener);
   }
 
@@ -83,14 +97,18 @@ export class Operation {
     this.controller.abort();
   }
 
-  finish(result: CallToolResult, cancelled: boolean): void {
+  /** Records the result; the status follows what happened to tp, not whether someone asked to cancel too late. */
+  finish(result: CallToolResult): void {
     if (this.finished) return;
     this.result = result;
+    const structured = result.structuredContent as { cancelled?: boolean } | undefined;
+    const cancelled = structured?.cancelled ?? (result.isError === true && this.controller.signal.aborted);
     this.status = cancelled ? 'cancelled' : result.isError ? 'failed' : 'succeeded';
     this.finishedAt = new Date();
     this.closeSpool();
     this.emit({ kind: 'finished' });
     this.markDone();
+    this.onFinished?.();
   }
 
   closeSpool(): void {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, removeTempDir } from '../files/temp-dirs.js';
+import { ToolError } from '../tp/errors.js';
 import { Operation } from './operation.js';
 
 export interface OperationStoreOptions {
@@ -28,12 +29,14 @@ export class OperationStore {
   }
 
   start(tool: string, argsSummary: string): Operation {
+    if (this.disposed) throw new ToolError('This session has ended; nothing was started.');
     this.evict();
     // 0700 by mkdtemp: other local users cannot read what tp printed
     this.dir ??= makeTempDir('ops');
-    const operation = new Operation(tool, argsSummary, join(this.dir, `${this.operations.size}-${Date.now()}.log`));
+    const operation = new Operation(tool, argsSummary, (id) => join(this.dir!, `${id}.log`));
     this.operations.set(operation.id, operation);
-    if (this.disposed) operation.cancel();
+    // an idle session must not keep a finished operation's output past its time
+    operation.onFinished = () => setTimeout(() => this.evict(), this.options.ttlMs + 100).unref();
     return operation;
   }
 

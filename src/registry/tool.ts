@@ -52,6 +52,8 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   touchesFiles?: boolean;
   /** Registered whatever the selection: the operation tools, without which a handle could not be followed. */
   alwaysOn?: boolean;
+  /** Its output holds a secret (masked by the tool): without --allow-secrets nothing is streamed or spooled. */
+  printsSecrets?: boolean;
   /** Prints or writes object-storage secrets: registered only with --allow-secrets. */
   revealsSecrets?: boolean;
   title: string;

@@ -171,9 +171,11 @@ const jobListen = defineTool({
   outputSchema: tpOutputSchema,
   annotations: READ,
   handler: async (args, { tp, signal }) => {
-    const timeoutMs = args.max_seconds === undefined ? undefined : args.max_seconds * 1000;
+    // max_seconds shortens the server's --timeout, never lengthens it
+    const timeoutMs = args.max_seconds === undefined ? undefined : Math.min(args.max_seconds * 1000, tp.defaultTimeoutMs);
     const result = await tp.run(tpArgv.jobListen({ jobId: args.job_id }), { signal, timeoutMs });
-    const stoppedListening = args.max_seconds !== undefined && result.timedOut;
+    // it was max_seconds, not --timeout, that ended the listening
+    const stoppedListening = result.timedOut && args.max_seconds !== undefined && args.max_seconds * 1000 <= tp.defaultTimeoutMs;
     const tail = result.stdout.split('\n').filter((line) => line.trim() && !line.startsWith('* ')).slice(-args.tail_lines).join('\n');
     if (!stoppedListening) return tpToolResult({ ...result, stdout: tail ? `${tail}\n` : result.stdout });
     // max_seconds ending the listening is what was asked for, not a failure

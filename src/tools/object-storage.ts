@@ -6,6 +6,7 @@ import { bucketName, confirm } from './fields.js';
 const enable = defineTool({
   name: 'object_storage_enable',
   toolset: 'object_storage',
+  printsSecrets: true,
   since: '0.0.9',
   title: 'Enable object storage',
   description:

@@ -40,15 +40,19 @@ const operationFields = {
   output_uri: z.string().describe('Resource with everything tp printed, secrets masked'),
 };
 
+/** Waits until the operation finishes, `seconds` pass, or the call is cancelled; leaves no listener behind. */
 function waitFor(operation: Operation, seconds: number, signal: AbortSignal): Promise<void> {
   if (seconds === 0 || operation.finished) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, seconds * 1000);
     signal.addEventListener('abort', done, { once: true });
-    void operation.done.then(done);
+    const unsubscribe = operation.subscribe((event) => {
+      if (event.kind === 'finished') done();
+    });
     function done() {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
+      unsubscribe();
       resolve();
     }
   });
@@ -118,7 +122,8 @@ const operationCancel = defineTool({
   handler: async (args, { operations }) => {
     const operation = find(operations, args.operation_id);
     operation.cancel();
-    await Promise.race([operation.done, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    // SIGTERM, the grace period, then SIGKILL: it ends well within this
+    await waitFor(operation, 15, new AbortController().signal);
     const state = describe(operation);
     return { content: [{ type: 'text', text: `Operation ${operation.id} (${operation.tool}) is ${operation.status}.` }], structuredContent: state };
   },

@@ -13,6 +13,7 @@ export function dryRunClient(real: TpClient): TpClient {
   return {
     tpPath: real.tpPath,
     hasApiKey: real.hasApiKey,
+    defaultTimeoutMs: real.defaultTimeoutMs,
     redactor: real.redactor,
     run: async (args, options = {}): Promise<TpResult> => {
       const argv = ['tp', ...args].map((arg) => real.redactor.redact(arg));

@@ -45,6 +45,8 @@ function firstUsageLine(text: string): string | undefined {
   return text.split('\n').find((line) => line.startsWith('usage: '))?.trimEnd();
 }
 
+const GUESS_TTL_MS = 5 * 60_000;
+
 export interface InstallationFacts {
   /** What `tp --version` printed, if it ran. */
   version?: string;
@@ -73,8 +75,8 @@ export class TpInstallation {
   async describe(signal?: AbortSignal): Promise<InstallationFacts> {
     this.facts ??= this.probe().then(
       (facts) => {
-        // a guess is not worth keeping: the next call probes again
-        if (facts.source === 'assumed') this.facts = undefined;
+        // a guess is kept a while, not for good: tp may be fixed or upgraded meanwhile
+        if (facts.source === 'assumed') setTimeout(() => (this.facts = undefined), GUESS_TTL_MS).unref();
         return facts;
       },
       (error: unknown) => {
@@ -86,7 +88,7 @@ export class TpInstallation {
   }
 
   private async probe(): Promise<InstallationFacts> {
-    const help = (args: string[]) => this.runner.run(args, { requiresKey: false, timeoutMs: 30_000 });
+    const help = (args: string[]) => this.runner.run(args, { requiresKey: false, timeoutMs: 30_000, queued: false });
     const [version, storage, cluster] = await Promise.all([
       help(['--version']),
       help(['storage', 'create', '--help']),

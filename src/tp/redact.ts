@@ -21,9 +21,18 @@ export class Redactor {
     return this.secrets.length > 0;
   }
 
-  /** Length of the longest secret; 0 without secrets. */
-  get longestSecret(): number {
-    return this.secrets[0]?.length ?? 0;
+  /** Length of the longest end of `text` that is the beginning of a secret (0 when none is). */
+  partialSecretAtEnd(text: string): number {
+    let longest = 0;
+    for (const secret of this.secrets) {
+      for (let n = Math.min(secret.length - 1, text.length); n > longest; n--) {
+        if (text.endsWith(secret.slice(0, n))) {
+          longest = n;
+          break;
+        }
+      }
+    }
+    return longest;
   }
 
   redact(text: string): string {

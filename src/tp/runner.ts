@@ -43,6 +43,8 @@ export interface RunOptions {
   /** false for help and version probes, which tp answers without a key. */
   requiresKey?: boolean;
   observer?: RunObserver;
+  /** false for quick probes (help, version) that must not wait behind long calls for a slot. */
+  queued?: boolean;
 }
 
 export interface TpResult {
@@ -61,7 +63,7 @@ export interface TpResult {
 }
 
 /** What tools may use of a runner; --dry-run substitutes another implementation. */
-export type TpClient = Pick<TpRunner, 'run' | 'hasApiKey' | 'tpPath' | 'redactor'>;
+export type TpClient = Pick<TpRunner, 'run' | 'hasApiKey' | 'tpPath' | 'redactor' | 'defaultTimeoutMs'>;
 
 const DEFAULT_GRACE_MS = 3000;
 const DEFAULT_HEAD_BYTES = 128 * 1024;
@@ -90,6 +92,11 @@ export class TpRunner {
     return this.options.tpPath;
   }
 
+  /** The limit of a call that sets none. */
+  get defaultTimeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
   get hasApiKey(): boolean {
     return apiKeyFrom(this.options.env) !== undefined;
   }
@@ -104,7 +111,7 @@ export class TpRunner {
     if (options.signal?.aborted) throw new ToolError('The call was cancelled before tp started.');
     const cwd = options.cwd ?? this.neutralCwd();
     if (!isDirectory(cwd)) throw new ToolError(`Working directory ${cwd} does not exist or is not a directory.`);
-    const release = await this.slots.acquire(options.signal, options.observer?.queued?.bind(options.observer));
+    const release = options.queued === false ? () => {} : await this.slots.acquire(options.signal, options.observer?.queued?.bind(options.observer));
     if (this.closed) {
       release();
       throw new ToolError('The server is shutting down; tp was not started.');

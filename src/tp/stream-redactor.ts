@@ -9,10 +9,10 @@ export class StreamRedactor {
 
   constructor(private readonly redactor: Redactor) {}
 
-  /** Redacted text that is safe to release now. */
+  /** Redacted text that is safe to release now: all of it but a tail that could be the start of a secret. */
   push(text: string): string {
     const redacted = this.redactor.redact(this.pending + text);
-    const keep = Math.min(redacted.length, Math.max(0, this.redactor.longestSecret - 1));
+    const keep = this.redactor.partialSecretAtEnd(redacted);
     this.pending = redacted.slice(redacted.length - keep);
     return redacted.slice(0, redacted.length - keep);
   }

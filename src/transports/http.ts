@@ -15,6 +15,8 @@ export interface HttpOptions {
   createServer: () => McpServer;
   version: string;
   onError?: (message: string) => void;
+  /** A session that sees no request for this long is closed, with whatever it still runs. Default 30 minutes. */
+  sessionIdleMs?: number;
 }
 
 export interface RunningHttpServer {
@@ -29,13 +31,22 @@ export interface RunningHttpServer {
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
+  idle?: NodeJS.Timeout;
 }
+
+const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 
 const MCP_PATH = '/mcp';
 
 /** Streamable HTTP at /mcp with sessions, plus /healthz. Host headers are checked on loopback binds. */
 export async function startHttpServer(options: HttpOptions): Promise<RunningHttpServer> {
   const sessions = new Map<string, Session>();
+  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  // a client that vanished without DELETE must not keep its session, and its tp, for ever
+  const touch = (session: Session) => {
+    clearTimeout(session.idle);
+    session.idle = setTimeout(() => void session.transport.close(), idleMs).unref();
+  };
   // on a loopback bind, foreign Host headers (DNS rebinding) are refused before any body is read:
   // for every loopback address, not only the three the SDK knows by name
   const loopback = isLoopback(options.host);
@@ -51,6 +62,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     if (sessionId) {
       const session = sessions.get(sessionId);
       if (!session) return jsonRpcError(res, 404, -32001, 'Session not found; start a new session with initialize.');
+      touch(session);
       return session.transport.handleRequest(req, res, req.body);
     }
     if (!isInitializeRequest(req.body)) {
@@ -60,11 +72,16 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server });
+        const session: Session = { transport, server };
+        sessions.set(id, session);
+        touch(session);
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      if (transport.sessionId) {
+        clearTimeout(sessions.get(transport.sessionId)?.idle);
+        sessions.delete(transport.sessionId);
+      }
       // aborts the session's running calls, which stops their tp processes
       void server.close();
     };
@@ -78,6 +95,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     const session = sessionId ? sessions.get(sessionId) : undefined;
     if (!sessionId) return jsonRpcError(res, 400, -32000, 'Bad Request: mcp-session-id header required.');
     if (!session) return jsonRpcError(res, 404, -32001, 'Session not found.');
+    touch(session);
     await session.transport.handleRequest(req, res);
   };
   app.get(MCP_PATH, withSession);

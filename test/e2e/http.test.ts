@@ -181,6 +181,19 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(ok.status).toBe(200);
   });
 
+  it('closes a session that sees no request for --session-idle seconds', async () => {
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--session-idle', '1'], ws.env(), ws.dir);
+    const { transport } = await connect(server.url);
+    const id = transport.sessionId!;
+    await new Promise((r) => setTimeout(r, 1600));
+    const gone = await rawRequest(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+    });
+    expect(gone.status).toBe(404);
+  });
+
   it('answers /healthz with status and version', async () => {
     const { url } = await start();
     const health = await rawRequest(url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });

@@ -189,6 +189,20 @@ describe('bounded output', () => {
   });
 });
 
+describe('secrets in streamed output', () => {
+  it('object_storage_enable streams and spools nothing without --allow-secrets: the secret stays out of progress, status and resources', async () => {
+    const s = await session({ FAKE_TP_DELAY_MS: '1500' });
+    const progress: Progress[] = [];
+    const handle = await s.call('object_storage_enable', {}, { onprogress: (p) => progress.push(p) });
+    const operation = operationOf(handle)!;
+    const status = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 10 });
+    const resource = await s.client.readResource({ uri: (status.structuredContent as { output_uri: string }).output_uri });
+    const everything = JSON.stringify([handle, status, resource, progress]);
+    expect(everything).toContain('MASKED');
+    expect(everything).not.toMatch(/fake-secret/);
+  });
+});
+
 describe('job_listen', () => {
   it('returns the last tail_lines lines, and max_seconds ends listening without an error', async () => {
     const s = await session({ FAKE_TP_DELAY_MS: '60000', FAKE_TP_LINES_EVERY_MS: '50' }, { ...FAST, syncBudgetMs: 60_000 });

@@ -53,3 +53,16 @@ describe('Redactor', () => {
     expect(new Redactor(['', '  ']).redact('hello')).toBe('hello');
   });
 });
+
+describe('StreamRedactor', () => {
+  it('releases ordinary text at once and holds back only what could begin a secret', async () => {
+    const { StreamRedactor } = await import('../../../src/tp/stream-redactor.js');
+    const key = 'tpk_live_ABCDEFGH12345678';
+    const stream = new StreamRedactor(new Redactor([key]));
+    expect(stream.push('Job id: job-42\n')).toBe('Job id: job-42\n');
+    expect(stream.push(`key is ${key.slice(0, 10)}`)).toBe('key is ');
+    expect(stream.push(`${key.slice(10)} done\n`)).toBe(`${REDACTED} done\n`);
+    expect(stream.push('tpk_')).toBe('');
+    expect(stream.end()).toBe('tpk_');
+  });
+});

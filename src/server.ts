@@ -16,10 +16,11 @@ import { errorResult, tpOutputSchema } from './registry/results.js';
 import type { ToolContext, ToolDefinition } from './registry/tool.js';
 import type { ServerSettings } from './settings.js';
 import { allTools } from './tools/index.js';
+import { abortable } from './tp/abortable.js';
 import { dryRunClient } from './tp/dry-run.js';
 import { ToolError } from './tp/errors.js';
 import { requireAtLeast, TpInstallation, type Generation } from './tp/generation.js';
-import type { TpClient, TpRunner } from './tp/runner.js';
+import { withRun, type TpClient, type TpRunner } from './tp/runner.js';
 import type { Operation } from './operations/operation.js';
 import { handleResult, withOutputLink } from './operations/results.js';
 import { reportProgress, type ProgressParams } from './operations/progress.js';
@@ -198,17 +199,11 @@ const APPROVAL_TIMEOUT_MS = 10 * 60_000;
 
 /** A tp client that reports the run to the operation (its output too, when `streams`) and stops with it. */
 function observed(client: TpClient, operation: Operation, streams: boolean): TpClient {
-  return {
-    tpPath: client.tpPath,
-    hasApiKey: client.hasApiKey,
-    defaultTimeoutMs: client.defaultTimeoutMs,
-    redactor: client.redactor,
-    run: (args, options = {}) => {
-      operation.argv = ['tp', ...args].map((arg) => client.redactor.redact(arg));
-      const observer = streams ? operation.observer : { ...operation.observer, output: undefined };
-      return client.run(args, { ...options, signal: options.signal ?? operation.controller.signal, observer });
-    },
-  };
+  return withRun(client, (args, options = {}) => {
+    operation.argv = ['tp', ...args].map((arg) => client.redactor.redact(arg));
+    const observer = streams ? operation.observer : { ...operation.observer, output: undefined };
+    return client.run(args, { ...options, signal: options.signal ?? operation.controller.signal, observer });
+  });
 }
 
 function summarizeArguments(args: Record<string, unknown>): string {
@@ -245,21 +240,12 @@ function sessionState(server: McpServer, settings: ServerSettings, logger: Logge
     settings: async (extra: Extra): Promise<ServerSettings> => {
       if (!server.server.getClientCapabilities()?.roots) return settings;
       roots ??= fetchRoots(extra);
-      const dirs = await untilAborted(roots, extra.signal);
+      const dirs = await abortable(roots, extra.signal);
       if (dirs.length === 0) return settings;
       const operator = settings.allowDirsExplicit ? settings.allowedDirs : [];
       return { ...settings, allowedDirs: [...new Set([...operator, ...dirs])], allowedDirsProblem: undefined };
     },
   };
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new ToolError('The call was cancelled.'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ToolError('The call was cancelled.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** Spool files are bounded only by the disk; a resource read returns at most this much, from the end. */

@@ -1,11 +1,8 @@
-import { z } from 'zod';
-import { withPublicKeyFile, publicKeyProblem } from '../files/ssh-key.js';
+import { withPublicKeyFile } from '../files/ssh-key.js';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
-import { confirm, keyId, org, sshKeyName } from './fields.js';
-
-const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
+import { confirm, keyId, org, sshKeyName, publicKey, READ_ONLY } from './fields.js';
 
 const accountMe = defineTool({
   name: 'account_me',
@@ -14,7 +11,7 @@ const accountMe = defineTool({
   description: 'Show the account the API key belongs to: user, organization and credit (`tp me`). A quick check that the key works.',
   inputSchema: {},
   outputSchema: tpOutputSchema,
-  annotations: READ,
+  annotations: READ_ONLY,
   handler: runsTp(() => tpArgv.accountMe()),
 });
 
@@ -25,14 +22,7 @@ const sshKeyAdd = defineTool({
   description:
     'Save an SSH public key on the TensorPool account (`tp me sshkey add`), so new clusters accept it without ssh_public_key.',
   inputSchema: {
-    public_key: z
-      .string()
-      .max(16 * 1024, 'public_key must be at most 16384 characters')
-      .superRefine((value, ctx) => {
-        const problem = publicKeyProblem(value);
-        if (problem) ctx.addIssue({ code: 'custom', message: `public_key ${problem}` });
-      })
-      .describe('OpenSSH public key, one line such as "ssh-ed25519 AAAA... me@laptop" (the .pub file, never the private key)'),
+    public_key: publicKey('public_key').describe('OpenSSH public key, one line such as "ssh-ed25519 AAAA... me@laptop" (the .pub file, never the private key)'),
     name: sshKeyName,
   },
   outputSchema: tpOutputSchema,
@@ -48,7 +38,7 @@ const sshKeyList = defineTool({
   description: 'List the SSH public keys saved on the account, with their ids (`tp me sshkey list`).',
   inputSchema: { org },
   outputSchema: tpOutputSchema,
-  annotations: READ,
+  annotations: READ_ONLY,
   handler: runsTp((args) => tpArgv.sshKeyList({ org: args.org })),
 });
 

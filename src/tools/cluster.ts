@@ -6,10 +6,8 @@ import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import {
   billingConfirm,
-  clusterId, clusterName, confirm, containerImage, deletionProtection, instanceType, org, sshPublicKey, storageId, wait,
+  clusterId, clusterName, confirm, containerImage, deletionProtection, instanceType, org, READ_ONLY, sshPublicKey, storageId, wait,
 } from './fields.js';
-
-const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
 const clusterCreate = defineTool({
   name: 'cluster_create',
@@ -70,7 +68,7 @@ const clusterList = defineTool({
     instances: z.boolean().default(false).describe('Also list the instances (nodes) of each cluster (tp 0.0.7 and newer)'),
   },
   outputSchema: tpOutputSchema,
-  annotations: READ,
+  annotations: READ_ONLY,
   handler: runsTp((args, generation) => tpArgv.clusterList({ org: args.org, instances: args.instances }, generation)),
 });
 
@@ -81,7 +79,7 @@ const clusterInfo = defineTool({
   description: 'Show one cluster: status, nodes, instance type, attached storage and SSH connection details (`tp cluster info`).',
   inputSchema: { cluster_id: clusterId },
   outputSchema: tpOutputSchema,
-  annotations: READ,
+  annotations: READ_ONLY,
   handler: runsTp((args) => tpArgv.clusterInfo({ clusterId: args.cluster_id })),
 });
 

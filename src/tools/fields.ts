@@ -20,6 +20,9 @@ export const jobId = token('job_id', 128, 'Job id as shown by job_list or in job
 export const instanceType = token('instance_type', 64, 'Instance type, e.g. 1xH100, 8xH100, 1xL40S (see TensorPool pricing)');
 export const clusterName = token('name', 64, 'Optional display name for the cluster').optional();
 
+/** Annotations of the tools that only look: lists, infos, listens. */
+export const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
+
 export const org = z
   .boolean()
   .default(false)
@@ -50,14 +53,19 @@ export function path(field: string, description: string) {
     .describe(description);
 }
 
-export const sshPublicKey = z
-  .string()
-  .max(16 * 1024, 'ssh_public_key must be at most 16384 characters')
-  .superRefine((value, ctx) => {
-    // the message never quotes the value: it may be a private key pasted by mistake
-    const problem = publicKeyProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `ssh_public_key ${problem}` });
-  })
+/** An OpenSSH public key line, checked by publicKeyProblem. */
+export function publicKey(field: string) {
+  return z
+    .string()
+    .max(16 * 1024, `${field} must be at most 16384 characters`)
+    .superRefine((value, ctx) => {
+      // the message never quotes the value: it may be a private key pasted by mistake
+      const problem = publicKeyProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${field} ${problem}` });
+    });
+}
+
+export const sshPublicKey = publicKey('ssh_public_key')
   .optional()
   .describe(
     'OpenSSH public key to install on the nodes, one line such as "ssh-ed25519 AAAA... me@laptop" (the content of a .pub file, never the private key). Optional: without it TensorPool uses the keys saved on the account (ssh_key_list).',

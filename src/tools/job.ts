@@ -9,9 +9,7 @@ import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../tp/errors.js';
-import { clusterId, confirm, instanceType, jobId, org, path, stringList, wait } from './fields.js';
-
-const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
+import { clusterId, confirm, instanceType, jobId, org, path, stringList, wait, READ_ONLY } from './fields.js';
 
 const jobInit = defineTool({
   name: 'job_init',
@@ -128,7 +126,7 @@ const jobList = defineTool({
   description: 'List your TensorPool jobs with their ids and status (`tp job list`).',
   inputSchema: { org },
   outputSchema: tpOutputSchema,
-  annotations: READ,
+  annotations: READ_ONLY,
   handler: runsTp((args) => tpArgv.jobList({ org: args.org })),
 });
 
@@ -139,7 +137,7 @@ const jobInfo = defineTool({
   description: 'Show one job: status, cluster, command and timing (`tp job info`).',
   inputSchema: { job_id: jobId },
   outputSchema: tpOutputSchema,
-  annotations: READ,
+  annotations: READ_ONLY,
   handler: runsTp((args) => tpArgv.jobInfo({ jobId: args.job_id })),
 });
 
@@ -169,7 +167,7 @@ const jobListen = defineTool({
       .describe('How many of the last log lines to return'),
   },
   outputSchema: tpOutputSchema,
-  annotations: READ,
+  annotations: READ_ONLY,
   handler: async (args, { tp, signal }) => {
     // max_seconds shortens the server's --timeout, never lengthens it
     const timeoutMs = args.max_seconds === undefined ? undefined : Math.min(args.max_seconds * 1000, tp.defaultTimeoutMs);

@@ -3,9 +3,7 @@ import { checkStorageGb } from '../registry/guardrails.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../tp/errors.js';
-import { billingConfirm, confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait } from './fields.js';
-
-const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
+import { billingConfirm, confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait, READ_ONLY } from './fields.js';
 
 const storageCreate = defineTool({
   name: 'storage_create',
@@ -45,7 +43,7 @@ const storageList = defineTool({
   description: 'List your storage volumes with ids, sizes and attachments (`tp storage list`).',
   inputSchema: { org },
   outputSchema: tpOutputSchema,
-  annotations: READ,
+  annotations: READ_ONLY,
   handler: runsTp((args) => tpArgv.storageList({ org: args.org })),
 });
 
@@ -56,7 +54,7 @@ const storageInfo = defineTool({
   description: 'Show one storage volume: size, type, status and the clusters it is attached to (`tp storage info`).',
   inputSchema: { storage_id: storageId },
   outputSchema: tpOutputSchema,
-  annotations: READ,
+  annotations: READ_ONLY,
   handler: runsTp((args) => tpArgv.storageInfo({ storageId: args.storage_id })),
 });
 

@@ -1,4 +1,4 @@
-import type { TpClient, TpResult } from './runner.js';
+import { withRun, type TpClient, type TpResult } from './runner.js';
 
 /** Quotes an argv for display the way a POSIX shell would need it, so the printed command can be pasted. */
 function shellQuote(argv: readonly string[]): string {
@@ -10,26 +10,20 @@ function shellQuote(argv: readonly string[]): string {
  * and runs nothing. No key is needed, since nothing reaches TensorPool.
  */
 export function dryRunClient(real: TpClient): TpClient {
-  return {
-    tpPath: real.tpPath,
-    hasApiKey: real.hasApiKey,
-    defaultTimeoutMs: real.defaultTimeoutMs,
-    redactor: real.redactor,
-    run: async (args, options = {}): Promise<TpResult> => {
-      const argv = ['tp', ...args].map((arg) => real.redactor.redact(arg));
-      const where = options.cwd ? `\n(in ${options.cwd})` : '';
-      return {
-        argv,
-        exitCode: 0,
-        signal: null,
-        stdout: `Dry run: nothing was run. Without --dry-run the server would run:\n${shellQuote(argv)}${where}\n`,
-        stderr: '',
-        durationMs: 0,
-        timedOut: false,
-        cancelled: false,
-        truncated: false,
-        dryRun: true,
-      };
-    },
-  };
+  return withRun(real, async (args, options = {}): Promise<TpResult> => {
+    const argv = ['tp', ...args].map((arg) => real.redactor.redact(arg));
+    const where = options.cwd ? `\n(in ${options.cwd})` : '';
+    return {
+      argv,
+      exitCode: 0,
+      signal: null,
+      stdout: `Dry run: nothing was run. Without --dry-run the server would run:\n${shellQuote(argv)}${where}\n`,
+      stderr: '',
+      durationMs: 0,
+      timedOut: false,
+      cancelled: false,
+      truncated: false,
+      dryRun: true,
+    };
+  });
 }

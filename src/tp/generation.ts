@@ -1,3 +1,4 @@
+import { abortable } from './abortable.js';
 import { ToolError } from './errors.js';
 import type { TpRunner } from './runner.js';
 
@@ -102,14 +103,4 @@ export class TpInstallation {
     if (fromVersion) return { version: versionText, generation: fromVersion, source: 'version' };
     return { version: versionText, generation: NEWEST, source: 'assumed' };
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new ToolError('The call was cancelled.'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ToolError('The call was cancelled.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -65,6 +65,11 @@ export interface TpResult {
 /** What tools may use of a runner; --dry-run substitutes another implementation. */
 export type TpClient = Pick<TpRunner, 'run' | 'hasApiKey' | 'tpPath' | 'redactor' | 'defaultTimeoutMs'>;
 
+/** `client` with another `run` in front: dry runs and operations wrap the runner this way. */
+export function withRun(client: TpClient, run: TpClient['run']): TpClient {
+  return { tpPath: client.tpPath, hasApiKey: client.hasApiKey, redactor: client.redactor, defaultTimeoutMs: client.defaultTimeoutMs, run };
+}
+
 const DEFAULT_GRACE_MS = 3000;
 const DEFAULT_HEAD_BYTES = 128 * 1024;
 const DEFAULT_TAIL_BYTES = 128 * 1024;

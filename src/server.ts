@@ -18,7 +18,7 @@ import type { ServerSettings } from './settings.js';
 import { allTools } from './tools/index.js';
 import { abortable } from './tp/abortable.js';
 import { dryRunClient } from './tp/dry-run.js';
-import { ToolError } from './tp/errors.js';
+import { ToolError } from './errors.js';
 import { requireAtLeast, TpInstallation, type Generation } from './tp/generation.js';
 import { withRun, type TpClient, type TpRunner } from './tp/runner.js';
 import type { Operation } from './operations/operation.js';

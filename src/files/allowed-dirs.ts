@@ -1,11 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { ToolError } from '../tp/errors.js';
+import { ConfigError, ToolError } from '../errors.js';
 import type { ServerSettings } from '../settings.js';
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
 
 /**
  * The directories file tools may touch. Named directories must exist. Without any, the launch

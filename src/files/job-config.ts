@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'smol-toml';
-import { ToolError } from '../tp/errors.js';
+import { ToolError } from '../errors.js';
 
 export interface JobConfig {
   commands: string[];

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDirAsync, removeTempDirAsync } from './temp-dirs.js';
+import { makeTempDirAsync, removeTempDirAsync } from '../temp-dirs.js';
 
 const KEY_TYPES = new Set([
   'ssh-ed25519',

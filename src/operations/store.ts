@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir, removeTempDir } from '../files/temp-dirs.js';
-import { ToolError } from '../tp/errors.js';
+import { makeTempDir, removeTempDir } from '../temp-dirs.js';
+import { ToolError } from '../errors.js';
 import { Operation } from './operation.js';
 
 export interface OperationStoreOptions {

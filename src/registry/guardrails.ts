@@ -1,4 +1,4 @@
-import { ToolError } from '../tp/errors.js';
+import { ToolError } from '../errors.js';
 
 /** Spending limits set by the operator; a call outside them is refused before anything runs. */
 export interface Guardrails {

@@ -1,3 +1,4 @@
+import { SelectionError } from '../errors.js';
 import { TOOLSETS, type ToolDefinition, type Toolset } from './tool.js';
 
 /** Toolsets a plain start-up gets: object storage is opt-in (it is new, and one of its commands prints secrets). */
@@ -15,10 +16,6 @@ export interface SelectionOptions {
   allowSecrets?: boolean;
   /** Leave out tools that touch the server's own files (a remote HTTP server has no user files to offer). */
   noServerFiles?: boolean;
-}
-
-export class SelectionError extends Error {
-  override readonly name = 'SelectionError';
 }
 
 export interface Selection {

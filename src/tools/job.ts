@@ -8,7 +8,7 @@ import { checkInstanceType, type Guardrails } from '../registry/guardrails.js';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
-import { ToolError } from '../tp/errors.js';
+import { ToolError } from '../errors.js';
 import { clusterId, confirm, instanceType, jobId, org, path, stringList, wait, READ_ONLY } from './fields.js';
 
 const jobInit = defineTool({

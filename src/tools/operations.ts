@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { outputUri } from '../operations/results.js';
 import type { Operation } from '../operations/operation.js';
 import { defineTool } from '../registry/tool.js';
-import { ToolError } from '../tp/errors.js';
+import { ToolError } from '../errors.js';
 
 const operationId = z
   .string()

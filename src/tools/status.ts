@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
-import { ToolError } from '../tp/errors.js';
+import { ToolError } from '../errors.js';
 import { resolveExecutable } from '../tp/which.js';
 
 /** Every group and command of every generation; tp answers for the ones it has and exits 2 for the rest. */

@@ -2,7 +2,7 @@ import { tpOutputSchema, tpToolResult } from '../registry/results.js';
 import { checkStorageGb } from '../registry/guardrails.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
-import { ToolError } from '../tp/errors.js';
+import { ToolError } from '../errors.js';
 import { billingConfirm, confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait, READ_ONLY } from './fields.js';
 
 const storageCreate = defineTool({

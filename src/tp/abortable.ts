@@ -1,4 +1,4 @@
-import { ToolError } from './errors.js';
+import { ToolError } from '../errors.js';
 
 /** `promise`, or a rejection as soon as `signal` aborts: a caller stops waiting without stopping the work. */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

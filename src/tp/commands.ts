@@ -1,5 +1,5 @@
-import { ToolError } from './errors.js';
-import { atLeast, requireAtLeast, UnsupportedError, type Generation } from './generation.js';
+import { ToolError } from '../errors.js';
+import { atLeast, requireAtLeast, unsupported, type Generation } from './generation.js';
 
 /**
  * argv for every `tp` command and CLI generation, in one place (../shared/tp-cli.md §2 and tp-usage/).
@@ -7,7 +7,7 @@ import { atLeast, requireAtLeast, UnsupportedError, type Generation } from './ge
  * - The global `--no-input` (before the group) fails any prompt fast instead of waiting for an answer.
  *   Commands with their own `--no-input` get that one too: on 0.0.6 the command's flag resets the
  *   global one, and on 0.0.7+ it is what skips the y/N question of destroy and cancel.
- * - A parameter the generation lacks throws UnsupportedError before anything runs.
+ * - A parameter the generation lacks throws an UnsupportedError before anything runs.
  */
 
 /** Defence in depth behind the schemas: a positional starting with '-' would be parsed as an option. */
@@ -71,7 +71,7 @@ export const tpArgv = {
       ...when(a.deletionProtection, '--deletion-protection'),
     ];
     if (!atLeast(generation, '0.0.7')) {
-      if (a.container !== undefined) throw new UnsupportedError('cluster_create with container', generation, '0.0.7 or newer');
+      if (a.container !== undefined) throw unsupported('cluster_create with container', generation, '0.0.7 or newer');
       return command('cluster', 'create', ...common, `--instance-type=${a.instanceType}`, NO_INPUT, ...when(a.wait, '--wait'));
     }
     const containerFlag = generation === '0.0.7' ? 'experimental-container' : 'container';
@@ -97,13 +97,13 @@ export const tpArgv = {
   storageCreate(a: StorageCreateArgs, generation: Generation): string[] {
     const common = [...option('name', a.name), ...when(a.deletionProtection, '--deletion-protection')];
     if (generation === '0.0.9') {
-      if (a.volumeType !== undefined) throw new UnsupportedError('storage_create with volume_type', generation, '0.0.6 to 0.0.8 (0.0.9 sizes volumes in GB only)');
+      if (a.volumeType !== undefined) throw unsupported('storage_create with volume_type', generation, '0.0.6 to 0.0.8 (0.0.9 sizes volumes in GB only)');
       if (a.sizeGb === undefined) throw new ToolError('storage_create needs size_gb with the installed tp (0.0.9).');
       return command('storage', 'create', ...common, ...when(a.wait, '--wait'), String(a.sizeGb));
     }
     if (a.volumeType === undefined) throw new ToolError(`storage_create needs volume_type ("fast" or "flex") with the installed tp (${generation}).`);
     if (generation === '0.0.6') {
-      if (a.wait) throw new UnsupportedError('storage_create with wait=true', generation, '0.0.7 or newer');
+      if (a.wait) throw unsupported('storage_create with wait=true', generation, '0.0.7 or newer');
       return command('storage', 'create', `--type=${a.volumeType}`, ...option('size', a.sizeGb), ...common, NO_INPUT);
     }
     return command('storage', 'create', ...option('size', a.sizeGb), ...common, ...when(a.wait, '--wait'), positional(a.volumeType));
@@ -127,9 +127,9 @@ export const tpArgv = {
   jobPush(a: { configPath: string; clusterId?: string; teardown: boolean }, generation: Generation): string[] {
     if (!atLeast(generation, '0.0.7')) {
       if (a.clusterId !== undefined) {
-        throw new UnsupportedError('job_push with cluster_id', generation, '0.0.7 or newer (0.0.6 picks the hardware from the config\'s instance_type; leave cluster_id out)');
+        throw unsupported('job_push with cluster_id', generation, '0.0.7 or newer (0.0.6 picks the hardware from the config\'s instance_type; leave cluster_id out)');
       }
-      if (a.teardown) throw new UnsupportedError('job_push with teardown=true', generation, '0.0.7 or newer');
+      if (a.teardown) throw unsupported('job_push with teardown=true', generation, '0.0.7 or newer');
       return command('job', 'push', positional(a.configPath));
     }
     if (a.clusterId === undefined) throw new ToolError(`job_push needs cluster_id with the installed tp (${generation}); find one with cluster_list.`);

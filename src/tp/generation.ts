@@ -1,5 +1,5 @@
 import { abortable } from './abortable.js';
-import { ToolError } from './errors.js';
+import { UnsupportedError } from '../errors.js';
 import type { TpRunner } from './runner.js';
 
 /**
@@ -18,15 +18,13 @@ export function atLeast(generation: Generation, minimum: Generation): boolean {
 export const UPGRADE_HINT = 'Upgrade tp with `pipx upgrade tensorpool` (or `uv tool upgrade tensorpool`, `pip install -U tensorpool`).';
 
 /** A tool or parameter the installed `tp` lacks; raised before anything is spawned. */
-export class UnsupportedError extends ToolError {
-  constructor(what: string, generation: Generation, supported: string) {
-    super(`${what} needs tp ${supported}; the installed tp is generation ${generation}. ${generation === NEWEST ? '' : UPGRADE_HINT}`.trim());
-  }
+export function unsupported(what: string, generation: Generation, supported: string): UnsupportedError {
+  return new UnsupportedError(what, generation, supported, generation === NEWEST ? '' : UPGRADE_HINT);
 }
 
 /** Throws unless `generation` is at least `minimum`. */
 export function requireAtLeast(what: string, generation: Generation, minimum: Generation): void {
-  if (!atLeast(generation, minimum)) throw new UnsupportedError(what, generation, `${minimum} or newer`);
+  if (!atLeast(generation, minimum)) throw unsupported(what, generation, `${minimum} or newer`);
 }
 
 /** Reads the generation off the usage lines `tp … --help` prints (no key, no network needed). */

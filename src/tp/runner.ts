@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { makeTempDir, removeTempDir } from '../files/temp-dirs.js';
+import { makeTempDir, removeTempDir } from '../temp-dirs.js';
 import { StringDecoder } from 'node:string_decoder';
 import spawn from 'cross-spawn';
 import { BoundedOutput } from './bounded-output.js';
 import { apiKeyFrom, childEnvironment, type Env } from './environment.js';
-import { NoApiKeyError, ToolError, TpNotFoundError } from './errors.js';
+import { NoApiKeyError, ToolError, TpNotFoundError } from '../errors.js';
 import { groupSpawnOptions, ProcessGroup } from './process-group.js';
 import { Redactor } from './redact.js';
 import { Slots } from './slots.js';

@@ -1,4 +1,4 @@
-import { ToolError } from './errors.js';
+import { ToolError } from '../errors.js';
 
 interface Waiter {
   grant: () => void;

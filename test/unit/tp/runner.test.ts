@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { childEnvironment } from '../../../src/tp/environment.js';
-import { TpNotFoundError } from '../../../src/tp/errors.js';
+import { TpNotFoundError } from '../../../src/errors.js';
 import { TpRunner } from '../../../src/tp/runner.js';
 import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../../helpers/fake-tp.js';
 

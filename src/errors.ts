@@ -1,4 +1,9 @@
 /**
+ * Every error class of the server, in one place. Only ToolError (and its kinds) reaches the model;
+ * ConfigError and SelectionError end a start-up with exit code 2.
+ */
+
+/**
  * An expected failure the model can act on: bad input, a refusal, a missing prerequisite.
  * The server turns it into an `isError` tool result; anything else that throws is a bug.
  */
@@ -24,4 +29,21 @@ export class NoApiKeyError extends ToolError {
         'in the directory the server starts in (or name one with --env-file). Get a key at https://tensorpool.dev/dashboard.',
     );
   }
+}
+
+/** A tool or parameter the installed `tp` lacks; raised before anything is spawned. */
+export class UnsupportedError extends ToolError {
+  constructor(what: string, generation: string, supported: string, hint: string) {
+    super(`${what} needs tp ${supported}; the installed tp is generation ${generation}. ${hint}`.trim());
+  }
+}
+
+/** A start-up setting that cannot work (a missing directory, an unparseable value). */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** A tool selection (toolsets, tools, read-only) that names unknown or unavailable tools. */
+export class SelectionError extends Error {
+  override readonly name = 'SelectionError';
 }

@@ -9,12 +9,12 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createServer, TpRunner } from '../dist/index.js';
 
 const BYTES = Number(process.env.BENCH_OUTPUT_MB ?? 200) * 1024 * 1024;
-const fakeTp = fileURLToPath(new URL('../test/fixtures/fake-tp.mjs', import.meta.url));
+const fakeTp = fileURLToPath(new URL('../test/fake-tp/main.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tpmcp-bench-'));
 const env = { ...process.env, TENSORPOOL_KEY: 'bench-key-0123456789', FAKE_TP_OUTPUT_BYTES: String(BYTES) };
 
 const runner = new TpRunner({ tpPath: fakeTp, env, timeoutMs: 600_000 });
-const server = createServer({ runner, settings: { allowedDirs: [dir], syncBudgetMs: 600_000 } });
+const server = createServer({ runner, config: { allowedDirs: [dir], syncBudgetMs: 600_000 } });
 const client = new Client({ name: 'bench', version: '1' });
 const [a, b] = InMemoryTransport.createLinkedPair();
 await Promise.all([server.connect(b), client.connect(a)]);

@@ -43,6 +43,11 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** An option value that cannot be used; reading the option table turns it into a usage error naming the flag or variable. */
+export class OptionValueError extends Error {
+  override readonly name = 'OptionValueError';
+}
+
 /** A tool selection (toolsets, tools, read-only) that names unknown or unavailable tools. */
 export class SelectionError extends Error {
   override readonly name = 'SelectionError';

@@ -1,5 +1,3 @@
-import type { Redactor } from './tp/redact.js';
-
 export interface Logger {
   info(message: string): void;
   error(message: string): void;
@@ -9,7 +7,7 @@ export interface Logger {
  * Logs to stderr only: in stdio mode stdout is the protocol stream, and one stray byte there
  * breaks the client. Every line passes the redactor, so the API key cannot reach a log file.
  */
-export function stderrLogger(redactor: Redactor, quiet = false): Logger {
+export function stderrLogger(redactor: { redact(text: string): string }, quiet = false): Logger {
   // a client that closed our stderr must not crash the server with EPIPE
   process.stderr.on('error', () => {});
   const write = (level: string, message: string) => {

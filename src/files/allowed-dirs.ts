@@ -1,16 +1,20 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { ConfigError, ToolError } from '../errors.js';
-import type { ServerSettings } from '../settings.js';
+
+/** Where file tools may read and write. */
+export interface AllowedDirs {
+  /** Real paths; empty: file tools refuse. */
+  readonly allowedDirs: readonly string[];
+  /** Why `allowedDirs` is empty, phrased for the model and the user. */
+  readonly allowedDirsProblem?: string | undefined;
+}
 
 /**
  * The directories file tools may touch. Named directories must exist. Without any, the launch
  * directory is used, unless it is / or the home directory: that would hand the model every file.
  */
-export function resolveAllowedDirs(input: { allowDirs: readonly string[]; cwd: string; home: string }): Pick<
-  ServerSettings,
-  'allowedDirs' | 'allowedDirsProblem'
-> {
+export function resolveAllowedDirs(input: { allowDirs: readonly string[]; cwd: string; home: string }): AllowedDirs {
   if (input.allowDirs.length > 0) {
     const dirs = input.allowDirs.map((dir) => {
       const real = realOrUndefined(resolve(input.cwd, dir));
@@ -41,17 +45,17 @@ export function resolveAllowedDirs(input: { allowDirs: readonly string[]; cwd: s
 export function confinePath(
   field: string,
   given: string,
-  settings: ServerSettings,
+  allowed: AllowedDirs,
   expect: 'directory' | 'file',
 ): string {
-  const [base] = settings.allowedDirs;
-  if (base === undefined) throw new ToolError(settings.allowedDirsProblem ?? 'No directory is allowed for file tools.');
+  const [base] = allowed.allowedDirs;
+  if (base === undefined) throw new ToolError(allowed.allowedDirsProblem ?? 'No directory is allowed for file tools.');
   const absolute = isAbsolute(given) ? given : join(base, given);
   const real = realOrUndefined(absolute);
   if (real === undefined) throw new ToolError(`${field}: ${absolute} does not exist.`);
-  if (!settings.allowedDirs.some((dir) => isInside(real, dir))) {
+  if (!allowed.allowedDirs.some((dir) => isInside(real, dir))) {
     throw new ToolError(
-      `${field}: ${absolute} is outside the allowed directories (${settings.allowedDirs.join(', ')}). ` +
+      `${field}: ${absolute} is outside the allowed directories (${allowed.allowedDirs.join(', ')}). ` +
         'Use a path inside them, or restart the server with --allow-dir naming the directory.',
     );
   }

@@ -1,23 +1,33 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RunObserver } from '../tp/runner.js';
+import { systemClock, type Clock } from './clock.js';
+import { OutputSpool, type SpoolFile } from './output-spool.js';
+import { UnreadOutput } from './unread-output.js';
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** What a listener hears: output as it comes, the queue position, and the end. */
 export type OperationEvent = { kind: 'output'; text: string } | { kind: 'queued'; position: number } | { kind: 'finished' };
 
-/** Unread output kept for operation_status, whatever the process prints. */
-const UNREAD_LIMIT = 256 * 1024;
+export interface OperationOptions {
+  /** Opens the file its output moves to once it outgrows memory. */
+  openSpool: (id: string) => SpoolFile;
+  clock?: Clock;
+}
+
+/** 12 hex digits (48 random bits) from randomUUID, which draws from a cached pool instead of a system call each time. */
+function newId(): string {
+  return `op_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+}
 
 /**
- * One tool call that runs tp: its output goes to a private spool file (the full text, secrets
- * masked) and to listeners (progress notifications); it can outlive the request that started it.
+ * One tool call that runs tp: its output is kept whole (secrets masked) for the output resource and
+ * goes to listeners (progress notifications); it can outlive the request that started it.
  */
 export class Operation {
-  readonly id = `op_${randomBytes(6).toString('hex')}`;
-  readonly startedAt = new Date();
+  readonly id = newId();
+  readonly startedAt: Date;
   readonly controller = new AbortController();
   status: OperationStatus = 'running';
   finishedAt?: Date;
@@ -31,22 +41,22 @@ export class Operation {
   onFinished?: () => void;
 
   private markDone!: () => void;
-  private unread = '';
-  private unreadDropped = 0;
-  private fd: number | undefined;
-  private spoolBytes = 0;
+  private readonly spool: OutputSpool;
+  private readonly unread: UnreadOutput;
+  private readonly clock: Clock;
   private readonly listeners = new Set<(event: OperationEvent) => void>();
   /** The queue position while tp waits for a slot, so a listener that comes late still hears it. */
   private queuedAt: number | undefined;
 
-  readonly spoolPath: string;
-
   constructor(
     readonly tool: string,
     readonly argsSummary: string,
-    spoolPathFor: (id: string) => string,
+    options: OperationOptions,
   ) {
-    this.spoolPath = spoolPathFor(this.id);
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = new Date(this.clock.now());
+    this.spool = new OutputSpool(() => options.openSpool(this.id));
+    this.unread = new UnreadOutput(this.spool);
     this.done = new Promise((resolve) => (this.markDone = resolve));
   }
 
@@ -67,11 +77,16 @@ export class Operation {
   }
 
   get outputBytes(): number {
-    return this.spoolBytes;
+    return this.spool.size;
   }
 
   get durationMs(): number {
-    return (this.finishedAt ?? new Date()).getTime() - this.startedAt.getTime();
+    return (this.finishedAt?.getTime() ?? this.clock.now()) - this.startedAt.getTime();
+  }
+
+  /** Everything it printed so far, secrets masked: at most the last `limit` bytes, with a note of what was left out. */
+  readOutput(limit: number): Promise<string> {
+    return this.spool.read(limit);
   }
 
   subscribe(listener: (event: OperationEvent) => void): () => void {
@@ -82,15 +97,12 @@ export class Operation {
 
   /** Output since the previous call, and how many bytes of it were dropped to keep memory bounded. */
   takeUnread(): { text: string; droppedBytes: number } {
-    const taken = { text: this.unread, droppedBytes: this.unreadDropped };
-    this.unread = '';
-    this.unreadDropped = 0;
-    return taken;
+    return this.unread.take();
   }
 
   /** The last part of the unread output, without consuming it. */
   peekTail(characters: number): string {
-    return this.unread.slice(-characters);
+    return this.unread.tail(characters);
   }
 
   cancel(): void {
@@ -104,30 +116,20 @@ export class Operation {
     const structured = result.structuredContent as { cancelled?: boolean } | undefined;
     const cancelled = structured?.cancelled ?? (result.isError === true && this.controller.signal.aborted);
     this.status = cancelled ? 'cancelled' : result.isError ? 'failed' : 'succeeded';
-    this.finishedAt = new Date();
-    this.closeSpool();
+    this.finishedAt = new Date(this.clock.now());
+    this.spool.close();
     this.emit({ kind: 'finished' });
     this.markDone();
     this.onFinished?.();
   }
 
-  closeSpool(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+  /** Forgets its output and deletes the file that held it (the store drops the operation). */
+  discardOutput(): void {
+    this.spool.remove();
   }
 
   private append(text: string): void {
-    // synchronous writes: the spool never buffers in memory, however fast tp prints
-    this.fd ??= openSync(this.spoolPath, 'a', 0o600);
-    const bytes = Buffer.from(text);
-    writeSync(this.fd, bytes);
-    this.spoolBytes += bytes.length;
-    this.unread += text;
-    if (this.unread.length > UNREAD_LIMIT) {
-      const cut = this.unread.length - UNREAD_LIMIT;
-      this.unreadDropped += Buffer.byteLength(this.unread.slice(0, cut));
-      this.unread = this.unread.slice(cut);
-    }
+    this.spool.append(text);
     this.emit({ kind: 'output', text });
   }
 

@@ -1,18 +1,23 @@
-import { rmSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, removeTempDir } from '../temp-dirs.js';
 import { ToolError } from '../errors.js';
+import { systemClock, type Clock, type Timer } from './clock.js';
 import { Operation } from './operation.js';
+import type { SpoolFile } from './output-spool.js';
 
 export interface OperationStoreOptions {
   /** How long a finished operation stays readable. */
   ttlMs: number;
   /** Most finished operations kept per session; the oldest go first. */
   maxFinished: number;
+  clock: Clock;
 }
 
 export const DEFAULT_OPERATION_TTL_MS = 10 * 60_000;
 const DEFAULT_MAX_FINISHED = 50;
+/** A finished operation is swept a little after its TTL, so the sweep never lands just before it expires. */
+const SWEEP_SLACK_MS = 100;
 
 /**
  * The operations of one session (an HTTP session, or the stdio process): invisible to other sessions,
@@ -22,21 +27,25 @@ export class OperationStore {
   private readonly operations = new Map<string, Operation>();
   private dir: string | undefined;
   private disposed = false;
+  /** One timer for the whole store: it fires when the oldest finished operation expires. */
+  private sweep: Timer | undefined;
   private readonly options: OperationStoreOptions;
 
   constructor(options: Partial<OperationStoreOptions> = {}) {
-    this.options = { ttlMs: options.ttlMs ?? DEFAULT_OPERATION_TTL_MS, maxFinished: options.maxFinished ?? DEFAULT_MAX_FINISHED };
+    this.options = {
+      ttlMs: options.ttlMs ?? DEFAULT_OPERATION_TTL_MS,
+      maxFinished: options.maxFinished ?? DEFAULT_MAX_FINISHED,
+      clock: options.clock ?? systemClock,
+    };
   }
 
   start(tool: string, argsSummary: string): Operation {
     if (this.disposed) throw new ToolError('This session has ended; nothing was started.');
     this.evict();
-    // 0700 by mkdtemp: other local users cannot read what tp printed
-    this.dir ??= makeTempDir('ops');
-    const operation = new Operation(tool, argsSummary, (id) => join(this.dir!, `${id}.log`));
+    const operation = new Operation(tool, argsSummary, { openSpool: (id) => this.openSpool(id), clock: this.options.clock });
     this.operations.set(operation.id, operation);
     // an idle session must not keep a finished operation's output past its time
-    operation.onFinished = () => setTimeout(() => this.evict(), this.options.ttlMs + 100).unref();
+    operation.onFinished = () => this.scheduleSweep();
     return operation;
   }
 
@@ -53,17 +62,57 @@ export class OperationStore {
   /** Stops every running operation and deletes every spool file. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.sweep?.clear();
+    this.sweep = undefined;
     const running = [...this.operations.values()].filter((operation) => !operation.finished);
     for (const operation of running) operation.cancel();
     await Promise.all(running.map((operation) => operation.done));
-    for (const operation of this.operations.values()) operation.closeSpool();
+    for (const operation of this.operations.values()) operation.discardOutput();
     this.operations.clear();
     if (this.dir) removeTempDir(this.dir);
     this.dir = undefined;
   }
 
+  /**
+   * A private file for an operation whose output outgrew memory. The 0700 directory (other local
+   * users cannot read what tp printed) is made on first need: most sessions never need one.
+   */
+  private openSpool(id: string): SpoolFile {
+    this.dir ??= makeTempDir('ops');
+    try {
+      return this.openIn(this.dir, id);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // a temp cleaner removed the directory of a long-idle session
+      removeTempDir(this.dir);
+      this.dir = makeTempDir('ops');
+      return this.openIn(this.dir, id);
+    }
+  }
+
+  private openIn(dir: string, id: string): SpoolFile {
+    const path = join(dir, `${id}.log`);
+    return { fd: openSync(path, 'a', 0o600), path };
+  }
+
+  private scheduleSweep(): void {
+    if (this.sweep || this.disposed) return;
+    let oldest = Infinity;
+    for (const operation of this.operations.values()) {
+      if (operation.finishedAt) oldest = Math.min(oldest, operation.finishedAt.getTime());
+    }
+    if (oldest === Infinity) return;
+    const due = oldest + this.options.ttlMs + SWEEP_SLACK_MS - this.options.clock.now();
+    this.sweep = this.options.clock.setTimeout(() => {
+      this.sweep = undefined;
+      this.evict();
+      this.scheduleSweep();
+    }, Math.max(0, due));
+    this.sweep.unref();
+  }
+
   private evict(): void {
-    const now = Date.now();
+    const now = this.options.clock.now();
     const finished = [...this.operations.values()].filter((operation) => operation.finished);
     const excess = finished.length - this.options.maxFinished;
     finished.forEach((operation, index) => {
@@ -72,8 +121,7 @@ export class OperationStore {
   }
 
   private remove(operation: Operation): void {
-    operation.closeSpool();
-    rmSync(operation.spoolPath, { force: true });
+    operation.discardOutput();
     this.operations.delete(operation.id);
   }
 }

@@ -1,11 +1,21 @@
+import type { Guardrails } from '../config/config.js';
 import { ToolError } from '../errors.js';
 
-/** Spending limits set by the operator; a call outside them is refused before anything runs. */
-export interface Guardrails {
-  /** Instance types that may be started; `*` matches any run of characters. Undefined: any. */
-  allowInstanceTypes?: readonly string[];
-  maxNodes?: number;
-  maxStorageGb?: number;
+/** What one call would start, as far as the operator's spending limits care. */
+export interface Spending {
+  /** The instance type it would start (`instance_type`). */
+  instanceType?: string;
+  /** How many nodes it would start (`num_nodes`). */
+  nodes?: number;
+  /** The volume size it asks for (`size_gb`); 'unsized' when it names none, which a size limit does not allow. */
+  storageGb?: number | 'unsized';
+}
+
+/** Refuses a call outside the limits, naming the limit it broke and the option that sets it. */
+export function checkSpending(guardrails: Guardrails, spending: Spending): void {
+  if (spending.instanceType !== undefined) checkInstanceType(guardrails, 'instance_type', spending.instanceType);
+  if (spending.nodes !== undefined) checkNodes(guardrails, spending.nodes);
+  if (spending.storageGb !== undefined) checkStorageGb(guardrails, spending.storageGb);
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -13,8 +23,8 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped.join('.*')}$`, 'i');
 }
 
-export function checkInstanceType(guardrails: Guardrails | undefined, field: string, instanceType: string): void {
-  const allowed = guardrails?.allowInstanceTypes;
+export function checkInstanceType(guardrails: Guardrails, field: string, instanceType: string): void {
+  const allowed = guardrails.allowInstanceTypes;
   if (!allowed || allowed.some((glob) => globToRegExp(glob).test(instanceType))) return;
   throw new ToolError(
     `${field} ${instanceType} is not allowed on this server (allowed: ${allowed.join(', ')}). ` +
@@ -22,16 +32,18 @@ export function checkInstanceType(guardrails: Guardrails | undefined, field: str
   );
 }
 
-export function checkNodes(guardrails: Guardrails | undefined, nodes: number): void {
-  const max = guardrails?.maxNodes;
+function checkNodes(guardrails: Guardrails, nodes: number): void {
+  const max = guardrails.maxNodes;
   if (max === undefined || nodes <= max) return;
   throw new ToolError(`num_nodes ${nodes} is over this server's limit of ${max}. The operator can change it with --max-nodes or TENSORPOOL_MCP_MAX_NODES.`);
 }
 
-export function checkStorageGb(guardrails: Guardrails | undefined, field: string, sizeGb: number | undefined): void {
-  const max = guardrails?.maxStorageGb;
-  if (max === undefined || sizeGb === undefined || sizeGb <= max) return;
+function checkStorageGb(guardrails: Guardrails, sizeGb: number | 'unsized'): void {
+  const max = guardrails.maxStorageGb;
+  if (max === undefined) return;
+  if (sizeGb === 'unsized') throw new ToolError(`size_gb is required on this server, which limits volumes to ${max} GB.`);
+  if (sizeGb <= max) return;
   throw new ToolError(
-    `${field} ${sizeGb} is over this server's limit of ${max} GB. The operator can change it with --max-storage-gb or TENSORPOOL_MCP_MAX_STORAGE_GB.`,
+    `size_gb ${sizeGb} is over this server's limit of ${max} GB. The operator can change it with --max-storage-gb or TENSORPOOL_MCP_MAX_STORAGE_GB.`,
   );
 }

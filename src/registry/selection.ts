@@ -1,5 +1,6 @@
 import { SelectionError } from '../errors.js';
-import { TOOLSETS, type ToolDefinition, type Toolset } from './tool.js';
+import type { ToolDefinition } from './tool.js';
+import { TOOLSETS, type Toolset } from './toolsets.js';
 
 /** Toolsets a plain start-up gets: object storage is opt-in (it is new, and one of its commands prints secrets). */
 export const DEFAULT_TOOLSETS: readonly Toolset[] = ['clusters', 'jobs', 'storage', 'account', 'status'];
@@ -34,7 +35,7 @@ export function selectTools(all: readonly ToolDefinition[], options: SelectionOp
     throw new SelectionError(`unknown tool ${unknownTools.map((n) => `"${n}"`).join(', ')}; valid tools: ${[...toolNames].join(', ')}`);
   }
   const toolsets = resolveToolsets(options.toolsets ?? (options.tools?.length ? [] : ['default']));
-  const secretTools = (options.tools ?? []).filter((name) => all.find((tool) => tool.name === name)?.revealsSecrets);
+  const secretTools = (options.tools ?? []).filter((name) => all.find((tool) => tool.name === name)?.secrets === 'shown');
   if (secretTools.length > 0 && !options.allowSecrets) {
     throw new SelectionError(`${secretTools.join(', ')} print or write secrets and need --allow-secrets`);
   }
@@ -48,15 +49,12 @@ export function selectTools(all: readonly ToolDefinition[], options: SelectionOp
 
   const wanted = new Set(options.tools ?? []);
   const excluded = new Set(options.excludeTools ?? []);
-  const tools = all.filter(
-    (tool) =>
-      !excluded.has(tool.name) &&
-      (tool.alwaysOn ||
-        ((toolsets.includes(tool.toolset) || wanted.has(tool.name)) &&
-      (!options.readOnly || tool.annotations.readOnlyHint) &&
-      (!tool.revealsSecrets || options.allowSecrets) &&
-        (!tool.touchesFiles || !options.noServerFiles))),
-  );
+  const offered = (tool: ToolDefinition) =>
+    (toolsets.includes(tool.toolset) || wanted.has(tool.name)) &&
+    (!options.readOnly || tool.annotations.readOnlyHint) &&
+    (tool.secrets !== 'shown' || options.allowSecrets) &&
+    (!tool.touchesFiles || !options.noServerFiles);
+  const tools = all.filter((tool) => !excluded.has(tool.name) && (tool.alwaysOn || offered(tool)));
   return { tools, toolsets };
 }
 

@@ -1,77 +1,109 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { tpToolResult } from './results.js';
 import type { z } from 'zod';
-import type { ServerSettings } from '../settings.js';
+import type { Config } from '../config/config.js';
+import type { AllowedDirs } from '../files/allowed-dirs.js';
 import type { OperationStore } from '../operations/store.js';
 import type { Generation, TpInstallation } from '../tp/generation.js';
 import type { TpClient } from '../tp/runner.js';
+import { ANNOTATION_PRESETS, type AnnotationPreset, type ToolAnnotations } from './annotations.js';
+import type { Spending } from './guardrails.js';
+import { tpOutputSchema, tpToolResult } from './results.js';
+import type { Toolset } from './toolsets.js';
 
-/** All four hints, always explicit: clients decide on confirmation prompts from them. */
-export interface ToolAnnotations {
-  readOnlyHint: boolean;
-  destructiveHint: boolean;
-  idempotentHint: boolean;
-  openWorldHint: boolean;
+/** What the server found out while running, as opposed to how it was configured. */
+export interface RuntimeFacts {
+  /** The installed tp, probed once per process. */
+  installation: TpInstallation;
+  /** The toolsets chosen and the tools this server registered. */
+  selection: { readonly toolsets: readonly string[]; readonly tools: readonly string[] };
+  /** Where file tools may work in this session: the operator's directories, joined by the client's roots. */
+  files: AllowedDirs;
+  /** This session's operations, for the operation_* tools. */
+  operations: OperationStore;
 }
 
 /** What a handler may use; handed over at call time so tools stay plain data. */
 export interface ToolContext {
+  /** How the operator started the server. */
+  config: Config;
+  runtime: RuntimeFacts;
   /** Runs tp; under --dry-run, for tools that change something, it only reports what it would run. */
   tp: TpClient;
-  /** The installed tp's generation, for argv that differs between CLI releases. */
-  generation: Generation;
-  installation: TpInstallation;
-  /** This session's operations, for the operation_* tools. */
-  operations: OperationStore;
-  settings: ServerSettings;
   /** Aborted when the client cancels the call or its session ends. */
   signal: AbortSignal;
 }
 
-export const TOOLSETS = ['clusters', 'jobs', 'storage', 'account', 'object_storage', 'status'] as const;
-export type Toolset = (typeof TOOLSETS)[number];
+/** The context of a tool that builds its tp command for the installed generation. */
+export interface TpToolContext extends ToolContext {
+  generation: Generation;
+}
 
-export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
+type Args<Shape extends z.ZodRawShape> = z.infer<z.ZodObject<Shape>>;
+type Handler<Shape extends z.ZodRawShape, Context> = (args: Args<Shape>, context: Context) => Promise<CallToolResult>;
+
+/** What a call needs approved before anything runs; each says what the call would do, or undefined when these arguments do nothing of the kind. */
+export interface Approval<A> {
+  /** Always approved first, e.g. "destroying cluster c-1". */
+  irreversible?: (args: A) => string | undefined;
+  /** Approved with --confirm-creates, e.g. "creating a 1xH100 cluster". */
+  billing?: (args: A) => string | undefined;
+}
+
+interface ToolBase<Shape extends z.ZodRawShape> {
   /** snake_case `<noun>_<verb>`, mirroring `tp <noun> <verb>`. */
   name: string;
   toolset: Toolset;
-  /**
-   * The oldest tp generation that has the command; older ones get a clear error and nothing runs.
-   * Omitted: every generation, or no tp at all ('none', for local-only tools that never detect it).
-   */
-  since?: Generation | 'none';
-  /**
-   * Irreversible tools: what the call would do, in words for the user (e.g. "destroying cluster c-1"),
-   * or undefined when these arguments do nothing irreversible. The server refuses such a call unless
-   * `confirm` is true, before anything runs.
-   */
-  confirmation?: (args: z.infer<z.ZodObject<Shape>>) => string | undefined;
-  /** Tools that start billing: what this call would create (e.g. "creating a 1xH100 cluster"); asked about with --confirm-creates. */
-  billing?: (args: z.infer<z.ZodObject<Shape>>) => string | undefined;
-  /** Reads or writes files on the server's machine: off on a non-loopback HTTP server without an explicit --allow-dir. */
-  touchesFiles?: boolean;
-  /** Registered whatever the selection: the operation tools, without which a handle could not be followed. */
-  alwaysOn?: boolean;
-  /** Its output holds a secret (masked by the tool): without --allow-secrets nothing is streamed or spooled. */
-  printsSecrets?: boolean;
-  /** Prints or writes object-storage secrets: registered only with --allow-secrets. */
-  revealsSecrets?: boolean;
   title: string;
   /** What the model reads to choose the tool: say what it does, what it costs, what it needs. */
   description: string;
   inputSchema: Shape;
-  outputSchema: z.ZodRawShape;
-  annotations: ToolAnnotations;
-  handler: (args: z.infer<z.ZodObject<Shape>>, context: ToolContext) => Promise<CallToolResult>;
+  approval?: Approval<Args<Shape>>;
+  /** What the call would start, checked against the operator's spending limits before anything runs. */
+  spends?: (args: Args<Shape>) => Spending;
+  /**
+   * masked: its output holds a secret the tool masks without --allow-secrets, and then nothing is streamed or spooled.
+   * shown: it prints or writes secrets as they are, and is offered only with --allow-secrets.
+   */
+  secrets?: 'masked' | 'shown';
+  /** Reads or writes files on the server's machine: off on a non-loopback HTTP server without an explicit --allow-dir. */
+  touchesFiles?: boolean;
+  /** Registered whatever the selection: the operation tools, without which a handle could not be followed. */
+  alwaysOn?: boolean;
+}
+
+/**
+ * The three kinds of tool:
+ * - runs 'tp': runs a tp command built for the installed generation (`since`: the oldest that has it); the call is an
+ *   operation, whose output streams as progress and which may outlive the request.
+ * - runs 'tp', since 'any': the same, for a command every tp has; the generation is never detected.
+ * - runs 'local': answers from this machine or this session, within the request.
+ */
+type Kinds<Shape extends z.ZodRawShape, Extra> =
+  | (ToolBase<Shape> & Extra & { runs: 'tp'; since?: Generation; handler: Handler<Shape, TpToolContext> })
+  | (ToolBase<Shape> & Extra & { runs: 'tp'; since: 'any'; handler: Handler<Shape, ToolContext> })
+  | (ToolBase<Shape> & Extra & { runs: 'local'; since?: undefined; outputSchema: z.ZodRawShape; handler: Handler<Shape, ToolContext> });
+
+/** A tool as its file declares it. */
+export type ToolSpec<Shape extends z.ZodRawShape> = Kinds<Shape, { annotations: AnnotationPreset }>;
+
+/** A tool as the registry and the server use it: annotation hints spelled out, output schema always there. */
+export type ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> = Kinds<Shape, { annotations: ToolAnnotations; outputSchema: z.ZodRawShape }>;
+
+/** A tool that needs the installed generation: every tp tool but those for any tp. */
+export type GenerationTool = Extract<ToolDefinition, { since?: Generation }>;
+
+export function needsGeneration(tool: ToolDefinition): tool is GenerationTool {
+  return tool.runs === 'tp' && tool.since !== 'any';
 }
 
 /** Keeps the handler's argument type tied to the schema while the tool lists stay plain arrays. */
-export function defineTool<Shape extends z.ZodRawShape>(tool: ToolDefinition<Shape>): ToolDefinition {
-  return tool as unknown as ToolDefinition;
+export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): ToolDefinition {
+  const outputSchema = spec.runs === 'local' ? spec.outputSchema : tpOutputSchema;
+  return { ...spec, annotations: ANNOTATION_PRESETS[spec.annotations], outputSchema } as unknown as ToolDefinition;
 }
 
 /** The handler of a tool that runs one tp command in the private directory and returns its result as is. */
-export function runsTp<Args>(argv: (args: Args, generation: Generation) => string[]) {
-  return async (args: Args, { tp, generation, signal }: ToolContext): Promise<CallToolResult> =>
+export function runsTp<A>(argv: (args: A, generation: Generation) => string[]) {
+  return async (args: A, { tp, generation, signal }: TpToolContext): Promise<CallToolResult> =>
     tpToolResult(await tp.run(argv(args, generation), { signal }));
 }

@@ -20,9 +20,6 @@ export const jobId = token('job_id', 128, 'Job id as shown by job_list or in job
 export const instanceType = token('instance_type', 64, 'Instance type, e.g. 1xH100, 8xH100, 1xL40S (see TensorPool pricing)');
 export const clusterName = token('name', 64, 'Optional display name for the cluster').optional();
 
-/** Annotations of the tools that only look: lists, infos, listens. */
-export const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
-
 export const org = z
   .boolean()
   .default(false)

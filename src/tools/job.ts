@@ -4,26 +4,27 @@ import { parse } from 'smol-toml';
 import { z } from 'zod';
 import { confinePath } from '../files/allowed-dirs.js';
 import { renderJobConfig, writeConfigFile } from '../files/job-config.js';
-import { checkInstanceType, type Guardrails } from '../registry/guardrails.js';
-import { tpOutputSchema, tpToolResult } from '../registry/results.js';
+import type { Guardrails } from '../config/config.js';
+import { checkInstanceType } from '../registry/guardrails.js';
+import { tpToolResult } from '../registry/results.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';
-import { clusterId, confirm, instanceType, jobId, org, path, stringList, wait, READ_ONLY } from './fields.js';
+import { clusterId, confirm, instanceType, jobId, org, path, stringList, wait } from './fields.js';
 
 const jobInit = defineTool({
   name: 'job_init',
   toolset: 'jobs',
+  runs: 'tp',
   touchesFiles: true,
   title: 'Create a job config from the template',
   description:
     "Write TensorPool's job config template into a project directory (`tp job init`): job.tp.toml (tp.config.toml on tp 0.0.6), " +
     'or the next free name; existing files are never replaced. Edit it, or use job_write_config to write one directly.',
   inputSchema: { workdir: path('workdir', 'Project directory to write the template into; must be inside the allowed directories') },
-  outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  handler: async (args, { tp, settings, signal }) => {
-    const workdir = confinePath('workdir', args.workdir, settings, 'directory');
+  annotations: 'create',
+  handler: async (args, { tp, runtime, signal }) => {
+    const workdir = confinePath('workdir', args.workdir, runtime.files, 'directory');
     return tpToolResult(await tp.run(tpArgv.jobInit(), { cwd: workdir, signal }));
   },
 });
@@ -31,8 +32,8 @@ const jobInit = defineTool({
 const jobWriteConfig = defineTool({
   name: 'job_write_config',
   toolset: 'jobs',
+  runs: 'local',
   touchesFiles: true,
-  since: 'none',
   title: 'Write a job config file',
   description:
     'Write a TensorPool job config (TOML) into a project directory, ready for job_push. ' +
@@ -62,11 +63,11 @@ const jobWriteConfig = defineTool({
     path: z.string().describe('Absolute path of the written file'),
     content: z.string().describe('The TOML that was written'),
   },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  handler: async (args, { settings }) => {
-    const dir = confinePath('workdir', args.workdir, settings, 'directory');
-    // tp 0.0.6 starts the hardware a config names, so the spending limit applies here too
-    if (args.instance_type) checkInstanceType(settings.guardrails, 'instance_type', args.instance_type);
+  annotations: 'local-edit',
+  // tp 0.0.6 starts the hardware a config names, so the spending limit applies here too
+  spends: (args) => ({ instanceType: args.instance_type }),
+  handler: async (args, { config, runtime }) => {
+    const dir = confinePath('workdir', args.workdir, runtime.files, 'directory');
     const content = renderJobConfig({
       commands: args.commands,
       outputs: args.outputs,
@@ -74,7 +75,7 @@ const jobWriteConfig = defineTool({
       ignore: args.ignore.includes('.env') ? args.ignore : [...args.ignore, '.env'],
       instance_type: args.instance_type,
     });
-    if (settings.dryRun) {
+    if (config.dryRun) {
       const path = join(dir, args.filename);
       return {
         content: [{ type: 'text', text: `Dry run: nothing was written. Without --dry-run the server would write ${path}:\n\n${content}` }],
@@ -92,6 +93,7 @@ const jobWriteConfig = defineTool({
 const jobPush = defineTool({
   name: 'job_push',
   toolset: 'jobs',
+  runs: 'tp',
   title: 'Run a job on a cluster',
   description:
     'Upload a project directory and run its job config on a cluster (`tp job push`). The working directory is what gets uploaded ' +
@@ -104,16 +106,17 @@ const jobPush = defineTool({
     workdir: path('workdir', "Directory to upload and run from; default: the config file's directory").optional(),
     confirm: confirm.describe('Must be true with teardown=true (or with --confirm-creates): the user agreed to what this does'),
   },
-  confirmation: (args) => (args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined),
-  billing: (args) => `running job ${args.config_path}${args.cluster_id ? ` on cluster ${args.cluster_id}` : ''} (uploading ${args.workdir ?? "the config's directory"})`,
+  approval: {
+    irreversible: (args) => (args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined),
+    billing: (args) => `running job ${args.config_path}${args.cluster_id ? ` on cluster ${args.cluster_id}` : ''} (uploading ${args.workdir ?? "the config's directory"})`,
+  },
   touchesFiles: true,
-  outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  handler: async (args, { tp, settings, generation, signal }) => {
-    const configPath = confinePath('config_path', args.config_path, settings, 'file');
-    // tp 0.0.6 starts whatever hardware the config names
-    if (generation === '0.0.6' && settings.guardrails?.allowInstanceTypes) checkConfigInstanceType(settings.guardrails, configPath);
-    const workdir = confinePath('workdir', args.workdir ?? dirname(configPath), settings, 'directory');
+  annotations: 'create-destructive',
+  handler: async (args, { tp, config, runtime, generation, signal }) => {
+    const configPath = confinePath('config_path', args.config_path, runtime.files, 'file');
+    // tp 0.0.6 starts whatever hardware the config names: a limit only the file can tell
+    if (generation === '0.0.6' && config.guardrails.allowInstanceTypes) checkConfigInstanceType(config.guardrails, configPath);
+    const workdir = confinePath('workdir', args.workdir ?? dirname(configPath), runtime.files, 'directory');
     const argv = tpArgv.jobPush({ configPath, clusterId: args.cluster_id, teardown: args.teardown }, generation);
     return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
   },
@@ -122,28 +125,29 @@ const jobPush = defineTool({
 const jobList = defineTool({
   name: 'job_list',
   toolset: 'jobs',
+  runs: 'tp',
   title: 'List jobs',
   description: 'List your TensorPool jobs with their ids and status (`tp job list`).',
   inputSchema: { org },
-  outputSchema: tpOutputSchema,
-  annotations: READ_ONLY,
+  annotations: 'read-only',
   handler: runsTp((args) => tpArgv.jobList({ org: args.org })),
 });
 
 const jobInfo = defineTool({
   name: 'job_info',
   toolset: 'jobs',
+  runs: 'tp',
   title: 'Show a job',
   description: 'Show one job: status, cluster, command and timing (`tp job info`).',
   inputSchema: { job_id: jobId },
-  outputSchema: tpOutputSchema,
-  annotations: READ_ONLY,
+  annotations: 'read-only',
   handler: runsTp((args) => tpArgv.jobInfo({ jobId: args.job_id })),
 });
 
 const jobListen = defineTool({
   name: 'job_listen',
   toolset: 'jobs',
+  runs: 'tp',
   title: "Follow a job's log",
   description:
     "Stream a job's log (`tp job listen`): each line goes out as a progress notification, and the call returns the last tail_lines " +
@@ -166,8 +170,7 @@ const jobListen = defineTool({
       .default(200)
       .describe('How many of the last log lines to return'),
   },
-  outputSchema: tpOutputSchema,
-  annotations: READ_ONLY,
+  annotations: 'read-only',
   handler: async (args, { tp, signal }) => {
     // max_seconds shortens the server's --timeout, never lengthens it
     const timeoutMs = args.max_seconds === undefined ? undefined : Math.min(args.max_seconds * 1000, tp.defaultTimeoutMs);
@@ -189,6 +192,7 @@ const jobListen = defineTool({
 const jobPull = defineTool({
   name: 'job_pull',
   toolset: 'jobs',
+  runs: 'tp',
   touchesFiles: true,
   title: "Download a job's outputs",
   description:
@@ -202,11 +206,10 @@ const jobPull = defineTool({
       "SSH private key matching the cluster's public key, if the engine needs one to fetch files from the cluster; inside the allowed directories (start the server with --allow-dir ~/.ssh to allow your keys)",
     ).optional(),
   },
-  outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  handler: async (args, { tp, settings, signal }) => {
-    const workdir = confinePath('workdir', args.workdir, settings, 'directory');
-    const privateKeyPath = args.private_key_path === undefined ? undefined : confinePath('private_key_path', args.private_key_path, settings, 'file');
+  annotations: 'idempotent-edit',
+  handler: async (args, { tp, runtime, signal }) => {
+    const workdir = confinePath('workdir', args.workdir, runtime.files, 'directory');
+    const privateKeyPath = args.private_key_path === undefined ? undefined : confinePath('private_key_path', args.private_key_path, runtime.files, 'file');
     const argv = tpArgv.jobPull({ jobId: args.job_id, force: args.force, privateKeyPath });
     return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
   },
@@ -226,27 +229,27 @@ function checkConfigInstanceType(guardrails: Guardrails, configPath: string): vo
 const jobCancel = defineTool({
   name: 'job_cancel',
   toolset: 'jobs',
+  runs: 'tp',
   title: 'Cancel a job',
   description:
     'Cancel a running job (`tp job cancel`); its progress is lost. Ask the user first, then call with confirm=true; without it nothing happens.',
   inputSchema: { job_id: jobId, confirm, wait },
-  confirmation: (args) => `cancelling job ${args.job_id} (its progress is lost)`,
-  outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  approval: { irreversible: (args) => `cancelling job ${args.job_id} (its progress is lost)` },
+  annotations: 'destructive',
   handler: runsTp((args, generation) => tpArgv.jobCancel({ jobId: args.job_id, wait: args.wait }, generation)),
 });
 
 const jobDelete = defineTool({
   name: 'job_delete',
   toolset: 'jobs',
+  runs: 'tp',
   since: '0.0.7',
   title: 'Delete a job',
   description:
     'Delete a job and its record (`tp job delete`); tp itself does not ask. Ask the user first, then call with confirm=true.',
   inputSchema: { job_id: jobId, confirm },
-  confirmation: (args) => `deleting job ${args.job_id}`,
-  outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  approval: { irreversible: (args) => `deleting job ${args.job_id}` },
+  annotations: 'destructive',
   handler: runsTp((args) => tpArgv.jobDelete({ jobId: args.job_id })),
 });
 

@@ -61,7 +61,7 @@ function waitFor(operation: Operation, seconds: number, signal: AbortSignal): Pr
 const operationStatus = defineTool({
   name: 'operation_status',
   toolset: 'status',
-  since: 'none',
+  runs: 'local',
   alwaysOn: true,
   title: 'Follow a long operation',
   description:
@@ -83,9 +83,9 @@ const operationStatus = defineTool({
     new_output_dropped_bytes: z.number().describe('Bytes of new output left out to bound memory (all of it is in output_uri)'),
     result: z.record(z.string(), z.unknown()).nullable().describe("The original tool's structured result, once finished"),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  handler: async (args, { operations, signal }) => {
-    const operation = find(operations, args.operation_id);
+  annotations: 'local-poll',
+  handler: async (args, { runtime, signal }) => {
+    const operation = find(runtime.operations, args.operation_id);
     await waitFor(operation, args.wait_seconds, signal);
     const unread = operation.takeUnread();
     const structuredContent = {
@@ -110,7 +110,7 @@ const operationStatus = defineTool({
 const operationCancel = defineTool({
   name: 'operation_cancel',
   toolset: 'status',
-  since: 'none',
+  runs: 'local',
   alwaysOn: true,
   title: 'Stop a long operation',
   description:
@@ -118,9 +118,9 @@ const operationCancel = defineTool({
     'What tp already asked TensorPool to do (a cluster being created, say) is not undone: check with the list tools.',
   inputSchema: { operation_id: operationId },
   outputSchema: operationFields,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  handler: async (args, { operations }) => {
-    const operation = find(operations, args.operation_id);
+  annotations: 'local-edit',
+  handler: async (args, { runtime }) => {
+    const operation = find(runtime.operations, args.operation_id);
     operation.cancel();
     // SIGTERM, the grace period, then SIGKILL: it ends well within this
     await waitFor(operation, 15, new AbortController().signal);
@@ -132,15 +132,15 @@ const operationCancel = defineTool({
 const operationList = defineTool({
   name: 'operation_list',
   toolset: 'status',
-  since: 'none',
+  runs: 'local',
   alwaysOn: true,
   title: 'List this session\'s operations',
   description: 'List the tp calls of this session, running and recently finished: tool, arguments, status, start time and duration.',
   inputSchema: {},
   outputSchema: { operations: z.array(z.object(operationFields)) },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  handler: async (_args, { operations }) => {
-    const list = operations.list().map(describe);
+  annotations: 'local-read-only',
+  handler: async (_args, { runtime }) => {
+    const list = runtime.operations.list().map(describe);
     const lines = list.map((op) => `${op.operation_id}  ${op.status.padEnd(9)}  ${op.tool}  ${op.arguments}  (${Math.round(op.duration_ms / 1000)} s)`);
     return { content: [{ type: 'text', text: lines.join('\n') || 'No operations in this session.' }], structuredContent: { operations: list } };
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tpOutputSchema, tpToolResult } from '../registry/results.js';
+import { tpToolResult } from '../registry/results.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';
@@ -35,7 +35,8 @@ function helpWords(command: string | undefined): string[] {
 const tpHelp = defineTool({
   name: 'tp_help',
   toolset: 'status',
-  since: 'none',
+  runs: 'tp',
+  since: 'any',
   title: "Show tp's help",
   description:
     'Show what the installed tp CLI offers: `tp [command] --help`, e.g. command="cluster create". Needs no API key and reaches no server.',
@@ -47,8 +48,7 @@ const tpHelp = defineTool({
       .optional()
       .describe('Command words after tp, e.g. "job push" or "object-storage bucket"; omitted: the top-level help'),
   },
-  outputSchema: tpOutputSchema,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: 'local-read-only',
   handler: async (args, { tp, signal }) =>
     tpToolResult(await tp.run(tpArgv.help(helpWords(args.command)), { signal, requiresKey: false })),
 });
@@ -56,7 +56,7 @@ const tpHelp = defineTool({
 const serverStatus = defineTool({
   name: 'server_status',
   toolset: 'status',
-  since: 'none',
+  runs: 'local',
   title: 'Show the server status',
   description:
     "Report the server's state: which tp it runs (path, version, CLI generation), whether an API key is set and accepted " +
@@ -89,10 +89,10 @@ const serverStatus = defineTool({
       })
       .describe('Spending limits set by the operator; null: no limit'),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  handler: async (_args, { tp, installation, settings, signal }) => {
+  annotations: 'read-only',
+  handler: async (_args, { tp, config, runtime, signal }) => {
     const resolved = resolveExecutable(tp.tpPath);
-    const facts = await installation.describe(signal).then(
+    const facts = await runtime.installation.describe(signal).then(
       (value) => ({ value, problem: null }),
       (error: unknown) => ({ value: undefined, problem: error instanceof Error ? error.message : String(error) }),
     );
@@ -113,19 +113,19 @@ const serverStatus = defineTool({
       api_key_set: tp.hasApiKey,
       api_key_accepted: accepted,
       api_key_message: keyMessage,
-      allowed_dirs: [...settings.allowedDirs],
-      allowed_dirs_problem: settings.allowedDirsProblem ?? null,
-      toolsets: [...(settings.selection?.toolsets ?? [])],
-      tools: [...(settings.selection?.tools ?? [])],
-      read_only: settings.selection?.readOnly ?? false,
-      allow_secrets: settings.allowSecrets ?? false,
-      dry_run: settings.dryRun ?? false,
-      confirm_mode: settings.confirmMode ?? 'flag',
-      confirm_creates: settings.confirmCreates ?? false,
+      allowed_dirs: [...runtime.files.allowedDirs],
+      allowed_dirs_problem: runtime.files.allowedDirsProblem ?? null,
+      toolsets: [...runtime.selection.toolsets],
+      tools: [...runtime.selection.tools],
+      read_only: config.readOnly,
+      allow_secrets: config.allowSecrets,
+      dry_run: config.dryRun,
+      confirm_mode: config.confirmMode,
+      confirm_creates: config.confirmCreates,
       guardrails: {
-        allow_instance_types: settings.guardrails?.allowInstanceTypes ? [...settings.guardrails.allowInstanceTypes] : null,
-        max_nodes: settings.guardrails?.maxNodes ?? null,
-        max_storage_gb: settings.guardrails?.maxStorageGb ?? null,
+        allow_instance_types: config.guardrails.allowInstanceTypes ? [...config.guardrails.allowInstanceTypes] : null,
+        max_nodes: config.guardrails.maxNodes ?? null,
+        max_storage_gb: config.guardrails.maxStorageGb ?? null,
       },
     };
     const lines = [

@@ -2,11 +2,12 @@ import { ToolError } from '../errors.js';
 import { atLeast, requireAtLeast, unsupported, type Generation } from './generation.js';
 
 /**
- * argv for every `tp` command and CLI generation, in one place (../shared/tp-cli.md §2 and tp-usage/).
+ * argv for every `tp` command and CLI generation, in one place (docs/tp-cli.md §2 and test/reference/tp-usage/).
  * - Option values go as `--flag=value`, so argparse cannot read a value as another option.
  * - The global `--no-input` (before the group) fails any prompt fast instead of waiting for an answer.
- *   Commands with their own `--no-input` get that one too: on 0.0.6 the command's flag resets the
- *   global one, and on 0.0.7+ it is what skips the y/N question of destroy and cancel.
+ *   Commands with their own `--no-input` get that one too, so their argv holds the flag twice. In each
+ *   generation one of the two is redundant (0.0.6 resets the global flag where the command has its
+ *   own; 0.0.7+ ORs them, docs/tp-cli.md §4), and neither harms. Results show argv exactly as tp got it.
  * - A parameter the generation lacks throws an UnsupportedError before anything runs.
  */
 

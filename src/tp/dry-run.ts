@@ -1,3 +1,4 @@
+import { displayedArgv } from './argv.js';
 import { withRun, type TpClient, type TpResult } from './runner.js';
 
 /** Quotes an argv for display the way a POSIX shell would need it, so the printed command can be pasted. */
@@ -11,7 +12,7 @@ function shellQuote(argv: readonly string[]): string {
  */
 export function dryRunClient(real: TpClient): TpClient {
   return withRun(real, async (args, options = {}): Promise<TpResult> => {
-    const argv = ['tp', ...args].map((arg) => real.redactor.redact(arg));
+    const argv = displayedArgv(real.tpPath, args, real.redactor);
     const where = options.cwd ? `\n(in ${options.cwd})` : '';
     return {
       argv,

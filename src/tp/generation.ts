@@ -3,7 +3,7 @@ import { UnsupportedError } from '../errors.js';
 import type { TpRunner } from './runner.js';
 
 /**
- * The shapes of the `tp` CLI (../shared/tp-cli.md §1): 0.0.6 takes flags where 0.0.7 takes
+ * The shapes of the `tp` CLI (docs/tp-cli.md §1): 0.0.6 takes flags where 0.0.7 takes
  * positionals; 0.0.8 renamed `--experimental-container` to `--container`; 0.0.9 sizes storage by
  * GB instead of a volume type and adds object storage.
  */

@@ -17,12 +17,18 @@ function installExitHook(): void {
 }
 
 function sendToGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  // ESRCH (the group is gone) is the usual answer once tp has exited, and Node can only give it by
+  // throwing: the error is built without the stack trace it would otherwise capture on every call
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(POSIX ? -pgid : pgid, signal);
     return true;
   } catch (error) {
     // EPERM: it exists but is not ours to signal; ESRCH: nothing left in the group
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

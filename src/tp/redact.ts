@@ -9,25 +9,39 @@ const MIN_PARTIAL = 4;
  */
 export class Redactor {
   private readonly secrets: string[];
+  /** Each secret's proper beginnings, longest first: what the end of a chunk can hold of it. */
+  private readonly beginnings: string[][];
 
   constructor(secrets: Iterable<string | undefined>) {
     const unique = new Set<string>();
     for (const s of secrets) if (s && s.trim().length >= MIN_PARTIAL) unique.add(s.trim());
     // longest first, so a key that contains another is replaced whole
     this.secrets = [...unique].sort((a, b) => b.length - a.length);
+    this.beginnings = this.secrets.map((secret) => Array.from({ length: secret.length - 1 }, (_, i) => secret.slice(0, secret.length - 1 - i)));
   }
 
   get active(): boolean {
     return this.secrets.length > 0;
   }
 
+  /** Length of the longest secret (0 when there is none). */
+  get longestSecret(): number {
+    return this.secrets[0]?.length ?? 0;
+  }
+
+  /** Whether `text` holds a whole secret. */
+  finds(text: string): boolean {
+    return this.secrets.some((secret) => text.includes(secret));
+  }
+
   /** Length of the longest end of `text` that is the beginning of a secret (0 when none is). */
   partialSecretAtEnd(text: string): number {
     let longest = 0;
-    for (const secret of this.secrets) {
-      for (let n = Math.min(secret.length - 1, text.length); n > longest; n--) {
-        if (text.endsWith(secret.slice(0, n))) {
-          longest = n;
+    for (const beginnings of this.beginnings) {
+      for (const beginning of beginnings) {
+        if (beginning.length <= longest) break;
+        if (text.endsWith(beginning)) {
+          longest = beginning.length;
           break;
         }
       }
@@ -35,9 +49,10 @@ export class Redactor {
     return longest;
   }
 
+  /** `text` with every secret replaced; the very same string when it holds none, so clean output is never copied. */
   redact(text: string): string {
     let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   }
 

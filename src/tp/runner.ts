@@ -1,15 +1,11 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { makeTempDir, removeTempDir } from '../temp-dirs.js';
-import { StringDecoder } from 'node:string_decoder';
-import spawn from 'cross-spawn';
-import { BoundedOutput } from './bounded-output.js';
 import { apiKeyFrom, childEnvironment, type Env } from './environment.js';
 import { NoApiKeyError, ToolError, TpNotFoundError } from '../errors.js';
-import { groupSpawnOptions, ProcessGroup } from './process-group.js';
 import { Redactor } from './redact.js';
 import { Slots } from './slots.js';
-import { StreamRedactor } from './stream-redactor.js';
+import { TpProcess, type RunObserver, type TpResult } from './tp-process.js';
 
 export interface TpRunnerOptions {
   /** Executable to run: a name looked up on PATH or a path. */
@@ -27,13 +23,7 @@ export interface TpRunnerOptions {
   maxProcesses?: number;
 }
 
-/** Hears about one run as it happens; every text it gets is already redacted. */
-export interface RunObserver {
-  /** Waiting for a free slot: 1 is next. */
-  queued?(position: number): void;
-  started?(): void;
-  output?(text: string, stream: 'stdout' | 'stderr'): void;
-}
+export type { RunObserver, TpResult } from './tp-process.js';
 
 export interface RunOptions {
   /** Working directory; default: a private empty directory, so no stray .env is read by tp. */
@@ -45,21 +35,6 @@ export interface RunOptions {
   observer?: RunObserver;
   /** false for quick probes (help, version) that must not wait behind long calls for a slot. */
   queued?: boolean;
-}
-
-export interface TpResult {
-  /** What ran, as `tp` plus its arguments (secrets masked). */
-  argv: string[];
-  exitCode: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-  timedOut: boolean;
-  cancelled: boolean;
-  truncated: boolean;
-  /** Set when --dry-run stood in for tp: nothing ran. */
-  dryRun?: boolean;
 }
 
 /** What tools may use of a runner; --dry-run substitutes another implementation. */
@@ -78,9 +53,10 @@ const DEFAULT_MAX_PROCESSES = 4;
 /** The one place that starts `tp`: argv array, no shell, stdin from /dev/null, own process group. */
 export class TpRunner {
   readonly redactor: Redactor;
+  /** Read once: the environment the runner was given does not change under it. */
+  readonly hasApiKey: boolean;
   private readonly childEnv: Env;
-  private readonly running = new Set<Promise<TpResult>>();
-  private readonly groups = new Set<ProcessGroup>();
+  private readonly running = new Set<TpProcess>();
   private neutralDir: string | undefined;
   private closed = false;
   private readonly slots: Slots;
@@ -88,11 +64,13 @@ export class TpRunner {
   constructor(private readonly options: TpRunnerOptions) {
     // a relative path would otherwise resolve against each call's working directory
     if (options.tpPath.includes('/') && !isAbsolute(options.tpPath)) this.options = { ...options, tpPath: resolve(options.tpPath) };
+    this.hasApiKey = apiKeyFrom(options.env) !== undefined;
     this.childEnv = childEnvironment(options.env);
     this.redactor = new Redactor([options.env.TENSORPOOL_KEY, options.env.TENSORPOOL_API_KEY]);
     this.slots = new Slots(options.maxProcesses ?? DEFAULT_MAX_PROCESSES);
   }
 
+  /** The executable as it is spawned: a name looked up on PATH, or an absolute path. */
   get tpPath(): string {
     return this.options.tpPath;
   }
@@ -100,10 +78,6 @@ export class TpRunner {
   /** The limit of a call that sets none. */
   get defaultTimeoutMs(): number {
     return this.options.timeoutMs;
-  }
-
-  get hasApiKey(): boolean {
-    return apiKeyFrom(this.options.env) !== undefined;
   }
 
   get runningCount(): number {
@@ -114,19 +88,12 @@ export class TpRunner {
     if (this.closed) throw new ToolError('The server is shutting down; tp was not started.');
     if ((options.requiresKey ?? true) && !this.hasApiKey) throw new NoApiKeyError();
     if (options.signal?.aborted) throw new ToolError('The call was cancelled before tp started.');
-    const cwd = options.cwd ?? this.neutralCwd();
-    if (!isDirectory(cwd)) throw new ToolError(`Working directory ${cwd} does not exist or is not a directory.`);
+    if (options.cwd !== undefined && !isDirectory(options.cwd)) throw missingDirectory(options.cwd);
     const release = options.queued === false ? () => {} : await this.slots.acquire(options.signal, options.observer?.queued?.bind(options.observer));
-    if (this.closed) {
-      release();
-      throw new ToolError('The server is shutting down; tp was not started.');
-    }
-    const call = this.spawnAndCollect(args, cwd, options);
-    this.running.add(call);
     try {
-      return await call;
+      if (this.closed) throw new ToolError('The server is shutting down; tp was not started.');
+      return await this.start(args, options);
     } finally {
-      this.running.delete(call);
       release();
     }
   }
@@ -140,149 +107,55 @@ export class TpRunner {
   async shutdown(): Promise<void> {
     this.closed = true;
     this.slots.rejectAll(new ToolError('The server is shutting down; tp was not started.'));
-    await Promise.all([...this.groups].map((group) => group.terminate(this.graceMs)));
-    await Promise.allSettled([...this.running]);
+    const running = [...this.running];
+    await Promise.all(running.map((tp) => tp.kill()));
+    await Promise.allSettled(running.map((tp) => tp.result));
     if (this.neutralDir) removeTempDir(this.neutralDir);
     this.neutralDir = undefined;
   }
 
-  private get graceMs(): number {
-    return this.options.killGraceMs ?? DEFAULT_GRACE_MS;
-  }
-
-  private neutralCwd(): string {
-    // temp cleaners may remove a directory that sat unused for days
-    if (!this.neutralDir || !isDirectory(this.neutralDir)) this.neutralDir = makeTempDir('cwd');
-    return this.neutralDir;
-  }
-
-  private spawnAndCollect(args: readonly string[], cwd: string, options: RunOptions): Promise<TpResult> {
-    const started = performance.now();
-    const stdout = new BoundedOutput(this.headBytes, this.tailBytes);
-    const stderr = new BoundedOutput(this.headBytes, this.tailBytes);
-    const child = spawn(this.options.tpPath, [...args], {
+  /**
+   * Spawns tp and waits for its result. The private directory is not checked before each call: a
+   * spawn that fails for want of it (a temp cleaner removed it) gets a new one and one more try,
+   * instead of reading as a missing tp.
+   */
+  private async start(args: readonly string[], options: RunOptions, retry = true): Promise<TpResult> {
+    const cwd = options.cwd ?? (this.neutralDir ??= makeTempDir('cwd'));
+    const tp = new TpProcess({
+      executable: this.options.tpPath,
+      args,
       cwd,
       env: this.childEnv,
-      // our own stdin is the MCP stream in stdio mode; tp must never read it or wait on it
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-      ...groupSpawnOptions,
+      redactor: this.redactor,
+      timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+      graceMs: this.options.killGraceMs ?? DEFAULT_GRACE_MS,
+      headBytes: this.options.outputHeadBytes ?? DEFAULT_HEAD_BYTES,
+      tailBytes: this.options.outputTailBytes ?? DEFAULT_TAIL_BYTES,
+      signal: options.signal,
+      observer: options.observer,
     });
-    const group = new ProcessGroup(child);
-    this.groups.add(group);
-    options.observer?.started?.();
-
-    return new Promise<TpResult>((resolve, reject) => {
-      let timedOut = false;
-      let cancelled = false;
-      let exitCode: number | null = null;
-      let exitSignal: string | null = null;
-      let exited = false;
-      let settled = false;
-      let stopping: Promise<void> | undefined;
-
-      const stop = (): Promise<void> => (stopping ??= group.terminate(this.graceMs));
-      // once tp has exited its result stands: a late timeout or cancel must not turn a success into a failure
-      const timer = setTimeout(() => {
-        if (exited) return;
-        timedOut = true;
-        void stop();
-      }, options.timeoutMs ?? this.options.timeoutMs);
-      const onAbort = (): void => {
-        if (exited) return;
-        cancelled = true;
-        void stop();
-      };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-
-      const cleanUp = (): void => {
-        settled = true;
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        this.groups.delete(group);
-      };
-
-      const relay = (stream: 'stdout' | 'stderr') => {
-        const observer = options.observer;
-        if (!observer?.output) return { push: () => {}, end: () => {} };
-        const decoder = new StringDecoder('utf8');
-        const redactor = new StreamRedactor(this.redactor);
-        return {
-          push: (chunk: Buffer) => {
-            const text = redactor.push(decoder.write(chunk));
-            if (text) observer.output!(text, stream);
-          },
-          end: () => {
-            const text = redactor.push(decoder.end()) + redactor.end();
-            if (text) observer.output!(text, stream);
-          },
-        };
-      };
-      const relayOut = relay('stdout');
-      const relayErr = relay('stderr');
-      child.stdout!.on('data', (chunk: Buffer) => {
-        stdout.push(chunk);
-        relayOut.push(chunk);
-      });
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr.push(chunk);
-        relayErr.push(chunk);
-      });
-
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        if (settled) return;
-        cleanUp();
-        if (error.code === 'ENOENT' || error.code === 'EACCES') {
-          reject(new TpNotFoundError(this.options.tpPath, error.code === 'ENOENT' ? 'no such file' : 'not executable'));
-        } else reject(error);
-      });
-
-      child.on('exit', (code, signal) => {
-        exited = true;
-        exitCode = code;
-        exitSignal = signal;
-        // tp is gone, but commands it started may still hold the group (and our pipes)
-        void stop().then(() => {
-          // a descendant that left the group can keep the pipes open: do not wait for it forever
-          setTimeout(() => {
-            child.stdout?.destroy();
-            child.stderr?.destroy();
-            finish();
-          }, 1000).unref();
-        });
-      });
-
-      const finish = (): void => {
-        if (settled) return;
-        relayOut.end();
-        relayErr.end();
-        cleanUp();
-        resolve({
-          argv: ['tp', ...args].map((arg) => this.redactor.redact(arg)),
-          exitCode,
-          signal: exitSignal,
-          stdout: stdout.render(this.redactor),
-          stderr: stderr.render(this.redactor),
-          durationMs: Math.round(performance.now() - started),
-          timedOut,
-          cancelled,
-          truncated: stdout.truncated || stderr.truncated,
-        });
-      };
-      child.on('close', () => {
-        // 'close' can precede the group's cleanup; results wait until no descendant is left
-        void stop().then(finish);
-      });
-    });
+    this.running.add(tp);
+    try {
+      return await tp.result;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EACCES') throw error;
+      // spawn says ENOENT for a missing working directory as for a missing executable
+      if (!isDirectory(cwd)) {
+        if (options.cwd !== undefined) throw missingDirectory(cwd);
+        if (this.neutralDir === cwd) removeTempDir(cwd);
+        this.neutralDir = undefined;
+        if (retry && !this.closed) return this.start(args, options, false);
+      }
+      throw new TpNotFoundError(this.options.tpPath, code === 'ENOENT' ? 'no such file' : 'not executable');
+    } finally {
+      this.running.delete(tp);
+    }
   }
+}
 
-  private get headBytes(): number {
-    return this.options.outputHeadBytes ?? DEFAULT_HEAD_BYTES;
-  }
-
-  private get tailBytes(): number {
-    return this.options.outputTailBytes ?? DEFAULT_TAIL_BYTES;
-  }
+function missingDirectory(cwd: string): ToolError {
+  return new ToolError(`Working directory ${cwd} does not exist or is not a directory.`);
 }
 
 function isDirectory(path: string): boolean {

@@ -11,6 +11,14 @@ export class StreamRedactor {
 
   /** Redacted text that is safe to release now: all of it but a tail that could be the start of a secret. */
   push(text: string): string {
+    if (!this.redactor.active) return text;
+    if (text.length >= this.redactor.longestSecret && !this.secretNear(text)) {
+      // nothing to replace: release the chunk itself (behind what was held back), never a copy of it
+      const keep = this.redactor.partialSecretAtEnd(text);
+      const released = this.pending + (keep === 0 ? text : text.slice(0, text.length - keep));
+      this.pending = keep === 0 ? '' : text.slice(text.length - keep);
+      return released;
+    }
     const redacted = this.redactor.redact(this.pending + text);
     const keep = this.redactor.partialSecretAtEnd(redacted);
     this.pending = redacted.slice(redacted.length - keep);
@@ -22,5 +30,14 @@ export class StreamRedactor {
     const rest = this.redactor.redact(this.pending);
     this.pending = '';
     return rest;
+  }
+
+  /**
+   * Whether a secret lies in what was held back plus `text`. One that starts in the held-back part
+   * ends within the first `longestSecret` characters of `text`, so only that much is joined to it.
+   */
+  private secretNear(text: string): boolean {
+    if (this.redactor.finds(text)) return true;
+    return this.pending !== '' && this.redactor.finds(this.pending + text.slice(0, this.redactor.longestSecret));
   }
 }

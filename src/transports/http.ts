@@ -15,8 +15,8 @@ export interface HttpOptions {
   createServer: () => McpServer;
   version: string;
   onError?: (message: string) => void;
-  /** A session that sees no request for this long is closed, with whatever it still runs. Default 30 minutes. */
-  sessionIdleMs?: number;
+  /** A session that sees no request for this long is closed, with whatever it still runs. */
+  sessionIdleMs: number;
 }
 
 export interface RunningHttpServer {
@@ -34,14 +34,12 @@ interface Session {
   idle?: NodeJS.Timeout;
 }
 
-const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
-
 const MCP_PATH = '/mcp';
 
 /** Streamable HTTP at /mcp with sessions, plus /healthz. Host headers are checked on loopback binds. */
 export async function startHttpServer(options: HttpOptions): Promise<RunningHttpServer> {
   const sessions = new Map<string, Session>();
-  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  const idleMs = options.sessionIdleMs;
   // a client that vanished without DELETE must not keep its session, and its tp, for ever
   const touch = (session: Session) => {
     clearTimeout(session.idle);

@@ -26,6 +26,20 @@ describe('tensorpool-mcp command line', () => {
     }
   });
 
+  it('--help shows every option of the table with its variable and the default that really applies', async () => {
+    const { OPTIONS } = await import('../../src/config/options.js');
+    const { stdout } = await runCli(['--help']);
+    const help = stdout.replace(/\s+/g, ' ');
+    for (const spec of Object.values(OPTIONS)) {
+      expect(help).toContain(spec.flags);
+      if (spec.env) expect(help).toContain(spec.env);
+    }
+    expect(help).toMatch(/--allow-dir <dir> .*\(default: the launch directory, unless it is \/ or holds your home directory; env: TENSORPOOL_MCP_ALLOWED_DIRS, ":"-separated\)/);
+    expect(help).toMatch(/--sync-budget <seconds> .*\(default: 20; env: TENSORPOOL_MCP_SYNC_BUDGET\)/);
+    expect(help).toMatch(/--read-only .*\(env: TENSORPOOL_MCP_READ_ONLY=1\)/);
+    expect(help).not.toContain('default: []');
+  });
+
   it.each([
     [['--bogus'], /unknown option '--bogus'/],
     [['--port', 'abc'], /--port must be a whole number/],
@@ -53,6 +67,8 @@ describe('tensorpool-mcp command line', () => {
     [{ PORT: 'nope' }, /from env 'PORT' is invalid/],
     [{ TENSORPOOL_MCP_TOOLSETS: 'all,bogus' }, /unknown toolset "bogus"/],
     [{ TENSORPOOL_MCP_READ_ONLY: 'maybe' }, /TENSORPOOL_MCP_READ_ONLY=maybe is not a switch value/],
+    [{ TENSORPOOL_MCP_CONFIRM: 'sometimes' }, /value 'sometimes' from env 'TENSORPOOL_MCP_CONFIRM' is invalid\. Allowed choices are flag, elicit, always-elicit/],
+    [{ TENSORPOOL_MCP_ALLOWED_DIRS: '/definitely/not/here' }, /--allow-dir \/definitely\/not\/here: no such directory/],
   ])('a bad value from the environment (%j) is reported the same way', async (env, message) => {
     const { code, stderr } = await runCli([], { env: { ...baseEnv(), ...env } });
     expect(code).toBe(2);

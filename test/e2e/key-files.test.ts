@@ -41,7 +41,7 @@ afterEach(async () => {
 function isFakeTp(pid: number): boolean {
   if (!isAlive(pid)) return false;
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('fake-tp.mjs');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(FAKE_TP);
   } catch {
     return false;
   }

@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const FAKE_TP = resolve(import.meta.dirname, '../fixtures/fake-tp.mjs');
+/** The fake `tp` executable (test/fake-tp/): what every test passes as --tp-path. */
+export const FAKE_TP = resolve(import.meta.dirname, '../fake-tp/main.mjs');
 // git keeps the executable bit, but a copy made without it must still work
 chmodSync(FAKE_TP, 0o755);
 
@@ -25,10 +26,31 @@ export interface FakeTpCall {
 export class FakeTpWorkspace {
   readonly dir = mkdtempSync(join(tmpdir(), 'tpmcp-test-'));
   readonly logFile = join(this.dir, 'tp-calls.jsonl');
+  readonly readyFile = join(this.dir, 'tp-ready.json');
+  readonly releaseFile = join(this.dir, 'tp-release');
 
   /** Environment for a runner or server process: the key, the log, and any scenario knobs. */
   env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
     return { ...baseEnv(), TENSORPOOL_KEY: TEST_KEY, FAKE_TP_LOG: this.logFile, ...extra };
+  }
+
+  /**
+   * Knobs that make every tp command print `lines` progress lines, create the ready file, and then
+   * wait until release(): a test waits for what it needs to see instead of for a delay to pass.
+   */
+  hold(lines = 0): Record<string, string> {
+    return { FAKE_TP_PROGRESS_LINES: String(lines), FAKE_TP_READY_FILE: this.readyFile, FAKE_TP_RELEASE_FILE: this.releaseFile };
+  }
+
+  /** Lets held tp commands (see hold) finish, and any later ones run straight through. */
+  release(): void {
+    writeFileSync(this.releaseFile, '');
+  }
+
+  /** Waits until a held tp has printed its lines; returns that tp's pid. */
+  async untilReady(): Promise<number> {
+    await waitFor(() => existsSync(this.readyFile), undefined, 'tp to print its lines (the ready file)');
+    return (JSON.parse(readFileSync(this.readyFile, 'utf8')) as { tp: number }).tp;
   }
 
   calls(): FakeTpCall[] {
@@ -79,9 +101,14 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+/**
+ * Polls until `condition` holds, for events that give no callback (a file appears, a process dies).
+ * The limit only turns a hang into a failure that names what never happened; it is generous because
+ * a loaded machine is slow, and a passing test never waits for it.
+ */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -2,8 +2,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from '../../src/registry/tool.js';
-import { createServer } from '../../src/server.js';
-import type { ServerSettings } from '../../src/settings.js';
+import type { ConfigInput } from '../../src/config/config.js';
+import type { Clock } from '../../src/operations/clock.js';
+import { createServer } from '../../src/server/create-server.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
 import { FAKE_TP } from './fake-tp.js';
 
@@ -20,16 +21,18 @@ export async function connectInMemory(options: {
   allowedDirs?: string[];
   runner?: Partial<TpRunnerOptions>;
   tools?: readonly ToolDefinition[];
-  settings?: Partial<ServerSettings>;
+  config?: ConfigInput;
+  /** Times the sync budget, heartbeats and operation expiry (test/helpers/fake-clock.ts drives one by hand). */
+  clock?: Clock;
 }): Promise<Connected> {
   const runner = new TpRunner({ tpPath: FAKE_TP, env: options.env, timeoutMs: 20_000, killGraceMs: 500, ...options.runner });
-  const settings: ServerSettings = {
+  const config: ConfigInput = {
     ...(options.allowedDirs
       ? { allowedDirs: options.allowedDirs }
       : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' }),
-    ...options.settings,
+    ...options.config,
   };
-  const server = createServer({ runner, settings, tools: options.tools });
+  const server = createServer({ runner, config, tools: options.tools, clock: options.clock });
   const client = new Client({ name: 'test-client', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);

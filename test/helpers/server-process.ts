@@ -1,12 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/tensorpool-mcp.js');
 const BUILT = resolve(import.meta.dirname, '../../dist/cli.js');
 
 export function assertBuilt(): void {
   if (!existsSync(BUILT)) throw new Error('dist/ is missing: run `npm run build` (npm test does it for you)');
+}
+
+/**
+ * The tool names tools/list should show for a selection (the options of selectTools), counted from
+ * the build under test rather than from src/, which may be ahead of it. No test hard-codes a count.
+ */
+export async function builtToolNames(selection: Record<string, unknown> = {}): Promise<string[]> {
+  assertBuilt();
+  const dist = pathToFileURL(resolve(import.meta.dirname, '../../dist/index.js')).href;
+  type Tool = { name: string };
+  const { allTools, selectTools } = (await import(dist)) as {
+    allTools: readonly Tool[];
+    selectTools: (tools: readonly Tool[], selection: Record<string, unknown>) => { tools: readonly Tool[] };
+  };
+  return selectTools(allTools, selection).tools.map((tool) => tool.name);
 }
 
 /** Runs the built CLI to completion (for --help, --version, usage errors). */
@@ -18,7 +34,8 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));
     child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    // a hang guard, not a time limit: generous, since a loaded machine is slow
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -50,7 +67,7 @@ export async function startHttpProcess(
   });
   let stderr = '';
   const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 15_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 60_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(stderr);
@@ -72,7 +89,8 @@ export async function startHttpProcess(
 export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    // SIGKILL only for a server that hangs; a slow but orderly shutdown must still show its exit code
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       done(code);

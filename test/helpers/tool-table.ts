@@ -17,7 +17,8 @@ function parameters(tool: ToolDefinition): string {
 }
 
 function generations(tool: ToolDefinition): string {
-  if (tool.since === 'none') return tool.name === 'job_write_config' ? 'no tp needed' : 'any';
+  if (tool.runs === 'local') return tool.name === 'job_write_config' ? 'no tp needed' : 'any';
+  if (tool.since === 'any') return 'any';
   return tool.since ? `${tool.since}+` : 'all';
 }
 
@@ -26,7 +27,7 @@ export function toolTable(tools: readonly ToolDefinition[]): string {
   const rows = tools.map((tool) => {
     const command = /`tp ([a-z -]+)`/.exec(tool.description)?.[1];
     const hints = (Object.keys(HINT_WORDS) as (keyof typeof HINT_WORDS)[]).filter((hint) => tool.annotations[hint]).map((hint) => HINT_WORDS[hint]);
-    const toolset = tool.revealsSecrets ? `${tool.toolset} (needs \`--allow-secrets\`)` : tool.toolset;
+    const toolset = tool.secrets === 'shown' ? `${tool.toolset} (needs \`--allow-secrets\`)` : tool.toolset;
     return `| \`${tool.name}\` | ${toolset} | ${command ? `\`${command}\`` : '—'} | ${parameters(tool)} | ${hints.join(', ') || '—'} | ${generations(tool)} |`;
   });
   return ['| tool | toolset | `tp` command | parameters | annotations | tp generations |', '|---|---|---|---|---|---|', ...rows].join('\n');

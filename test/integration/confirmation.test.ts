@@ -5,8 +5,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServer } from '../../src/server.js';
-import type { ServerSettings } from '../../src/settings.js';
+import type { ConfigInput } from '../../src/config/config.js';
+import { createServer } from '../../src/server/create-server.js';
 import { TpRunner } from '../../src/tp/runner.js';
 import { FAKE_TP, FakeTpWorkspace } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
@@ -30,9 +30,9 @@ interface ClientSetup {
   roots?: string[];
 }
 
-async function connect(settings: Partial<ServerSettings>, setup: ClientSetup = {}) {
+async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
   const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
-  const server = createServer({ runner, settings: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings } });
+  const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings } });
   const capabilities = { ...(setup.answer ? { elicitation: {} } : {}), ...(setup.roots ? { roots: { listChanged: true } } : {}) };
   const client = new Client({ name: 'confirm-test', version: '1' }, { capabilities });
   const asked: string[] = [];

@@ -1,20 +1,21 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { parse } from 'smol-toml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServer } from '../../src/server.js';
-import type { ServerSettings } from '../../src/settings.js';
+import type { ConfigInput } from '../../src/config/config.js';
+import { createServer } from '../../src/server/create-server.js';
 import { TpInstallation, type Generation } from '../../src/tp/generation.js';
 import { TpRunner } from '../../src/tp/runner.js';
 import { FAKE_TP, FakeTpWorkspace, type FakeTpCall } from '../helpers/fake-tp.js';
+import { usageEntries, usageLine } from '../helpers/tp-usage.js';
 import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js';
 import { publicKeyLine } from '../helpers/ssh-keys.js';
 
 /**
- * Every tool on every tp generation (../shared/tp-cli.md §1–§2 and tp-usage/), through a real MCP
+ * Every tool on every tp generation (docs/tp-cli.md §1–§2 and test/reference/tp-usage/), through a real MCP
  * client and the fake tp. The server detects the generation itself from the fake's help output.
  */
 
@@ -25,7 +26,7 @@ const SINCE_7: readonly Gen[] = ['0.0.7', '0.0.8', '0.0.9'];
 const BEFORE_9: readonly Gen[] = ['0.0.6', '0.0.7', '0.0.8'];
 const ONLY_9: readonly Gen[] = ['0.0.9'];
 
-/** The global flag; it goes before the group (tp-cli.md §9.3). */
+/** The global flag; it goes before the group (docs/tp-cli.md §9.3). */
 const G = '--no-input';
 const KEY = publicKeyLine('ssh-ed25519');
 const IMAGE = 'nvcr.io/nvidia/pytorch:24.01-py3';
@@ -78,29 +79,8 @@ function forGen<T>(value: PerGen<T>, gen: Gen): T {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The usage lines the real CLI prints (tp-usage/). 0.0.7 has no file: it is 0.0.8 with the
-// container option under its old name (tp-cli.md §1: "0.0.8: one option renamed").
-
-const USAGE_DIR = resolve(import.meta.dirname, '../../../shared/tp-usage');
-
-function readUsage(version: '0.0.6' | '0.0.8' | '0.0.9'): Map<string, { exit: number; line: string }> {
-  const lines = readFileSync(join(USAGE_DIR, `${version}.txt`), 'utf8').split('\n');
-  const usage = new Map<string, { exit: number; line: string }>();
-  lines.forEach((line, index) => {
-    const match = /^tp (.*?)\s*--help\s+\[exit (\d+)\]$/.exec(line);
-    if (match) usage.set(match[1]!.trim(), { exit: Number(match[2]), line: lines[index + 1]!.trim() });
-  });
-  return usage;
-}
-
-function usageLine(gen: Gen, command: string): string {
-  const entry = readUsage(gen === '0.0.7' ? '0.0.8' : gen).get(command);
-  if (!entry || entry.exit !== 0) throw new Error(`tp-usage has no usage line for "tp ${command}" on ${gen}`);
-  if (gen === '0.0.7' && command === 'cluster create') {
-    return entry.line.replace('[--container CONTAINER]', '[--experimental-container EXPERIMENTAL_CONTAINER]');
-  }
-  return entry.line;
-}
+// The usage lines the real CLI prints: test/reference/tp-usage/, read through the helper, which
+// throws when a file is missing (0.0.7 is 0.0.8 with the container option under its old name).
 
 // ---------------------------------------------------------------------------------------------
 // Reading the fake's log
@@ -127,7 +107,7 @@ function expectUnsupported(result: CallToolResult, gen: Gen, error: RegExp) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The table: what each tool must run, per generation (tp-cli.md §2)
+// The table: what each tool must run, per generation (docs/tp-cli.md §2)
 
 const keyArg = expect.stringMatching(/^--public-key=\/\S+$/);
 
@@ -267,7 +247,7 @@ const CASES: Case[] = [
     tool: 'job_init', label: 'job_init in a workdir', args: (ctx) => ({ workdir: ctx.initDir }), generations: ALL,
     argv: [G, 'job', 'init'], cwd: (ctx) => ctx.initDir,
     check: (_result, _call, ctx) => {
-      // tp-cli.md §7: tp.config.toml on 0.0.6, job.tp.toml from 0.0.7
+      // docs/tp-cli.md §7: tp.config.toml on 0.0.6, job.tp.toml from 0.0.7
       const [expected, other] = ctx.gen === '0.0.6' ? ['tp.config.toml', 'job.tp.toml'] : ['job.tp.toml', 'tp.config.toml'];
       expect(existsSync(join(ctx.initDir, expected))).toBe(true);
       expect(existsSync(join(ctx.initDir, other))).toBe(false);
@@ -541,7 +521,7 @@ describe.each(GENS)('tp %s', (gen) => {
       expect(call.usageError ?? false).toBe(false);
       expect(call.stdin).toBe('devnull');
       // every tool that runs tp reports it the same way; server_status reports on the server instead
-      if (c.tool !== 'server_status') expect(result.structuredContent).toMatchObject({ ok: true, exit_code: 0, argv: ['tp', ...call.argv] });
+      if (c.tool !== 'server_status') expect(result.structuredContent).toMatchObject({ ok: true, exit_code: 0, argv: [FAKE_TP, ...call.argv] });
       if (c.parsed) expect(call.options).toMatchObject(forGen(c.parsed, gen));
       if (c.cwd) expect(call.cwd).toBe(c.cwd(ctx));
       c.check?.(result, call, ctx);
@@ -577,7 +557,7 @@ describe.each(GENS)('tp %s', (gen) => {
   for (const h of HELP_EXIT_2.filter((entry) => entry.generations.includes(gen))) {
     it(`tp_help "${h.command}" is tp's own exit-2 error`, async () => {
       // the reference recorded the real CLI's exit code and error line for this command
-      const reference = readUsage(gen === '0.0.7' ? '0.0.8' : gen).get(h.command);
+      const reference = usageEntries(gen).find((entry) => entry.command === h.command);
       expect(reference?.exit).toBe(2);
       const { result, spawned } = await callAndLog(mcp, ctx.ws, 'tp_help', { command: h.command });
       expect(result.isError).toBe(true);
@@ -649,11 +629,11 @@ interface Custom {
 
 async function connectCustom(options: {
   env: Record<string, string | undefined>;
-  settings: ServerSettings;
+  settings: ConfigInput;
   installation?: (runner: TpRunner) => TpInstallation;
 }): Promise<Custom> {
   const runner = new TpRunner({ tpPath: FAKE_TP, env: options.env, timeoutMs: 20_000, killGraceMs: 500 });
-  const server = createServer({ runner, settings: options.settings, installation: options.installation?.(runner) });
+  const server = createServer({ runner, config: options.settings, installation: options.installation?.(runner) });
   const client = new Client({ name: 'generations-test', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
@@ -693,7 +673,7 @@ describe('hand-built servers', () => {
 
     const shown = await revealing.call('object_storage_enable');
     expect(shown.isError ?? false, textOf(shown)).toBe(false);
-    // tp-cli.md §6: enable prints the secret key; find it in what tp printed
+    // docs/tp-cli.md §6: enable prints the secret key; find it in what tp printed
     const secretLine = textOf(shown).split('\n').find((line) => /secret/i.test(line));
     expect(secretLine, textOf(shown)).toBeDefined();
     const secret = /secret[^:=]*[:=]\s*(\S+)/i.exec(secretLine!)![1]!;
@@ -747,7 +727,7 @@ describe('hand-built servers', () => {
       } else {
         // tp of another generation rejects what the override built
         expect(result.isError).toBe(true);
-        expect(result.structuredContent).toMatchObject({ ok: false, argv: ['tp', ...o.argv] });
+        expect(result.structuredContent).toMatchObject({ ok: false, argv: [FAKE_TP, ...o.argv] });
       }
     });
   }

@@ -1,16 +1,16 @@
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServerSettings } from '../../src/settings.js';
-import { FakeTpWorkspace } from '../helpers/fake-tp.js';
+import type { ConfigInput } from '../../src/config/config.js';
+import { FAKE_TP, FakeTpWorkspace } from '../helpers/fake-tp.js';
 import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js';
 
 let ws: FakeTpWorkspace;
 let project: string;
 let mcp: Connected;
 
-async function connect(settings: Partial<ServerSettings>, env: Record<string, string | undefined> = {}) {
-  mcp = await connectInMemory({ env: ws.env(env), allowedDirs: [project], settings });
+async function connect(config: ConfigInput, env: Record<string, string | undefined> = {}) {
+  mcp = await connectInMemory({ env: ws.env(env), allowedDirs: [project], config });
   return mcp;
 }
 
@@ -67,10 +67,10 @@ describe('--dry-run', () => {
     await connect({ dryRun: true });
     const create = await mcp.call('cluster_create', { instance_type: '1xH100', name: 'its' });
     expect(create.isError ?? false).toBe(false);
-    expect(textOf(create)).toMatch(/Dry run: nothing was run\. Without --dry-run the server would run:\ntp --no-input cluster create --name=its 1xH100/);
-    expect(create.structuredContent).toMatchObject({ dry_run: true, argv: ['tp', '--no-input', 'cluster', 'create', '--name=its', '1xH100'] });
+    expect(textOf(create)).toContain(`Dry run: nothing was run. Without --dry-run the server would run:\n${FAKE_TP} --no-input cluster create --name=its 1xH100`);
+    expect(create.structuredContent).toMatchObject({ dry_run: true, argv: [FAKE_TP, '--no-input', 'cluster', 'create', '--name=its', '1xH100'] });
     const destroy = await mcp.call('cluster_destroy', { cluster_id: 'c-1', confirm: true });
-    expect(textOf(destroy)).toMatch(/would run:\ntp --no-input cluster destroy --no-input c-1/);
+    expect(textOf(destroy)).toContain(`would run:\n${FAKE_TP} --no-input cluster destroy --no-input c-1`);
     expect(ws.commandCalls()).toHaveLength(0);
 
     const list = await mcp.call('cluster_list');
@@ -86,7 +86,7 @@ describe('--dry-run', () => {
     expect(textOf(write)).toMatch(/nothing was written.*new\.tp\.toml/s);
     expect(existsSync(join(project, 'p', 'new.tp.toml'))).toBe(false);
     const push = await mcp.call('job_push', { config_path: 'p/job.tp.toml', cluster_id: 'c-1' });
-    expect(textOf(push)).toContain(`tp --no-input job push ${join(project, 'p', 'job.tp.toml')} c-1\n(in ${join(project, 'p')})`);
+    expect(textOf(push)).toContain(`\n${FAKE_TP} --no-input job push ${join(project, 'p', 'job.tp.toml')} c-1\n(in ${join(project, 'p')})`);
     expect(ws.commandCalls()).toHaveLength(0);
   });
 

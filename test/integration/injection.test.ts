@@ -11,7 +11,7 @@ import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js
 import { publicKeyLine } from '../helpers/ssh-keys.js';
 
 /**
- * Argument injection (tp-cli.md §9.1–9.2): every string parameter of every tool, given values that
+ * Argument injection (docs/tp-cli.md §9.1–9.2): every string parameter of every tool, given values that
  * argparse or the engine's URLs would misread. Each value must be refused before anything runs
  * (naming the field), or reach the fake tp only harmlessly: inside a `--flag=value` element, as a
  * positional that cannot be read as an option, inside a file, or as the working directory. Never

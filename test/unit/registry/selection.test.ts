@@ -53,15 +53,15 @@ describe('registry consistency', () => {
   });
 
   it('a tool takes confirm exactly when the server may require it', () => {
-    for (const tool of allTools) expect('confirm' in tool.inputSchema, tool.name).toBe(tool.confirmation !== undefined || tool.billing !== undefined);
+    for (const tool of allTools) expect('confirm' in tool.inputSchema, tool.name).toBe(tool.approval !== undefined);
   });
 
   it('every tool that can be irreversible is marked destructive', () => {
-    for (const tool of allTools.filter((t) => t.confirmation)) expect(tool.annotations.destructiveHint, tool.name).toBe(true);
+    for (const tool of allTools.filter((t) => t.approval?.irreversible)) expect(tool.annotations.destructiveHint, tool.name).toBe(true);
   });
 
   it('the tools that start billing are the creates and the push', () => {
-    expect(allTools.filter((t) => t.billing).map((t) => t.name)).toEqual(['cluster_create', 'storage_create', 'job_push']);
+    expect(allTools.filter((t) => t.approval?.billing).map((t) => t.name)).toEqual(['cluster_create', 'storage_create', 'job_push']);
   });
 
   it('a remote HTTP server without --allow-dir offers no tool that touches its files', () => {

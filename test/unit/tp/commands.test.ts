@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { tpArgv } from '../../../src/tp/commands.js';
 import { generationFromUsage } from '../../../src/tp/generation.js';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { usageLine, type UsageVersion } from '../../helpers/tp-usage.js';
 
-describe('tpArgv, current generation (checked against ../shared/tp-usage)', () => {
+describe('tpArgv, current generation (checked against test/reference/tp-usage)', () => {
   it('cluster create: instance type positional, options as --flag=value', () => {
     expect(tpArgv.clusterCreate({ instanceType: '8xH100', publicKeyPath: '/tmp/k/key.pub', numNodes: 2, name: 'train' }, '0.0.9')).toEqual([
       '--no-input', 'cluster', 'create', '--public-key=/tmp/k/key.pub', '--name=train', '--num-nodes=2', '8xH100',
@@ -86,11 +85,7 @@ describe('tpArgv across generations', () => {
 });
 
 describe('generationFromUsage, on the usage lines the real CLI prints', () => {
-  const usage = (version: string, command: string) => {
-    const lines = readFileSync(resolve(import.meta.dirname, `../../../../shared/tp-usage/${version}.txt`), 'utf8').split('\n');
-    const at = lines.findIndex((line) => line === `tp ${command} --help  [exit 0]`);
-    return lines[at + 1]!.trim();
-  };
+  const usage = (version: string, command: string) => usageLine(version as UsageVersion, command);
 
   it.each([
     ['0.0.6', '0.0.6'],

@@ -65,4 +65,17 @@ describe('StreamRedactor', () => {
     expect(stream.push('tpk_')).toBe('');
     expect(stream.end()).toBe('tpk_');
   });
+
+  it('masks every key however the stream is cut, and passes the rest through unchanged', async () => {
+    const { StreamRedactor } = await import('../../../src/tp/stream-redactor.js');
+    const key = 'tpk_live_ABCDEFGH12345678';
+    const text = `start tpk_ ${key}${key} t tp tpk_live_ ${key.slice(0, -1)} end ${key}`;
+    for (let size = 1; size <= text.length; size++) {
+      const stream = new StreamRedactor(new Redactor([key]));
+      let out = '';
+      for (let at = 0; at < text.length; at += size) out += stream.push(text.slice(at, at + size));
+      out += stream.end();
+      expect(out, `chunks of ${size}`).toBe(text.split(key).join(REDACTED));
+    }
+  });
 });

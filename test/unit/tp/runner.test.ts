@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { delimiter, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { childEnvironment } from '../../../src/tp/environment.js';
 import { TpNotFoundError } from '../../../src/errors.js';
@@ -96,10 +96,21 @@ describe('TpRunner', () => {
     expect(result.stdout).toMatch(/bytes of output cut by tensorpool-mcp/);
   });
 
+  /**
+   * A call that times out once tp has started its grandchild (and written the pid file). A loaded
+   * machine can take longer than the first limit to get tp that far: then the limit doubles.
+   */
+  async function runUntilTimeout(env: Record<string, string | undefined>, pidFile: string) {
+    for (let timeoutMs = 1500; ; timeoutMs *= 2) {
+      const result = await makeRunner(env, { timeoutMs }).run(['--no-input', 'cluster', 'list']);
+      if (existsSync(pidFile) || timeoutMs >= 12_000) return result;
+      await runner!.shutdown();
+    }
+  }
+
   it('on timeout kills tp and the commands it started', async () => {
     const pidFile = join(ws.dir, 'pids.json');
-    const r = makeRunner(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' }), { timeoutMs: 1500 });
-    const result = await r.run(['--no-input', 'cluster', 'list']);
+    const result = await runUntilTimeout(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' }), pidFile);
     expect(result.timedOut).toBe(true);
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
     expect(isAlive(pids.tp)).toBe(false);
@@ -109,7 +120,7 @@ describe('TpRunner', () => {
   it('SIGKILLs a tp that ignores SIGTERM, grandchild included', async () => {
     const pidFile = join(ws.dir, 'pids.json');
     const env = ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000', FAKE_TP_IGNORE_SIGTERM: '1' });
-    const result = await makeRunner(env, { timeoutMs: 1500 }).run(['--no-input', 'cluster', 'list']);
+    const result = await runUntilTimeout(env, pidFile);
     expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
     expect(isAlive(pids.grandchild)).toBe(false);
@@ -152,5 +163,60 @@ describe('TpRunner', () => {
 
   it('refuses a working directory that does not exist', async () => {
     await expect(makeRunner(ws.env()).run(['me'], { cwd: join(ws.dir, 'missing') })).rejects.toThrow(/does not exist/);
+  });
+
+  it('shows in argv the executable it ran and exactly the arguments tp got, the key masked', async () => {
+    const result = await makeRunner(ws.env()).run(['--no-input', 'cluster', 'info', TEST_KEY]);
+    expect(result.argv).toEqual([FAKE_TP, '--no-input', 'cluster', 'info', '[REDACTED]']);
+    expect(ws.lastCall().argv).toEqual(['--no-input', 'cluster', 'info', TEST_KEY]);
+  });
+
+  it('shows a relative tp path made absolute, and a name looked up on PATH as that name', async () => {
+    const relativePath = relative(process.cwd(), FAKE_TP);
+    expect((await makeRunner(ws.env(), { tpPath: relativePath }).run(['me'])).argv[0]).toBe(FAKE_TP);
+    await runner!.shutdown();
+    const bin = join(ws.dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(FAKE_TP, join(bin, 'tp'));
+    const env = ws.env();
+    const onPath = await makeRunner({ ...env, PATH: `${bin}${delimiter}${env.PATH ?? ''}` }, { tpPath: 'tp' }).run(['me']);
+    expect(onPath).toMatchObject({ exitCode: 0, argv: ['tp', 'me'] });
+  });
+
+  it('replaces its private working directory when a temp cleaner removed it, instead of reporting tp missing', async () => {
+    const r = makeRunner(ws.env());
+    await r.run(['--no-input', 'me']);
+    const removed = ws.lastCall().cwd;
+    rmSync(removed, { recursive: true, force: true });
+    const result = await r.run(['--no-input', 'me']);
+    expect(result.exitCode).toBe(0);
+    expect(ws.lastCall().cwd).not.toBe(removed);
+    expect(ws.lastCall().cwd).toMatch(/tensorpool-mcp-cwd-/);
+  });
+
+  it('does not wait for ever on a descendant that left the process group and holds the pipes', async () => {
+    const script = join(ws.dir, 'escaping-tp.mjs');
+    const pidFile = join(ws.dir, 'escaped.pid');
+    writeFileSync(
+      script,
+      [
+        '#!/usr/bin/env node',
+        "import { spawn } from 'node:child_process';",
+        "import { writeFileSync } from 'node:fs';",
+        // its own session: the group kill cannot reach it, and it inherits our stdout and stderr
+        "const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); setTimeout(() => process.exit(0), 60000)'], { stdio: ['ignore', 'inherit', 'inherit'], detached: true });",
+        'writeFileSync(process.env.ESCAPED_PID_FILE, String(child.pid));',
+        'child.unref();',
+        "console.log('tp is done');",
+      ].join('\n'),
+    );
+    chmodSync(script, 0o755);
+    try {
+      const result = await makeRunner(ws.env({ ESCAPED_PID_FILE: pidFile }), { tpPath: script }).run(['me']);
+      expect(result).toMatchObject({ exitCode: 0, timedOut: false, cancelled: false, stdout: 'tp is done\n' });
+      expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+    } finally {
+      if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+    }
   });
 });

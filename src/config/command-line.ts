@@ -1,0 +1,91 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, OptionValueError } from '../errors.js';
+import { NAME, VERSION } from '../version.js';
+import { HELP_GROUPS, OPTIONS, type OptionName, type OptionSpec, type OptionValues } from './options.js';
+
+export interface ReadOptions {
+  values: OptionValues;
+  /** Options whose value came from their environment variable. */
+  fromEnv: ReadonlySet<OptionName>;
+}
+
+/**
+ * Reads every option of the table: the flag wins, then its environment variable, then the default.
+ * An empty variable counts as unset. Throws commander's CommanderError for --help, --version and usage
+ * errors (already printed, on one line), and ConfigError for a bad variable.
+ */
+export function readOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ReadOptions {
+  const program = buildProgram();
+  program.parse([...argv]);
+  const flags = program.opts();
+  const values: Record<string, unknown> = {};
+  const fromEnv = new Set<OptionName>();
+  for (const [name, spec] of entries()) {
+    const raw = spec.env === undefined ? undefined : env[spec.env];
+    if (program.getOptionValueSource(name) === 'cli') values[name] = flags[name];
+    else if (raw !== undefined && raw.trim() !== '') {
+      values[name] = fromVariable(spec, raw);
+      fromEnv.add(name);
+    } else values[name] = spec.default;
+  }
+  return { values: values as OptionValues, fromEnv };
+}
+
+function entries(): [OptionName, OptionSpec<unknown>][] {
+  return Object.entries(OPTIONS) as [OptionName, OptionSpec<unknown>][];
+}
+
+function fromVariable(spec: OptionSpec<unknown>, raw: string): unknown {
+  try {
+    return spec.parseEnv ? spec.parseEnv(raw) : spec.parse!(raw, undefined);
+  } catch (error) {
+    if (!(error instanceof OptionValueError)) throw error;
+    // the wording commander uses for its own variables
+    if (spec.parse) throw new ConfigError(`option '${spec.flags}' value '${raw}' from env '${spec.env}' is invalid. ${error.message}`);
+    throw new ConfigError(`${spec.env}=${raw} is not a switch value; ${error.message}`);
+  }
+}
+
+function buildProgram(): Command {
+  const program = new Command(NAME)
+    .description('MCP server for TensorPool GPU clusters, jobs and storage, driving the installed `tp` CLI.')
+    .version(VERSION, '-v, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') })
+    .configureHelp({ optionDescription: describe });
+  for (const [name, spec] of entries()) program.addOption(commanderOption(name, spec));
+  return program;
+}
+
+const specs = new WeakMap<Option, OptionSpec<unknown>>();
+
+function commanderOption(name: OptionName, spec: OptionSpec<unknown>): Option {
+  const option = new Option(spec.flags, spec.help).helpGroup(HELP_GROUPS[spec.group]);
+  if (option.attributeName() !== name) throw new Error(`option table: ${spec.flags} must be listed as ${option.attributeName()}`);
+  if (spec.conflicts) option.conflicts(spec.conflicts);
+  const parse = spec.parse;
+  if (parse) {
+    option.argParser((value: string, previous: unknown) => {
+      try {
+        return parse(value, previous);
+      } catch (error) {
+        throw error instanceof OptionValueError ? new InvalidArgumentError(error.message) : error;
+      }
+    });
+  }
+  specs.set(option, spec);
+  return option;
+}
+
+/** The help line of an option: its text, then its choices, true default and variable. */
+function describe(option: Option): string {
+  const spec = specs.get(option);
+  if (!spec) return option.description;
+  const extra = [];
+  if (spec.choices) extra.push(`choices: ${spec.choices.join(', ')}`);
+  const defaultText = spec.defaultHelp ?? (spec.parse && spec.default !== undefined ? String(spec.default) : undefined);
+  if (defaultText !== undefined) extra.push(`default: ${defaultText}`);
+  if (spec.env) extra.push(`env: ${spec.envHelp ?? spec.env}`);
+  return extra.length > 0 ? `${option.description} (${extra.join('; ')})` : option.description;
+}

@@ -1,0 +1,134 @@
+import type { AllowedDirs } from '../files/allowed-dirs.js';
+import type { Generation } from '../tp/generation.js';
+import { defaultOptionValues, type ConfirmMode, type OptionValues } from './options.js';
+
+export type { ConfirmMode } from './options.js';
+
+/** Spending limits set by the operator; a call outside them is refused before anything runs. */
+export interface Guardrails {
+  /** Instance types that may be started; `*` matches any run of characters. Undefined: any. */
+  readonly allowInstanceTypes: readonly string[] | undefined;
+  readonly maxNodes: number | undefined;
+  readonly maxStorageGb: number | undefined;
+}
+
+/**
+ * How the operator started the server: complete, frozen, the same for every session and call.
+ * What the server finds out while it runs (the installed tp, the tools it registered, a client's
+ * roots) is not configuration: see RuntimeFacts.
+ */
+export interface Config {
+  // transport
+  readonly transport: 'stdio' | 'http';
+  readonly host: string;
+  readonly port: number;
+  /** HTTP: a session without a request for this long is closed, with whatever it still runs. */
+  readonly sessionIdleMs: number;
+
+  // running tp
+  readonly tpPath: string;
+  /** 'auto': detected from the installed tp. */
+  readonly tpGeneration: 'auto' | Generation;
+  /** Limit of one tp call. */
+  readonly timeoutMs: number;
+  /** Most tp processes at once; further calls wait in order. */
+  readonly maxProcesses: number;
+  readonly envFile: string | undefined;
+
+  // files
+  /** Directories file tools may read and write, as real paths; empty: file tools refuse. */
+  readonly allowedDirs: readonly string[];
+  /** Why `allowedDirs` is empty, phrased for the model and the user. */
+  readonly allowedDirsProblem: string | undefined;
+  /** Whether allowedDirs came from --allow-dir (not the launch-directory default): client roots then add to them. */
+  readonly allowDirsExplicit: boolean;
+
+  // choosing tools (selectTools reads these)
+  readonly toolsets: readonly string[] | undefined;
+  readonly tools: readonly string[] | undefined;
+  readonly excludeTools: readonly string[] | undefined;
+  readonly readOnly: boolean;
+  /** Object-storage secrets may be shown, and the tools that print them are offered. */
+  readonly allowSecrets: boolean;
+
+  // approval and dry runs
+  /** How irreversible (and, with confirmCreates, billing) calls are approved. */
+  readonly confirmMode: ConfirmMode;
+  readonly confirmCreates: boolean;
+  /** Tools that would change something report the tp command instead of running it. */
+  readonly dryRun: boolean;
+
+  readonly guardrails: Guardrails;
+
+  // long operations
+  /** A call still running after this long returns an operation handle. */
+  readonly syncBudgetMs: number;
+  /** Progress heartbeat while tp prints nothing. */
+  readonly heartbeatMs: number;
+  /** How long finished operations stay readable. */
+  readonly operationTtlMs: number;
+}
+
+/** The generation the operator named, if any: commands are built for it and detection is skipped. */
+export function generationOverride(config: Config): Generation | undefined {
+  return config.tpGeneration === 'auto' ? undefined : config.tpGeneration;
+}
+
+/** What a library user may set; everything left out takes its default. */
+export type ConfigInput = Partial<Omit<Config, 'guardrails'>> & { readonly guardrails?: Partial<Guardrails> };
+
+/** No directory: file tools refuse until the operator (or a client's roots) names one. */
+const NO_DIRS: AllowedDirs = { allowedDirs: [], allowedDirsProblem: undefined };
+
+/** Settings without a flag, declared here once. */
+const FIXED = {
+  heartbeatMs: 10_000,
+} as const;
+
+/** The Config the option table's values describe. `dirs`: --allow-dir resolved against the launch directory. */
+export function configFromOptions(values: OptionValues, dirs: AllowedDirs = NO_DIRS): Config {
+  return deepFreeze({
+    transport: values.http ? 'http' : 'stdio',
+    host: values.host,
+    port: values.port,
+    sessionIdleMs: values.sessionIdle * 1000,
+    tpPath: values.tpPath,
+    tpGeneration: values.tpGeneration,
+    timeoutMs: values.timeout * 1000,
+    maxProcesses: values.maxProcesses,
+    envFile: values.envFile,
+    allowedDirs: dirs.allowedDirs,
+    allowedDirsProblem: dirs.allowedDirsProblem,
+    allowDirsExplicit: values.allowDir.length > 0,
+    toolsets: values.toolsets,
+    tools: values.tools,
+    excludeTools: values.excludeTools,
+    readOnly: values.readOnly,
+    allowSecrets: values.allowSecrets,
+    confirmMode: values.confirm,
+    confirmCreates: values.confirmCreates,
+    dryRun: values.dryRun,
+    guardrails: { allowInstanceTypes: values.allowInstanceTypes, maxNodes: values.maxNodes, maxStorageGb: values.maxStorageGb },
+    syncBudgetMs: values.syncBudget * 1000,
+    heartbeatMs: FIXED.heartbeatMs,
+    operationTtlMs: values.operationTtl * 1000,
+  });
+}
+
+/** Every default, once: the option table's, and FIXED. */
+export const DEFAULT_CONFIG: Config = configFromOptions(defaultOptionValues());
+
+/** A complete, frozen Config: `input` over the defaults. */
+export function resolveConfig(input: ConfigInput = {}): Config {
+  const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+  // a copy: freezing must not reach into the caller's own arrays
+  return deepFreeze(structuredClone({ ...DEFAULT_CONFIG, ...defined, guardrails: { ...DEFAULT_CONFIG.guardrails, ...input.guardrails } }));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,201 @@
+import { delimiter } from 'node:path';
+import { OptionValueError } from '../errors.js';
+import { TOOLSETS } from '../registry/toolsets.js';
+import { GENERATIONS, type Generation } from '../tp/generation.js';
+
+/**
+ * Every command-line option, declared once: its flag, its environment variable, how a value is read,
+ * its default and its help. The command line and the environment both go through this table
+ * (command-line.ts), and --help is printed from it, so the defaults it shows are the ones that apply.
+ */
+
+/** Sections of --help. */
+export const HELP_GROUPS = {
+  transport: 'Transport:',
+  tp: 'Running tp:',
+  files: 'Files:',
+  tools: 'Choosing tools:',
+  safety: 'Approval and dry runs:',
+  limits: 'Spending limits:',
+  operations: 'Long operations:',
+} as const;
+
+export interface OptionSpec<T> {
+  /** As commander writes them: `--port <port>`, or `--read-only` for a switch. */
+  flags: string;
+  env?: string;
+  group: keyof typeof HELP_GROUPS;
+  help: string;
+  /** What applies when neither the flag nor the variable is given. */
+  default: T;
+  /** How --help names the default, when the value itself would not say it (e.g. "the launch directory"). */
+  defaultHelp?: string;
+  /** Reads a value given on the command line; `previous` is what earlier repetitions of the flag gave. Absent: a switch. */
+  parse?: (value: string, previous: T | undefined) => T;
+  /** Reads the environment variable; default: `parse` of the whole value. */
+  parseEnv?: (value: string) => T;
+  /** How --help shows the variable, when it takes another form than the flag (e.g. `NAME=1`). */
+  envHelp?: string;
+  choices?: readonly string[];
+  conflicts?: string;
+}
+
+function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+/** A flag without a value; its variable understands 1/true/yes and 0/false/no. */
+function switchOption(spec: Omit<OptionSpec<boolean>, 'default' | 'parse' | 'parseEnv' | 'envHelp'>): OptionSpec<boolean> {
+  return { ...spec, default: false, parseEnv: switchValue, envHelp: spec.env && `${spec.env}=1` };
+}
+
+function switchValue(value: string): boolean {
+  const word = value.trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(word)) return true;
+  if (['0', 'false', 'no'].includes(word)) return false;
+  throw new OptionValueError('use 1/true/yes or 0/false/no');
+}
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
+      throw new OptionValueError(`${name} must be a whole number from ${min} to ${max}.`);
+    }
+    return number;
+  };
+}
+
+const text = (value: string): string => value;
+
+/** Comma-separated, and repeatable on the command line. */
+function list(value: string, previous: readonly string[] | undefined): readonly string[] {
+  return [...(previous ?? []), ...value.split(',').map((item) => item.trim()).filter(Boolean)];
+}
+
+function oneOf<T extends string>(choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) throw new OptionValueError(`Allowed choices are ${choices.join(', ')}.`);
+    return value as T;
+  };
+}
+
+export const CONFIRM_MODES = ['flag', 'elicit', 'always-elicit'] as const;
+export type ConfirmMode = (typeof CONFIRM_MODES)[number];
+const TP_GENERATIONS = ['auto', ...GENERATIONS] as const;
+
+export const OPTIONS = {
+  stdio: switchOption({ flags: '--stdio', group: 'transport', help: 'serve MCP over stdin/stdout (the default)', conflicts: 'http' }),
+  http: switchOption({ flags: '--http', group: 'transport', help: 'serve MCP over Streamable HTTP at http://HOST:PORT/mcp' }),
+  port: option({
+    flags: '--port <port>', env: 'PORT', group: 'transport', help: 'HTTP port (0 picks a free one)',
+    default: 3000, parse: integer('--port', 0, 65535),
+  }),
+  host: option({
+    flags: '--host <host>', env: 'HOST', group: 'transport',
+    help: 'HTTP bind address; a non-loopback one only with --host, never from HOST',
+    default: '127.0.0.1', parse: text,
+  }),
+  sessionIdle: option({
+    flags: '--session-idle <seconds>', env: 'TENSORPOOL_MCP_SESSION_IDLE', group: 'transport',
+    help: 'HTTP: close a session (and stop what it runs) after this long without a request',
+    default: 1800, parse: integer('--session-idle', 1, 604800),
+  }),
+
+  tpPath: option({ flags: '--tp-path <path>', env: 'TP_PATH', group: 'tp', help: 'the tp executable', default: 'tp', defaultHelp: 'tp on PATH', parse: text }),
+  tpGeneration: option<'auto' | Generation>({
+    flags: '--tp-generation <generation>', env: 'TENSORPOOL_MCP_TP_GENERATION', group: 'tp',
+    help: 'tp CLI generation to build commands for; auto detects it from the installed tp',
+    default: 'auto', choices: TP_GENERATIONS, parse: oneOf(TP_GENERATIONS),
+  }),
+  timeout: option({
+    flags: '--timeout <seconds>', env: 'TENSORPOOL_MCP_TIMEOUT', group: 'tp', help: 'limit for one tp call',
+    default: 600, parse: integer('--timeout', 1, 86400),
+  }),
+  maxProcesses: option({
+    flags: '--max-processes <n>', env: 'TENSORPOOL_MCP_MAX_PROCESSES', group: 'tp', help: 'most tp processes at once; further calls wait in order',
+    default: 4, parse: integer('--max-processes', 1, 64),
+  }),
+  envFile: option<string | undefined>({
+    flags: '--env-file <path>', env: 'TENSORPOOL_MCP_ENV_FILE', group: 'tp',
+    help: '.env file to load, without overriding the environment; from an implicit ./.env only the API key is read',
+    default: undefined, defaultHelp: './.env if present', parse: text,
+  }),
+
+  allowDir: option<readonly string[]>({
+    flags: '--allow-dir <dir>', env: 'TENSORPOOL_MCP_ALLOWED_DIRS', group: 'files',
+    help: 'directory file tools may use, besides the client\'s MCP roots (repeatable)',
+    default: [], defaultHelp: 'the launch directory, unless it is / or holds your home directory',
+    parse: (value, previous) => [...(previous ?? []), value],
+    parseEnv: (value) => value.split(delimiter).filter((dir) => dir.trim() !== ''),
+    envHelp: `TENSORPOOL_MCP_ALLOWED_DIRS, "${delimiter}"-separated`,
+  }),
+
+  toolsets: option<readonly string[] | undefined>({
+    flags: '--toolsets <names>', env: 'TENSORPOOL_MCP_TOOLSETS', group: 'tools',
+    help: `toolsets to offer, comma-separated: ${TOOLSETS.join(', ')}, or default, all`,
+    default: undefined, defaultHelp: 'all but object_storage; none when --tools is given', parse: list,
+  }),
+  tools: option<readonly string[] | undefined>({
+    flags: '--tools <names>', env: 'TENSORPOOL_MCP_TOOLS', group: 'tools', help: 'single tools to offer in addition (alone: only these)',
+    default: undefined, defaultHelp: 'none', parse: list,
+  }),
+  excludeTools: option<readonly string[] | undefined>({
+    flags: '--exclude-tools <names>', env: 'TENSORPOOL_MCP_EXCLUDE_TOOLS', group: 'tools', help: 'tools never to offer',
+    default: undefined, defaultHelp: 'none', parse: list,
+  }),
+  readOnly: switchOption({ flags: '--read-only', env: 'TENSORPOOL_MCP_READ_ONLY', group: 'tools', help: 'offer only tools that change nothing' }),
+  allowSecrets: switchOption({
+    flags: '--allow-secrets', env: 'TENSORPOOL_MCP_ALLOW_SECRETS', group: 'tools',
+    help: 'offer object-storage tools that print or write secret keys, and show the key object_storage_enable prints',
+  }),
+
+  confirm: option<ConfirmMode>({
+    flags: '--confirm <mode>', env: 'TENSORPOOL_MCP_CONFIRM', group: 'safety',
+    help: 'how irreversible calls are approved: flag (confirm=true), elicit (ask the person when the client can), always-elicit',
+    default: 'flag', choices: CONFIRM_MODES, parse: oneOf(CONFIRM_MODES),
+  }),
+  confirmCreates: switchOption({
+    flags: '--confirm-creates', env: 'TENSORPOOL_MCP_CONFIRM_CREATES', group: 'safety',
+    help: 'also approve calls that start billing: cluster_create, storage_create, job_push',
+  }),
+  dryRun: switchOption({
+    flags: '--dry-run', env: 'TENSORPOOL_MCP_DRY_RUN', group: 'safety',
+    help: 'tools that would change anything report the tp command instead of running it',
+  }),
+
+  allowInstanceTypes: option<readonly string[] | undefined>({
+    flags: '--allow-instance-types <list>', env: 'TENSORPOOL_MCP_ALLOW_INSTANCE_TYPES', group: 'limits',
+    help: 'instance types cluster_create may start, comma-separated, * as wildcard (e.g. 1xH100,*L40S)',
+    default: undefined, defaultHelp: 'any', parse: list,
+  }),
+  maxNodes: option<number | undefined>({
+    flags: '--max-nodes <n>', env: 'TENSORPOOL_MCP_MAX_NODES', group: 'limits', help: 'most nodes one cluster_create may ask for',
+    default: undefined, defaultHelp: 'no limit', parse: integer('--max-nodes', 1, 10_000),
+  }),
+  maxStorageGb: option<number | undefined>({
+    flags: '--max-storage-gb <gb>', env: 'TENSORPOOL_MCP_MAX_STORAGE_GB', group: 'limits',
+    help: 'largest volume storage_create or storage_edit may ask for',
+    default: undefined, defaultHelp: 'no limit', parse: integer('--max-storage-gb', 1, 100_000_000),
+  }),
+
+  syncBudget: option({
+    flags: '--sync-budget <seconds>', env: 'TENSORPOOL_MCP_SYNC_BUDGET', group: 'operations',
+    help: 'a call still running after this long returns an operation handle to follow with operation_status',
+    default: 20, parse: integer('--sync-budget', 1, 3600),
+  }),
+  operationTtl: option({
+    flags: '--operation-ttl <seconds>', env: 'TENSORPOOL_MCP_OPERATION_TTL', group: 'operations',
+    help: 'how long finished operations stay readable',
+    default: 600, parse: integer('--operation-ttl', 1, 86400),
+  }),
+};
+
+export type OptionName = keyof typeof OPTIONS;
+
+/** What the table reads: one value per option, from the flag, else the variable, else the default. */
+export type OptionValues = { readonly [K in OptionName]: (typeof OPTIONS)[K] extends OptionSpec<infer T> ? T : never };
+
+export function defaultOptionValues(): OptionValues {
+  return Object.fromEntries(Object.entries(OPTIONS).map(([name, spec]) => [name, spec.default])) as OptionValues;
+}

@@ -1,0 +1,49 @@
+import type { Config } from '../config/config.js';
+import type { ToolDefinition } from '../registry/tool.js';
+import { describeArguments } from './argument-summary.js';
+
+/** The person behind the client, as far as approval needs them; elicitation.ts adapts MCP elicitation to this. */
+export interface HumanChannel {
+  canElicit(): boolean;
+  /** Asks the person; resolves true only on an explicit yes. */
+  ask(message: string, signal: AbortSignal): Promise<boolean>;
+}
+
+/** What needs a yes for this call: an irreversible action, or (with --confirm-creates) one that starts billing. */
+function actionNeedingApproval(tool: ToolDefinition, args: Record<string, unknown>, config: Config): string | undefined {
+  const irreversible = tool.approval?.irreversible?.(args as never);
+  if (irreversible) return `${irreversible}, which cannot be undone`;
+  if (config.confirmCreates) {
+    const billing = tool.approval?.billing?.(args as never);
+    if (billing) return `${billing}, which starts billing`;
+  }
+  return undefined;
+}
+
+/**
+ * Decides whether a call may go ahead; returns the refusal text when it may not.
+ * flag: the model's confirm=true is enough. elicit: the person is asked whenever the client can ask,
+ * whatever the model passed. always-elicit: no person, no go.
+ */
+export async function approve(
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+  config: Config,
+  human: HumanChannel,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const action = actionNeedingApproval(tool, args, config);
+  if (!action) return undefined;
+  if (config.confirmMode !== 'flag' && human.canElicit()) {
+    const yes = await human.ask(`Allow ${tool.name}? It means ${action}.\n\n${describeArguments(args)}`, signal);
+    return yes ? undefined : `Not done: the user did not approve ${action}. Do not retry unless the user asks for it.`;
+  }
+  if (config.confirmMode === 'always-elicit') {
+    return (
+      `Not done: this server requires a person to approve ${action} through MCP elicitation, and this client does not support it. ` +
+      'Use a client that supports elicitation, or ask the operator to start the server with --confirm flag.'
+    );
+  }
+  if (args.confirm === true) return undefined;
+  return `Not done: ${action}. Ask the user, then call ${tool.name} again with confirm=true.`;
+}

@@ -1,0 +1,187 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Config } from '../config/config.js';
+import { ToolError } from '../errors.js';
+import type { AllowedDirs } from '../files/allowed-dirs.js';
+import type { Logger } from '../log.js';
+import type { Clock, Timer } from '../operations/clock.js';
+import type { Operation } from '../operations/operation.js';
+import { reportProgress, type ProgressParams } from '../operations/progress.js';
+import { handleResult, withOutputLink } from '../operations/results.js';
+import type { OperationStore } from '../operations/store.js';
+import { checkSpending } from '../registry/guardrails.js';
+import { errorResult } from '../registry/results.js';
+import { needsGeneration, type RuntimeFacts, type ToolContext, type ToolDefinition } from '../registry/tool.js';
+import { displayedArgv } from '../tp/argv.js';
+import { dryRunClient } from '../tp/dry-run.js';
+import { requireAtLeast, type Generation, type TpInstallation } from '../tp/generation.js';
+import { withRun, type TpClient, type TpRunner } from '../tp/runner.js';
+import { approve, type HumanChannel } from './approval.js';
+import { summarizeArguments } from './argument-summary.js';
+
+/** What every call of one session shares. */
+export interface Session {
+  config: Config;
+  /** Shared by every session of a process, so shutdown can stop every tp it started. */
+  runner: TpRunner;
+  installation: TpInstallation;
+  operations: OperationStore;
+  selection: RuntimeFacts['selection'];
+  logger: Logger;
+  /** Times the sync budget and the progress heartbeat. */
+  clock: Clock;
+}
+
+/** One tools/call, as create-server.ts adapts the SDK's request for it. */
+export interface CallRequest {
+  /** Aborted when the client cancels the call or the session ends. */
+  signal: AbortSignal;
+  /** Where this session's file tools may work (may ask the client for its roots). */
+  allowedDirs(): Promise<AllowedDirs>;
+  /** The person behind the client, for approval. */
+  human: HumanChannel;
+  /** Present when the client asked for progress notifications. */
+  progress?: { token: string | number; send(params: ProgressParams): Promise<void> };
+}
+
+type Run = (args: Record<string, unknown>, context: ToolContext) => Promise<CallToolResult>;
+
+/**
+ * One tools/call, from the request to the tp process, in the order it happens:
+ *
+ *   1. refuseUnsupported   a tool the installed tp lacks is refused before anyone is asked about it
+ *   2. applyLimits         the operator's spending limits, against what the tool says it would start
+ *   3. approve             confirm=true, or the person's yes through elicitation (approval.ts)
+ *   4. withGeneration      the installed generation, which the handler builds its argv for
+ *   5. pickClient          the runner, or under --dry-run a stand-in that only reports the command
+ *   6. runLocally          a local tool answers within the request, or
+ *      runAsOperation      the handler builds the argv (tp/commands.ts) and runs it through observed(),
+ *                          which hands it to TpRunner.run, the one place that spawns tp
+ *   7. attend              the request waits within the sync budget, with progress; past it, a handle
+ *   8. failure             expected failures become isError results; anything else is logged as a bug
+ *
+ * Nothing starts, no process and not even the generation probe, until the call has passed 1 to 3.
+ */
+export async function handleCall(session: Session, tool: ToolDefinition, args: Record<string, unknown>, request: CallRequest): Promise<CallToolResult> {
+  let run: Run;
+  let context: ToolContext;
+  try {
+    const files = await request.allowedDirs();
+    const known = await refuseUnsupported(session, tool, request.signal); // 1
+    applyLimits(session.config, tool, args); // 2
+    const refusal = await approve(tool, args, session.config, request.human, request.signal); // 3
+    if (refusal) return errorResult(refusal);
+    run = await withGeneration(session, tool, known, request.signal); // 4
+    const tp = pickClient(session, tool); // 5
+    context = { config: session.config, runtime: runtimeFacts(session, files), tp, signal: request.signal };
+  } catch (error) {
+    return failure(session, tool, error); // 8
+  }
+  // a request cancelled during the checks above must not start anything
+  if (request.signal.aborted) return errorResult('The call was cancelled; nothing was started.');
+  if (tool.runs === 'local') return runLocally(session, tool, run, args, context); // 6
+  return runAsOperation(session, tool, run, args, context, request); // 6, 7
+}
+
+/** 1. A tool the installed tp lacks is refused before anyone is asked to approve it; returns the generation it had to detect. */
+async function refuseUnsupported(session: Session, tool: ToolDefinition, signal: AbortSignal): Promise<Generation | undefined> {
+  if (tool.runs !== 'tp' || tool.since === undefined || tool.since === 'any') return undefined;
+  const generation = await session.installation.generation(signal);
+  requireAtLeast(tool.name, generation, tool.since);
+  return generation;
+}
+
+/** 2. The operator's spending limits, against what the tool says the call would start. */
+function applyLimits(config: Config, tool: ToolDefinition, args: Record<string, unknown>): void {
+  if (tool.spends) checkSpending(config.guardrails, tool.spends(args as never));
+}
+
+/** 4. The handler, given the installed generation when it builds argv for one; detected only now that the call may go ahead. */
+async function withGeneration(session: Session, tool: ToolDefinition, known: Generation | undefined, signal: AbortSignal): Promise<Run> {
+  if (!needsGeneration(tool)) return (args, context) => tool.handler(args as never, context);
+  const generation = known ?? (await session.installation.generation(signal));
+  return (args, context) => tool.handler(args as never, { ...context, generation });
+}
+
+function runtimeFacts(session: Session, files: AllowedDirs): RuntimeFacts {
+  return { installation: session.installation, selection: session.selection, files, operations: session.operations };
+}
+
+/** 5. The client: under --dry-run, tools that would change something get one that only reports the command; read-only tools still run. */
+function pickClient(session: Session, tool: ToolDefinition): TpClient {
+  return session.config.dryRun && !tool.annotations.readOnlyHint ? dryRunClient(session.runner) : session.runner;
+}
+
+/** 6a. A local tool (config writing, status, the operation tools) answers within the request. */
+async function runLocally(session: Session, tool: ToolDefinition, run: Run, args: Record<string, unknown>, context: ToolContext): Promise<CallToolResult> {
+  try {
+    return await run(args, context);
+  } catch (error) {
+    return failure(session, tool, error);
+  }
+}
+
+/** 6b. A tp tool runs as an operation: its output is spooled and streamed, and it may outlive the request. */
+function runAsOperation(
+  session: Session,
+  tool: ToolDefinition,
+  run: Run,
+  args: Record<string, unknown>,
+  context: ToolContext,
+  request: CallRequest,
+): Promise<CallToolResult> | CallToolResult {
+  let operation: Operation;
+  try {
+    operation = session.operations.start(tool.name, summarizeArguments(args));
+  } catch (error) {
+    return failure(session, tool, error);
+  }
+  // a tool whose output holds a secret streams nothing: only its masked result leaves the server
+  const streams = tool.secrets !== 'masked' || session.config.allowSecrets;
+  const tp = observed(context.tp, operation, streams);
+  void run(args, { ...context, tp, signal: operation.controller.signal }).then(
+    (result) => operation.finish(result),
+    (error: unknown) => operation.finish(failure(session, tool, error)),
+  );
+  return attend(session, operation, request);
+}
+
+/** A tp client that reports the run to the operation (its output too, when `streams`) and stops with it. */
+function observed(client: TpClient, operation: Operation, streams: boolean): TpClient {
+  return withRun(client, (args, options = {}) => {
+    operation.argv = displayedArgv(client.tpPath, args, client.redactor);
+    const observer = streams ? operation.observer : { ...operation.observer, output: undefined };
+    return client.run(args, { ...options, signal: options.signal ?? operation.controller.signal, observer });
+  });
+}
+
+/**
+ * 7. The request waits for its operation: progress goes to the client if it asked for it, and a
+ * cancelled request stops tp. Past the sync budget the call returns a handle instead, and the
+ * operation goes on, followed with operation_status.
+ */
+async function attend({ config, clock }: Session, operation: Operation, request: CallRequest): Promise<CallToolResult> {
+  const cancelWithRequest = () => {
+    if (!operation.detached) operation.cancel();
+  };
+  request.signal.addEventListener('abort', cancelWithRequest, { once: true });
+  if (request.signal.aborted) operation.cancel();
+  const progress = request.progress;
+  const stopProgress = progress ? reportProgress(operation, progress.token, progress.send, config.heartbeatMs, clock) : () => {};
+  let budget: Timer | undefined;
+  const overBudget = new Promise<void>((resolve) => (budget = clock.setTimeout(resolve, config.syncBudgetMs)));
+  await Promise.race([operation.done, overBudget]);
+  budget?.clear();
+  stopProgress();
+  request.signal.removeEventListener('abort', cancelWithRequest);
+  if (operation.finished) return withOutputLink(operation);
+  operation.detached = true;
+  return handleResult(operation);
+}
+
+/** 8. Expected failures become a result the model can act on; anything else is a bug, logged with its stack. */
+function failure(session: Session, tool: ToolDefinition, error: unknown): CallToolResult {
+  const { redactor } = session.runner;
+  if (error instanceof ToolError) return errorResult(redactor.redact(error.message));
+  session.logger.error(`${tool.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return errorResult(`tensorpool-mcp hit an internal error in ${tool.name}: ${redactor.redact(String(error))}`);
+}

@@ -1,0 +1,90 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { generationOverride, resolveConfig, type ConfigInput } from '../config/config.js';
+import { silentLogger, type Logger } from '../log.js';
+import { systemClock, type Clock } from '../operations/clock.js';
+import { OperationStore } from '../operations/store.js';
+import type { ToolDefinition } from '../registry/tool.js';
+import type { Toolset } from '../registry/toolsets.js';
+import { allTools } from '../tools/index.js';
+import { TpInstallation } from '../tp/generation.js';
+import type { TpRunner } from '../tp/runner.js';
+import { NAME, VERSION } from '../version.js';
+import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
+import { elicitation } from './elicitation.js';
+import { registerOperationOutput } from './output-resource.js';
+import { sessionDirs } from './roots.js';
+
+export interface CreateServerOptions {
+  /** Shared by every session of a process, so shutdown can stop every `tp` it started. */
+  runner: TpRunner;
+  /** How the server behaves; whatever is left out takes its default (see resolveConfig). */
+  config?: ConfigInput;
+  /** Default: every tool. Selection (toolsets, read-only) happens before, in selectTools(). */
+  tools?: readonly ToolDefinition[];
+  /** The toolsets `tools` were selected from, for server_status. */
+  toolsets?: readonly Toolset[];
+  /** The installed tp, probed once per process; default: a new probe for this server. */
+  installation?: TpInstallation;
+  logger?: Logger;
+  /** Times operations, the sync budget and progress heartbeats; tests drive one by hand. */
+  clock?: Clock;
+}
+
+const INSTRUCTIONS =
+  'Drives TensorPool GPU infrastructure through the installed `tp` CLI. Creating clusters, storage or jobs costs money; ' +
+  'destroy, delete, cancel, detach, remove and disable are irreversible and need confirm=true after the user agrees. ' +
+  'Ids come from the *_list tools. server_status tells what the installed tp supports.';
+
+/** A fresh MCP server with the tools and the operation-output resource registered; transports connect it, one per session. */
+export function createServer(options: CreateServerOptions): McpServer {
+  const config = resolveConfig(options.config);
+  const tools = options.tools ?? allTools;
+  const logger = options.logger ?? silentLogger;
+  const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: INSTRUCTIONS });
+
+  const clock = options.clock ?? systemClock;
+  const operations = new OperationStore({ ttlMs: config.operationTtlMs, clock });
+  // the session is over: stop everything it started and delete its spool files
+  server.server.onclose = () => void operations.dispose();
+  registerOperationOutput(server, operations);
+
+  const session: Session = {
+    config,
+    runner: options.runner,
+    installation: options.installation ?? new TpInstallation(options.runner, generationOverride(config)),
+    operations,
+    selection: { toolsets: options.toolsets ?? [], tools: tools.map((tool) => tool.name) },
+    logger,
+    clock,
+  };
+  const allowedDirs = sessionDirs(server, config, logger);
+
+  for (const tool of tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
+        const token = extra._meta?.progressToken;
+        const request: CallRequest = {
+          signal: extra.signal,
+          // asked within the tool call, so over HTTP roots and approval questions travel on this call's own stream
+          allowedDirs: () => allowedDirs(extra.sendRequest, extra.signal),
+          human: elicitation(server, extra.sendRequest, logger),
+          progress:
+            token === undefined
+              ? undefined
+              : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) },
+        };
+        return handleCall(session, tool, args, request);
+      },
+    );
+  }
+  return server;
+}

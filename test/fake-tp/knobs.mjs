@@ -1,0 +1,62 @@
+// @ts-check
+// Every environment variable that steers the fake, read in one place. A test sets them through
+// FakeTpWorkspace.env() (test/helpers/fake-tp.ts); the real tp would ignore them all.
+
+/**
+ * @typedef {object} Knobs
+ * @property {string} generation     FAKE_TP_GENERATION: 0.0.6 | 0.0.7 | 0.0.8 | 0.0.9 (default 0.0.9)
+ * @property {string | undefined} versionString  FAKE_TP_VERSION_STRING: what --version prints instead of the generation (e.g. "unknown")
+ * @property {string | undefined} log            FAKE_TP_LOG=<file>: one JSON line per invocation (log.mjs)
+ * @property {string | undefined} healthMessage  FAKE_TP_HEALTH_MESSAGE: an extra line after "* Authenticating..." (the engine's notice)
+ * @property {boolean} rejectKey                 FAKE_TP_REJECT_KEY=1: the health check rejects the key ("Invalid API key", exit 1)
+ * @property {boolean} fail                      FAKE_TP_FAIL=1: "Error: simulated failure from the engine", exit `exitCode`
+ * @property {number} exitCode                   FAKE_TP_EXIT_CODE (default 1)
+ * @property {string | undefined} stderr         FAKE_TP_STDERR=text: also written to stderr
+ * @property {boolean} echoKey                   FAKE_TP_ECHO_KEY=1: the key and argv on stdout, the key on stderr
+ * @property {boolean} grandchild                FAKE_TP_GRANDCHILD=1: a long-lived child in tp's process group holding stdout and stderr open
+ * @property {string | undefined} pidFile        FAKE_TP_PIDFILE=<file>: {"tp": pid, "grandchild": pid}, written once the grandchild is up
+ * @property {boolean} ignoreSigterm             FAKE_TP_IGNORE_SIGTERM=1: tp (and the grandchild) ignore SIGTERM
+ * @property {number} progressLines              FAKE_TP_PROGRESS_LINES=N: print "progress line 1" … "progress line N" at once
+ * @property {string | undefined} readyFile      FAKE_TP_READY_FILE=<file>: created once those lines (and the grandchild) are out
+ * @property {string | undefined} releaseFile    FAKE_TP_RELEASE_FILE=<file>: after the ready file, wait until this file exists
+ * @property {number} delayMs                    FAKE_TP_DELAY_MS=N: then sleep N ms before the command's output
+ * @property {number} linesEveryMs               FAKE_TP_LINES_EVERY_MS=M: during that sleep, "progress line K" every M ms
+ * @property {number} outputBytes                FAKE_TP_OUTPUT_BYTES=N: N bytes of filler ("x" * 99 + "\n" lines) before the output
+ * @property {string | undefined} exitSignal     FAKE_TP_EXIT_SIGNAL=SIG: after the output, tp kills itself with SIG
+ *
+ * Tests wait on events, never on time: READY_FILE says "tp has printed this much and is still
+ * running", RELEASE_FILE holds tp there until the test has seen what it wanted. DELAY_MS is for a tp
+ * that runs until it is killed, not for ordering.
+ */
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Knobs}
+ */
+export function readKnobs(env) {
+  /** @param {string} name @param {number} fallback */
+  const int = (name, fallback) => (/^\d+$/.test(env[name] ?? '') ? Number(env[name]) : fallback);
+  /** @param {string} name */
+  const on = (name) => env[name] === '1';
+  return Object.freeze({
+    generation: env.FAKE_TP_GENERATION || '0.0.9',
+    versionString: env.FAKE_TP_VERSION_STRING,
+    log: env.FAKE_TP_LOG,
+    healthMessage: env.FAKE_TP_HEALTH_MESSAGE,
+    rejectKey: on('FAKE_TP_REJECT_KEY'),
+    fail: on('FAKE_TP_FAIL'),
+    exitCode: int('FAKE_TP_EXIT_CODE', 1),
+    stderr: env.FAKE_TP_STDERR,
+    echoKey: on('FAKE_TP_ECHO_KEY'),
+    grandchild: on('FAKE_TP_GRANDCHILD'),
+    pidFile: env.FAKE_TP_PIDFILE,
+    ignoreSigterm: on('FAKE_TP_IGNORE_SIGTERM'),
+    progressLines: int('FAKE_TP_PROGRESS_LINES', 0),
+    readyFile: env.FAKE_TP_READY_FILE,
+    releaseFile: env.FAKE_TP_RELEASE_FILE,
+    delayMs: int('FAKE_TP_DELAY_MS', 0),
+    linesEveryMs: int('FAKE_TP_LINES_EVERY_MS', 0),
+    outputBytes: int('FAKE_TP_OUTPUT_BYTES', 0),
+    exitSignal: env.FAKE_TP_EXIT_SIGNAL,
+  });
+}

@@ -26,6 +26,7 @@ import { handleResult, withOutputLink } from './operations/results.js';
 import { reportProgress, type ProgressParams } from './operations/progress.js';
 import { OperationStore } from './operations/store.js';
 import { NAME, VERSION } from './version.js';
+import { serveToolsListOnce } from './server/tools-list-cache.js';
 
 export interface CreateServerOptions {
   /** Shared by every session of a process, so shutdown can stop every `tp` it started. */
@@ -95,7 +96,8 @@ export function createServer(options: CreateServerOptions): McpServer {
     return errorResult(`tensorpool-mcp hit an internal error in ${tool.name}: ${runner.redactor.redact(String(error))}`);
   };
 
-  for (const tool of options.tools ?? allTools) {
+  const tools = options.tools ?? allTools;
+  for (const tool of tools) {
     server.registerTool(
       tool.name,
       {
@@ -156,6 +158,8 @@ export function createServer(options: CreateServerOptions): McpServer {
       },
     );
   }
+  // converted to JSON Schema once per process, not once per tools/list and per HTTP session
+  serveToolsListOnce(server, tools);
   return server;
 }
 

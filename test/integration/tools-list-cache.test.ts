@@ -47,7 +47,7 @@ async function rawSession(server: McpServer) {
   await server.connect(serverSide);
   await clientSide.start();
   let nextId = 1;
-  const request = (method: string, params: object = {}) =>
+  const request = (method: string, params: Record<string, unknown> = {}) =>
     new Promise<string>((resolve) => {
       const id = nextId++;
       waiting.set(id, resolve);

@@ -1,10 +1,10 @@
 // Stdio cold start: spawn until `initialize` and `tools/list` are both answered, for tensorpool-mcp,
 // for a bare MCP SDK server with one tool, and for Node answering with canned replies (the floor),
 // in rotating order on the same Node. Medians of wall time, and of the CPU the process had used by then.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, stop } from './lib/processes.mjs';
+import { cpuMs, start, stop } from './lib/processes.mjs';
 import { INITIALIZE } from './lib/stdio-session.mjs';
 import { interleaved, median, now } from './lib/stats.mjs';
 import { paths } from './paths.mjs';
@@ -16,19 +16,6 @@ const REQUESTS = [
 ]
   .map((message) => `${JSON.stringify(message)}\n`)
   .join('');
-
-/** Clock ticks per second for /proc/<pid>/stat; 100 on every Linux Node supports. */
-const TICKS_PER_SECOND = 100;
-
-function cpuMs(pid) {
-  try {
-    // fields after the command name, which is in parentheses and may hold spaces
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 function once(node, args, { env, cwd }) {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { RawHttp } from './lib/http-client.mjs';
-import { peakTracker, rss, start, stop } from './lib/processes.mjs';
+import { cpuMs, peakTracker, rss, start, stop } from './lib/processes.mjs';
 import { now, percentile } from './lib/stats.mjs';
 import { benchEnv } from './servers.mjs';
 import { paths } from './paths.mjs';
@@ -45,6 +45,7 @@ export async function measureHttpLoad({ node, sessions, calls, auth }) {
   const credentials = authFor(auth);
   const server = await startHttp(node, credentials.args, benchEnv());
   const tracker = peakTracker(server.child.pid);
+  const cpuBefore = cpuMs(server.child.pid);
   const latencies = [];
   let errors = 0;
   const firstErrors = [];
@@ -79,7 +80,9 @@ export async function measureHttpLoad({ node, sessions, calls, auth }) {
       }),
     );
     const wall = now() - started;
+    const cpuPerCall = (cpuMs(server.child.pid) - cpuBefore) / (sessions * calls);
     return {
+      cpuPerCall,
       sessions,
       calls,
       auth: Boolean(auth),

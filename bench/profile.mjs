@@ -35,6 +35,10 @@ export async function profileColdStart({ node, runs, warmup = 1 }) {
     const sample = await once(node, bundled);
     if (run >= warmup) samples.push(sample);
   }
-  const steps = samples[0].steps.map((step, i) => ({ name: step.name, ms: median(samples.map((sample) => sample.steps[i].ms)) }));
+  const steps = samples[0].steps.map((step, i) => ({
+    name: step.name,
+    ms: median(samples.map((sample) => sample.steps[i].ms)),
+    cpu: median(samples.map((sample) => sample.steps[i].cpu)),
+  }));
   return { node: node.version, runs, bundled, tools: samples[0].tools, steps };
 }

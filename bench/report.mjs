@@ -29,6 +29,8 @@ export function resultRows(results) {
     const direct = call['direct spawn'];
     rows.push([`Per call: cluster_list over stdio, Node ${call.node}`, ms(ours), `bare SDK server spawning the stand-in ${ms(bare)}`, ratio(ours / bare), `≤ ${TARGETS.perCall.toFixed(2)}×`, verdict(ours / bare <= TARGETS.perCall)]);
     rows.push([`  the same against spawning the stand-in directly`, ms(ours), `direct spawn ${ms(direct)}`, ratio(ours / direct), 'reported', '']);
+    const cpu = call.cpuPerCall;
+    rows.push([`  server CPU per call (mean over the rounds)`, ms(cpu['tensorpool-mcp']), ms(cpu['bare spawning server']), ratio(cpu['tensorpool-mcp'] / cpu['bare spawning server']), '', '']);
   }
   const memory = results.memory ?? [];
   const growthAt = (size, progress) => memory.find((m) => m.outputMb === size && m.progress === progress)?.growth;
@@ -56,7 +58,7 @@ export function resultRows(results) {
   const load = results.httpLoad;
   if (load) {
     rows.push([
-      `HTTP: ${load.sessions} sessions × ${load.calls} cluster_list calls, auth ${load.auth ? 'on (bearer token)' : 'off (server has no --auth-token)'}; ${load.callsPerSecond.toFixed(0)} calls/s`,
+      `HTTP: ${load.sessions} sessions × ${load.calls} cluster_list calls, auth ${load.auth ? 'on (bearer token)' : 'off (server has no --auth-token)'}; ${load.callsPerSecond.toFixed(0)} calls/s, server CPU ${ms(load.cpuPerCall)} per call (sessions included)`,
       `p50 ${ms(load.p50)}, p99 ${ms(load.p99)}`,
       `RSS ${mb(load.baseRss)} → peak ${mb(load.peakRss)}`,
       `${load.errors} errors`,
@@ -81,12 +83,14 @@ export function resultRows(results) {
   return rows;
 }
 
-export function breakdownRows(profile, coldStartMs) {
+export function breakdownRows(profile, coldStart) {
   const counted = profile.steps.filter((step) => !step.name.startsWith('second tools/list'));
-  const total = counted.reduce((sum, step) => sum + step.ms, 0);
-  const rows = profile.steps.map((step) => [step.name, ms(step.ms), step.name.startsWith('second') ? '—' : percent(step.ms, total)]);
-  rows.push(['Sum of the steps', ms(total), '100%']);
-  if (Number.isFinite(coldStartMs)) rows.push(['Cold start of the real server in the same run (spawn, CLI, stdio, JSON-RPC included)', ms(coldStartMs), '']);
+  const total = (key) => counted.reduce((sum, step) => sum + step[key], 0);
+  const rows = profile.steps.map((step) => [step.name, ms(step.ms), ms(step.cpu), counted.includes(step) ? percent(step.cpu, total('cpu')) : '—']);
+  rows.push(['Sum of the steps', ms(total('ms')), ms(total('cpu')), '100%']);
+  if (coldStart) {
+    rows.push(['For scale: the real cold start, medians from the table above (spawn, CLI, stdio and JSON-RPC included)', ms(coldStart.wall), ms(coldStart.cpu), '']);
+  }
   return rows;
 }
 
@@ -96,4 +100,4 @@ export function markdownTable(header, rows) {
 }
 
 export const RESULT_HEADER = ['Measure', 'tensorpool-mcp', 'Baseline', 'Ratio', 'Target', 'Met'];
-export const BREAKDOWN_HEADER = ['Step (fresh process, each import after the ones above)', 'Median', 'Share'];
+export const BREAKDOWN_HEADER = ['Step (fresh process, each import after the ones above)', 'Wall', 'CPU', 'Share of CPU'];

@@ -76,3 +76,17 @@ function statusField(pid, field) {
 function psRss(pid) {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024;
 }
+
+/** Clock ticks per second in /proc/<pid>/stat: 100 on every Linux Node supports. */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU time a process has used so far, in ms (all its threads); NaN where /proc is missing. */
+export function cpuMs(pid) {
+  try {
+    // the fields after the command name, which is in parentheses and may hold spaces
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}

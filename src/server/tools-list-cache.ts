@@ -37,7 +37,8 @@ export function serveToolsListOnce(server: McpServer, selection: object): void {
     if (changed) return sdkHandler(request, extra);
     let list = listsBySelection.get(selection);
     if (!list) {
-      list = sdkHandler(request, extra).then(deepFreeze);
+      // a copy: the SDK's answer shares objects with the registered tools, which are not ours to freeze
+      list = sdkHandler(request, extra).then((computed) => deepFreeze(structuredClone(computed)));
       listsBySelection.set(selection, list);
       // a failed computation is not remembered: the next session tries again
       list.catch(() => listsBySelection.delete(selection));

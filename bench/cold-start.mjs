@@ -1,58 +1,81 @@
-// Stdio cold start: spawn until `initialize` and `tools/list` are both answered, for tensorpool-mcp
-// and for a bare SDK server with one tool, alternating runs on the same Node. Reports medians and their ratio.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// Stdio cold start: spawn until `initialize` and `tools/list` are both answered, for tensorpool-mcp,
+// for a bare MCP SDK server with one tool, and for Node answering with canned replies (the floor),
+// in rotating order on the same Node. Medians of wall time, and of the CPU the process had used by then.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuMs, start, stop } from './lib/processes.mjs';
+import { INITIALIZE } from './lib/stdio-session.mjs';
+import { interleaved, median, now } from './lib/stats.mjs';
+import { paths } from './paths.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const servers = {
-  'tensorpool-mcp': [here('../bin/tensorpool-mcp.js'), '--stdio'],
-  'bare SDK server': [here('./bare-server.mjs')],
-};
-
-const messages = [
-  { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } },
+const REQUESTS = [
+  { jsonrpc: '2.0', id: 1, method: 'initialize', params: INITIALIZE },
   { jsonrpc: '2.0', method: 'notifications/initialized' },
   { jsonrpc: '2.0', id: 2, method: 'tools/list' },
-];
+]
+  .map((message) => `${JSON.stringify(message)}\n`)
+  .join('');
 
-function coldStart(args) {
+function once(node, args, { env, cwd }) {
   return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
-    let buffer = '';
-    let tools = 0;
+    const started = now();
+    const child = start(node, args, { env, cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    let text = '';
+    child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      for (const line of buffer.split('\n').slice(0, -1)) {
-        const message = JSON.parse(line);
-        if (message.id === 2) {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          tools = message.result.tools.length;
-          child.stdin.end();
-          child.once('exit', () => resolve({ ms, tools }));
-        }
-      }
-      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+      text += chunk;
+      // only whole lines: a tools/list answer of 60 kB arrives in pieces
+      const line = text
+        .split('\n')
+        .slice(0, -1)
+        .find((candidate) => candidate.startsWith('{') && JSON.parse(candidate).id === 2);
+      if (!line) return;
+      const wall = now() - started;
+      const cpu = cpuMs(child.pid);
+      const tools = JSON.parse(line).result.tools.length;
+      child.off('exit', early);
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
+      stop(child).then(() => resolve({ wall, cpu, tools }), reject);
     });
-    child.on('error', reject);
-    for (const message of messages) child.stdin.write(`${JSON.stringify(message)}\n`);
+    child.once('error', reject);
+    const early = (code) => reject(new Error(`${args[0]} exited with ${code} before tools/list was answered`));
+    child.once('exit', early);
+    child.stdin.write(REQUESTS);
   });
 }
 
-const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
-const times = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
-const toolCounts = {};
-for (let run = 0; run < RUNS + 2; run++) {
-  for (const [name, args] of Object.entries(servers)) {
-    const { ms, tools } = await coldStart(args);
-    toolCounts[name] = tools;
-    if (run >= 2) times[name].push(ms); // the first runs warm the disk cache
+/**
+ * `compileCache`: tensorpool-mcp runs with Node's module compile cache in a directory of its own,
+ * warmed by the first runs (as `module.enableCompileCache()` in the bin shim does for users).
+ */
+export async function measureColdStart({ node, runs, warmup = 2, compileCache = false }) {
+  const cwd = mkdtempSync(join(tmpdir(), 'tpmcp-bench-cwd-'));
+  const cacheDir = compileCache ? mkdtempSync(join(tmpdir(), 'tpmcp-bench-cache-')) : undefined;
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, TP_PATH: paths.standIn };
+  const contestants = {
+    'tensorpool-mcp': { args: [paths.bin, '--stdio'], env: { ...base, ...(cacheDir ? { NODE_COMPILE_CACHE: cacheDir } : {}) } },
+    'bare SDK server': { args: [paths.bareServer], env: base },
+    'Node floor': { args: [paths.nodeFloor], env: base },
+  };
+  try {
+    const samples = await interleaved(runs + warmup, Object.keys(contestants), (name) =>
+      once(node.path, contestants[name].args, { env: contestants[name].env, cwd }),
+    );
+    const summary = {};
+    for (const [name, values] of Object.entries(samples)) {
+      const measured = values.slice(warmup); // the first runs warm the disk (and the compile) cache
+      summary[name] = { wall: median(measured.map((v) => v.wall)), cpu: median(measured.map((v) => v.cpu)), tools: measured[0].tools };
+    }
+    const cacheFiles = cacheDir ? countFiles(cacheDir) : undefined;
+    return { node: node.version, runs, compileCache, cacheFiles, ...summary };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   }
 }
-console.log(`stdio cold start, ${RUNS} alternating runs each, Node ${process.version}`);
-for (const [name, values] of Object.entries(times)) {
-  console.log(`  ${name.padEnd(16)} median ${median(values).toFixed(1)} ms  (min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)}, ${toolCounts[name]} tools)`);
+
+function countFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
 }
-const ratio = median(times['tensorpool-mcp']) / median(times['bare SDK server']);
-console.log(`  ratio tensorpool-mcp / bare: ${ratio.toFixed(2)}`);

@@ -1,43 +1,60 @@
-// Memory under 200 MB of tp output: a full tool call through the server (bounded result, spooled
-// output file, progress notifications to the client), sampling this process's RSS while it runs.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { createServer, TpRunner } from '../dist/index.js';
+// Memory under huge tp output: one cluster_list call whose stand-in tp prints N MB, through the real
+// server over stdio, with and without a progress token. Growth is the server's peak RSS during the
+// call above its RSS just before; each run gets a fresh server so no run inherits another's heap.
+// Growth is the largest of the runs (the target is a ceiling), duration the median.
+import { benchEnv, startStdio } from './servers.mjs';
+import { peakTracker } from './lib/processes.mjs';
+import { median } from './lib/stats.mjs';
+import { paths } from './paths.mjs';
 
-const BYTES = Number(process.env.BENCH_OUTPUT_MB ?? 200) * 1024 * 1024;
-const fakeTp = fileURLToPath(new URL('../test/fake-tp/main.mjs', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'tpmcp-bench-'));
-const env = { ...process.env, TENSORPOOL_KEY: 'bench-key-0123456789', FAKE_TP_OUTPUT_BYTES: String(BYTES) };
+const MB = 1024 * 1024;
 
-const runner = new TpRunner({ tpPath: fakeTp, env, timeoutMs: 600_000 });
-const server = createServer({ runner, config: { allowedDirs: [dir], syncBudgetMs: 600_000 } });
-const client = new Client({ name: 'bench', version: '1' });
-const [a, b] = InMemoryTransport.createLinkedPair();
-await Promise.all([server.connect(b), client.connect(a)]);
+async function once(node, outputMb, progress) {
+  const env = benchEnv({ BENCH_TP_OUTPUT_BYTES: String(outputMb * MB) });
+  // budget and timeout out of the way: this measures one long call, not the handle it would become
+  const server = await startStdio(node, [paths.bin, '--stdio', '--sync-budget', '3600', '--timeout', '3600'], { env });
+  try {
+    await server.session.request('tools/list');
+    let notifications = 0;
+    server.session.onNotification = (message) => {
+      if (message.method === 'notifications/progress') notifications++;
+    };
+    const tracker = peakTracker(server.child.pid);
+    const { result, ms } = await server.session.callTool('cluster_list', {}, progress ? { progressToken: 'bench' } : undefined);
+    const peak = tracker.peak();
+    tracker.stop();
+    if (result.isError) throw new Error(`cluster_list failed: ${JSON.stringify(result.content).slice(0, 300)}`);
+    return { growth: peak - tracker.base, ms, notifications, resultBytes: JSON.stringify(result).length };
+  } finally {
+    await server.close();
+  }
+}
 
-global.gc?.();
-const baseline = process.memoryUsage().rss;
-let peak = baseline;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-let notifications = 0;
-const started = performance.now();
-const result = await client.callTool({ name: 'cluster_list', arguments: {} }, undefined, { onprogress: () => notifications++, timeout: 600_000 });
-const seconds = (performance.now() - started) / 1000;
-clearInterval(sampler);
-
-const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
-const resultBytes = JSON.stringify(result).length;
-console.log(`memory under ${mb(BYTES)} MB of tp output, Node ${process.version}`);
-console.log(`  call took ${seconds.toFixed(1)} s (${mb(BYTES / seconds)} MB/s), ${notifications} progress notifications`);
-console.log(`  RSS baseline ${mb(baseline)} MB, peak ${mb(peak)} MB, growth ${mb(peak - baseline)} MB`);
-console.log(`  result ${mb(resultBytes)} MB, truncated=${result.structuredContent.truncated}`);
-console.log(`  ratio peak growth / output size: ${((peak - baseline) / BYTES).toFixed(3)}`);
-
-await client.close();
-await server.close();
-await runner.shutdown();
-rmSync(dir, { recursive: true, force: true });
+export async function measureMemory({ node, sizesMb, runs }) {
+  const samples = new Map();
+  for (let run = 0; run < runs; run++) {
+    for (const size of sizesMb) {
+      // alternate which goes first, so neither always runs on a cooler machine
+      const order = run % 2 === 0 ? [false, true] : [true, false];
+      for (const progress of order) {
+        const key = `${size}:${progress}`;
+        if (!samples.has(key)) samples.set(key, []);
+        samples.get(key).push(await once(node, size, progress));
+      }
+    }
+  }
+  return sizesMb.flatMap((size) =>
+    [false, true].map((progress) => {
+      const values = samples.get(`${size}:${progress}`);
+      return {
+        outputMb: size,
+        progress,
+        // a ceiling is the target here: the worst run counts
+        growth: Math.max(...values.map((v) => v.growth)),
+        ms: median(values.map((v) => v.ms)),
+        notifications: median(values.map((v) => v.notifications)),
+        resultBytes: median(values.map((v) => v.resultBytes)),
+      };
+    }),
+  );
+}

@@ -14,6 +14,7 @@ import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
 import { elicitation } from './elicitation.js';
 import { registerOperationOutput } from './output-resource.js';
 import { sessionDirs } from './roots.js';
+import { serveToolsListOnce } from './tools-list-cache.js';
 
 export interface CreateServerOptions {
   /** Shared by every session of a process, so shutdown can stop every `tp` it started. */
@@ -86,5 +87,7 @@ export function createServer(options: CreateServerOptions): McpServer {
       },
     );
   }
+  // converted to JSON Schema once per process, not once per tools/list and per HTTP session
+  serveToolsListOnce(server, tools);
   return server;
 }

@@ -1,0 +1,182 @@
+// HTTP through the real Streamable HTTP transport: a load of concurrent sessions making calls, and a
+// flood (hundreds of sessions holding SSE streams, one session's 100-call batch) during which another
+// session's single call must still come back with its result inside the sync budget.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { RawHttp } from './lib/http-client.mjs';
+import { cpuMs, peakTracker, rss, start, stop } from './lib/processes.mjs';
+import { now, percentile } from './lib/stats.mjs';
+import { benchEnv } from './servers.mjs';
+import { paths } from './paths.mjs';
+
+/** Issue 9 adds bearer tokens; the bench uses them whenever the server offers them. */
+export function supportsAuthToken(node) {
+  return execFileSync(node.path, [paths.bin, '--help'], { encoding: 'utf8', env: benchEnv() }).includes('--auth-token');
+}
+
+async function startHttp(node, args, env) {
+  const child = start(node.path, [paths.bin, '--http', '--host', '127.0.0.1', '--port', '0', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  const url = await new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-4_000);
+      const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`HTTP server exited with ${code}: ${stderr}`)));
+  });
+  child.stderr.resume();
+  return { child, url, close: () => stop(child) };
+}
+
+function authFor(auth) {
+  if (!auth) return { args: [], header: undefined };
+  const token = randomBytes(24).toString('hex');
+  return { args: ['--auth-token', token], header: `Bearer ${token}` };
+}
+
+const isHandle = (result) => result?.structuredContent?.operation !== undefined;
+
+/** `sessions` clients at once, each making `calls` cluster_list calls one after another. */
+export async function measureHttpLoad({ node, sessions, calls, auth }) {
+  const credentials = authFor(auth);
+  const server = await startHttp(node, credentials.args, benchEnv());
+  const tracker = peakTracker(server.child.pid);
+  const cpuBefore = cpuMs(server.child.pid);
+  const latencies = [];
+  let errors = 0;
+  const firstErrors = [];
+  const started = now();
+  try {
+    await Promise.all(
+      Array.from({ length: sessions }, async () => {
+        const client = new Client({ name: 'bench', version: '1' });
+        const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+          requestInit: credentials.header ? { headers: { authorization: credentials.header } } : undefined,
+        });
+        try {
+          await client.connect(transport);
+          for (let i = 0; i < calls; i++) {
+            const begun = now();
+            try {
+              const result = await client.callTool({ name: 'cluster_list', arguments: {} });
+              if (result.isError || isHandle(result)) throw new Error(JSON.stringify(result.content).slice(0, 200));
+              latencies.push(now() - begun);
+            } catch (error) {
+              errors++;
+              if (firstErrors.length < 3) firstErrors.push(error.message);
+            }
+          }
+        } catch (error) {
+          errors += calls;
+          if (firstErrors.length < 3) firstErrors.push(`session: ${error.message}`);
+        } finally {
+          await transport.terminateSession().catch(() => {});
+          await client.close().catch(() => {});
+        }
+      }),
+    );
+    const wall = now() - started;
+    const cpuPerCall = (cpuMs(server.child.pid) - cpuBefore) / (sessions * calls);
+    return {
+      cpuPerCall,
+      sessions,
+      calls,
+      auth: Boolean(auth),
+      errors,
+      firstErrors,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      callsPerSecond: latencies.length / (wall / 1000),
+      baseRss: tracker.base,
+      peakRss: tracker.peak(),
+    };
+  } finally {
+    tracker.stop();
+    await server.close();
+  }
+}
+
+/**
+ * The flood: `streams` sessions each open an SSE stream; then one session sends a batch of `batch`
+ * calls (each tp taking `delaySeconds`), and once the server has taken the batch, another session
+ * makes one call. With calls queued first-come-first-served, that call waits behind the whole batch.
+ */
+export async function measureHttpFlood({ node, streams, batch, auth, delaySeconds = 0.3, syncBudgetSeconds = 5, concurrency = 16 }) {
+  const credentials = authFor(auth);
+  const server = await startHttp(node, [...credentials.args, '--sync-budget', String(syncBudgetSeconds)], benchEnv({ BENCH_TP_DELAY: String(delaySeconds) }));
+  const raw = new RawHttp(server.url, credentials.header);
+  const opened = [];
+  const refused = {};
+  try {
+    // the two sessions that matter exist before the flood, as a user's would
+    const batcher = await raw.openSession();
+    const bystander = await raw.openSession();
+    if (!batcher.sessionId || !bystander.sessionId) throw new Error(`could not open sessions: ${batcher.status} ${bystander.status}`);
+    const tracker = peakTracker(server.child.pid);
+
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < streams) {
+          next++;
+          try {
+            const session = await raw.openSession();
+            const stream = session.sessionId ? await raw.openStream(session.sessionId) : undefined;
+            if (stream?.status === 200) opened.push(stream);
+            else {
+              stream?.close();
+              const status = stream?.status ?? session.status;
+              refused[status] = (refused[status] ?? 0) + 1;
+            }
+          } catch (error) {
+            refused[error.code ?? 'error'] = (refused[error.code ?? 'error'] ?? 0) + 1;
+          }
+        }
+      }),
+    );
+    const rssWithStreams = rss(server.child.pid);
+
+    const requests = Array.from({ length: batch }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'tools/call', params: { name: 'cluster_list', arguments: {} } }));
+    let batchAccepted;
+    const accepted = new Promise((resolve) => (batchAccepted = resolve));
+    const batchDone = raw.request('POST', { sessionId: batcher.sessionId, body: requests, onResponse: batchAccepted });
+    await Promise.race([accepted, batchDone]);
+
+    const begun = now();
+    const answer = await raw.request('POST', {
+      sessionId: bystander.sessionId,
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'cluster_list', arguments: {} } },
+    });
+    const bystanderMs = now() - begun;
+    const bystanderResult = answer.messages.find((message) => message.id === 1)?.result;
+
+    const batchAnswer = await batchDone;
+    const results = batchAnswer.messages.filter((message) => message.id !== undefined);
+    return {
+      streams,
+      batch,
+      auth: Boolean(auth),
+      delaySeconds,
+      syncBudgetSeconds,
+      opened: opened.length,
+      refused,
+      baseRss: tracker.base,
+      rssWithStreams,
+      peakRss: tracker.peak(),
+      bystanderMs,
+      bystanderStatus: answer.status,
+      bystanderInBudget: answer.status === 200 && bystanderResult !== undefined && !bystanderResult.isError && !isHandle(bystanderResult),
+      batchStatus: batchAnswer.status,
+      batchCompleted: results.filter((message) => message.result && !message.result.isError && !isHandle(message.result)).length,
+      batchHandles: results.filter((message) => isHandle(message.result)).length,
+      batchErrors: results.filter((message) => message.error || message.result?.isError).length,
+    };
+  } finally {
+    for (const stream of opened) stream.close();
+    await server.close();
+  }
+}

@@ -16,6 +16,7 @@ import { createServer } from './server.js';
 import type { ServerSettings } from './settings.js';
 import { TpRunner } from './tp/runner.js';
 import { NAME, VERSION } from './version.js';
+import { SUBCOMMANDS, SUBCOMMANDS_HELP } from './subcommands/names.js';
 
 /** Exit code for bad command-line usage, as argparse and most CLIs use. */
 const USAGE_EXIT = 2;
@@ -163,7 +164,7 @@ function buildProgram(): Command {
  * (Node 20 also reads `--env-file` anywhere on its command line, and exits 9 if the file is missing;
  * TENSORPOOL_MCP_ENV_FILE avoids that.)
  */
-function envFileFrom(argv: readonly string[]): string | undefined {
+export function envFileFrom(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') break;
@@ -176,7 +177,7 @@ function envFileFrom(argv: readonly string[]): string | undefined {
 /** What an implicit ./.env may set: it lives in a project that may not be the operator's own. */
 const KEY_VARIABLES = ['TENSORPOOL_API_KEY', 'TENSORPOOL_KEY'];
 
-function loadEnvFile(named: string | undefined): void {
+export function loadEnvFile(named: string | undefined): void {
   const path = resolve(named ?? '.env');
   if (!existsSync(path)) {
     if (named !== undefined) throw new ConfigError(`--env-file ${named}: no such file`);
@@ -202,12 +203,14 @@ function allowDirsFrom(options: CliOptions): string[] {
 
 /** Entry point of the `tensorpool-mcp` command. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // `doctor` and `config` have their own parser and code, loaded only when asked for
+  if (SUBCOMMANDS.includes(argv[2] ?? '')) return (await import('./subcommands/index.js')).runSubcommand(argv);
   let options: CliOptions;
   let settings: ServerSettings;
   let selection: Selection;
   try {
     loadEnvFile(envFileFrom(argv.slice(2)));
-    const program = buildProgram().parse([...argv]);
+    const program = buildProgram().addHelpText('after', SUBCOMMANDS_HELP).parse([...argv]);
     options = program.opts<CliOptions>();
     if (options.http && program.getOptionValueSource('host') === 'env' && !isLoopback(options.host)) {
       // tcsh and many container images set HOST; it must not silently expose an unauthenticated server

@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 import { slimBundle } from './build/slim-bundle.js';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  // mcpb-launch: the MCP bundle's entry point (manifest.json)
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'mcpb-launch': 'src/mcpb/launch.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

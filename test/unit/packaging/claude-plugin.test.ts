@@ -33,6 +33,13 @@ describe('Claude Code plugin', () => {
     expect(manifest.version).toBe(pkg.version);
   });
 
+  it('.claude-plugin/marketplace.json offers this plugin from this repository', () => {
+    const marketplace = z
+      .object({ name: z.string(), owner: z.object({ name: z.string() }), plugins: z.array(z.object({ name: z.string(), source: z.string(), description: z.string() })) })
+      .parse(JSON.parse(read('.claude-plugin/marketplace.json')));
+    expect(marketplace.plugins).toEqual([expect.objectContaining({ name: pluginManifest.parse(JSON.parse(read('.claude-plugin/plugin.json'))).name, source: './' })]);
+  });
+
   it('.mcp.json starts the published package through npx, with the key taken from the environment, never written in', () => {
     const { mcpServers } = mcpJson.parse(JSON.parse(read('.mcp.json')));
     expect(Object.keys(mcpServers)).toEqual(['tensorpool']);

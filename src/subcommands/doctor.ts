@@ -1,5 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { envFileFrom, loadEnvFile } from '../cli.js';
 import { CLIENTS, clientById } from '../clients/clients.js';
 import { claudeMcpAddCommand } from '../clients/launch.js';
 import { thisMachine } from '../clients/machine.js';
@@ -13,13 +13,11 @@ import { resolveExecutable } from '../tp/which.js';
 import { NAME, VERSION } from '../version.js';
 import { launchOnThisMachine } from './machine-launch.js';
 import { serverFlagsFrom } from './server-flags.js';
-import { existsSync, readFileSync } from 'node:fs';
 
 const CHECK_TIMEOUT_MS = 60_000;
 
 export async function runDoctor(command: Command): Promise<number> {
   const cwd = process.cwd();
-  loadEnvFile(envFileFrom(process.argv.slice(3)));
   const flags = serverFlagsFrom(command, process.env, cwd);
   const machine = thisMachine(resolveExecutable('npx'));
   const runner = new TpRunner({ tpPath: flags.tpPath, env: process.env, timeoutMs: CHECK_TIMEOUT_MS, maxProcesses: 2 });

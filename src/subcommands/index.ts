@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
+import { envFileFrom, loadEnvFile } from '../cli.js';
 import { CLIENT_IDS } from '../clients/clients.js';
+import { ConfigError } from '../errors.js';
 import { runConfig } from './config.js';
 import { runDoctor } from './doctor.js';
 import { addServerFlags } from './server-flags.js';
@@ -32,9 +34,15 @@ function buildProgram(): Command {
 /** `tensorpool-mcp doctor …` and `tensorpool-mcp config …`. */
 export async function runSubcommand(argv: readonly string[]): Promise<void> {
   try {
+    // before parsing, as the server does: the file may set TP_PATH and the other variables flags read
+    loadEnvFile(envFileFrom(argv.slice(3)));
     await buildProgram().parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
+    if (error instanceof ConfigError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(USAGE_EXIT);
+    }
     throw error;
   }
 }

@@ -71,6 +71,19 @@ describe('tensorpool-mcp doctor', () => {
     expect(stdout).toMatch(/\[FAIL\] API key: TENSORPOOL_API_KEY is not set → fix: /);
   });
 
+  it('reads the key and TP_PATH from --env-file, as the server would', async () => {
+    const envFile = join(ws.dir, 'tp.env');
+    writeFileSync(envFile, `TENSORPOOL_API_KEY=${TEST_KEY}\nTP_PATH=${FAKE_TP}\n`);
+    const { code, stdout } = await cli(['doctor', '--env-file', envFile, '--client', 'cursor'], { ...ws.env(), TENSORPOOL_KEY: undefined });
+    expect(stdout).toContain('[ ok ] API key: TENSORPOOL_API_KEY …CRET accepted');
+    expect(stdout).toContain(`[ ok ] tp: ${FAKE_TP}`);
+    expect(code).toBe(0);
+    // (named by the variable: Node 20 itself exits on a missing --env-file anywhere on its command line)
+    const missing = await cli(['doctor'], { ...ws.env(), TENSORPOOL_MCP_ENV_FILE: join(ws.dir, 'missing.env') });
+    expect(missing.stderr).toMatch(/^error: --env-file .*missing\.env: no such file\n$/);
+    expect(missing.code).toBe(2);
+  });
+
   it('a bad flag is a one-line usage error with exit 2', async () => {
     const { code, stderr } = await cli(['doctor', '--confirm', 'sometimes']);
     expect(code).toBe(2);

@@ -108,6 +108,26 @@ describe('slim bundle: the built files', () => {
   });
 });
 
+describe('bundle chunks: what a stdio start loads', () => {
+  beforeAll(() => assertBuilt());
+
+  it('the HTTP stack (express, hono) and the doctor are only behind dynamic imports of dist/cli.js', () => {
+    type Output = { imports: { path: string; kind: string }[]; inputs: Record<string, unknown> };
+    const { outputs } = JSON.parse(read(join(ROOT, 'dist/metafile-esm.json'))) as { outputs: Record<string, Output> };
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file) || !outputs[file]) return;
+      loaded.add(file);
+      for (const imported of outputs[file]!.imports) if (imported.kind === 'import-statement') visit(imported.path);
+    };
+    visit('dist/cli.js');
+    const inputs = [...loaded].flatMap((file) => Object.keys(outputs[file]!.inputs)).map((input) => input.replaceAll('\\', '/'));
+    expect(inputs.filter((input) => /node_modules\/(express|@hono|body-parser|router)\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /src\/(transports\/http|doctor\/|clients\/|subcommands\/(index|doctor|config))/.test(input))).toEqual([]);
+    expect(inputs.some((input) => input.includes('node_modules/@modelcontextprotocol/sdk/dist/esm/server/mcp.js'))).toBe(true);
+  });
+});
+
 describe('slim bundle: the built server runs every path near the left-out code', () => {
   let ws: FakeTpWorkspace;
   let client: Client;

@@ -13,6 +13,7 @@ import { onShutdown } from './shutdown.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
 import { TpRunner } from './tp/runner.js';
+import { SUBCOMMANDS } from './subcommands/names.js';
 import { VERSION } from './version.js';
 
 /** Exit code for bad command-line usage, as argparse and most CLIs use. */
@@ -20,6 +21,8 @@ const USAGE_EXIT = 2;
 
 /** Entry point of the `tensorpool-mcp` command: options → Config → tools → transport. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // `doctor` and `config` have their own parser and code, loaded only when asked for
+  if (SUBCOMMANDS.includes(argv[2] ?? '')) return (await import('./subcommands/index.js')).runSubcommand(argv);
   let config: Config;
   let selection: Selection;
   try {

@@ -52,3 +52,6 @@ export class OptionValueError extends Error {
 export class SelectionError extends Error {
   override readonly name = 'SelectionError';
 }
+
+/** A client's config file that `config --write` cannot merge into; the message says what to fix. */
+export class ConfigFileError extends Error {}

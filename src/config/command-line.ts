@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, OptionValueError } from '../errors.js';
+import { SUBCOMMANDS_HELP } from '../subcommands/names.js';
 import { NAME, VERSION } from '../version.js';
 import { HELP_GROUPS, OPTIONS, type OptionName, type OptionSpec, type OptionValues } from './options.js';
 
@@ -17,18 +18,43 @@ export interface ReadOptions {
 export function readOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ReadOptions {
   const program = buildProgram();
   program.parse([...argv]);
-  const flags = program.opts();
+  const read = optionValues(program, env, entries().map(([name]) => name));
+  if (!read.values.http) {
+    // `--port 3000` alone would otherwise quietly serve stdio
+    const stray = entries().find(([name, spec]) => spec.httpOnly && read.fromCli.has(name));
+    if (stray) throw new ConfigError(`${stray[1].flags.split(' ')[0]} applies only to the HTTP transport; add --http, or drop it to serve stdio`);
+  }
+  return read;
+}
+
+/** Adds the table's options `names` to a command (the subcommands take some of the server's flags). */
+export function addOptions(command: Command, names: readonly OptionName[]): Command {
+  for (const name of names) command.addOption(commanderOption(name, OPTIONS[name] as OptionSpec<unknown>));
+  return command.configureHelp({ optionDescription: describe });
+}
+
+/** The values of options `names` of a parsed command: the flag, else its variable, else the default. */
+export function optionValues<N extends OptionName>(
+  command: Command,
+  env: Readonly<Record<string, string | undefined>>,
+  names: readonly N[],
+): { values: Pick<OptionValues, N>; fromEnv: ReadonlySet<N>; fromCli: ReadonlySet<N> } {
+  const flags = command.opts();
   const values: Record<string, unknown> = {};
-  const fromEnv = new Set<OptionName>();
-  for (const [name, spec] of entries()) {
+  const fromEnv = new Set<N>();
+  const fromCli = new Set<N>();
+  for (const name of names) {
+    const spec = OPTIONS[name] as OptionSpec<unknown>;
     const raw = spec.env === undefined ? undefined : env[spec.env];
-    if (program.getOptionValueSource(name) === 'cli') values[name] = flags[name];
-    else if (raw !== undefined && raw.trim() !== '') {
+    if (command.getOptionValueSource(name) === 'cli') {
+      values[name] = flags[name];
+      fromCli.add(name);
+    } else if (raw !== undefined && raw.trim() !== '') {
       values[name] = fromVariable(spec, raw);
       fromEnv.add(name);
     } else values[name] = spec.default;
   }
-  return { values: values as OptionValues, fromEnv };
+  return { values: values as Pick<OptionValues, N>, fromEnv, fromCli };
 }
 
 function entries(): [OptionName, OptionSpec<unknown>][] {
@@ -53,7 +79,8 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') })
-    .configureHelp({ optionDescription: describe });
+    .configureHelp({ optionDescription: describe })
+    .addHelpText('after', SUBCOMMANDS_HELP);
   for (const [name, spec] of entries()) program.addOption(commanderOption(name, spec));
   return program;
 }

@@ -38,6 +38,8 @@ export interface OptionSpec<T> {
   envHelp?: string;
   choices?: readonly string[];
   conflicts?: string;
+  /** Means something only with --http: given on the command line without it, it is an error, not ignored. */
+  httpOnly?: true;
 }
 
 function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
@@ -68,9 +70,13 @@ function integer(name: string, min: number, max: number) {
 
 const text = (value: string): string => value;
 
-/** Comma-separated, and repeatable on the command line. */
-function list(value: string, previous: readonly string[] | undefined): readonly string[] {
-  return [...(previous ?? []), ...value.split(',').map((item) => item.trim()).filter(Boolean)];
+/** Comma-separated, and repeatable on the command line; an empty value is a mistake, not "none". */
+function list(name: string, example: string) {
+  return (value: string, previous: readonly string[] | undefined): readonly string[] => {
+    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    if (items.length === 0) throw new OptionValueError(`${name} needs at least one name, e.g. ${example}.`);
+    return [...(previous ?? []), ...items];
+  };
 }
 
 function oneOf<T extends string>(choices: readonly T[]) {
@@ -89,17 +95,17 @@ export const OPTIONS = {
   http: switchOption({ flags: '--http', group: 'transport', help: 'serve MCP over Streamable HTTP at http://HOST:PORT/mcp' }),
   port: option({
     flags: '--port <port>', env: 'PORT', group: 'transport', help: 'HTTP port (0 picks a free one)',
-    default: 3000, parse: integer('--port', 0, 65535),
+    default: 3000, parse: integer('--port', 0, 65535), httpOnly: true,
   }),
   host: option({
     flags: '--host <host>', env: 'HOST', group: 'transport',
     help: 'HTTP bind address; a non-loopback one only with --host, never from HOST',
-    default: '127.0.0.1', parse: text,
+    default: '127.0.0.1', parse: text, httpOnly: true,
   }),
   sessionIdle: option({
     flags: '--session-idle <seconds>', env: 'TENSORPOOL_MCP_SESSION_IDLE', group: 'transport',
     help: 'HTTP: close a session (and stop what it runs) after this long without a request',
-    default: 1800, parse: integer('--session-idle', 1, 604800),
+    default: 1800, parse: integer('--session-idle', 1, 604800), httpOnly: true,
   }),
 
   tpPath: option({ flags: '--tp-path <path>', env: 'TP_PATH', group: 'tp', help: 'the tp executable', default: 'tp', defaultHelp: 'tp on PATH', parse: text }),
@@ -134,15 +140,15 @@ export const OPTIONS = {
   toolsets: option<readonly string[] | undefined>({
     flags: '--toolsets <names>', env: 'TENSORPOOL_MCP_TOOLSETS', group: 'tools',
     help: `toolsets to offer, comma-separated: ${TOOLSETS.join(', ')}, or default, all`,
-    default: undefined, defaultHelp: 'all but object_storage; none when --tools is given', parse: list,
+    default: undefined, defaultHelp: 'all but object_storage; none when --tools is given', parse: list('--toolsets', 'clusters,jobs'),
   }),
   tools: option<readonly string[] | undefined>({
     flags: '--tools <names>', env: 'TENSORPOOL_MCP_TOOLS', group: 'tools', help: 'single tools to offer in addition (alone: only these)',
-    default: undefined, defaultHelp: 'none', parse: list,
+    default: undefined, defaultHelp: 'none', parse: list('--tools', 'cluster_list,job_list'),
   }),
   excludeTools: option<readonly string[] | undefined>({
     flags: '--exclude-tools <names>', env: 'TENSORPOOL_MCP_EXCLUDE_TOOLS', group: 'tools', help: 'tools never to offer',
-    default: undefined, defaultHelp: 'none', parse: list,
+    default: undefined, defaultHelp: 'none', parse: list('--exclude-tools', 'cluster_destroy'),
   }),
   readOnly: switchOption({ flags: '--read-only', env: 'TENSORPOOL_MCP_READ_ONLY', group: 'tools', help: 'offer only tools that change nothing' }),
   allowSecrets: switchOption({
@@ -167,7 +173,7 @@ export const OPTIONS = {
   allowInstanceTypes: option<readonly string[] | undefined>({
     flags: '--allow-instance-types <list>', env: 'TENSORPOOL_MCP_ALLOW_INSTANCE_TYPES', group: 'limits',
     help: 'instance types cluster_create may start, comma-separated, * as wildcard (e.g. 1xH100,*L40S)',
-    default: undefined, defaultHelp: 'any', parse: list,
+    default: undefined, defaultHelp: 'any', parse: list('--allow-instance-types', '1xH100,*L40S'),
   }),
   maxNodes: option<number | undefined>({
     flags: '--max-nodes <n>', env: 'TENSORPOOL_MCP_MAX_NODES', group: 'limits', help: 'most nodes one cluster_create may ask for',

@@ -22,7 +22,7 @@ function generations(tool: ToolDefinition): string {
   return tool.since ? `${tool.since}+` : 'all';
 }
 
-/** The README's tool table, generated from the registry so the two cannot drift apart. */
+/** The tool table of docs/tools.md, generated from the registry so the two cannot drift apart. */
 export function toolTable(tools: readonly ToolDefinition[]): string {
   const rows = tools.map((tool) => {
     const command = /`tp ([a-z -]+)`/.exec(tool.description)?.[1];

@@ -15,7 +15,7 @@ describe('reading options: flag, then variable, then default', () => {
   });
 
   it('a flag wins over its variable, and a variable over the default', () => {
-    expect(read(['--port', '8080'], { PORT: '9090' }).values.port).toBe(8080);
+    expect(read(['--http', '--port', '8080'], { PORT: '9090' }).values.port).toBe(8080);
     const fromEnv = read([], { PORT: '9090', TENSORPOOL_MCP_SYNC_BUDGET: '5' });
     expect(fromEnv.values).toMatchObject({ port: 9090, syncBudget: 5 });
     expect([...fromEnv.fromEnv].sort()).toEqual(['port', 'syncBudget']);
@@ -50,5 +50,18 @@ describe('reading options: flag, then variable, then default', () => {
 
   it('a bad flag is a usage error from commander', () => {
     expect(() => read(['--max-nodes', '0'])).toThrow(CommanderError);
+  });
+
+  it.each([['--port', '3000'], ['--host', '0.0.0.0'], ['--session-idle', '60']])('%s without --http is refused, not ignored', (flag, value) => {
+    expect(() => read([flag, value])).toThrow(new ConfigError(`${flag} applies only to the HTTP transport; add --http, or drop it to serve stdio`));
+    expect(() => read(['--http', flag, value])).not.toThrow();
+    // the variables (PORT is set by many platforms) stay quiet
+    expect(read([], { PORT: '8080', HOST: '0.0.0.0' }).values.http).toBe(false);
+  });
+
+  it.each(['--allow-instance-types', '--toolsets', '--tools', '--exclude-tools'])('an empty %s is a usage error, not an empty allow-list', (flag) => {
+    expect(() => read([flag, ''])).toThrow(CommanderError);
+    expect(() => read([flag, ' , '])).toThrow(CommanderError);
+    expect(() => read([], { TENSORPOOL_MCP_ALLOW_INSTANCE_TYPES: ',' })).toThrow(/needs at least one name/);
   });
 });

@@ -1,0 +1,16 @@
+import { homedir } from 'node:os';
+
+/** What client configuration depends on about the machine; injected so tests can be any platform. */
+export interface Machine {
+  platform: NodeJS.Platform;
+  home: string;
+  env: Record<string, string | undefined>;
+  /** The node running this process: GUI clients may not find one on their PATH. */
+  nodePath: string;
+  /** npx beside that node, when there is one. */
+  npxPath?: string;
+}
+
+export function thisMachine(npxPath?: string): Machine {
+  return { platform: process.platform, home: homedir(), env: process.env, nodePath: process.execPath, npxPath };
+}

@@ -1,0 +1,48 @@
+import { Command, CommanderError, Option } from 'commander';
+import { loadEnvFile } from '../config/env-file.js';
+import { CLIENT_IDS } from '../clients/clients.js';
+import { ConfigError } from '../errors.js';
+import { runConfig } from './config.js';
+import { runDoctor } from './doctor.js';
+import { addServerFlags } from './server-flags.js';
+import { NAME } from '../version.js';
+
+const USAGE_EXIT = 2;
+
+function buildProgram(): Command {
+  const program = new Command(NAME).exitOverride().configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') });
+  addServerFlags(
+    program
+      .command('doctor')
+      .description("Check this machine's set-up the way the server would run it, then print each client's config. Exits 1 when something is wrong.")
+      .addOption(new Option('--client <name>', 'print only this client’s config').choices(CLIENT_IDS)),
+  ).action(async (_options, command: Command) => {
+    process.exitCode = await runDoctor(command);
+  });
+  addServerFlags(
+    program
+      .command('config')
+      .description("Print the config that starts tensorpool-mcp from a client; --write merges it into the client's file (diff shown, backup kept).")
+      .addOption(new Option('--client <name>', 'the client').choices(CLIENT_IDS).makeOptionMandatory())
+      .option('--write', "merge it into the client's config file"),
+  ).action(async (_options, command: Command) => {
+    process.exitCode = await runConfig(command);
+  });
+  return program;
+}
+
+/** `tensorpool-mcp doctor …` and `tensorpool-mcp config …`. */
+export async function runSubcommand(argv: readonly string[]): Promise<void> {
+  try {
+    // before parsing, as the server does: the file may set TP_PATH and the other variables flags read
+    loadEnvFile(argv.slice(3), process.env, process.cwd());
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
+    if (error instanceof ConfigError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(USAGE_EXIT);
+    }
+    throw error;
+  }
+}

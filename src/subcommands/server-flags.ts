@@ -1,0 +1,61 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { addOptions, optionValues } from '../config/command-line.js';
+import { OPTIONS, type ConfirmMode } from '../config/options.js';
+import type { Guardrails } from '../config/config.js';
+import type { Generation } from '../tp/generation.js';
+
+/** The server's own options that doctor checks and config writes into a client's snippet: same flags, variables and parsers. */
+const SERVER_FLAGS = [
+  'tpPath', 'allowDir', 'envFile', 'readOnly', 'confirm', 'confirmCreates',
+  'allowInstanceTypes', 'maxNodes', 'maxStorageGb', 'tpGeneration',
+] as const;
+type ServerFlagName = (typeof SERVER_FLAGS)[number];
+
+export interface ServerFlags {
+  tpPath: string;
+  allowDirs: readonly string[];
+  envFile?: string;
+  readOnly: boolean;
+  confirmMode: ConfirmMode;
+  confirmCreates: boolean;
+  guardrails: Guardrails;
+  tpGeneration?: Generation;
+  /** The flags as given on this command line, for a snippet. */
+  given: string[];
+}
+
+export function addServerFlags(command: Command): Command {
+  return addOptions(command, SERVER_FLAGS);
+}
+
+export function serverFlagsFrom(command: Command, env: Record<string, string | undefined>, cwd: string): ServerFlags {
+  const { values, fromCli } = optionValues(command, env, SERVER_FLAGS);
+  const given: string[] = [];
+  for (const name of fromCli) {
+    // directories are added by the launch, as absolute paths; the env file is the shell's, not the client's
+    if (name === 'allowDir' || name === 'envFile') continue;
+    given.push(...flagFor(name, values[name], cwd));
+  }
+  return {
+    tpPath: values.tpPath,
+    allowDirs: values.allowDir,
+    envFile: values.envFile,
+    readOnly: values.readOnly,
+    confirmMode: values.confirm,
+    confirmCreates: values.confirmCreates,
+    guardrails: { allowInstanceTypes: values.allowInstanceTypes, maxNodes: values.maxNodes, maxStorageGb: values.maxStorageGb },
+    tpGeneration: values.tpGeneration === 'auto' ? undefined : values.tpGeneration,
+    given,
+  };
+}
+
+function flagFor(name: ServerFlagName, value: unknown, cwd: string): string[] {
+  const flag = OPTIONS[name].flags.split(' ')[0]!;
+  if (typeof value === 'boolean') return value ? [flag] : [];
+  if (Array.isArray(value)) return [flag, value.join(',')];
+  const text = String(value);
+  // a client starts the server elsewhere: a relative tp path in a snippet is made absolute
+  if (name === 'tpPath' && text.includes('/') && !isAbsolute(text)) return [flag, resolve(cwd, text)];
+  return [flag, text];
+}

@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_TP, FakeTpWorkspace, TEST_KEY } from '../helpers/fake-tp.js';
+import { runCli } from '../helpers/server-process.js';
+
+let ws: FakeTpWorkspace;
+let home: string;
+let project: string;
+
+beforeEach(() => {
+  ws = new FakeTpWorkspace();
+  home = mkdtempSync(join(tmpdir(), 'tpmcp-home-'));
+  project = join(ws.dir, 'project');
+  mkdirSync(project);
+});
+afterEach(() => {
+  ws.cleanup();
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** The built CLI in `project`, with a temporary HOME and nothing of the real user's configuration. */
+function cli(args: string[], env: Record<string, string | undefined> = ws.env()) {
+  return runCli(args, { cwd: project, env: { ...env, HOME: home, XDG_CONFIG_HOME: undefined, APPDATA: undefined, CODEX_HOME: undefined } });
+}
+
+/** The indented JSON snippet printed under the line starting with `heading`. */
+function snippetAfter(report: string, heading: string): unknown {
+  const lines = report.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(heading)) + 1;
+  const end = lines.findIndex((line, index) => index > start && !line.startsWith('    '));
+  return JSON.parse(lines.slice(start, end).join('\n'));
+}
+
+describe('tensorpool-mcp doctor', () => {
+  it('a working set-up: exit 0, every check on one line, the key masked, a config for each client', async () => {
+    const { code, stdout, stderr } = await cli(['doctor', '--tp-path', FAKE_TP]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).not.toContain(TEST_KEY);
+    expect(stdout).toMatch(/\[ ok \] tp: .*fake-tp\/main\.mjs, version 0\.0\.9, CLI generation 0\.0\.9/);
+    expect(stdout).toContain('[ ok ] API key: TENSORPOOL_KEY …CRET accepted by TensorPool (tp me)');
+    for (const path of ['.config/Claude/claude_desktop_config.json', '.cursor/mcp.json', '.config/Code/User/mcp.json', '.codeium/windsurf/mcp_config.json', '.codex/config.toml']) {
+      expect(stdout).toContain(join(home, path));
+    }
+    expect(stdout).toContain(join(project, '.mcp.json'));
+    // GUI clients get this machine's absolute paths, and the launch directory as the allowed one
+    const desktop = snippetAfter(stdout, 'Claude Desktop:') as { mcpServers: { tensorpool: { command: string; args: string[] } } };
+    expect(desktop.mcpServers.tensorpool.args).toEqual(['-y', 'tensorpool-mcp', '--tp-path', FAKE_TP, '--allow-dir', project]);
+    expect(desktop.mcpServers.tensorpool.command).toMatch(/^\/.*npx$/);
+    expect(ws.commandCalls().map((call) => call.argv)).toEqual([['--no-input', 'me']]);
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('a rejected key: exit 1 and one FAIL line with the fix', async () => {
+    const { code, stdout } = await cli(['doctor', '--tp-path', FAKE_TP, '--client', 'cursor'], ws.env({ FAKE_TP_REJECT_KEY: '1' }));
+    expect(code).toBe(1);
+    const failures = stdout.split('\n').filter((line) => line.includes('[FAIL]'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/API key: TENSORPOOL_KEY …CRET not accepted: .*Invalid API key.* → fix: /);
+    expect(stdout).not.toContain(TEST_KEY);
+  });
+
+  it('no tp and no key: exit 1, a line for each with its fix', async () => {
+    const env = { ...ws.env(), TENSORPOOL_KEY: undefined, PATH: '/nonexistent' };
+    const { code, stdout } = await cli(['doctor', '--client', 'claude-code'], env);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/\[FAIL\] tp: tp not found on PATH → fix: install it with `pipx install tensorpool`/);
+    expect(stdout).toMatch(/\[FAIL\] API key: TENSORPOOL_API_KEY is not set → fix: /);
+  });
+
+  it('reads the key and TP_PATH from --env-file, as the server would', async () => {
+    const envFile = join(ws.dir, 'tp.env');
+    writeFileSync(envFile, `TENSORPOOL_API_KEY=${TEST_KEY}\nTP_PATH=${FAKE_TP}\n`);
+    const { code, stdout } = await cli(['doctor', '--env-file', envFile, '--client', 'cursor'], { ...ws.env(), TENSORPOOL_KEY: undefined });
+    expect(stdout).toContain('[ ok ] API key: TENSORPOOL_API_KEY …CRET accepted');
+    expect(stdout).toContain(`[ ok ] tp: ${FAKE_TP}`);
+    expect(code).toBe(0);
+    // (named by the variable: Node 20 itself exits on a missing --env-file anywhere on its command line)
+    const missing = await cli(['doctor'], { ...ws.env(), TENSORPOOL_MCP_ENV_FILE: join(ws.dir, 'missing.env') });
+    expect(missing.stderr).toMatch(/^error: --env-file .*missing\.env: no such file\n$/);
+    expect(missing.code).toBe(2);
+  });
+
+  it('a bad flag is a one-line usage error with exit 2', async () => {
+    const { code, stderr } = await cli(['doctor', '--confirm', 'sometimes']);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/--confirm.*flag, elicit, always-elicit/);
+  });
+});
+
+describe('tensorpool-mcp config', () => {
+  it('prints the snippet and writes nothing', async () => {
+    const { code, stdout } = await cli(['config', '--client', 'cursor', '--tp-path', FAKE_TP, '--read-only']);
+    expect(code).toBe(0);
+    const snippet = JSON.parse(stdout) as { mcpServers: { tensorpool: { args: string[] } } };
+    expect(snippet.mcpServers.tensorpool.args).toEqual(['-y', 'tensorpool-mcp', '--tp-path', FAKE_TP, '--read-only', '--allow-dir', project]);
+    expect(readdirSync(home)).toEqual([]);
+    expect(readdirSync(project)).toEqual([]);
+  });
+
+  it('--write creates the file, then finds nothing to change', async () => {
+    const first = await cli(['config', '--client', 'claude-desktop', '--write']);
+    expect(first.code).toBe(0);
+    const path = join(home, '.config/Claude/claude_desktop_config.json');
+    expect(first.stdout).toContain(`+++ ${path}`);
+    expect(first.stdout).toContain(`wrote ${path}\n`);
+    expect(first.stdout).toContain('Replace <your TensorPool API key>');
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toHaveProperty('mcpServers.tensorpool.args');
+    const second = await cli(['config', '--client', 'claude-desktop', '--write']);
+    expect(second.stdout).toBe(`${path} already has this configuration; nothing written.\n`);
+  });
+
+  it('--write merges into an existing file: other servers stay, the user’s key stays and is never shown, a backup is kept', async () => {
+    const path = join(home, '.cursor/mcp.json');
+    mkdirSync(join(home, '.cursor'));
+    const before = JSON.stringify({ mcpServers: { other: { command: 'other' }, tensorpool: { command: 'node', args: ['old.js'], env: { TENSORPOOL_API_KEY: TEST_KEY } } } }, null, 2);
+    writeFileSync(path, before);
+    const { code, stdout } = await cli(['config', '--client', 'cursor', '--write', '--allow-dir', '.']);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain(TEST_KEY);
+    expect(stdout).toMatch(/^-\s+"old\.js"/m);
+    const after = JSON.parse(readFileSync(path, 'utf8')) as { mcpServers: Record<string, { args?: string[]; env?: Record<string, string> }> };
+    expect(after.mcpServers.other).toEqual({ command: 'other' });
+    expect(after.mcpServers.tensorpool!.env!.TENSORPOOL_API_KEY).toBe(TEST_KEY);
+    expect(after.mcpServers.tensorpool!.args).toContain(project);
+    const backups = readdirSync(join(home, '.cursor')).filter((name) => name.endsWith('.bak'));
+    expect(backups).toHaveLength(1);
+    expect(readFileSync(join(home, '.cursor', backups[0]!), 'utf8')).toBe(before);
+    expect(stdout).toContain(`(the previous file is kept as ${join(home, '.cursor', backups[0]!)})`);
+  });
+
+  it('--write into a broken file changes nothing and says why', async () => {
+    const path = join(home, '.codex/config.toml');
+    mkdirSync(join(home, '.codex'));
+    writeFileSync(path, 'model = \n');
+    const { code, stderr } = await cli(['config', '--client', 'codex', '--write']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`error: ${path} is not valid TOML`);
+    expect(readFileSync(path, 'utf8')).toBe('model = \n');
+    expect(readdirSync(join(home, '.codex'))).toEqual(['config.toml']);
+  });
+
+  it('--write for Codex appends its table to an existing config', async () => {
+    const path = join(home, '.codex/config.toml');
+    mkdirSync(join(home, '.codex'));
+    writeFileSync(path, '# mine\nmodel = "o4"\n');
+    expect((await cli(['config', '--client', 'codex', '--write'])).code).toBe(0);
+    const text = readFileSync(path, 'utf8');
+    expect(text.startsWith('# mine\nmodel = "o4"\n')).toBe(true);
+    expect(parseToml(text)).toMatchObject({ mcp_servers: { tensorpool: { command: 'npx', args: ['-y', 'tensorpool-mcp'] } } });
+    expect(existsSync(`${path}.bak`)).toBe(false);
+  });
+
+  it('an unknown client is a usage error naming the supported ones', async () => {
+    const { code, stderr } = await cli(['config', '--client', 'zed']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/claude-desktop, claude-code, cursor, vscode, windsurf, codex/);
+  });
+});

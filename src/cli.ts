@@ -15,6 +15,7 @@ import { isLoopback } from './net.js';
 import { createServer } from './server.js';
 import type { ServerSettings } from './settings.js';
 import { TpRunner } from './tp/runner.js';
+import { DEFAULT_MAX_RESULT_BYTES, streamBounds } from './tp/output-bounds.js';
 import { NAME, VERSION } from './version.js';
 
 /** Exit code for bad command-line usage, as argparse and most CLIs use. */
@@ -45,6 +46,7 @@ interface CliOptions {
   maxProcesses: number;
   operationTtl: number;
   sessionIdle: number;
+  maxResultKb: number;
 }
 
 function list(value: string, previous: string[] | undefined): string[] {
@@ -133,6 +135,12 @@ function buildProgram(): Command {
         .env('TENSORPOOL_MCP_SESSION_IDLE')
         .default(1800)
         .argParser(integer('--session-idle', 1, 604800)),
+    )
+    .addOption(
+      new Option('--max-result-kb <kb>', "most of tp's output one tool result carries (the cut is marked; all of it stays a resource)")
+        .env('TENSORPOOL_MCP_MAX_RESULT_KB')
+        .default(DEFAULT_MAX_RESULT_BYTES / 1024)
+        .argParser(integer('--max-result-kb', 8, 100_000)),
     )
     .addOption(
       new Option('--allow-instance-types <list>', 'instance types cluster_create may start, comma-separated, * as wildcard (e.g. 1xH100,*L40S)')
@@ -232,6 +240,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       confirmMode: options.confirm,
       syncBudgetMs: options.syncBudget * 1000,
       operationTtlMs: options.operationTtl * 1000,
+      maxResultBytes: options.maxResultKb * 1024,
       confirmCreates: options.confirmCreates ?? envSwitch('TENSORPOOL_MCP_CONFIRM_CREATES') ?? false,
       tpGeneration: options.tpGeneration === 'auto' ? undefined : options.tpGeneration,
       allowSecrets,
@@ -251,7 +260,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     throw error;
   }
 
-  const runner = new TpRunner({ tpPath: options.tpPath, env: process.env, timeoutMs: options.timeout * 1000, maxProcesses: options.maxProcesses });
+  const { headBytes, tailBytes } = streamBounds(options.maxResultKb * 1024);
+  const runner = new TpRunner({
+    tpPath: options.tpPath, env: process.env, timeoutMs: options.timeout * 1000, maxProcesses: options.maxProcesses,
+    outputHeadBytes: headBytes, outputTailBytes: tailBytes,
+  });
   const logger = stderrLogger(runner.redactor);
   if (settings.allowedDirsProblem) logger.info(settings.allowedDirsProblem);
   if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');

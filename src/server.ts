@@ -26,6 +26,10 @@ import { handleResult, withOutputLink } from './operations/results.js';
 import { reportProgress, type ProgressParams } from './operations/progress.js';
 import { OperationStore } from './operations/store.js';
 import { NAME, VERSION } from './version.js';
+// issue 11: strict arguments, parsed ids, tool-term hints, fenced job output
+import { strictInput } from './registry/strict-args.js';
+import { outputSchemaFor } from './results/output-schema.js';
+import { shapeResult } from './results/shape.js';
 
 export interface CreateServerOptions {
   /** Shared by every session of a process, so shutdown can stop every `tp` it started. */
@@ -96,14 +100,15 @@ export function createServer(options: CreateServerOptions): McpServer {
   };
 
   for (const tool of options.tools ?? allTools) {
-    server.registerTool(
+    const registered = server.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...tool.annotations },
+        inputSchema: strictInput(tool.name, tool.inputSchema),
+        outputSchema: outputSchemaFor(tool),
+        // the title is listed once, at the top level (annotations.title is its older, duplicate place)
+        annotations: tool.annotations,
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         let generation: Generation | undefined;
@@ -149,12 +154,14 @@ export function createServer(options: CreateServerOptions): McpServer {
           generation,
         );
         void tool.handler(args as never, context).then(
-          (result) => operation.finish(result),
+          (result) => operation.finish(shapeResult(tool.name, generation, result)),
           (error: unknown) => operation.finish(fail(tool, error)),
         );
         return attend(operation, extra, settings);
       },
     );
+    // "forbidden" is what the protocol assumes without it: listing it costs 40 bytes a tool
+    registered.execution = undefined;
   }
   return server;
 }

@@ -21,6 +21,8 @@ export interface ServerSettings {
   heartbeatMs?: number;
   /** How long finished operations stay readable. */
   operationTtlMs?: number;
+  /** --max-result-kb: what one tool result may carry of tp's output (default in tp/output-bounds.ts). */
+  maxResultBytes?: number;
   /** --allow-secrets: object-storage secrets may be shown. */
   allowSecrets?: boolean;
   /** Toolsets and read-only mode in force, for server_status. */

@@ -88,11 +88,6 @@ export class Operation {
     return taken;
   }
 
-  /** The last part of the unread output, without consuming it. */
-  peekTail(characters: number): string {
-    return this.unread.slice(-characters);
-  }
-
   cancel(): void {
     this.controller.abort();
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutDialect } from './schema-dialect.js';
 
 /**
  * Tool arguments are strict: a misspelled name (`nodes` for `num_nodes`) would otherwise be dropped
@@ -85,7 +86,8 @@ export function unknownArgumentsMessage(toolName: string, unknown: readonly stri
  */
 export function strictInput<Shape extends z.ZodRawShape>(toolName: string, shape: Shape) {
   const known = Object.keys(shape);
-  return z.strictObject(shape, {
+  const schema = z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys' ? unknownArgumentsMessage(toolName, issue.keys, known) : undefined),
   });
+  return withoutDialect(schema);
 }

@@ -7,8 +7,8 @@ import { confirm, keyId, org, sshKeyName, publicKey, READ_ONLY } from './fields.
 const accountMe = defineTool({
   name: 'account_me',
   toolset: 'account',
-  title: 'Show the TensorPool account',
-  description: 'Show the account the API key belongs to: user, organization and credit (`tp me`). A quick check that the key works.',
+  title: 'Show the account',
+  description: "The API key's account: user, organization, credit (`tp me`); checks the key works.",
   inputSchema: {},
   outputSchema: tpOutputSchema,
   annotations: READ_ONLY,
@@ -18,11 +18,10 @@ const accountMe = defineTool({
 const sshKeyAdd = defineTool({
   name: 'ssh_key_add',
   toolset: 'account',
-  title: 'Save an SSH public key on the account',
-  description:
-    'Save an SSH public key on the TensorPool account (`tp me sshkey add`), so new clusters accept it without ssh_public_key.',
+  title: 'Save an SSH key',
+  description: 'Save a public key on the account (`tp me sshkey add`): new clusters accept it without ssh_public_key. Returns key_id.',
   inputSchema: {
-    public_key: publicKey('public_key').describe('OpenSSH public key, one line such as "ssh-ed25519 AAAA... me@laptop" (the .pub file, never the private key)'),
+    public_key: publicKey('public_key').describe('One OpenSSH public key line (a .pub file\'s content)'),
     name: sshKeyName,
   },
   outputSchema: tpOutputSchema,
@@ -34,8 +33,8 @@ const sshKeyAdd = defineTool({
 const sshKeyList = defineTool({
   name: 'ssh_key_list',
   toolset: 'account',
-  title: 'List saved SSH keys',
-  description: 'List the SSH public keys saved on the account, with their ids (`tp me sshkey list`).',
+  title: 'List SSH keys',
+  description: 'List the account\'s SSH keys (`tp me sshkey list`). Returns key_ids.',
   inputSchema: { org },
   outputSchema: tpOutputSchema,
   annotations: READ_ONLY,
@@ -45,10 +44,8 @@ const sshKeyList = defineTool({
 const sshKeyRemove = defineTool({
   name: 'ssh_key_remove',
   toolset: 'account',
-  title: 'Remove a saved SSH key',
-  description:
-    'Remove an SSH key from the account (`tp me sshkey remove`); tp itself does not ask. New clusters stop accepting it. ' +
-    'Ask the user first, then call with confirm=true.',
+  title: 'Remove an SSH key',
+  description: 'Remove a saved key (`tp me sshkey remove`); new clusters stop accepting it. confirm=true after the user agrees.',
   inputSchema: { key_id: keyId, confirm },
   confirmation: (args) => `removing SSH key ${args.key_id} from the account`,
   outputSchema: tpOutputSchema,

@@ -9,9 +9,7 @@ const enable = defineTool({
   printsSecrets: true,
   since: '0.0.9',
   title: 'Enable object storage',
-  description:
-    'Enable S3-compatible object storage for the account (`tp object-storage enable`). tp prints the access keys; ' +
-    'the secret is masked unless the server runs with --allow-secrets.',
+  description: 'Enable S3-compatible object storage (`tp object-storage enable`); the secret key it prints is masked without --allow-secrets.',
   inputSchema: {},
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -26,9 +24,7 @@ const disable = defineTool({
   toolset: 'object_storage',
   since: '0.0.9',
   title: 'Disable object storage',
-  description:
-    'Disable object storage for the account (`tp object-storage disable`); tp itself does not ask, and buckets become unreachable. ' +
-    'Ask the user first, then call with confirm=true.',
+  description: 'Disable object storage (`tp object-storage disable`); buckets become unreachable. confirm=true after the user agrees.',
   inputSchema: { confirm },
   confirmation: () => 'disabling object storage for the account',
   outputSchema: tpOutputSchema,
@@ -42,7 +38,7 @@ const credentials = defineTool({
   since: '0.0.9',
   revealsSecrets: true,
   title: 'Show object storage credentials',
-  description: 'Show the S3 access key, SECRET key, endpoint and region (`tp object-storage credentials`). Registered only with --allow-secrets.',
+  description: 'The S3 access key, SECRET key, endpoint and region (`tp object-storage credentials`).',
   inputSchema: {},
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -56,8 +52,8 @@ const configureRclone = defineTool({
   revealsSecrets: true,
   title: 'Configure rclone for object storage',
   description:
-    "Write the object storage remote, with its secret key, into the server user's ~/.config/rclone/rclone.conf " +
-    '(`tp object-storage configure rclone`), replacing a section of the same name. Registered only with --allow-secrets.',
+    "Write the object storage remote, secret included, into the server user's ~/.config/rclone/rclone.conf, replacing a same-named section " +
+    '(`tp object-storage configure rclone`).',
   inputSchema: {},
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -69,7 +65,7 @@ const bucketList = defineTool({
   toolset: 'object_storage',
   since: '0.0.9',
   title: 'List buckets',
-  description: 'List the object storage buckets (`tp object-storage bucket list`).',
+  description: 'List buckets (`tp object-storage bucket list`).',
   inputSchema: {},
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -81,7 +77,7 @@ const bucketCreate = defineTool({
   toolset: 'object_storage',
   since: '0.0.9',
   title: 'Create a bucket',
-  description: 'Create an object storage bucket (`tp object-storage bucket create`).',
+  description: 'Create a bucket (`tp object-storage bucket create`).',
   inputSchema: { bucket_name: bucketName },
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -93,8 +89,7 @@ const bucketDelete = defineTool({
   toolset: 'object_storage',
   since: '0.0.9',
   title: 'Delete a bucket',
-  description:
-    'Delete an object storage bucket (`tp object-storage bucket delete`); tp itself does not ask. Ask the user first, then call with confirm=true.',
+  description: 'Delete a bucket and its objects (`tp object-storage bucket delete`). confirm=true after the user agrees.',
   inputSchema: { bucket_name: bucketName, confirm },
   confirmation: (args) => `deleting bucket ${args.bucket_name} and its objects`,
   outputSchema: tpOutputSchema,

@@ -10,13 +10,13 @@ const storageCreate = defineTool({
   toolset: 'storage',
   title: 'Create a storage volume',
   description:
-    'Create a persistent storage volume that clusters can attach (`tp storage create`); it bills until destroyed. ' +
-    'tp 0.0.9 needs size_gb; tp 0.0.6 to 0.0.8 need volume_type ("fast" or "flex") and take size_gb optionally.',
+    'Create a persistent volume for clusters (`tp storage create`); it bills until storage_destroy. ' +
+    'Returns storage_id; next cluster_attach_storage.',
   inputSchema: {
-    size_gb: sizeGb('size_gb', 'Size in GB: required by tp 0.0.9, optional before').optional(),
+    size_gb: sizeGb('size_gb', 'Required by tp 0.0.9').optional(),
     name: storageName,
-    deletion_protection: deletionProtection.describe('Protect the volume from being destroyed'),
-    wait: wait.describe('Wait until the volume is ready (tp 0.0.7 and newer)'),
+    deletion_protection: deletionProtection.describe('Block destroy'),
+    wait: wait.describe('Wait until ready (tp 0.0.7+)'),
     volume_type: volumeType,
     confirm: billingConfirm,
   },
@@ -40,7 +40,7 @@ const storageList = defineTool({
   name: 'storage_list',
   toolset: 'storage',
   title: 'List storage volumes',
-  description: 'List your storage volumes with ids, sizes and attachments (`tp storage list`).',
+  description: 'List storage volumes: ids, sizes, attachments (`tp storage list`). Returns storage_ids.',
   inputSchema: { org },
   outputSchema: tpOutputSchema,
   annotations: READ_ONLY,
@@ -51,7 +51,7 @@ const storageInfo = defineTool({
   name: 'storage_info',
   toolset: 'storage',
   title: 'Show a storage volume',
-  description: 'Show one storage volume: size, type, status and the clusters it is attached to (`tp storage info`).',
+  description: 'One volume: size, type, status, clusters (`tp storage info`).',
   inputSchema: { storage_id: storageId },
   outputSchema: tpOutputSchema,
   annotations: READ_ONLY,
@@ -61,15 +61,13 @@ const storageInfo = defineTool({
 const storageEdit = defineTool({
   name: 'storage_edit',
   toolset: 'storage',
-  title: 'Rename, protect or grow a storage volume',
-  description:
-    "Change a volume's name, deletion protection or size (`tp storage edit`; size can only grow, and a larger volume bills more). " +
-    'Turning protection off makes the volume destroyable: ask the user first.',
+  title: 'Edit a storage volume',
+  description: 'Rename, protect or grow a volume (`tp storage edit`; bigger bills more). Ask the user before turning protection off.',
   inputSchema: {
     storage_id: storageId,
-    name: storageName.describe('New display name'),
+    name: storageName,
     deletion_protection: deletionProtection,
-    size_gb: sizeGb('size_gb', 'New size in GB; larger than the current size').optional(),
+    size_gb: sizeGb('size_gb', 'New size, larger than now').optional(),
   },
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -84,9 +82,8 @@ const storageDestroy = defineTool({
   name: 'storage_destroy',
   toolset: 'storage',
   title: 'Destroy a storage volume',
-  description:
-    'Destroy a storage volume and all data on it (`tp storage destroy`). Irreversible. Ask the user first, then call with confirm=true.',
-  inputSchema: { storage_id: storageId, confirm, wait: wait.describe('Wait until destroyed (tp 0.0.7 and newer)') },
+  description: 'Destroy a volume and its data (`tp storage destroy`). Irreversible: confirm=true after the user agrees.',
+  inputSchema: { storage_id: storageId, confirm, wait: wait.describe('Wait until destroyed (tp 0.0.7+)') },
   confirmation: (args) => `destroying volume ${args.storage_id} and all data on it`,
   outputSchema: tpOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

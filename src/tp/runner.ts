@@ -4,6 +4,7 @@ import { makeTempDir, removeTempDir } from '../temp-dirs.js';
 import { StringDecoder } from 'node:string_decoder';
 import spawn from 'cross-spawn';
 import { BoundedOutput } from './bounded-output.js';
+import { streamBounds } from './output-bounds.js';
 import { apiKeyFrom, childEnvironment, type Env } from './environment.js';
 import { NoApiKeyError, ToolError, TpNotFoundError } from '../errors.js';
 import { groupSpawnOptions, ProcessGroup } from './process-group.js';
@@ -71,8 +72,8 @@ export function withRun(client: TpClient, run: TpClient['run']): TpClient {
 }
 
 const DEFAULT_GRACE_MS = 3000;
-const DEFAULT_HEAD_BYTES = 128 * 1024;
-const DEFAULT_TAIL_BYTES = 128 * 1024;
+// a result within the default budget of output-bounds.ts; TpRunnerOptions override them
+const { headBytes: DEFAULT_HEAD_BYTES, tailBytes: DEFAULT_TAIL_BYTES } = streamBounds();
 const DEFAULT_MAX_PROCESSES = 4;
 
 /** The one place that starts `tp`: argv array, no shell, stdin from /dev/null, own process group. */

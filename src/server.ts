@@ -30,6 +30,8 @@ import { NAME, VERSION } from './version.js';
 import { strictInput } from './registry/strict-args.js';
 import { outputSchemaFor } from './results/output-schema.js';
 import { shapeResult } from './results/shape.js';
+import { registerPrompts } from './prompts/index.js';
+import { serverInstructions } from './prompts/instructions.js';
 
 export interface CreateServerOptions {
   /** Shared by every session of a process, so shutdown can stop every `tp` it started. */
@@ -42,17 +44,12 @@ export interface CreateServerOptions {
   logger?: Logger;
 }
 
-const INSTRUCTIONS =
-  'Drives TensorPool GPU infrastructure through the installed `tp` CLI. Creating clusters, storage or jobs costs money; ' +
-  'destroy, delete, cancel, detach, remove and disable are irreversible and need confirm=true after the user agrees. ' +
-  'Ids come from the *_list tools. server_status tells what the installed tp supports.';
-
 /** A fresh MCP server with the tools registered; transports connect it, one per session. */
 export function createServer(options: CreateServerOptions): McpServer {
   const { runner } = options;
   const installation = options.installation ?? new TpInstallation(runner, options.settings.tpGeneration);
   const logger = options.logger ?? silentLogger;
-  const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: INSTRUCTIONS });
+  const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: serverInstructions(options.settings) });
   const session = sessionState(server, options.settings, logger);
   // asked within the tool call, so over HTTP the question travels on that call's own stream
   const humanFor = (extra: Extra): HumanChannel => ({
@@ -91,6 +88,8 @@ export function createServer(options: CreateServerOptions): McpServer {
   // the session is over: stop everything it started and delete its spool files
   server.server.onclose = () => void operations.dispose();
   registerOperationOutput(server, operations);
+  const tools = options.tools ?? allTools;
+  registerPrompts(server, { tp: runner, installation, settings: options.settings, tools: tools.map((tool) => tool.name) });
 
   const fail = (tool: ToolDefinition, error: unknown): CallToolResult => {
     if (error instanceof ToolError) return errorResult(runner.redactor.redact(error.message));
@@ -99,7 +98,7 @@ export function createServer(options: CreateServerOptions): McpServer {
     return errorResult(`tensorpool-mcp hit an internal error in ${tool.name}: ${runner.redactor.redact(String(error))}`);
   };
 
-  for (const tool of options.tools ?? allTools) {
+  for (const tool of tools) {
     const registered = server.registerTool(
       tool.name,
       {

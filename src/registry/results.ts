@@ -17,7 +17,7 @@ export const tpOutputSchema = {
 
 /** The fields of a run that tpOutputSchema leaves to this one description. */
 export const RUN_FIELDS =
-  'exit_code (null: killed by a signal), signal, duration_ms, timed_out, cancelled, truncated (the middle of the output was cut), ' +
+  'exit_code (null: killed by a signal), signal, duration_ms, timed_out, cancelled, truncated (the middle was cut; the full output is a linked resource), ' +
   'argv (what ran), dry_run, and operation {id, status} when the call became a handle';
 
 export function tpToolResult(result: TpResult): CallToolResult {

@@ -84,10 +84,18 @@ export function unknownArgumentsMessage(toolName: string, unknown: readonly stri
  * (`additionalProperties: false`). An unknown key fails the call, naming the key and the real
  * parameter it most likely meant; every other issue keeps its own message.
  */
-export function strictInput<Shape extends z.ZodRawShape>(toolName: string, shape: Shape) {
+export function strictInput<Shape extends z.ZodRawShape>(toolName: string, shape: Shape): z.ZodObject<Shape> {
+  // built once per tool, not once per session
+  const cached = built.get(shape);
+  if (cached?.toolName === toolName) return cached.schema as z.ZodObject<Shape>;
   const known = Object.keys(shape);
-  const schema = z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? unknownArgumentsMessage(toolName, issue.keys, known) : undefined),
-  });
-  return withoutDialect(schema);
+  const schema = withoutDialect(
+    z.strictObject(shape, {
+      error: (issue) => (issue.code === 'unrecognized_keys' ? unknownArgumentsMessage(toolName, issue.keys, known) : undefined),
+    }),
+  );
+  built.set(shape, { toolName, schema });
+  return schema;
 }
+
+const built = new WeakMap<z.ZodRawShape, { toolName: string; schema: z.ZodObject }>();

@@ -61,7 +61,7 @@ const serverStatus = defineTool({
     'The server: tp path, version and generation, API key set and accepted, allowed directories, toolsets, limits. ' +
     'Start here when a tool fails unexpectedly.',
   inputSchema: {},
-  // the field names say it all; text for the rest goes once to the model in the result itself
+  // names and types only: the result's text says the same in words
   outputSchema: {
     tp_path: z.string(),
     tp_resolved_path: z.string().nullable(),

@@ -35,10 +35,10 @@ export function newFence(source: Source, avoid: readonly string[] = []): Fence {
   }
 }
 
-/** `text` as one fenced block, note first. */
+/** `text` as one fenced block, note first (its trailing line breaks go: the closing marker ends the line). */
 export function fence(text: string, source: Source): string {
   const markers = newFence(source, [text]);
-  return wrap(text, markers);
+  return wrap(text.replace(/\n+$/, ''), markers);
 }
 
 function wrap(text: string, markers: Fence): string {

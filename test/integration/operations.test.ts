@@ -59,12 +59,18 @@ describe('operation handles', () => {
     expect(textOf(handle)).toMatch(/still running .* operation op_[0-9a-f]+\. Call operation_status/);
     expect(handle.content.some((part) => part.type === 'resource_link')).toBe(true);
 
-    await new Promise((r) => setTimeout(r, 400));
-    const status = await s.call('operation_status', { operation_id: operation.id });
+    // the handle showed the output so far: wait for lines printed after it
+    let status: CallToolResult;
+    do {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await s.call('operation_status', { operation_id: operation.id });
+    } while (!(status.structuredContent as { new_output: string }).new_output);
     expect(status.structuredContent).toMatchObject({ status: 'running', tool: 'cluster_create', result: null });
     expect((status.structuredContent as { new_output: string }).new_output).toMatch(/progress line \d+/);
     const again = await s.call('operation_status', { operation_id: operation.id });
-    expect((again.structuredContent as { new_output: string }).new_output).not.toContain((status.structuredContent as { new_output: string }).new_output.split('\n')[1] ?? '###');
+    const lines = (result: CallToolResult) => (result.structuredContent as { new_output: string }).new_output.match(/progress line \d+(?=\n)/g) ?? [];
+    const first = lines(status);
+    for (const line of lines(again)) expect(first).not.toContain(line);
 
     const list = await s.call('operation_list');
     expect(textOf(list)).toMatch(new RegExp(`${operation.id}\\s+running\\s+cluster_create\\s+instance_type=1xH100`));

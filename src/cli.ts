@@ -12,6 +12,7 @@ import { createServer } from './server/create-server.js';
 import { onShutdown } from './shutdown.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
+import { streamBounds } from './tp/output-bounds.js';
 import { TpRunner } from './tp/runner.js';
 import { SUBCOMMANDS } from './subcommands/names.js';
 import { VERSION } from './version.js';
@@ -58,7 +59,11 @@ function exitOnStartupError(error: unknown): never {
 }
 
 async function serve(config: Config, selection: Selection): Promise<void> {
-  const runner = new TpRunner({ tpPath: config.tpPath, env: process.env, timeoutMs: config.timeoutMs, maxProcesses: config.maxProcesses });
+  const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
+  const runner = new TpRunner({
+    tpPath: config.tpPath, env: process.env, timeoutMs: config.timeoutMs, maxProcesses: config.maxProcesses,
+    outputHeadBytes: headBytes, outputTailBytes: tailBytes,
+  });
   const logger = stderrLogger(runner.redactor);
   if (config.allowedDirsProblem) logger.info(config.allowedDirsProblem);
   if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');

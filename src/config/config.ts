@@ -67,6 +67,8 @@ export interface Config {
   readonly heartbeatMs: number;
   /** How long finished operations stay readable. */
   readonly operationTtlMs: number;
+  /** What one tool result may carry of tp's output (tp/output-bounds.ts splits it). */
+  readonly maxResultBytes: number;
 }
 
 /** The generation the operator named, if any: commands are built for it and detection is skipped. */
@@ -112,6 +114,7 @@ export function configFromOptions(values: OptionValues, dirs: AllowedDirs = NO_D
     syncBudgetMs: values.syncBudget * 1000,
     heartbeatMs: FIXED.heartbeatMs,
     operationTtlMs: values.operationTtl * 1000,
+    maxResultBytes: values.maxResultKb * 1024,
   });
 }
 

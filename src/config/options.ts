@@ -190,6 +190,11 @@ export const OPTIONS = {
     help: 'a call still running after this long returns an operation handle to follow with operation_status',
     default: 20, parse: integer('--sync-budget', 1, 3600),
   }),
+  maxResultKb: option({
+    flags: '--max-result-kb <kb>', env: 'TENSORPOOL_MCP_MAX_RESULT_KB', group: 'operations',
+    help: "most of tp's output one tool result carries (the cut is marked; all of it stays readable as a resource)",
+    default: 80, parse: integer('--max-result-kb', 8, 100_000),
+  }),
   operationTtl: option({
     flags: '--operation-ttl <seconds>', env: 'TENSORPOOL_MCP_OPERATION_TTL', group: 'operations',
     help: 'how long finished operations stay readable',

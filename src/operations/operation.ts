@@ -100,11 +100,6 @@ export class Operation {
     return this.unread.take();
   }
 
-  /** The last part of the unread output, without consuming it. */
-  peekTail(characters: number): string {
-    return this.unread.tail(characters);
-  }
-
   cancel(): void {
     this.controller.abort();
   }

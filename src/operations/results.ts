@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { fence } from '../results/fence.js';
 import type { Operation } from './operation.js';
 
 export function outputUri(operation: Operation): string {
@@ -26,14 +27,18 @@ export function withOutputLink(operation: Operation): CallToolResult {
 
 const TAIL_CHARACTERS = 4000;
 
-/** The answer for a call that outlived the sync budget: where to follow it, and what it printed so far. */
+/**
+ * The answer for a call that outlived the sync budget: where to follow it, and the end of what it
+ * printed so far. That output counts as read, so operation_status goes on from there instead of
+ * showing it again; it is fenced, since it can be a user's job talking.
+ */
 export function handleResult(operation: Operation): CallToolResult {
   const seconds = Math.round(operation.durationMs / 1000);
-  const tail = operation.peekTail(TAIL_CHARACTERS);
+  const tail = operation.takeUnread().text.slice(-TAIL_CHARACTERS);
   const text =
     `${operation.tool} is still running after ${seconds} s and goes on in the background as operation ${operation.id}. ` +
     `Call operation_status with operation_id "${operation.id}" (and wait_seconds up to 50) to follow it and get its result; operation_cancel stops it.` +
-    (tail ? `\n\nOutput so far (tail):\n${tail}` : '');
+    (tail ? `\n\nOutput so far (tail):\n${fence(tail, 'operation output')}` : '');
   return {
     content: [{ type: 'text', text }, outputLink(operation)],
     structuredContent: {

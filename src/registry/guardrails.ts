@@ -18,7 +18,7 @@ export function checkSpending(guardrails: Guardrails, spending: Spending): void 
   if (spending.storageGb !== undefined) checkStorageGb(guardrails, spending.storageGb);
 }
 
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   const escaped = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${escaped.join('.*')}$`, 'i');
 }

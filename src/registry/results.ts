@@ -2,24 +2,23 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { TpResult } from '../tp/runner.js';
 
-/** structuredContent of every tool that runs `tp`. */
+/**
+ * The fields every tool that runs `tp` returns in structuredContent, as one compact schema: it is
+ * listed with 28 tools, so each byte here is paid 28 times in tools/list. It names what a caller acts
+ * on; the other fields of a run (exit_code, signal, duration_ms, timed_out, cancelled, truncated, argv,
+ * dry_run, and operation on a handle) are always there too, and the server instructions describe
+ * them once (RUN_FIELDS).
+ */
 export const tpOutputSchema = {
-  ok: z.boolean().describe('true when tp exited with code 0'),
-  exit_code: z.number().int().nullable().describe('tp exit code; null when it was killed by a signal'),
-  signal: z.string().nullable().describe('signal that ended tp, if any'),
-  stdout: z.string().describe("tp's standard output (its messages and errors), secrets masked"),
-  stderr: z.string().describe("tp's standard error (argparse errors, tracebacks), secrets masked"),
-  duration_ms: z.number().int().nonnegative(),
-  timed_out: z.boolean().describe('tp ran past the call timeout and was stopped'),
-  cancelled: z.boolean().describe('the call was cancelled and tp was stopped'),
-  truncated: z.boolean().describe('output was longer than the bound; its middle was cut'),
-  argv: z.array(z.string()).describe('the command that ran'),
-  dry_run: z.boolean().describe('--dry-run: nothing ran; argv is what would have run'),
-  operation: z
-    .object({ id: z.string(), status: z.string() })
-    .optional()
-    .describe('Present when the call outlived the sync budget: tp goes on; follow it with operation_status'),
+  ok: z.boolean(),
+  stdout: z.string(),
+  stderr: z.string(),
 };
+
+/** The fields of a run that tpOutputSchema leaves to this one description. */
+export const RUN_FIELDS =
+  'exit_code (null: killed by a signal), signal, duration_ms, timed_out, cancelled, truncated (the middle was cut; the full output is a linked resource), ' +
+  'argv (what ran), dry_run, and operation {id, status} when the call became a handle';
 
 export function tpToolResult(result: TpResult): CallToolResult {
   const ok = result.exitCode === 0 && !result.timedOut && !result.cancelled;

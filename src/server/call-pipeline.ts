@@ -7,6 +7,7 @@ import type { Clock, Timer } from '../operations/clock.js';
 import type { Operation } from '../operations/operation.js';
 import { reportProgress, type ProgressParams } from '../operations/progress.js';
 import { handleResult, withOutputLink } from '../operations/results.js';
+import { shapeResult } from '../results/shape.js';
 import type { OperationStore } from '../operations/store.js';
 import { checkSpending } from '../registry/guardrails.js';
 import { errorResult } from '../registry/results.js';
@@ -51,7 +52,7 @@ type Run = (args: Record<string, unknown>, context: ToolContext) => Promise<Call
  *   1. refuseUnsupported   a tool the installed tp lacks is refused before anyone is asked about it
  *   2. applyLimits         the operator's spending limits, against what the tool says it would start
  *   3. approve             confirm=true, or the person's yes through elicitation (approval.ts)
- *   4. withGeneration      the installed generation, which the handler builds its argv for
+ *   4. withGeneration      the installed generation, which the handler builds its argv for; the result shaped for a model
  *   5. pickClient          the runner, or under --dry-run a stand-in that only reports the command
  *   6. runLocally          a local tool answers within the request, or
  *      runAsOperation      the handler builds the argv (tp/commands.ts) and runs it through observed(),
@@ -95,11 +96,14 @@ function applyLimits(config: Config, tool: ToolDefinition, args: Record<string, 
   if (tool.spends) checkSpending(config.guardrails, tool.spends(args as never));
 }
 
-/** 4. The handler, given the installed generation when it builds argv for one; detected only now that the call may go ahead. */
+/**
+ * 4. The handler, given the installed generation when it builds argv for one; detected only now that the call may go ahead.
+ *    A tp tool's result is then shaped for a model (results/shape.ts): ids parsed, tp's advice in tool terms, job output fenced.
+ */
 async function withGeneration(session: Session, tool: ToolDefinition, known: Generation | undefined, signal: AbortSignal): Promise<Run> {
-  if (!needsGeneration(tool)) return (args, context) => tool.handler(args as never, context);
-  const generation = known ?? (await session.installation.generation(signal));
-  return (args, context) => tool.handler(args as never, { ...context, generation });
+  if (tool.runs === 'local') return (args, context) => tool.handler(args as never, context);
+  const generation = needsGeneration(tool) ? (known ?? (await session.installation.generation(signal))) : known;
+  return async (args, context) => shapeResult(tool.name, generation, await tool.handler(args as never, { ...context, generation } as never));
 }
 
 function runtimeFacts(session: Session, files: AllowedDirs): RuntimeFacts {

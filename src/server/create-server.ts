@@ -15,6 +15,10 @@ import { elicitation } from './elicitation.js';
 import { registerOperationOutput } from './output-resource.js';
 import { sessionDirs } from './roots.js';
 import { serveToolsListOnce } from './tools-list-cache.js';
+import { registerPrompts } from './prompts.js';
+import { serverInstructions } from '../prompts/instructions.js';
+import { strictInput } from '../registry/strict-args.js';
+import { outputSchemaFor } from '../results/output-schema.js';
 
 export interface CreateServerOptions {
   /** Shared by every session of a process, so shutdown can stop every `tp` it started. */
@@ -32,17 +36,12 @@ export interface CreateServerOptions {
   clock?: Clock;
 }
 
-const INSTRUCTIONS =
-  'Drives TensorPool GPU infrastructure through the installed `tp` CLI. Creating clusters, storage or jobs costs money; ' +
-  'destroy, delete, cancel, detach, remove and disable are irreversible and need confirm=true after the user agrees. ' +
-  'Ids come from the *_list tools. server_status tells what the installed tp supports.';
-
 /** A fresh MCP server with the tools and the operation-output resource registered; transports connect it, one per session. */
 export function createServer(options: CreateServerOptions): McpServer {
   const config = resolveConfig(options.config);
   const tools = options.tools ?? allTools;
   const logger = options.logger ?? silentLogger;
-  const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: INSTRUCTIONS });
+  const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: serverInstructions(config) });
 
   const clock = options.clock ?? systemClock;
   const operations = new OperationStore({ ttlMs: config.operationTtlMs, clock });
@@ -50,10 +49,13 @@ export function createServer(options: CreateServerOptions): McpServer {
   server.server.onclose = () => void operations.dispose();
   registerOperationOutput(server, operations);
 
+  const installation = options.installation ?? new TpInstallation(options.runner, generationOverride(config));
+  registerPrompts(server, { tp: options.runner, installation, config, tools: tools.map((tool) => tool.name) });
+
   const session: Session = {
     config,
     runner: options.runner,
-    installation: options.installation ?? new TpInstallation(options.runner, generationOverride(config)),
+    installation,
     operations,
     selection: { toolsets: options.toolsets ?? [], tools: tools.map((tool) => tool.name) },
     logger,
@@ -62,14 +64,15 @@ export function createServer(options: CreateServerOptions): McpServer {
   const allowedDirs = sessionDirs(server, config, logger);
 
   for (const tool of tools) {
-    server.registerTool(
+    const registered = server.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...tool.annotations },
+        inputSchema: strictInput(tool.name, tool.inputSchema),
+        outputSchema: outputSchemaFor(tool),
+        // the title is listed once, at the top level (annotations.title is its older, duplicate place)
+        annotations: tool.annotations,
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         const token = extra._meta?.progressToken;
@@ -86,6 +89,8 @@ export function createServer(options: CreateServerOptions): McpServer {
         return handleCall(session, tool, args, request);
       },
     );
+    // "forbidden" is what the protocol assumes without it: listing it costs 40 bytes a tool
+    registered.execution = undefined;
   }
   // converted to JSON Schema once per process, not once per tools/list and per HTTP session
   serveToolsListOnce(server, tools);

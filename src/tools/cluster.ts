@@ -14,8 +14,8 @@ const clusterCreate = defineTool({
   runs: 'tp',
   title: 'Create a GPU cluster',
   description:
-    'Create a TensorPool GPU cluster (`tp cluster create`). This starts billing by the hour until the cluster is destroyed. ' +
-    'Returns the engine message with the new cluster id; use cluster_info for its state and SSH details.',
+    'Start a GPU cluster (`tp cluster create`); it bills hourly until cluster_destroy. ' +
+    'Returns cluster_id; next cluster_info (state, SSH) or job_push.',
   inputSchema: {
     instance_type: instanceType,
     ssh_public_key: sshPublicKey,
@@ -25,11 +25,11 @@ const clusterCreate = defineTool({
       .min(1, 'num_nodes must be at least 1')
       .max(128, 'num_nodes must be at most 128')
       .optional()
-      .describe('Number of nodes (multi-node clusters are for 8-GPU instance types); default 1'),
+      .describe('Default 1; several for 8-GPU types'),
     name: clusterName,
-    deletion_protection: z.boolean().default(false).describe('Protect the cluster from being destroyed until this is turned off with cluster_edit'),
+    deletion_protection: z.boolean().default(false).describe('Block destroy until cluster_edit turns it off'),
     container: containerImage,
-    wait: z.boolean().default(false).describe('Wait until the cluster is ready (can take minutes) instead of returning once the request is accepted'),
+    wait: z.boolean().default(false).describe('Wait until ready (minutes)'),
     confirm: billingConfirm,
   },
   approval: {
@@ -64,10 +64,10 @@ const clusterList = defineTool({
   toolset: 'clusters',
   runs: 'tp',
   title: 'List clusters',
-  description: 'List your TensorPool clusters with their ids, instance types and status (`tp cluster list`).',
+  description: 'List clusters: ids, types, status (`tp cluster list`). Returns cluster_ids.',
   inputSchema: {
     org,
-    instances: z.boolean().default(false).describe('Also list the instances (nodes) of each cluster (tp 0.0.7 and newer)'),
+    instances: z.boolean().default(false).describe('Also list nodes (tp 0.0.7+)'),
   },
   annotations: 'read-only',
   handler: runsTp((args, generation) => tpArgv.clusterList({ org: args.org, instances: args.instances }, generation)),
@@ -78,7 +78,7 @@ const clusterInfo = defineTool({
   toolset: 'clusters',
   runs: 'tp',
   title: 'Show a cluster',
-  description: 'Show one cluster: status, nodes, instance type, attached storage and SSH connection details (`tp cluster info`).',
+  description: 'One cluster: status, nodes, storage, SSH details (`tp cluster info`). Returns status, instance_ids.',
   inputSchema: { cluster_id: clusterId },
   annotations: 'read-only',
   handler: runsTp((args) => tpArgv.clusterInfo({ clusterId: args.cluster_id })),
@@ -89,9 +89,7 @@ const clusterDestroy = defineTool({
   toolset: 'clusters',
   runs: 'tp',
   title: 'Destroy a cluster',
-  description:
-    'Destroy a cluster and everything on its local disks (`tp cluster destroy`). Irreversible. ' +
-    'Ask the user first, then call with confirm=true; without it nothing happens.',
+  description: 'Destroy a cluster and its disks (`tp cluster destroy`); billing stops. Irreversible: confirm=true after the user agrees.',
   inputSchema: { cluster_id: clusterId, confirm, wait },
   approval: { irreversible: (args) => `destroying cluster ${args.cluster_id} and the data on its disks` },
   annotations: 'destructive',
@@ -102,10 +100,9 @@ const clusterEdit = defineTool({
   name: 'cluster_edit',
   toolset: 'clusters',
   runs: 'tp',
-  title: 'Rename a cluster or change its protection',
-  description:
-    'Change a cluster\'s name or deletion protection (`tp cluster edit`). Turning protection off makes the cluster destroyable: ask the user first.',
-  inputSchema: { cluster_id: clusterId, name: clusterName.describe('New display name'), deletion_protection: deletionProtection },
+  title: 'Edit a cluster',
+  description: 'Rename a cluster or set its deletion protection (`tp cluster edit`). Ask the user before turning protection off.',
+  inputSchema: { cluster_id: clusterId, name: clusterName, deletion_protection: deletionProtection },
   annotations: 'destructive',
   handler: async (args, { tp, signal }) =>
     tpToolResult(
@@ -117,9 +114,9 @@ const clusterAttachStorage = defineTool({
   name: 'cluster_attach_storage',
   toolset: 'clusters',
   runs: 'tp',
-  title: 'Attach storage to a cluster',
-  description: 'Attach a storage volume to a cluster so its nodes can mount it (`tp cluster attach`).',
-  inputSchema: { cluster_id: clusterId, storage_id: storageId, wait: wait.describe('Wait until attached (tp 0.0.7 and newer)') },
+  title: 'Attach storage',
+  description: 'Attach a storage volume to a cluster\'s nodes (`tp cluster attach`).',
+  inputSchema: { cluster_id: clusterId, storage_id: storageId, wait: wait.describe('Wait until attached (tp 0.0.7+)') },
   annotations: 'idempotent-edit',
   handler: async (args, { tp, generation, signal }) =>
     tpToolResult(
@@ -131,11 +128,9 @@ const clusterDetachStorage = defineTool({
   name: 'cluster_detach_storage',
   toolset: 'clusters',
   runs: 'tp',
-  title: 'Detach storage from a cluster',
-  description:
-    'Detach a storage volume from a cluster (`tp cluster detach`); anything still writing to it on the nodes fails. ' +
-    'Ask the user first, then call with confirm=true.',
-  inputSchema: { cluster_id: clusterId, storage_id: storageId, confirm, wait: wait.describe('Wait until detached (tp 0.0.7 and newer)') },
+  title: 'Detach storage',
+  description: 'Detach a volume from a cluster (`tp cluster detach`); writes to it fail. confirm=true after the user agrees.',
+  inputSchema: { cluster_id: clusterId, storage_id: storageId, confirm, wait: wait.describe('Wait until detached (tp 0.0.7+)') },
   approval: { irreversible: (args) => `detaching volume ${args.storage_id} from cluster ${args.cluster_id} while it may be in use` },
   annotations: 'destructive',
   handler: async (args, { tp, generation, signal }) =>

@@ -15,30 +15,30 @@ function token(field: string, maxLength: number, description: string) {
     .describe(description);
 }
 
-export const clusterId = token('cluster_id', 128, 'Cluster id as shown by cluster_list, e.g. c-abc123');
-export const jobId = token('job_id', 128, 'Job id as shown by job_list or in job_push output, e.g. job-abc123');
-export const instanceType = token('instance_type', 64, 'Instance type, e.g. 1xH100, 8xH100, 1xL40S (see TensorPool pricing)');
-export const clusterName = token('name', 64, 'Optional display name for the cluster').optional();
+export const clusterId = token('cluster_id', 128, 'e.g. c-abc123 (cluster_list)');
+export const jobId = token('job_id', 128, 'e.g. job-abc123 (job_list, job_push)');
+export const instanceType = token('instance_type', 64, 'e.g. 1xH100, 8xH100, 1xL40S');
+export const clusterName = token('name', 64, 'Display name').optional();
 
 export const org = z
   .boolean()
   .default(false)
-  .describe("List everything in the user's organization, not just their own");
+  .describe('Whole organization');
 
 export const confirm = z
   .boolean()
   .default(false)
-  .describe('Must be true: the user has explicitly agreed to this irreversible action');
+  .describe('true once the user agreed');
 
 export const billingConfirm = z
   .boolean()
   .default(false)
-  .describe('Needed only when the server asks for confirmation of billable creates (--confirm-creates): the user agreed to the cost');
+  .describe('Only with --confirm-creates: true once the user agreed to the cost');
 
 export const wait = z
   .boolean()
   .default(false)
-  .describe('Wait until TensorPool reports completion instead of returning once the request is accepted');
+  .describe('Wait until done');
 
 /** A path given by the model; where it may point is checked against the allowed directories at call time. */
 export function path(field: string, description: string) {
@@ -64,9 +64,7 @@ export function publicKey(field: string) {
 
 export const sshPublicKey = publicKey('ssh_public_key')
   .optional()
-  .describe(
-    'OpenSSH public key to install on the nodes, one line such as "ssh-ed25519 AAAA... me@laptop" (the content of a .pub file, never the private key). Optional: without it TensorPool uses the keys saved on the account (ssh_key_list).',
-  );
+  .describe('A .pub file\'s one line, "ssh-ed25519 AAAA...", never a private key; default: the account\'s keys');
 
 /** A list of free-form strings written into files, bounded so no single call can exhaust memory or disk. */
 export function stringList(field: string, maxItems: number, description: string) {
@@ -81,22 +79,22 @@ export function stringList(field: string, maxItems: number, description: string)
     .describe(description);
 }
 
-export const storageId = token('storage_id', 128, 'Storage volume id as shown by storage_list, e.g. s-abc123');
-export const keyId = token('key_id', 128, 'SSH key id as shown by ssh_key_list');
-export const storageName = token('name', 64, 'Optional display name for the volume').optional();
-export const sshKeyName = token('name', 64, 'Optional name for the key, e.g. laptop').optional();
+export const storageId = token('storage_id', 128, 'e.g. s-abc123 (storage_list)');
+export const keyId = token('key_id', 128, 'From ssh_key_list');
+export const storageName = token('name', 64, 'Display name').optional();
+export const sshKeyName = token('name', 64, 'Key name, e.g. laptop').optional();
 
 export const bucketName = z
   .string()
   .min(3, 'bucket_name must be at least 3 characters')
   .max(63, 'bucket_name must be at most 63 characters')
   .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, "bucket_name must use lowercase letters, digits, '.' and '-', and start and end with a letter or digit")
-  .describe('Bucket name (S3 rules: 3-63 lowercase letters, digits, dots, hyphens)');
+  .describe('S3 rules: 3-63 of a-z, 0-9, ".", "-"');
 
 export const deletionProtection = z
   .boolean()
   .optional()
-  .describe('Protect from deletion: true turns protection on, false turns it off');
+  .describe('true: protect from destroy; false: unprotect');
 
 export const sizeGb = (field: string, description: string) =>
   z
@@ -109,7 +107,7 @@ export const sizeGb = (field: string, description: string) =>
 export const volumeType = z
   .enum(['fast', 'flex'], { error: 'volume_type must be "fast" or "flex"' })
   .optional()
-  .describe('Volume type, "fast" or "flex": required by tp 0.0.6 to 0.0.8, refused by 0.0.9 (which sizes volumes in GB)');
+  .describe('Required by tp 0.0.6-0.0.8, refused by 0.0.9');
 
 export const containerImage = z
   .string()
@@ -117,4 +115,4 @@ export const containerImage = z
   .max(256, 'container must be at most 256 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, "container must be an image reference such as nvcr.io/nvidia/pytorch:24.01-py3 (letters, digits, '._/:@-')")
   .optional()
-  .describe('Container image to run on the nodes (tp 0.0.7 and newer)');
+  .describe('Image for the nodes (tp 0.0.7+)');

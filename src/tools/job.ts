@@ -17,11 +17,10 @@ const jobInit = defineTool({
   toolset: 'jobs',
   runs: 'tp',
   touchesFiles: true,
-  title: 'Create a job config from the template',
+  title: 'Write the job config template',
   description:
-    "Write TensorPool's job config template into a project directory (`tp job init`): job.tp.toml (tp.config.toml on tp 0.0.6), " +
-    'or the next free name; existing files are never replaced. Edit it, or use job_write_config to write one directly.',
-  inputSchema: { workdir: path('workdir', 'Project directory to write the template into; must be inside the allowed directories') },
+    "Write tp's job config template into a directory (`tp job init`); never overwrites. job_write_config writes a finished one.",
+  inputSchema: { workdir: path('workdir', 'Project directory (allowed directories only)') },
   annotations: 'create',
   handler: async (args, { tp, runtime, signal }) => {
     const workdir = confinePath('workdir', args.workdir, runtime.files, 'directory');
@@ -35,34 +34,25 @@ const jobWriteConfig = defineTool({
   runs: 'local',
   touchesFiles: true,
   title: 'Write a job config file',
-  description:
-    'Write a TensorPool job config (TOML) into a project directory, ready for job_push. ' +
-    '`commands` run in order on the cluster; `outputs` are kept for job_pull; `ignore` is left out of the upload. ' +
-    'Local only: nothing is sent to TensorPool.',
+  description: 'Write a job config (TOML) for job_push; local only. Next: job_push.',
   inputSchema: {
-    workdir: path('workdir', 'Project directory to write into; must be inside the allowed directories'),
-    commands: stringList('commands', 200, 'Shell commands run in order on the cluster, e.g. ["pip install -r requirements.txt", "python train.py"]').min(
+    workdir: path('workdir', 'Project directory (allowed directories only)'),
+    commands: stringList('commands', 200, 'Run in order on the cluster, e.g. ["python train.py"]').min(
       1,
       'commands must hold at least one command',
     ),
-    outputs: stringList('outputs', 200, 'Files, directories or globs to keep for job_pull, e.g. ["checkpoints/", "*.log"]').default([]),
-    ignore: stringList('ignore', 200, 'Paths or globs left out of the upload, e.g. [".venv", "data/raw"]; ".env" is always added').default([]),
-    instance_type: instanceType
-      .optional()
-      .describe('Hardware for the job, e.g. 1xH100: needed by tp 0.0.6, which takes it from the config (0.0.7+ runs on the cluster given to job_push)'),
+    outputs: stringList('outputs', 200, 'Kept for job_pull, e.g. ["checkpoints/"]').default([]),
+    ignore: stringList('ignore', 200, 'Not uploaded, e.g. [".venv"]; ".env" always is').default([]),
+    instance_type: instanceType.optional().describe('tp 0.0.6 only, e.g. 1xH100'),
     filename: z
       .string()
       .max(128, 'filename must be at most 128 characters')
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.toml$/, "filename must be a plain file name ending in .toml (letters, digits, '.', '_', '-'; no directories)")
       .default('job.tp.toml')
-      .describe('File name inside workdir; default job.tp.toml'),
-    overwrite: z.boolean().default(false).describe('Replace the file if it already exists'),
+      .describe('File name in workdir'),
+    overwrite: z.boolean().default(false).describe('Replace an existing file'),
   },
-  outputSchema: {
-    ok: z.boolean(),
-    path: z.string().describe('Absolute path of the written file'),
-    content: z.string().describe('The TOML that was written'),
-  },
+  outputSchema: { ok: z.boolean(), path: z.string(), content: z.string() },
   annotations: 'local-edit',
   // tp 0.0.6 starts the hardware a config names, so the spending limit applies here too
   spends: (args) => ({ instanceType: args.instance_type }),
@@ -94,17 +84,16 @@ const jobPush = defineTool({
   name: 'job_push',
   toolset: 'jobs',
   runs: 'tp',
-  title: 'Run a job on a cluster',
+  title: 'Run a job',
   description:
-    'Upload a project directory and run its job config on a cluster (`tp job push`). The working directory is what gets uploaded ' +
-    "(minus the config's `ignore` list). The job id appears in the returned message. With teardown=true the cluster is destroyed when the job ends. " +
-    'tp 0.0.7+ needs cluster_id; tp 0.0.6 has no cluster argument and starts the hardware named by the config\'s instance_type.',
+    'Upload a directory and run its job config (`tp job push`). Returns job_id; next job_listen, then job_pull. ' +
+    "tp 0.0.6 takes no cluster_id: the config's instance_type starts hardware.",
   inputSchema: {
-    config_path: path('config_path', 'Job config file (from job_write_config); inside the allowed directories'),
-    cluster_id: clusterId.optional().describe('Cluster to run on, from cluster_list: required by tp 0.0.7 and newer, refused by 0.0.6'),
-    teardown: z.boolean().default(false).describe('Destroy the cluster when the job finishes (tp 0.0.7 and newer); needs confirm=true'),
-    workdir: path('workdir', "Directory to upload and run from; default: the config file's directory").optional(),
-    confirm: confirm.describe('Must be true with teardown=true (or with --confirm-creates): the user agreed to what this does'),
+    config_path: path('config_path', 'From job_write_config'),
+    cluster_id: clusterId.optional().describe('Required by tp 0.0.7+, refused by 0.0.6'),
+    teardown: z.boolean().default(false).describe('Destroy the cluster when the job ends (tp 0.0.7+)'),
+    workdir: path('workdir', "Directory uploaded; default: the config's").optional(),
+    confirm: confirm.describe('With teardown (or --confirm-creates): true once the user agreed'),
   },
   approval: {
     irreversible: (args) => (args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined),
@@ -127,7 +116,7 @@ const jobList = defineTool({
   toolset: 'jobs',
   runs: 'tp',
   title: 'List jobs',
-  description: 'List your TensorPool jobs with their ids and status (`tp job list`).',
+  description: 'List jobs: ids, status (`tp job list`). Returns job_ids.',
   inputSchema: { org },
   annotations: 'read-only',
   handler: runsTp((args) => tpArgv.jobList({ org: args.org })),
@@ -138,7 +127,7 @@ const jobInfo = defineTool({
   toolset: 'jobs',
   runs: 'tp',
   title: 'Show a job',
-  description: 'Show one job: status, cluster, command and timing (`tp job info`).',
+  description: 'One job: status, cluster, command, timing (`tp job info`). Returns status.',
   inputSchema: { job_id: jobId },
   annotations: 'read-only',
   handler: runsTp((args) => tpArgv.jobInfo({ jobId: args.job_id })),
@@ -150,9 +139,8 @@ const jobListen = defineTool({
   runs: 'tp',
   title: "Follow a job's log",
   description:
-    "Stream a job's log (`tp job listen`): each line goes out as a progress notification, and the call returns the last tail_lines " +
-    'lines when the job ends or after max_seconds (the job goes on). Past the sync budget the call returns an operation handle: ' +
-    'operation_status then gives the new lines.',
+    "Follow a job's log (`tp job listen`) until it ends or max_seconds pass; returns the last lines and status. " +
+    'A long listen returns an operation handle for operation_status.',
   inputSchema: {
     job_id: jobId,
     max_seconds: z
@@ -161,14 +149,14 @@ const jobListen = defineTool({
       .min(1, 'max_seconds must be at least 1')
       .max(86_400, 'max_seconds must be at most 86400')
       .optional()
-      .describe('Stop listening after this many seconds (the job itself goes on); default: until the job ends or the server timeout'),
+      .describe('Stop listening after this long (the job goes on)'),
     tail_lines: z
       .number()
       .int('tail_lines must be a whole number')
       .min(1, 'tail_lines must be at least 1')
       .max(5000, 'tail_lines must be at most 5000')
       .default(200)
-      .describe('How many of the last log lines to return'),
+      .describe('Last lines to return'),
   },
   annotations: 'read-only',
   handler: async (args, { tp, signal }) => {
@@ -195,16 +183,12 @@ const jobPull = defineTool({
   runs: 'tp',
   touchesFiles: true,
   title: "Download a job's outputs",
-  description:
-    "Download a job's output files into a directory (`tp job pull`). Existing files are skipped unless force=true, which overwrites them.",
+  description: "Download a job's outputs into a directory (`tp job pull`); existing files are kept unless force=true.",
   inputSchema: {
     job_id: jobId,
-    workdir: path('workdir', 'Directory to download into; must be inside the allowed directories'),
-    force: z.boolean().default(false).describe('Overwrite files that already exist'),
-    private_key_path: path(
-      'private_key_path',
-      "SSH private key matching the cluster's public key, if the engine needs one to fetch files from the cluster; inside the allowed directories (start the server with --allow-dir ~/.ssh to allow your keys)",
-    ).optional(),
+    workdir: path('workdir', 'Directory (allowed directories only)'),
+    force: z.boolean().default(false).describe('Overwrite existing files'),
+    private_key_path: path('private_key_path', "The cluster's SSH private key, if needed (allowed directories only, e.g. --allow-dir ~/.ssh)").optional(),
   },
   annotations: 'idempotent-edit',
   handler: async (args, { tp, runtime, signal }) => {
@@ -231,8 +215,7 @@ const jobCancel = defineTool({
   toolset: 'jobs',
   runs: 'tp',
   title: 'Cancel a job',
-  description:
-    'Cancel a running job (`tp job cancel`); its progress is lost. Ask the user first, then call with confirm=true; without it nothing happens.',
+  description: 'Cancel a running job (`tp job cancel`); its progress is lost. confirm=true after the user agrees.',
   inputSchema: { job_id: jobId, confirm, wait },
   approval: { irreversible: (args) => `cancelling job ${args.job_id} (its progress is lost)` },
   annotations: 'destructive',
@@ -245,8 +228,7 @@ const jobDelete = defineTool({
   runs: 'tp',
   since: '0.0.7',
   title: 'Delete a job',
-  description:
-    'Delete a job and its record (`tp job delete`); tp itself does not ask. Ask the user first, then call with confirm=true.',
+  description: 'Delete a job and its record (`tp job delete`). confirm=true after the user agrees.',
   inputSchema: { job_id: jobId, confirm },
   approval: { irreversible: (args) => `deleting job ${args.job_id}` },
   annotations: 'destructive',

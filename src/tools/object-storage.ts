@@ -10,9 +10,7 @@ const enable = defineTool({
   secrets: 'masked',
   since: '0.0.9',
   title: 'Enable object storage',
-  description:
-    'Enable S3-compatible object storage for the account (`tp object-storage enable`). tp prints the access keys; ' +
-    'the secret is masked unless the server runs with --allow-secrets.',
+  description: 'Enable S3-compatible object storage (`tp object-storage enable`); the secret key it prints is masked without --allow-secrets.',
   inputSchema: {},
   annotations: 'idempotent-edit',
   handler: async (_args, { tp, config, signal }) => {
@@ -27,9 +25,7 @@ const disable = defineTool({
   runs: 'tp',
   since: '0.0.9',
   title: 'Disable object storage',
-  description:
-    'Disable object storage for the account (`tp object-storage disable`); tp itself does not ask, and buckets become unreachable. ' +
-    'Ask the user first, then call with confirm=true.',
+  description: 'Disable object storage (`tp object-storage disable`); buckets become unreachable. confirm=true after the user agrees.',
   inputSchema: { confirm },
   approval: { irreversible: () => 'disabling object storage for the account' },
   annotations: 'destructive',
@@ -43,7 +39,7 @@ const credentials = defineTool({
   since: '0.0.9',
   secrets: 'shown',
   title: 'Show object storage credentials',
-  description: 'Show the S3 access key, SECRET key, endpoint and region (`tp object-storage credentials`). Registered only with --allow-secrets.',
+  description: 'The S3 access key, SECRET key, endpoint and region (`tp object-storage credentials`).',
   inputSchema: {},
   annotations: 'read-only',
   handler: runsTp(() => tpArgv.objectStorageCredentials()),
@@ -57,8 +53,8 @@ const configureRclone = defineTool({
   secrets: 'shown',
   title: 'Configure rclone for object storage',
   description:
-    "Write the object storage remote, with its secret key, into the server user's ~/.config/rclone/rclone.conf " +
-    '(`tp object-storage configure rclone`), replacing a section of the same name. Registered only with --allow-secrets.',
+    "Write the object storage remote, secret included, into the server user's ~/.config/rclone/rclone.conf, replacing a same-named section " +
+    '(`tp object-storage configure rclone`).',
   inputSchema: {},
   annotations: 'destructive',
   handler: runsTp(() => tpArgv.objectStorageConfigureRclone()),
@@ -70,7 +66,7 @@ const bucketList = defineTool({
   runs: 'tp',
   since: '0.0.9',
   title: 'List buckets',
-  description: 'List the object storage buckets (`tp object-storage bucket list`).',
+  description: 'List buckets (`tp object-storage bucket list`).',
   inputSchema: {},
   annotations: 'read-only',
   handler: runsTp(() => tpArgv.bucketList()),
@@ -82,7 +78,7 @@ const bucketCreate = defineTool({
   runs: 'tp',
   since: '0.0.9',
   title: 'Create a bucket',
-  description: 'Create an object storage bucket (`tp object-storage bucket create`).',
+  description: 'Create a bucket (`tp object-storage bucket create`).',
   inputSchema: { bucket_name: bucketName },
   annotations: 'create',
   handler: runsTp((args) => tpArgv.bucketCreate({ bucketName: args.bucket_name })),
@@ -94,8 +90,7 @@ const bucketDelete = defineTool({
   runs: 'tp',
   since: '0.0.9',
   title: 'Delete a bucket',
-  description:
-    'Delete an object storage bucket (`tp object-storage bucket delete`); tp itself does not ask. Ask the user first, then call with confirm=true.',
+  description: 'Delete a bucket and its objects (`tp object-storage bucket delete`). confirm=true after the user agrees.',
   inputSchema: { bucket_name: bucketName, confirm },
   approval: { irreversible: (args) => `deleting bucket ${args.bucket_name} and its objects` },
   annotations: 'destructive',

@@ -3,17 +3,23 @@ import { outputUri } from '../operations/results.js';
 import type { Operation } from '../operations/operation.js';
 import { defineTool } from '../registry/tool.js';
 import { ToolError } from '../errors.js';
+import { fence } from '../results/fence.js';
+import { textBudget } from '../tp/output-bounds.js';
 
 const operationId = z
   .string()
   .max(64, 'operation_id must be at most 64 characters')
   .regex(/^op_[0-9a-f]+$/, 'operation_id must look like op_1a2b3c4d5e6f, as returned by the call that started it')
-  .describe('The operation id a long call returned, e.g. op_1a2b3c4d5e6f');
+  .describe('From the handle, e.g. op_1a2b3c4d5e6f');
 
 function find(operations: { get(id: string): Operation | undefined }, id: string): Operation {
   const operation = operations.get(id);
   if (!operation) {
-    throw new ToolError(`No operation ${id} in this session. Operations belong to the session that started them, and finished ones are kept for a limited time (see operation_list).`);
+    throw new ToolError(
+      `No operation ${id} in this session: operations belong to the session that started them, and finished ones are kept for a limited time (see operation_list). ` +
+        'If it was a create (cluster_create, storage_create, job_push), TensorPool may have gone ahead and be billing: ' +
+        'look with cluster_list, storage_list or job_list before you retry, or it may run twice.',
+    );
   }
   return operation;
 }
@@ -37,7 +43,7 @@ const operationFields = {
   status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
   started_at: z.string(),
   duration_ms: z.number(),
-  output_uri: z.string().describe('Resource with everything tp printed, secrets masked'),
+  output_uri: z.string(),
 };
 
 /** Waits until the operation finishes, `seconds` pass, or the call is cancelled; leaves no listener behind. */
@@ -65,8 +71,7 @@ const operationStatus = defineTool({
   alwaysOn: true,
   title: 'Follow a long operation',
   description:
-    'Check on a call that returned an operation handle: its new output since the last check and, once it has finished, its result ' +
-    '(the same result the original tool would have returned). wait_seconds waits up to that long for it to finish first.',
+    "Follow an operation handle: new output since the last check, then the tool's result; wait_seconds waits for the end first.",
   inputSchema: {
     operation_id: operationId,
     wait_seconds: z
@@ -75,34 +80,36 @@ const operationStatus = defineTool({
       .min(0, 'wait_seconds must be at least 0')
       .max(50, 'wait_seconds must be at most 50, to stay within client time-outs')
       .default(0)
-      .describe('Wait up to this many seconds for the operation to finish (0 to 50)'),
+      .describe('Wait up to this long for the end'),
   },
   outputSchema: {
     ...operationFields,
-    new_output: z.string().describe('What tp printed since the previous operation_status'),
-    new_output_dropped_bytes: z.number().describe('Bytes of new output left out to bound memory (all of it is in output_uri)'),
-    result: z.record(z.string(), z.unknown()).nullable().describe("The original tool's structured result, once finished"),
+    new_output: z.string(),
+    new_output_dropped_bytes: z.number(),
+    result: z.record(z.string(), z.unknown()).nullable(),
   },
   annotations: 'local-poll',
-  handler: async (args, { runtime, signal }) => {
+  handler: async (args, { runtime, config, signal }) => {
     const operation = find(runtime.operations, args.operation_id);
     await waitFor(operation, args.wait_seconds, signal);
-    const unread = operation.takeUnread();
-    const structuredContent = {
-      ...describe(operation),
-      new_output: unread.text,
-      new_output_dropped_bytes: unread.droppedBytes,
-      result: (operation.result?.structuredContent as Record<string, unknown> | undefined) ?? null,
-    };
     const header = `Operation ${operation.id} (${operation.tool}): ${operation.status} after ${Math.round(operation.durationMs / 1000)} s.`;
-    const output = unread.text ? `\n\nNew output${unread.droppedBytes ? ` (${unread.droppedBytes} earlier bytes left out)` : ''}:\n${unread.text}` : '';
-    if (!operation.finished || !operation.result) {
-      return { content: [{ type: 'text', text: `${header}${output}\n\nCall operation_status again to follow it.` }], structuredContent };
+    const unread = operation.takeUnread();
+    if (operation.finished && operation.result) {
+      // the result carries the output already: it is shown once, there, not again as new output
+      return {
+        content: [{ type: 'text', text: `${header} All its output: ${outputUri(operation)}\n\nResult:` }, ...operation.result.content],
+        structuredContent: { ...describe(operation), new_output: '', new_output_dropped_bytes: 0, result: operation.result.structuredContent ?? null },
+        isError: operation.result.isError,
+      };
     }
+    // within the result budget: the newest output, the rest counted (and all of it in the resource)
+    const budget = textBudget(config.maxResultBytes);
+    const shown = unread.text.length > budget ? unread.text.slice(-budget) : unread.text;
+    const dropped = unread.droppedBytes + Buffer.byteLength(unread.text) - Buffer.byteLength(shown);
+    const output = shown ? `\n\nNew output${dropped ? ` (${dropped} earlier bytes left out)` : ''}:\n${fence(shown, 'operation output')}` : '';
     return {
-      content: [{ type: 'text', text: `${header}${output}\n\nResult:` }, ...operation.result.content],
-      structuredContent,
-      isError: operation.result.isError,
+      content: [{ type: 'text', text: `${header}${output}\n\nCall operation_status again to follow it.` }],
+      structuredContent: { ...describe(operation), new_output: shown, new_output_dropped_bytes: dropped, result: null },
     };
   },
 });
@@ -114,8 +121,7 @@ const operationCancel = defineTool({
   alwaysOn: true,
   title: 'Stop a long operation',
   description:
-    'Stop an operation of this session: its tp process and everything it started get SIGTERM, then SIGKILL. ' +
-    'What tp already asked TensorPool to do (a cluster being created, say) is not undone: check with the list tools.',
+    'Stop an operation of this session (its tp gets SIGTERM, then SIGKILL). What TensorPool already started is not undone: check the list tools.',
   inputSchema: { operation_id: operationId },
   outputSchema: operationFields,
   annotations: 'local-edit',
@@ -135,7 +141,7 @@ const operationList = defineTool({
   runs: 'local',
   alwaysOn: true,
   title: 'List this session\'s operations',
-  description: 'List the tp calls of this session, running and recently finished: tool, arguments, status, start time and duration.',
+  description: "This session's tp calls, running and recently finished.",
   inputSchema: {},
   outputSchema: { operations: z.array(z.object(operationFields)) },
   annotations: 'local-read-only',

@@ -38,15 +38,14 @@ const tpHelp = defineTool({
   runs: 'tp',
   since: 'any',
   title: "Show tp's help",
-  description:
-    'Show what the installed tp CLI offers: `tp [command] --help`, e.g. command="cluster create". Needs no API key and reaches no server.',
+  description: 'The installed tp\'s help, `tp [command] --help`; no key, no network.',
   inputSchema: {
     command: z
       .string()
       .max(64, 'command must be at most 64 characters')
       .regex(/^[a-z -]*$/, 'command must be tp command words such as "cluster create" (lowercase letters, spaces, "-")')
       .optional()
-      .describe('Command words after tp, e.g. "job push" or "object-storage bucket"; omitted: the top-level help'),
+      .describe('e.g. "job push"; default: top level'),
   },
   annotations: 'local-read-only',
   handler: async (args, { tp, signal }) =>
@@ -59,35 +58,32 @@ const serverStatus = defineTool({
   runs: 'local',
   title: 'Show the server status',
   description:
-    "Report the server's state: which tp it runs (path, version, CLI generation), whether an API key is set and accepted " +
-    '(never the key itself), the allowed directories, and the active toolsets. Start here when a tool fails unexpectedly.',
+    'The server: tp path, version and generation, API key set and accepted, allowed directories, toolsets, limits. ' +
+    'Start here when a tool fails unexpectedly.',
   inputSchema: {},
+  // names and types only: the result's text says the same in words
   outputSchema: {
-    tp_path: z.string().describe('The tp the server was told to run'),
-    tp_resolved_path: z.string().nullable().describe('Where that is on disk; null when not found'),
-    tp_version: z.string().nullable().describe('What `tp --version` printed'),
-    tp_generation: z.string().nullable().describe('The CLI generation tools build their commands for'),
-    tp_generation_source: z.string().nullable().describe('usage (detected from help), version, override (--tp-generation) or assumed'),
-    tp_problem: z.string().nullable().describe('Why tp could not be probed, if it could not'),
+    tp_path: z.string(),
+    tp_resolved_path: z.string().nullable(),
+    tp_version: z.string().nullable(),
+    tp_generation: z.string().nullable(),
+    tp_generation_source: z.string().nullable().describe('usage, version, override or assumed'),
+    tp_problem: z.string().nullable(),
     api_key_set: z.boolean(),
-    api_key_accepted: z.boolean().nullable().describe('Whether `tp me` succeeded with the key; null when not checked'),
-    api_key_message: z.string().nullable().describe("tp's answer when the key was not accepted"),
+    api_key_accepted: z.boolean().nullable(),
+    api_key_message: z.string().nullable(),
     allowed_dirs: z.array(z.string()),
     allowed_dirs_problem: z.string().nullable(),
     toolsets: z.array(z.string()),
-    tools: z.array(z.string()).describe('Every tool registered in this server'),
+    tools: z.array(z.string()),
     read_only: z.boolean(),
     allow_secrets: z.boolean(),
     dry_run: z.boolean(),
-    confirm_mode: z.string().describe('flag (confirm=true), elicit (the person is asked when the client can) or always-elicit'),
-    confirm_creates: z.boolean().describe('whether billable creates need approval too'),
+    confirm_mode: z.string().describe('flag, elicit or always-elicit'),
+    confirm_creates: z.boolean(),
     guardrails: z
-      .object({
-        allow_instance_types: z.array(z.string()).nullable(),
-        max_nodes: z.number().nullable(),
-        max_storage_gb: z.number().nullable(),
-      })
-      .describe('Spending limits set by the operator; null: no limit'),
+      .object({ allow_instance_types: z.array(z.string()).nullable(), max_nodes: z.number().nullable(), max_storage_gb: z.number().nullable() })
+      .describe('Operator limits; null: none'),
   },
   annotations: 'read-only',
   handler: async (_args, { tp, config, runtime, signal }) => {

@@ -9,13 +9,13 @@ const storageCreate = defineTool({
   runs: 'tp',
   title: 'Create a storage volume',
   description:
-    'Create a persistent storage volume that clusters can attach (`tp storage create`); it bills until destroyed. ' +
-    'tp 0.0.9 needs size_gb; tp 0.0.6 to 0.0.8 need volume_type ("fast" or "flex") and take size_gb optionally.',
+    'Create a persistent volume for clusters (`tp storage create`); it bills until storage_destroy. ' +
+    'Returns storage_id; next cluster_attach_storage.',
   inputSchema: {
-    size_gb: sizeGb('size_gb', 'Size in GB: required by tp 0.0.9, optional before').optional(),
+    size_gb: sizeGb('size_gb', 'Required by tp 0.0.9').optional(),
     name: storageName,
-    deletion_protection: deletionProtection.describe('Protect the volume from being destroyed'),
-    wait: wait.describe('Wait until the volume is ready (tp 0.0.7 and newer)'),
+    deletion_protection: deletionProtection.describe('Block destroy'),
+    wait: wait.describe('Wait until ready (tp 0.0.7+)'),
     volume_type: volumeType,
     confirm: billingConfirm,
   },
@@ -39,7 +39,7 @@ const storageList = defineTool({
   toolset: 'storage',
   runs: 'tp',
   title: 'List storage volumes',
-  description: 'List your storage volumes with ids, sizes and attachments (`tp storage list`).',
+  description: 'List storage volumes: ids, sizes, attachments (`tp storage list`). Returns storage_ids.',
   inputSchema: { org },
   annotations: 'read-only',
   handler: runsTp((args) => tpArgv.storageList({ org: args.org })),
@@ -50,7 +50,7 @@ const storageInfo = defineTool({
   toolset: 'storage',
   runs: 'tp',
   title: 'Show a storage volume',
-  description: 'Show one storage volume: size, type, status and the clusters it is attached to (`tp storage info`).',
+  description: 'One volume: size, type, status, clusters (`tp storage info`).',
   inputSchema: { storage_id: storageId },
   annotations: 'read-only',
   handler: runsTp((args) => tpArgv.storageInfo({ storageId: args.storage_id })),
@@ -60,15 +60,13 @@ const storageEdit = defineTool({
   name: 'storage_edit',
   toolset: 'storage',
   runs: 'tp',
-  title: 'Rename, protect or grow a storage volume',
-  description:
-    "Change a volume's name, deletion protection or size (`tp storage edit`; size can only grow, and a larger volume bills more). " +
-    'Turning protection off makes the volume destroyable: ask the user first.',
+  title: 'Edit a storage volume',
+  description: 'Rename, protect or grow a volume (`tp storage edit`; bigger bills more). Ask the user before turning protection off.',
   inputSchema: {
     storage_id: storageId,
-    name: storageName.describe('New display name'),
+    name: storageName,
     deletion_protection: deletionProtection,
-    size_gb: sizeGb('size_gb', 'New size in GB; larger than the current size').optional(),
+    size_gb: sizeGb('size_gb', 'New size, larger than now').optional(),
   },
   annotations: 'destructive',
   spends: (args) => ({ storageGb: args.size_gb }),
@@ -83,9 +81,8 @@ const storageDestroy = defineTool({
   toolset: 'storage',
   runs: 'tp',
   title: 'Destroy a storage volume',
-  description:
-    'Destroy a storage volume and all data on it (`tp storage destroy`). Irreversible. Ask the user first, then call with confirm=true.',
-  inputSchema: { storage_id: storageId, confirm, wait: wait.describe('Wait until destroyed (tp 0.0.7 and newer)') },
+  description: 'Destroy a volume and its data (`tp storage destroy`). Irreversible: confirm=true after the user agrees.',
+  inputSchema: { storage_id: storageId, confirm, wait: wait.describe('Wait until destroyed (tp 0.0.7+)') },
   approval: { irreversible: (args) => `destroying volume ${args.storage_id} and all data on it` },
   annotations: 'destructive',
   handler: runsTp((args, generation) => tpArgv.storageDestroy({ storageId: args.storage_id, wait: args.wait }, generation)),

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { makeTempDir, removeTempDir } from '../temp-dirs.js';
+import { streamBounds } from './output-bounds.js';
 import { apiKeyFrom, childEnvironment, type Env } from './environment.js';
 import { NoApiKeyError, ToolError, TpNotFoundError } from '../errors.js';
 import { Redactor } from './redact.js';
@@ -46,8 +47,8 @@ export function withRun(client: TpClient, run: TpClient['run']): TpClient {
 }
 
 const DEFAULT_GRACE_MS = 3000;
-const DEFAULT_HEAD_BYTES = 128 * 1024;
-const DEFAULT_TAIL_BYTES = 128 * 1024;
+// a result within the default budget of output-bounds.ts; TpRunnerOptions override them
+const { headBytes: DEFAULT_HEAD_BYTES, tailBytes: DEFAULT_TAIL_BYTES } = streamBounds();
 const DEFAULT_MAX_PROCESSES = 4;
 
 /** The one place that starts `tp`: argv array, no shell, stdin from /dev/null, own process group. */

@@ -21,7 +21,7 @@ describe('tensorpool-mcp command line', () => {
   it('--help lists every option with its environment variable', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const text of ['--stdio', '--http', '--port', 'PORT', '--host', 'HOST', '--tp-path', 'TP_PATH', '--env-file', '--timeout', '--allow-dir', 'TENSORPOOL_MCP_ALLOWED_DIRS']) {
+    for (const text of ['--stdio', '--http', '--port', 'PORT', '--host', 'HOST', '--tp-path', 'TP_PATH', '--env-file', '--timeout', '--allow-dir', 'TENSORPOOL_MCP_ALLOWED_DIRS', '--max-result-kb', 'TENSORPOOL_MCP_MAX_RESULT_KB']) {
       expect(stdout).toContain(text);
     }
   });
@@ -45,6 +45,7 @@ describe('tensorpool-mcp command line', () => {
     [['--port', 'abc'], /--port must be a whole number/],
     [['--port', '70000'], /--port must be a whole number/],
     [['--timeout', '0'], /--timeout must be a whole number/],
+    [['--max-result-kb', '2'], /--max-result-kb must be a whole number from 8 to 100000/],
     [['--stdio', '--http'], /cannot be used with/],
     [['--allow-dir', '/definitely/not/here'], /--allow-dir .*no such directory/],
     [['--toolsets', 'clusters,gpus'], /unknown toolset "gpus"; valid toolsets: clusters, jobs, storage, account, object_storage, status, or default, all/],

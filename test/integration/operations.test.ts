@@ -66,9 +66,11 @@ describe('operation handles', () => {
     await waitFor(async () => (await outputOf(s.client, operation.id)).includes('progress line 3'), undefined, "tp's lines to reach the server");
     const status = await s.call('operation_status', { operation_id: operation.id });
     expect(status.structuredContent).toMatchObject({ status: 'running', tool: 'cluster_create', result: null });
-    expect((status.structuredContent as { new_output: string }).new_output).toMatch(/progress line \d+/);
-    const again = await s.call('operation_status', { operation_id: operation.id });
-    expect((again.structuredContent as { new_output: string }).new_output).not.toContain((status.structuredContent as { new_output: string }).new_output.split('\n')[1] ?? '###');
+    // each line is shown once: in the handle's output so far, or as new output in the first status after it
+    const newOutput = (result: CallToolResult) => (result.structuredContent as { new_output: string }).new_output;
+    const shown = `${textOf(handle)}\n${newOutput(status)}`;
+    for (const k of [1, 2, 3]) expect(shown.match(new RegExp(`progress line ${k}\\n`, 'g')), `progress line ${k}`).toHaveLength(1);
+    expect(newOutput(await s.call('operation_status', { operation_id: operation.id }))).toBe('');
 
     const list = await s.call('operation_list');
     expect(textOf(list)).toMatch(new RegExp(`${operation.id}\\s+running\\s+cluster_create\\s+instance_type=1xH100`));
@@ -250,7 +252,9 @@ describe('job_listen', () => {
     const s = await session({ FAKE_TP_PROGRESS_LINES: '5' }, NO_BUDGET);
     const result = await s.call('job_listen', { job_id: 'j-1', tail_lines: 3 });
     expect(result.isError ?? false, textOf(result)).toBe(false);
-    expect(textOf(result).trim().split('\n')).toEqual(['[j-1] epoch 1/2 loss=0.52', '[j-1] epoch 2/2 loss=0.31', 'Job j-1 finished with status success']);
+    // the log is the job talking: fenced as data, the last three lines inside the fence
+    const fenced = /<<<untrusted ([\w-]+)>>>\n([\s\S]*?)\n?<<<end untrusted \1>>>/.exec(textOf(result));
+    expect(fenced?.[2]?.trim().split('\n')).toEqual(['[j-1] epoch 1/2 loss=0.52', '[j-1] epoch 2/2 loss=0.31', 'Job j-1 finished with status success']);
   });
 
   it('max_seconds ends listening without an error and still returns the last tail_lines lines', async () => {

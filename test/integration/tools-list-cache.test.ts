@@ -88,10 +88,13 @@ describe('tools/list computed once per selection', () => {
 
   it('keeps one list per selection, so a narrower selection never sees the wider list', async () => {
     const uncached = await uncachedFactory();
+    // the uncached server lives in a module graph of its own: its tools must come from there too
+    const fresh = await import('../../src/tools/index.js');
+    const freshSelect = (await import('../../src/registry/selection.js')).selectTools;
     const readOnly = selectTools(allTools, { readOnly: true }).tools;
     const clusters = selectTools(allTools, { toolsets: ['clusters'] }).tools;
-    const expectedReadOnly = await listOnce(build(uncached, readOnly));
-    const expectedClusters = await listOnce(build(uncached, clusters));
+    const expectedReadOnly = await listOnce(build(uncached, freshSelect(fresh.allTools, { readOnly: true }).tools));
+    const expectedClusters = await listOnce(build(uncached, freshSelect(fresh.allTools, { toolsets: ['clusters'] }).tools));
     expect(expectedReadOnly).not.toBe(expectedClusters);
 
     expectSameBytes(await listOnce(build(createServer, readOnly)), expectedReadOnly);

@@ -56,7 +56,6 @@ describe('Operation', () => {
     const operation = begin('job_listen', '');
     print(operation, 'line 1\n');
     print(operation, 'line 2\n');
-    expect(operation.peekTail(7)).toBe('line 2\n');
     expect(operation.takeUnread()).toEqual({ text: 'line 1\nline 2\n', droppedBytes: 0 });
     expect(operation.takeUnread()).toEqual({ text: '', droppedBytes: 0 });
 

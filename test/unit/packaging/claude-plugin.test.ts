@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { PARSED_FIELDS } from '../../../src/results/ids.js';
+import { RUN_FIELDS } from '../../../src/registry/results.js';
 import { allTools } from '../../../src/tools/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -54,7 +56,11 @@ describe('skills/tensorpool/SKILL.md', () => {
   const frontmatter = /^---\n([\s\S]*?)\n---\n/.exec(text)?.[1] ?? '';
   const field = (name: string) => new RegExp(`^${name}: (.+)$`, 'm').exec(frontmatter)?.[1];
   const toolNames = new Set(allTools.map((tool) => tool.name));
-  const fieldNames = new Set(allTools.flatMap((tool) => [...Object.keys(tool.inputSchema), ...Object.keys(tool.outputSchema)]));
+  // the listed fields, the ids parsed from tp's text, and the run fields every tp result has (described once, in the instructions)
+  const fieldNames = new Set([
+    ...allTools.flatMap((tool) => [...Object.keys(tool.inputSchema), ...Object.keys(tool.outputSchema), ...(PARSED_FIELDS[tool.name] ?? [])]),
+    ...(RUN_FIELDS.match(/[a-z]+(?:_[a-z]+)+/g) ?? []),
+  ]);
   const mentioned = [...new Set([...text.matchAll(/`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`/g)].map((match) => match[1]!))];
 
   it('has the frontmatter Claude Code reads: its directory’s name and a description of when to use it', () => {

@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Generation } from '../../src/tp/generation.js';
+import { FakeTpWorkspace } from '../helpers/fake-tp.js';
+import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js';
+import { publicKeyLine } from '../helpers/ssh-keys.js';
+
+/**
+ * A scripted agent through a real MCP client: create → connect details → config → push → listen →
+ * pull → destroy, on each tp generation whose tool shape differs. Every id the next step needs is
+ * read from structuredContent; the script never looks for an id in text.
+ */
+
+const GENERATIONS = ['0.0.6', '0.0.8', '0.0.9'] as const satisfies readonly Generation[];
+
+let ws: FakeTpWorkspace;
+let project: string;
+let mcp: Connected;
+
+beforeEach(() => {
+  ws = new FakeTpWorkspace();
+  project = join(realpathSync(ws.dir), 'proj');
+  mkdirSync(project);
+});
+afterEach(async () => {
+  await mcp?.close();
+  ws.cleanup();
+});
+
+/** A call that must succeed; its structuredContent, as the agent reads it. */
+async function step(name: string, args: Record<string, unknown>): Promise<{ result: CallToolResult; data: Record<string, unknown> }> {
+  const result = await mcp.call(name, args);
+  expect(result.isError ?? false, `${name}: ${textOf(result)}`).toBe(false);
+  return { result, data: result.structuredContent as Record<string, unknown> };
+}
+
+const field = (data: Record<string, unknown>, name: string): string => {
+  const value = data[name];
+  expect(typeof value, `structuredContent.${name}`).toBe('string');
+  return value as string;
+};
+
+describe.each(GENERATIONS)('a whole job on tp %s, with ids from structuredContent only', (generation) => {
+  it('create → cluster_info → job_write_config → job_push → job_listen → job_pull → cluster_destroy', async () => {
+    // the server finds the generation itself, from the fake's help output
+    mcp = await connectInMemory({ env: ws.env({ FAKE_TP_GENERATION: generation }), allowedDirs: [project] });
+    // listing the tools makes the client check every structuredContent against the listed output schema
+    await mcp.client.listTools();
+
+    const created = await step('cluster_create', { instance_type: '1xH100', ssh_public_key: publicKeyLine('ssh-ed25519') });
+    const clusterId = field(created.data, 'cluster_id');
+
+    const info = await step('cluster_info', { cluster_id: clusterId });
+    expect(info.data.status).toBe('running');
+    const [instance] = info.data.instance_ids as string[];
+    expect(instance).toBeTruthy();
+
+    const config = await step('job_write_config', {
+      workdir: project,
+      commands: ['pip install -r requirements.txt', 'python train.py'],
+      outputs: ['outputs/'],
+      // 0.0.6 has no cluster argument: the config names the hardware
+      ...(generation === '0.0.6' ? { instance_type: '1xH100' } : {}),
+    });
+
+    const pushed = await step('job_push', { config_path: field(config.data, 'path'), ...(generation === '0.0.6' ? {} : { cluster_id: clusterId }) });
+    const jobId = field(pushed.data, 'job_id');
+
+    const listened = await step('job_listen', { job_id: jobId });
+    expect(listened.data.status).toBe('success');
+    // the model reads the log fenced as data; the raw text stays as tp printed it
+    expect(textOf(listened.result)).toMatch(/<<<untrusted [\w-]+>>>\n[\s\S]*epoch 2\/2[\s\S]*<<<end untrusted [\w-]+>>>/);
+    expect(listened.data.stdout).not.toContain('untrusted');
+
+    await step('job_pull', { job_id: jobId, workdir: project });
+    expect(existsSync(join(project, 'outputs', `${jobId}-result.txt`))).toBe(true);
+
+    await step('cluster_destroy', { cluster_id: clusterId, confirm: true });
+
+    // the ids the agent read are the ones tp was handed next
+    const argvs = ws.commandCalls().map((call) => call.argv);
+    const push = argvs.find((argv) => argv.includes('push'))!;
+    if (generation === '0.0.6') expect(push).not.toContain(clusterId);
+    else expect(push.at(-1)).toBe(clusterId);
+    expect(argvs.find((argv) => argv.includes('listen'))!.at(-1)).toBe(jobId);
+    expect(argvs.find((argv) => argv.includes('pull'))!.at(-1)).toBe(jobId);
+    expect(argvs.find((argv) => argv.includes('destroy'))!.at(-1)).toBe(clusterId);
+    expect(argvs.find((argv) => argv.includes('info') && argv.includes('cluster'))!.at(-1)).toBe(clusterId);
+  });
+});

@@ -17,6 +17,11 @@ export class Redactor {
     this.secrets = [...unique].sort((a, b) => b.length - a.length);
   }
 
+  /** A redactor that also masks `secret` (a session's own key), leaving this one as it is. */
+  including(secret: string): Redactor {
+    return new Redactor([...this.secrets, secret]);
+  }
+
   get active(): boolean {
     return this.secrets.length > 0;
   }

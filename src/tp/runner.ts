@@ -45,6 +45,11 @@ export interface RunOptions {
   observer?: RunObserver;
   /** false for quick probes (help, version) that must not wait behind long calls for a slot. */
   queued?: boolean;
+  /**
+   * The API key for this call instead of the server's (`--auth tensorpool-key`: the session's own).
+   * Only this call's child gets it, and everything the call returns masks it.
+   */
+  key?: string;
 }
 
 export interface TpResult {
@@ -112,7 +117,7 @@ export class TpRunner {
 
   async run(args: readonly string[], options: RunOptions = {}): Promise<TpResult> {
     if (this.closed) throw new ToolError('The server is shutting down; tp was not started.');
-    if ((options.requiresKey ?? true) && !this.hasApiKey) throw new NoApiKeyError();
+    if ((options.requiresKey ?? true) && !options.key && !this.hasApiKey) throw new NoApiKeyError();
     if (options.signal?.aborted) throw new ToolError('The call was cancelled before tp started.');
     const cwd = options.cwd ?? this.neutralCwd();
     if (!isDirectory(cwd)) throw new ToolError(`Working directory ${cwd} does not exist or is not a directory.`);
@@ -158,11 +163,12 @@ export class TpRunner {
 
   private spawnAndCollect(args: readonly string[], cwd: string, options: RunOptions): Promise<TpResult> {
     const started = performance.now();
+    const redactor = options.key ? this.redactor.including(options.key) : this.redactor;
     const stdout = new BoundedOutput(this.headBytes, this.tailBytes);
     const stderr = new BoundedOutput(this.headBytes, this.tailBytes);
     const child = spawn(this.options.tpPath, [...args], {
       cwd,
-      env: this.childEnv,
+      env: options.key ? { ...this.childEnv, TENSORPOOL_KEY: options.key } : this.childEnv,
       // our own stdin is the MCP stream in stdio mode; tp must never read it or wait on it
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
@@ -206,14 +212,14 @@ export class TpRunner {
         const observer = options.observer;
         if (!observer?.output) return { push: () => {}, end: () => {} };
         const decoder = new StringDecoder('utf8');
-        const redactor = new StreamRedactor(this.redactor);
+        const streamRedactor = new StreamRedactor(redactor);
         return {
           push: (chunk: Buffer) => {
-            const text = redactor.push(decoder.write(chunk));
+            const text = streamRedactor.push(decoder.write(chunk));
             if (text) observer.output!(text, stream);
           },
           end: () => {
-            const text = redactor.push(decoder.end()) + redactor.end();
+            const text = streamRedactor.push(decoder.end()) + streamRedactor.end();
             if (text) observer.output!(text, stream);
           },
         };
@@ -258,11 +264,11 @@ export class TpRunner {
         relayErr.end();
         cleanUp();
         resolve({
-          argv: ['tp', ...args].map((arg) => this.redactor.redact(arg)),
+          argv: ['tp', ...args].map((arg) => redactor.redact(arg)),
           exitCode,
           signal: exitSignal,
-          stdout: stdout.render(this.redactor),
-          stderr: stderr.render(this.redactor),
+          stdout: stdout.render(redactor),
+          stderr: stderr.render(redactor),
           durationMs: Math.round(performance.now() - started),
           timedOut,
           cancelled,

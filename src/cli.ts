@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { config as loadDotenv, parse as parseDotenv } from 'dotenv';
-import { ConfigError, SelectionError } from './errors.js';
+import { ConfigError, ListenError, SelectionError } from './errors.js';
 import { resolveAllowedDirs } from './files/allowed-dirs.js';
 import type { ConfirmMode } from './registry/confirmation.js';
 import { selectTools, type Selection } from './registry/selection.js';
@@ -16,11 +16,16 @@ import { createServer } from './server.js';
 import type { ServerSettings } from './settings.js';
 import { TpRunner } from './tp/runner.js';
 import { NAME, VERSION } from './version.js';
+// hosted HTTP (issue 9): auth, allow-lists, CORS, session cap; kept apart for the option table to absorb
+import { httpSecurityOptions, resolveHttpSecurity, type HttpSecurityValues } from './http/options.js';
+import type { HttpSecurityConfig } from './http/config.js';
+import { keyedClient } from './tp/keyed-client.js';
+import { redactingLogger } from './log.js';
 
 /** Exit code for bad command-line usage, as argparse and most CLIs use. */
 const USAGE_EXIT = 2;
 
-interface CliOptions {
+interface CliOptions extends HttpSecurityValues {
   stdio?: boolean;
   http?: boolean;
   port: number;
@@ -71,7 +76,7 @@ function integer(name: string, min: number, max: number) {
 }
 
 function buildProgram(): Command {
-  return new Command(NAME)
+  const program = new Command(NAME)
     .description('MCP server for TensorPool GPU clusters, jobs and storage, driving the installed `tp` CLI.')
     .version(VERSION, '-v, --version')
     .addOption(new Option('--stdio', 'serve MCP over stdin/stdout (default)').conflicts('http'))
@@ -156,6 +161,8 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') });
+  for (const option of httpSecurityOptions()) program.addOption(option);
+  return program;
 }
 
 /**
@@ -200,45 +207,68 @@ function allowDirsFrom(options: CliOptions): string[] {
   return (process.env.TENSORPOOL_MCP_ALLOWED_DIRS ?? '').split(delimiter).filter((dir) => dir.trim() !== '');
 }
 
+/** What the command line and environment ask for, resolved; nothing is started yet. */
+export interface ParsedCommandLine {
+  options: CliOptions;
+  settings: ServerSettings;
+  selection: Selection;
+  security: HttpSecurityConfig;
+  /** Risky choices the operator made on purpose, said loudly at start-up. */
+  warnings: string[];
+}
+
+/**
+ * Reads the command line (and .env, and the environment) into settings, or throws CommanderError,
+ * ConfigError or SelectionError; starts nothing and opens no port, so tests can check a command line.
+ */
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  loadEnvFile(envFileFrom(argv.slice(2)));
+  const program = buildProgram().parse([...argv]);
+  const options = program.opts<CliOptions>();
+  if (options.http && program.getOptionValueSource('host') === 'env' && !isLoopback(options.host)) {
+    // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
+    throw new ConfigError(`HOST=${options.host} from the environment is not a loopback address; pass --host ${options.host} to bind it on purpose`);
+  }
+  const readOnly = options.readOnly ?? envSwitch('TENSORPOOL_MCP_READ_ONLY') ?? false;
+  const allowSecrets = options.allowSecrets ?? envSwitch('TENSORPOOL_MCP_ALLOW_SECRETS') ?? false;
+  const allowDirs = allowDirsFrom(options);
+  // files on a remote server are the server's, not the user's: only an operator's --allow-dir offers them
+  const noServerFiles = Boolean(options.http) && !isLoopback(options.host) && allowDirs.length === 0;
+  const selection = selectTools(allTools, {
+    toolsets: options.toolsets,
+    tools: options.tools,
+    excludeTools: options.excludeTools,
+    readOnly,
+    allowSecrets,
+    noServerFiles,
+  });
+  const settings: ServerSettings = {
+    ...resolveAllowedDirs({ allowDirs, cwd: process.cwd(), home: homedir() }),
+    allowDirsExplicit: allowDirs.length > 0,
+    confirmMode: options.confirm,
+    syncBudgetMs: options.syncBudget * 1000,
+    operationTtlMs: options.operationTtl * 1000,
+    confirmCreates: options.confirmCreates ?? envSwitch('TENSORPOOL_MCP_CONFIRM_CREATES') ?? false,
+    tpGeneration: options.tpGeneration === 'auto' ? undefined : options.tpGeneration,
+    allowSecrets,
+    dryRun: options.dryRun ?? envSwitch('TENSORPOOL_MCP_DRY_RUN') ?? false,
+    guardrails: { allowInstanceTypes: options.allowInstanceTypes, maxNodes: options.maxNodes, maxStorageGb: options.maxStorageGb },
+    selection: { toolsets: selection.toolsets, readOnly, tools: selection.tools.map((tool) => tool.name) },
+  };
+  const { config: security, warnings } = resolveHttpSecurity(options, {
+    http: Boolean(options.http),
+    host: options.host,
+    port: options.port,
+    source: (key) => program.getOptionValueSource(key),
+  });
+  return { options, settings, selection, security, warnings };
+}
+
 /** Entry point of the `tensorpool-mcp` command. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  let options: CliOptions;
-  let settings: ServerSettings;
-  let selection: Selection;
+  let parsed: ParsedCommandLine;
   try {
-    loadEnvFile(envFileFrom(argv.slice(2)));
-    const program = buildProgram().parse([...argv]);
-    options = program.opts<CliOptions>();
-    if (options.http && program.getOptionValueSource('host') === 'env' && !isLoopback(options.host)) {
-      // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
-      throw new ConfigError(`HOST=${options.host} from the environment is not a loopback address; pass --host ${options.host} to bind it on purpose`);
-    }
-    const readOnly = options.readOnly ?? envSwitch('TENSORPOOL_MCP_READ_ONLY') ?? false;
-    const allowSecrets = options.allowSecrets ?? envSwitch('TENSORPOOL_MCP_ALLOW_SECRETS') ?? false;
-    const allowDirs = allowDirsFrom(options);
-    // files on a remote server are the server's, not the user's: only an operator's --allow-dir offers them
-    const noServerFiles = Boolean(options.http) && !isLoopback(options.host) && allowDirs.length === 0;
-    selection = selectTools(allTools, {
-      toolsets: options.toolsets,
-      tools: options.tools,
-      excludeTools: options.excludeTools,
-      readOnly,
-      allowSecrets,
-      noServerFiles,
-    });
-    settings = {
-      ...resolveAllowedDirs({ allowDirs, cwd: process.cwd(), home: homedir() }),
-      allowDirsExplicit: allowDirs.length > 0,
-      confirmMode: options.confirm,
-      syncBudgetMs: options.syncBudget * 1000,
-      operationTtlMs: options.operationTtl * 1000,
-      confirmCreates: options.confirmCreates ?? envSwitch('TENSORPOOL_MCP_CONFIRM_CREATES') ?? false,
-      tpGeneration: options.tpGeneration === 'auto' ? undefined : options.tpGeneration,
-      allowSecrets,
-      dryRun: options.dryRun ?? envSwitch('TENSORPOOL_MCP_DRY_RUN') ?? false,
-      guardrails: { allowInstanceTypes: options.allowInstanceTypes, maxNodes: options.maxNodes, maxStorageGb: options.maxStorageGb },
-      selection: { toolsets: selection.toolsets, readOnly, tools: selection.tools.map((tool) => tool.name) },
-    };
+    parsed = parseCommandLine(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here with code 0; usage errors were already printed on one line
@@ -250,15 +280,21 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     }
     throw error;
   }
+  const { options, settings, selection, security } = parsed;
 
-  const runner = new TpRunner({ tpPath: options.tpPath, env: process.env, timeoutMs: options.timeout * 1000, maxProcesses: options.maxProcesses });
+  // with --auth tensorpool-key every session brings its own key: the server's own must never stand in
+  const ownKey = security.auth.mode !== 'tensorpool-key';
+  const runnerEnv = ownKey ? process.env : { ...process.env, TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: undefined };
+  const runner = new TpRunner({ tpPath: options.tpPath, env: runnerEnv, timeoutMs: options.timeout * 1000, maxProcesses: options.maxProcesses });
   const logger = stderrLogger(runner.redactor);
+  for (const warning of parsed.warnings) logger.error(warning);
   if (settings.allowedDirsProblem) logger.info(settings.allowedDirsProblem);
-  if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
+  if (!ownKey) logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
+  else if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
 
   // one probe of the installed tp serves every session
   const serve: Serve = { runner, settings, logger, tools: selection.tools, installation: new TpInstallation(runner, settings.tpGeneration) };
-  if (options.http) await runHttp(options, serve);
+  if (options.http) await runHttp(options, serve, security);
   else await runStdio(serve);
 }
 
@@ -283,18 +319,37 @@ async function runStdio(serve: Serve): Promise<void> {
   });
 }
 
-async function runHttp(options: CliOptions, serve: Serve): Promise<void> {
+async function runHttp(options: CliOptions, serve: Serve, security: HttpSecurityConfig): Promise<void> {
   const { runner, logger } = serve;
   // loaded only here: express and its friends would slow every stdio start-up
   const { startHttpServer } = await import('./transports/http.js');
-  const http = await startHttpServer({
-    host: options.host,
-    port: options.port,
-    version: VERSION,
-    createServer: () => createServer(serve),
-    sessionIdleMs: options.sessionIdle * 1000,
-    onError: logger.error,
-  });
+  const { createAuthenticator } = await import('./http/auth/index.js');
+  const { tpReadiness } = await import('./http/readiness.js');
+  let http;
+  try {
+    http = await startHttpServer({
+      host: options.host,
+      port: options.port,
+      version: VERSION,
+      // a session opened with a caller's own key runs every tp with that key, and masks it in what it logs
+      createServer: (caller) => {
+        if (!caller?.tpKey) return createServer(serve);
+        const client = keyedClient(runner, caller.tpKey);
+        return createServer({ ...serve, runner: client, logger: redactingLogger(logger, client.redactor) });
+      },
+      sessionIdleMs: options.sessionIdle * 1000,
+      security,
+      authenticator: await createAuthenticator(security.auth, { runner, mcpPath: '/mcp', onError: logger.error }),
+      readiness: tpReadiness(serve.installation),
+      onError: logger.error,
+      onInfo: logger.info,
+    });
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exit(1);
+  }
+  logger.info(`authentication: ${security.auth.mode}; at most ${security.maxSessions} sessions`);
   logger.info(`listening on ${http.url}`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -24,3 +24,8 @@ export function stderrLogger(redactor: Redactor, quiet = false): Logger {
 }
 
 export const silentLogger: Logger = { info: () => {}, error: () => {} };
+
+/** `logger` with `redactor` in front: a session's lines also mask that session's own key. */
+export function redactingLogger(logger: Logger, redactor: Redactor): Logger {
+  return { info: (message) => logger.info(redactor.redact(message)), error: (message) => logger.error(redactor.redact(message)) };
+}

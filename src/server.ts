@@ -20,7 +20,7 @@ import { abortable } from './tp/abortable.js';
 import { dryRunClient } from './tp/dry-run.js';
 import { ToolError } from './errors.js';
 import { requireAtLeast, TpInstallation, type Generation } from './tp/generation.js';
-import { withRun, type TpClient, type TpRunner } from './tp/runner.js';
+import { withRun, type TpClient } from './tp/runner.js';
 import type { Operation } from './operations/operation.js';
 import { handleResult, withOutputLink } from './operations/results.js';
 import { reportProgress, type ProgressParams } from './operations/progress.js';
@@ -28,8 +28,11 @@ import { OperationStore } from './operations/store.js';
 import { NAME, VERSION } from './version.js';
 
 export interface CreateServerOptions {
-  /** Shared by every session of a process, so shutdown can stop every `tp` it started. */
-  runner: TpRunner;
+  /**
+   * Shared by every session of a process, so shutdown can stop every `tp` it started; under
+   * --auth tensorpool-key, a keyedClient() of that runner carrying the session's own key.
+   */
+  runner: TpClient;
   settings: ServerSettings;
   /** The installed tp, probed once per process; default: a new probe for this server. */
   installation?: TpInstallation;

@@ -1,4 +1,4 @@
-import { AuthRefusal } from '../../errors.js';
+import { AuthRefusal, ToolError } from '../../errors.js';
 import { tpArgv } from '../../tp/commands.js';
 import type { TpRunner } from '../../tp/runner.js';
 import type { Authenticator } from './authenticator.js';
@@ -122,7 +122,14 @@ const NOT_ASKED = /Cannot reach the TensorPool|Unexpected error during health ch
  */
 export function tpMeVerifier(runner: TpRunner, timeoutMs = 30_000): KeyVerifier {
   return async (key) => {
-    const result = await runner.run(tpArgv.accountMe(), { key, timeoutMs, queued: false });
+    let result;
+    try {
+      result = await runner.run(tpArgv.accountMe(), { key, timeoutMs, queued: false });
+    } catch (error) {
+      // tp missing, or the server shutting down: our problem, not the key's
+      if (error instanceof ToolError) return { unavailable: error.message };
+      throw error;
+    }
     if (result.exitCode === 0) return { valid: true };
     if (result.timedOut || result.cancelled || result.exitCode !== 1 || NOT_ASKED.test(result.stdout)) {
       return { unavailable: `tp me ended with ${result.timedOut ? 'a timeout' : `exit code ${result.exitCode}`}` };

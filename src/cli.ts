@@ -258,7 +258,6 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const { config: security, warnings } = resolveHttpSecurity(options, {
     http: Boolean(options.http),
     host: options.host,
-    port: options.port,
     source: (key) => program.getOptionValueSource(key),
   });
   return { options, settings, selection, security, warnings };

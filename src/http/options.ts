@@ -70,7 +70,6 @@ const OPTION_KEYS = ['auth', 'authToken', 'authTokenFile', 'oauthIssuer', 'oauth
 export interface ResolveContext {
   http: boolean;
   host: string;
-  port: number;
   /** Where commander took a value from: 'cli', 'env', 'default', … */
   source: (key: string) => string | undefined;
 }
@@ -97,7 +96,7 @@ export function resolveHttpSecurity(values: HttpSecurityValues, context: Resolve
       );
     }
     warnings.push(
-      `WARNING: --allow-unauthenticated: anyone who can reach ${context.host} port ${context.port} can run every offered tool ` +
+      `WARNING: --allow-unauthenticated: anyone who can reach --host ${context.host} can run every offered tool ` +
         'on this TensorPool account. Do this only behind a proxy that authenticates every request.',
     );
   }

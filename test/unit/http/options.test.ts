@@ -24,7 +24,7 @@ function resolve(args: string[], { host = '127.0.0.1', http = true, env = {} as 
   const program = new Command().exitOverride().configureOutput({ writeErr: () => {} });
   for (const option of httpSecurityOptions()) program.addOption(option);
   program.parse(args, { from: 'user' });
-  return resolveHttpSecurity(program.opts<HttpSecurityValues>(), { http, host, port: 3000, source: (key) => program.getOptionValueSource(key) });
+  return resolveHttpSecurity(program.opts<HttpSecurityValues>(), { http, host, source: (key) => program.getOptionValueSource(key) });
 }
 
 const problem = (run: () => unknown) => {
@@ -55,7 +55,7 @@ describe('a network bind needs an auth mode', () => {
   it('--allow-unauthenticated lets it start, with a loud warning', () => {
     const { config, warnings } = resolve(['--allow-unauthenticated'], { host: '0.0.0.0' });
     expect(config.auth.mode).toBe('none');
-    expect(warnings).toEqual([expect.stringMatching(/^WARNING: --allow-unauthenticated: anyone who can reach 0\.0\.0\.0 port 3000/)]);
+    expect(warnings).toEqual([expect.stringMatching(/^WARNING: --allow-unauthenticated: anyone who can reach --host 0\.0\.0\.0 can run/)]);
   });
 
   it.each([

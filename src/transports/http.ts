@@ -96,13 +96,20 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       res.setHeader('retry-after', String(SESSIONS_RETRY_AFTER_SECONDS));
       return jsonRpcError(res, 503, -32000, `The server has its most sessions open (--max-sessions ${security.maxSessions}); try again later.`);
     }
+    // counted from here, so concurrent initializes cannot overshoot the cap
     opening++;
+    let counted = true;
+    const settle = () => {
+      if (counted) opening--;
+      counted = false;
+    };
     const caller = callerOf(req);
     const server = options.createServer(caller);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         const session: Session = { transport, server, caller };
+        settle();
         sessions.set(id, session);
         touch(session);
       },
@@ -119,7 +126,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       await server.connect(transport);
       await transport.handleRequest(req, res, req.body);
     } finally {
-      opening--;
+      settle();
     }
   });
 

@@ -2,8 +2,7 @@ import { AuthRefusal, ToolError } from '../../errors.js';
 import { tpArgv } from '../../tp/commands.js';
 import type { TpRunner } from '../../tp/runner.js';
 import type { Authenticator } from './authenticator.js';
-import type { Caller } from './caller.js';
-import { sha256 } from './caller.js';
+import { sha256, type Caller } from './caller.js';
 
 /** What checking a key found: TensorPool took it, refused it, or could not be asked. */
 export type KeyVerdict = { valid: true } | { valid: false } | { unavailable: string };

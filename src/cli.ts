@@ -3,9 +3,10 @@ import { CommanderError } from 'commander';
 import { configFromOptions, generationOverride, type Config } from './config/config.js';
 import { readOptions } from './config/command-line.js';
 import { loadEnvFile } from './config/env-file.js';
-import { ConfigError, SelectionError } from './errors.js';
+import { ConfigError, ListenError, SelectionError } from './errors.js';
 import { resolveAllowedDirs } from './files/allowed-dirs.js';
-import { stderrLogger } from './log.js';
+import { resolveHttpSecurity, type ResolvedHttpSecurity } from './http/security.js';
+import { redactingLogger, stderrLogger } from './log.js';
 import { isLoopback } from './net.js';
 import { selectTools, type Selection } from './registry/selection.js';
 import { createServer } from './server/create-server.js';
@@ -13,7 +14,8 @@ import { onShutdown } from './shutdown.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
 import { streamBounds } from './tp/output-bounds.js';
-import { TpRunner } from './tp/runner.js';
+import { keyedClient } from './tp/keyed-client.js';
+import { TpRunner, type TpClient } from './tp/runner.js';
 import { SUBCOMMANDS } from './subcommands/names.js';
 import { VERSION } from './version.js';
 
@@ -25,27 +27,33 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   // `doctor` and `config` have their own parser and code, loaded only when asked for
   if (SUBCOMMANDS.includes(argv[2] ?? '')) return (await import('./subcommands/index.js')).runSubcommand(argv);
   let config: Config;
+  let security: ResolvedHttpSecurity | undefined;
   let selection: Selection;
   try {
-    config = configure(argv);
+    ({ config, security } = parseCommandLine(argv));
     // files on a remote server are the server's, not the user's: only an operator's --allow-dir offers them
     const noServerFiles = config.transport === 'http' && !isLoopback(config.host) && !config.allowDirsExplicit;
     selection = selectTools(allTools, { ...config, noServerFiles });
   } catch (error) {
     exitOnStartupError(error);
   }
-  await serve(config, selection);
+  await serve(config, selection, security);
 }
 
-/** The Config this command line and environment describe; .env is loaded first, so options can read it. */
-function configure(argv: readonly string[]): Config {
+/**
+ * The Config this command line and environment describe, and for --http its security (auth, allow-lists),
+ * checked before anything starts; .env is loaded first, so options can read it. Starts nothing, so tests
+ * (and the deploy blueprint's) can check a command line.
+ */
+export function parseCommandLine(argv: readonly string[]): { config: Config; security: ResolvedHttpSecurity | undefined } {
   loadEnvFile(argv.slice(2), process.env, process.cwd());
   const { values, fromEnv } = readOptions(argv, process.env);
   if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
     // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
     throw new ConfigError(`HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} to bind it on purpose`);
   }
-  return configFromOptions(values, resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() }));
+  const security = values.http ? resolveHttpSecurity(values, { http: true, host: values.host }) : undefined;
+  return { config: configFromOptions(values, resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() })), security };
 }
 
 function exitOnStartupError(error: unknown): never {
@@ -58,33 +66,63 @@ function exitOnStartupError(error: unknown): never {
   throw error;
 }
 
-async function serve(config: Config, selection: Selection): Promise<void> {
+async function serve(config: Config, selection: Selection, security: ResolvedHttpSecurity | undefined): Promise<void> {
+  // with --auth tensorpool-key every session brings its own key: the server's own must never stand in
+  const ownKey = security?.config.auth.mode !== 'tensorpool-key';
   const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
   const runner = new TpRunner({
-    tpPath: config.tpPath, env: process.env, timeoutMs: config.timeoutMs, maxProcesses: config.maxProcesses,
-    outputHeadBytes: headBytes, outputTailBytes: tailBytes,
+    tpPath: config.tpPath,
+    env: ownKey ? process.env : { ...process.env, TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: undefined },
+    timeoutMs: config.timeoutMs,
+    maxProcesses: config.maxProcesses,
+    outputHeadBytes: headBytes,
+    outputTailBytes: tailBytes,
   });
   const logger = stderrLogger(runner.redactor);
+  for (const warning of security?.warnings ?? []) logger.error(warning);
   if (config.allowedDirsProblem) logger.info(config.allowedDirsProblem);
-  if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
+  if (!ownKey) logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
+  else if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
   // one probe of the installed tp serves every session
   const installation = new TpInstallation(runner, generationOverride(config));
-  const newServer = () => createServer({ runner, config, tools: selection.tools, toolsets: selection.toolsets, installation, logger });
+  const newServer = (client: TpClient = runner, sessionLogger = logger) =>
+    createServer({ runner: client, config, tools: selection.tools, toolsets: selection.toolsets, installation, logger: sessionLogger });
 
   let closeTransport = async (): Promise<void> => {};
   const shutdown = onShutdown({ logger, stop: () => [closeTransport(), runner.shutdown()] });
-  if (config.transport === 'http') {
+  if (security) {
     // loaded only here: express and its friends would slow every stdio start-up
-    const { startHttpServer } = await import('./transports/http.js');
-    const http = await startHttpServer({
-      host: config.host,
-      port: config.port,
-      version: VERSION,
-      createServer: newServer,
-      sessionIdleMs: config.sessionIdleMs,
-      onError: logger.error,
-    });
+    const [{ startHttpServer }, { createAuthenticator }, { tpReadiness }] = await Promise.all([
+      import('./transports/http.js'),
+      import('./http/auth/index.js'),
+      import('./http/readiness.js'),
+    ]);
+    let http;
+    try {
+      http = await startHttpServer({
+        host: config.host,
+        port: config.port,
+        version: VERSION,
+        // a session opened with a caller's own key runs every tp with that key, and masks it in what it logs
+        createServer: (caller) => {
+          if (!caller?.tpKey) return newServer();
+          const client = keyedClient(runner, caller.tpKey);
+          return newServer(client, redactingLogger(logger, client.redactor));
+        },
+        sessionIdleMs: config.sessionIdleMs,
+        security: security.config,
+        authenticator: await createAuthenticator(security.config.auth, { runner, mcpPath: '/mcp', onError: logger.error }),
+        readiness: tpReadiness(installation),
+        onError: logger.error,
+        onInfo: logger.info,
+      });
+    } catch (error) {
+      if (!(error instanceof ListenError)) throw error;
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(1);
+    }
     closeTransport = http.close;
+    logger.info(`authentication: ${security.config.auth.mode}; at most ${security.config.maxSessions} sessions`);
     logger.info(`listening on ${http.url}`);
   } else {
     const { serveStdio } = await import('./transports/stdio.js');

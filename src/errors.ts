@@ -55,3 +55,24 @@ export class SelectionError extends Error {
 
 /** A client's config file that `config --write` cannot merge into; the message says what to fix. */
 export class ConfigFileError extends Error {}
+
+/**
+ * An HTTP request the auth layer turns away (src/http/auth): answered with `status` and a
+ * `WWW-Authenticate: Bearer` challenge carrying `code` (RFC 6750 §3.1), before any session exists.
+ */
+export class AuthRefusal extends Error {
+  override readonly name = 'AuthRefusal';
+  constructor(
+    readonly status: 401 | 403 | 503,
+    message: string,
+    readonly code?: 'invalid_token' | 'insufficient_scope',
+    readonly extra: { scope?: string; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The HTTP server could not listen: the port is taken, the address is not this machine's. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}

@@ -22,3 +22,8 @@ export function stderrLogger(redactor: { redact(text: string): string }, quiet =
 }
 
 export const silentLogger: Logger = { info: () => {}, error: () => {} };
+
+/** `logger` with `redactor` in front: a session's lines also mask that session's own key. */
+export function redactingLogger(logger: Logger, redactor: { redact(text: string): string }): Logger {
+  return { info: (message) => logger.info(redactor.redact(message)), error: (message) => logger.error(redactor.redact(message)) };
+}

@@ -12,6 +12,7 @@ import { GENERATIONS, type Generation } from '../tp/generation.js';
 /** Sections of --help. */
 export const HELP_GROUPS = {
   transport: 'Transport:',
+  hosting: 'Hosted HTTP (authentication, allow-lists, limits):',
   tp: 'Running tp:',
   files: 'Files:',
   tools: 'Choosing tools:',
@@ -86,6 +87,9 @@ function oneOf<T extends string>(choices: readonly T[]) {
   };
 }
 
+export const AUTH_MODES = ['none', 'token', 'tensorpool-key', 'oauth'] as const;
+export type AuthModeName = (typeof AUTH_MODES)[number];
+
 export const CONFIRM_MODES = ['flag', 'elicit', 'always-elicit'] as const;
 export type ConfirmMode = (typeof CONFIRM_MODES)[number];
 const TP_GENERATIONS = ['auto', ...GENERATIONS] as const;
@@ -106,6 +110,56 @@ export const OPTIONS = {
     flags: '--session-idle <seconds>', env: 'TENSORPOOL_MCP_SESSION_IDLE', group: 'transport',
     help: 'HTTP: close a session (and stop what it runs) after this long without a request',
     default: 1800, parse: integer('--session-idle', 1, 604800), httpOnly: true,
+  }),
+  auth: option<AuthModeName | undefined>({
+    flags: '--auth <mode>', env: 'TENSORPOOL_MCP_AUTH', group: 'hosting',
+    help: "how callers authenticate: token (--auth-token), tensorpool-key (each caller's own TensorPool API key), oauth, none",
+    default: undefined, defaultHelp: 'token when tokens are given, else none (loopback only)', choices: AUTH_MODES, parse: oneOf(AUTH_MODES), httpOnly: true,
+  }),
+  authToken: option<readonly string[] | undefined>({
+    flags: '--auth-token <tokens>', env: 'TENSORPOOL_MCP_AUTH_TOKENS', group: 'hosting',
+    help: 'accepted bearer tokens, comma-separated (prefer the variable or --auth-token-file: a command line is visible to other users)',
+    default: undefined, defaultHelp: 'none', parse: list('--auth-token', '$(openssl rand -hex 32)'), httpOnly: true,
+  }),
+  authTokenFile: option<string | undefined>({
+    flags: '--auth-token-file <path>', env: 'TENSORPOOL_MCP_AUTH_TOKEN_FILE', group: 'hosting',
+    help: 'a file of accepted bearer tokens, one per line (# comments)', default: undefined, parse: text, httpOnly: true,
+  }),
+  oauthIssuer: option<string | undefined>({
+    flags: '--oauth-issuer <url>', env: 'TENSORPOOL_MCP_OAUTH_ISSUER', group: 'hosting',
+    help: "with --auth oauth: the authorization server's issuer URL", default: undefined, parse: text, httpOnly: true,
+  }),
+  oauthAudience: option<string | undefined>({
+    flags: '--oauth-audience <aud>', env: 'TENSORPOOL_MCP_OAUTH_AUDIENCE', group: 'hosting',
+    help: 'with --auth oauth: the audience tokens must carry, best the public URL of /mcp', default: undefined, parse: text, httpOnly: true,
+  }),
+  oauthScope: option<readonly string[] | undefined>({
+    flags: '--oauth-scope <scopes>', env: 'TENSORPOOL_MCP_OAUTH_SCOPE', group: 'hosting',
+    help: 'with --auth oauth: scopes every token must hold, comma-separated', default: undefined, defaultHelp: 'none', parse: list('--oauth-scope', 'mcp:tools'), httpOnly: true,
+  }),
+  // deliberately without a variable: serving a network without authentication must be said on the command line
+  allowUnauthenticated: switchOption({
+    flags: '--allow-unauthenticated', group: 'hosting',
+    help: 'serve a non-loopback --host without authentication (only behind a proxy that authenticates)', httpOnly: true,
+  }),
+  allowedHosts: option<readonly string[] | undefined>({
+    flags: '--allowed-hosts <names>', env: 'TENSORPOOL_MCP_ALLOWED_HOSTS', group: 'hosting',
+    help: 'Host names this server answers to besides its own addresses, comma-separated; * turns the check off',
+    default: undefined, defaultHelp: 'the loopback names and the bind address', parse: list('--allowed-hosts', 'mcp.example.com'), httpOnly: true,
+  }),
+  allowedOrigins: option<readonly string[] | undefined>({
+    flags: '--allowed-origins <origins>', env: 'TENSORPOOL_MCP_ALLOWED_ORIGINS', group: 'hosting',
+    help: 'web origins that may send requests (a request without Origin, from a non-browser client, always may); * allows any',
+    default: undefined, defaultHelp: 'none', parse: list('--allowed-origins', 'https://app.example.com'), httpOnly: true,
+  }),
+  corsOrigin: option<readonly string[] | undefined>({
+    flags: '--cors-origin <origins>', env: 'TENSORPOOL_MCP_CORS_ORIGIN', group: 'hosting',
+    help: 'web origins that get CORS headers (exposing Mcp-Session-Id), comma-separated; * for any',
+    default: undefined, defaultHelp: 'CORS off', parse: list('--cors-origin', 'https://app.example.com'), httpOnly: true,
+  }),
+  maxSessions: option({
+    flags: '--max-sessions <n>', env: 'TENSORPOOL_MCP_MAX_SESSIONS', group: 'hosting',
+    help: 'most open sessions; more get 503 with Retry-After', default: 100, parse: integer('--max-sessions', 1, 100_000), httpOnly: true,
   }),
 
   tpPath: option({ flags: '--tp-path <path>', env: 'TP_PATH', group: 'tp', help: 'the tp executable', default: 'tp', defaultHelp: 'tp on PATH', parse: text }),

@@ -15,7 +15,7 @@ import { needsGeneration, type RuntimeFacts, type ToolContext, type ToolDefiniti
 import { displayedArgv } from '../tp/argv.js';
 import { dryRunClient } from '../tp/dry-run.js';
 import { requireAtLeast, type Generation, type TpInstallation } from '../tp/generation.js';
-import { withRun, type TpClient, type TpRunner } from '../tp/runner.js';
+import { withRun, type TpClient } from '../tp/runner.js';
 import { approve, type HumanChannel } from './approval.js';
 import { summarizeArguments } from './argument-summary.js';
 
@@ -23,7 +23,7 @@ import { summarizeArguments } from './argument-summary.js';
 export interface Session {
   config: Config;
   /** Shared by every session of a process, so shutdown can stop every tp it started. */
-  runner: TpRunner;
+  runner: TpClient;
   installation: TpInstallation;
   operations: OperationStore;
   selection: RuntimeFacts['selection'];

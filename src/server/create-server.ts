@@ -8,7 +8,7 @@ import type { ToolDefinition } from '../registry/tool.js';
 import type { Toolset } from '../registry/toolsets.js';
 import { allTools } from '../tools/index.js';
 import { TpInstallation } from '../tp/generation.js';
-import type { TpRunner } from '../tp/runner.js';
+import type { TpClient } from '../tp/runner.js';
 import { NAME, VERSION } from '../version.js';
 import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
 import { elicitation } from './elicitation.js';
@@ -21,8 +21,11 @@ import { strictInput } from '../registry/strict-args.js';
 import { outputSchemaFor } from '../results/output-schema.js';
 
 export interface CreateServerOptions {
-  /** Shared by every session of a process, so shutdown can stop every `tp` it started. */
-  runner: TpRunner;
+  /**
+   * Shared by every session of a process, so shutdown can stop every `tp` it started; under
+   * --auth tensorpool-key, a keyedClient() of that runner carrying the session's own key.
+   */
+  runner: TpClient;
   /** How the server behaves; whatever is left out takes its default (see resolveConfig). */
   config?: ConfigInput;
   /** Default: every tool. Selection (toolsets, read-only) happens before, in selectTools(). */

@@ -62,7 +62,7 @@ export class TpInstallation {
   private facts: Promise<InstallationFacts> | undefined;
 
   constructor(
-    private readonly runner: TpRunner,
+    private readonly runner: Pick<TpRunner, 'run'>,
     private readonly override?: Generation,
   ) {}
 

@@ -20,6 +20,11 @@ export class Redactor {
     this.beginnings = this.secrets.map((secret) => Array.from({ length: secret.length - 1 }, (_, i) => secret.slice(0, secret.length - 1 - i)));
   }
 
+  /** A redactor that also masks `secret` (a session's own key), leaving this one as it is. */
+  including(secret: string): Redactor {
+    return new Redactor([...this.secrets, secret]);
+  }
+
   get active(): boolean {
     return this.secrets.length > 0;
   }

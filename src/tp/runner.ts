@@ -36,6 +36,11 @@ export interface RunOptions {
   observer?: RunObserver;
   /** false for quick probes (help, version) that must not wait behind long calls for a slot. */
   queued?: boolean;
+  /**
+   * The API key for this call instead of the server's (`--auth tensorpool-key`: the session's own).
+   * Only this call's child gets it, and everything the call returns masks it.
+   */
+  key?: string;
 }
 
 /** What tools may use of a runner; --dry-run substitutes another implementation. */
@@ -87,7 +92,7 @@ export class TpRunner {
 
   async run(args: readonly string[], options: RunOptions = {}): Promise<TpResult> {
     if (this.closed) throw new ToolError('The server is shutting down; tp was not started.');
-    if ((options.requiresKey ?? true) && !this.hasApiKey) throw new NoApiKeyError();
+    if ((options.requiresKey ?? true) && !options.key && !this.hasApiKey) throw new NoApiKeyError();
     if (options.signal?.aborted) throw new ToolError('The call was cancelled before tp started.');
     if (options.cwd !== undefined && !isDirectory(options.cwd)) throw missingDirectory(options.cwd);
     const release = options.queued === false ? () => {} : await this.slots.acquire(options.signal, options.observer?.queued?.bind(options.observer));
@@ -126,8 +131,9 @@ export class TpRunner {
       executable: this.options.tpPath,
       args,
       cwd,
-      env: this.childEnv,
-      redactor: this.redactor,
+      // --auth tensorpool-key: this call's child alone gets the session's key, and everything it returns masks it
+      env: options.key ? { ...this.childEnv, TENSORPOOL_KEY: options.key } : this.childEnv,
+      redactor: options.key ? this.redactor.including(options.key) : this.redactor,
       timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
       graceMs: this.options.killGraceMs ?? DEFAULT_GRACE_MS,
       headBytes: this.options.outputHeadBytes ?? DEFAULT_HEAD_BYTES,

@@ -1,22 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { isLoopback } from '../net.js';
+import express from 'express';
+import { bracket } from '../net.js';
+import { callerOf, sameCaller, type Authenticator, type Caller } from '../http/auth/index.js';
+import { defaultHttpSecurity, type HttpSecurityConfig } from '../http/config.js';
+import { cancelOnDisconnect } from '../http/disconnect.js';
+import { listen, notFound, serverError } from '../http/edges.js';
+import { readinessHandler, type Readiness } from '../http/readiness.js';
+import { requestGuards } from '../http/guards.js';
 
 export interface HttpOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** A fresh server for each session. */
-  createServer: () => McpServer;
+  /** A fresh server for each session, for the caller that opened it (undefined without auth). */
+  createServer: (caller?: Caller) => McpServer;
   version: string;
   onError?: (message: string) => void;
   /** A session that sees no request for this long is closed, with whatever it still runs. */
   sessionIdleMs: number;
+  /** Host/Origin allow-lists, CORS, auth mode, session cap (src/http/); default: loopback names, no auth. */
+  security?: HttpSecurityConfig;
+  /** Checks bearer tokens when `security.auth` asks for it (src/http/auth/createAuthenticator). */
+  authenticator?: Authenticator;
+  /** GET /readyz; without it /readyz answers ready. */
+  readiness?: () => Promise<Readiness>;
+  onInfo?: (message: string) => void;
 }
 
 export interface RunningHttpServer {
@@ -31,46 +44,70 @@ export interface RunningHttpServer {
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
+  /** Who opened it: every later request must come from the same caller. */
+  caller?: Caller;
   idle?: NodeJS.Timeout;
 }
 
 const MCP_PATH = '/mcp';
+/** What a client turned away by --max-sessions is told to wait. */
+const SESSIONS_RETRY_AFTER_SECONDS = 30;
 
-/** Streamable HTTP at /mcp with sessions, plus /healthz. Host headers are checked on loopback binds. */
+/** Streamable HTTP at /mcp with sessions, plus /healthz and /readyz, behind the guards of src/http/. */
 export async function startHttpServer(options: HttpOptions): Promise<RunningHttpServer> {
+  const security = options.security ?? defaultHttpSecurity(options.host);
+  if (security.auth.mode !== 'none' && !options.authenticator) throw new Error(`auth mode ${security.auth.mode} needs an authenticator`);
   const sessions = new Map<string, Session>();
+  let opening = 0;
   const idleMs = options.sessionIdleMs;
   // a client that vanished without DELETE must not keep its session, and its tp, for ever
   const touch = (session: Session) => {
     clearTimeout(session.idle);
     session.idle = setTimeout(() => void session.transport.close(), idleMs).unref();
   };
-  // on a loopback bind, foreign Host headers (DNS rebinding) are refused before any body is read:
-  // for every loopback address, not only the three the SDK knows by name
-  const loopback = isLoopback(options.host);
-  const allowedHosts = loopback ? [...new Set(['localhost', '127.0.0.1', '[::1]', options.host.includes(':') ? `[${options.host}]` : options.host])] : undefined;
-  const app = createMcpExpressApp({ host: options.host, allowedHosts });
+  const app = express();
+  app.disable('x-powered-by');
 
+  // probes answer whatever the Host: a kubelet or load balancer sends the pod's address
   app.get('/healthz', (_req: IncomingMessage, res: ServerResponse & { json(body: unknown): void }) => {
     res.json({ status: 'ok', version: options.version });
   });
+  app.get('/readyz', readinessHandler(options.readiness ?? (async () => ({ ready: true, detail: {} }))));
+  // Host, Origin, CORS, OAuth metadata, then the bearer check of /mcp: all before any body is read
+  app.use(requestGuards({ security, authenticator: options.authenticator, mcpPath: MCP_PATH, onInfo: options.onInfo }));
+  app.use(express.json());
 
   app.post(MCP_PATH, async (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId) {
       const session = sessions.get(sessionId);
-      if (!session) return jsonRpcError(res, 404, -32001, 'Session not found; start a new session with initialize.');
+      // another caller's session looks like none at all
+      if (!session || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found; start a new session with initialize.');
       touch(session);
+      cancelOnDisconnect(res, req.body, session.transport);
       return session.transport.handleRequest(req, res, req.body);
     }
     if (!isInitializeRequest(req.body)) {
       return jsonRpcError(res, 400, -32000, 'Bad Request: no mcp-session-id header, and the request is not initialize.');
     }
-    const server = options.createServer();
+    if (sessions.size + opening >= security.maxSessions) {
+      res.setHeader('retry-after', String(SESSIONS_RETRY_AFTER_SECONDS));
+      return jsonRpcError(res, 503, -32000, `The server has its most sessions open (--max-sessions ${security.maxSessions}); try again later.`);
+    }
+    // counted from here, so concurrent initializes cannot overshoot the cap
+    opening++;
+    let counted = true;
+    const settle = () => {
+      if (counted) opening--;
+      counted = false;
+    };
+    const caller = callerOf(req);
+    const server = options.createServer(caller);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        const session: Session = { transport, server };
+        const session: Session = { transport, server, caller };
+        settle();
         sessions.set(id, session);
         touch(session);
       },
@@ -83,8 +120,12 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       // aborts the session's running calls, which stops their tp processes
       void server.close();
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    } finally {
+      settle();
+    }
   });
 
   // GET opens the server-to-client stream, DELETE ends the session: both need a known session
@@ -92,7 +133,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     const sessionId = header(req, 'mcp-session-id');
     const session = sessionId ? sessions.get(sessionId) : undefined;
     if (!sessionId) return jsonRpcError(res, 400, -32000, 'Bad Request: mcp-session-id header required.');
-    if (!session) return jsonRpcError(res, 404, -32001, 'Session not found.');
+    if (!session || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found.');
     touch(session);
     await session.transport.handleRequest(req, res);
   };
@@ -105,14 +146,17 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     if (error.status === 400) return jsonRpcError(res, 400, -32700, `Parse error: ${error.message ?? 'invalid JSON'}`);
     next(error);
   });
-
-  const httpServer: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(options.port, options.host, () => resolve(listening));
-    listening.once('error', reject);
+  app.all(MCP_PATH, (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(405, { allow: 'GET, POST, DELETE', 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'method_not_allowed', error_description: 'MCP over Streamable HTTP uses GET, POST and DELETE.' }));
   });
+  app.use(notFound);
+  app.use(serverError(options.onError));
+
+  const httpServer: Server = await listen(app, options.port, options.host);
   httpServer.on('error', (error) => options.onError?.(`HTTP server error: ${error.message}`));
   const { port } = httpServer.address() as AddressInfo;
-  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const hostForUrl = bracket(options.host);
 
   return {
     url: `http://${hostForUrl}:${port}${MCP_PATH}`,

@@ -53,7 +53,7 @@ describe('tensorpool-mcp command line', () => {
     [['--exclude-tools', 'nope'], /unknown tool "nope"/],
     [['--tools', 'object_storage_credentials'], /need --allow-secrets/],
     // checked before anything binds: a remote HTTP server has no user files to offer
-    [['--http', '--host', '0.0.0.0', '--tools', 'job_pull,cluster_list'], /job_pull touch the server's own files, .*only with an explicit --allow-dir/],
+    [['--http', '--host', '0.0.0.0', '--auth-token', 'a0b1c2d3e4f5a6b7c8d9e0f1', '--tools', 'job_pull,cluster_list'], /job_pull touch the server's own files, .*only with an explicit --allow-dir/],
     [['--confirm', 'sometimes'], /Allowed choices are flag, elicit, always-elicit/],
     [['--tp-generation', '0.0.5'], /argument '0\.0\.5' is invalid\. Allowed choices are auto, 0\.0\.6, 0\.0\.7, 0\.0\.8, 0\.0\.9/],
   ])('%j is a one-line error with exit code 2', async (args, message) => {

@@ -116,7 +116,7 @@ async function main() {
     await say("Unexpected error during health check: Invalid URL '/health': No scheme supplied. Perhaps you meant https:///health?");
     return 1;
   }
-  if (knobs.rejectKey) {
+  if (knobs.rejectKey || (knobs.validKeys && !knobs.validKeys.includes(key))) {
     await say('Invalid API key');
     return 1;
   }

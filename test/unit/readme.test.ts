@@ -36,7 +36,7 @@ describe('README', () => {
   it('stays a quick start: under 15 KB, with the reference material in docs/ that it links to', () => {
     expect(Buffer.byteLength(readme)).toBeLessThan(15 * 1024);
     const links = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map((match) => match[1]!);
-    expect(new Set(links)).toEqual(new Set(['docs/configuration.md', 'docs/tools.md', 'docs/security.md']));
+    expect(new Set(links)).toEqual(new Set(['docs/configuration.md', 'docs/tools.md', 'docs/security.md', 'docs/deploying.md']));
     for (const link of links) expect(existsSync(resolve(ROOT, link)), link).toBe(true);
   });
 

@@ -1,0 +1,101 @@
+// render.yaml is a one-click deployment: its start command must be one our CLI accepts as it stands,
+// with the variables Render provides. Parsed only: nothing listens, nothing reaches the network.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { parseCommandLine } from '../../../src/cli.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+interface EnvVar {
+  key: string;
+  value?: string;
+  sync?: boolean;
+  generateValue?: boolean;
+}
+interface Service {
+  type: string;
+  runtime: string;
+  buildCommand: string;
+  startCommand: string;
+  healthCheckPath?: string;
+  envVars: EnvVar[];
+}
+
+const blueprint = parse(readFileSync(resolve(ROOT, 'render.yaml'), 'utf8')) as { services: Service[] };
+const service = blueprint.services.find((candidate) => candidate.type === 'web')!;
+
+/** What Render sets for every web service (render.com/docs/environment-variables). */
+const RENDER_PROVIDED = { PORT: '10000', RENDER_EXTERNAL_HOSTNAME: 'tensorpool-mcp-x1y2.onrender.com' };
+
+/** A start command as the shell would split it: plain words and $VARIABLES only. */
+function argvOf(command: string, env: Record<string, string>): string[] {
+  expect(command, 'quotes or shell operators would need a real shell parser here').toMatch(/^[\w./$ -]+$/);
+  return command.split(/\s+/).map((word) => word.replace(/\$(\w+)/g, (_, name: string) => {
+    expect(env, `$${name} is neither provided by Render nor declared in envVars`).toHaveProperty(name);
+    return env[name]!;
+  }));
+}
+
+/** Values for the declared variables: a generated token looks like Render's (base64 of 256 bits). */
+function declaredEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const variable of service.envVars) {
+    env[variable.key] = variable.value ?? (variable.generateValue ? randomBytes(32).toString('base64') : 'tpk_placeholder_entered_in_dashboard');
+  }
+  return env;
+}
+
+beforeEach(() => {
+  for (const name of Object.keys(process.env)) if (/^(TENSORPOOL|HOST$|PORT$|TP_PATH$)/.test(name)) vi.stubEnv(name, undefined);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+function parseStartCommand(command: string, env: Record<string, string>) {
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  const argv = argvOf(command, { ...RENDER_PROVIDED, ...env });
+  expect(argv.slice(0, 2)).toEqual(['node', 'bin/tensorpool-mcp.js']);
+  expect(existsSync(resolve(ROOT, argv[1]!))).toBe(true);
+  return parseCommandLine(['node', argv[1]!, ...argv.slice(2)]);
+}
+
+describe('render.yaml', () => {
+  it('starts a server our CLI accepts: HTTP on every address at $PORT, with authentication and the public host name', () => {
+    const { config, security } = parseStartCommand(service.startCommand, { ...RENDER_PROVIDED, ...declaredEnv() });
+    expect(config.transport).toBe('http');
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.port).toBe(10000);
+    expect(security?.config.auth.mode).toBe('token');
+    expect(security?.config.allowedHosts).toContain(RENDER_PROVIDED.RENDER_EXTERNAL_HOSTNAME);
+  });
+
+  it('keeps secrets in Render\'s secret store, never in the file', () => {
+    const secrets = service.envVars.filter((variable) => /KEY|TOKEN|SECRET|PASSWORD/.test(variable.key));
+    expect(secrets.map((variable) => variable.key).sort()).toEqual(['TENSORPOOL_API_KEY', 'TENSORPOOL_MCP_AUTH_TOKENS']);
+    for (const secret of secrets) {
+      expect(secret.value, secret.key).toBeUndefined();
+      expect(secret.sync === false || secret.generateValue === true, secret.key).toBe(true);
+    }
+  });
+
+  it('installs the tp CLI where the start command looks for it, and builds this package', () => {
+    const tpPath = argvOf(service.startCommand, { ...RENDER_PROVIDED, ...declaredEnv() }).find((_, i, all) => all[i - 1] === '--tp-path')!;
+    expect(tpPath).toBe('.tp/bin/tp');
+    expect(service.buildCommand).toMatch(/python3 -m venv \.tp && \.tp\/bin\/pip install [^&]*\btensorpool\b/);
+    expect(service.buildCommand).toMatch(/npm ci --include=dev && npm run build/);
+    expect(service.runtime).toBe('node');
+    expect(service.healthCheckPath).toBe('/readyz');
+  });
+
+  it('works as documented with --auth tensorpool-key and no server key', () => {
+    const command = service.startCommand.replace('--auth token', '--auth tensorpool-key');
+    expect(command).not.toBe(service.startCommand);
+    const env = Object.fromEntries(Object.entries(declaredEnv()).filter(([name]) => !/KEY|TOKEN/.test(name)));
+    const { security } = parseStartCommand(command, { ...RENDER_PROVIDED, ...env });
+    expect(security?.config.auth.mode).toBe('tensorpool-key');
+  });
+});

@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keyedClient } from '../../../src/tp/keyed-client.js';
+import { TpRunner } from '../../../src/tp/runner.js';
+import { FAKE_TP, FakeTpWorkspace, TEST_KEY } from '../../helpers/fake-tp.js';
+
+const KEY_A = 'tpk_session_a_0123456789abcdef';
+const KEY_B = 'tpk_session_b_fedcba9876543210';
+
+let ws: FakeTpWorkspace;
+let runner: TpRunner;
+beforeEach(() => {
+  ws = new FakeTpWorkspace();
+});
+afterEach(async () => {
+  await runner.shutdown();
+  ws.cleanup();
+});
+
+describe('keyedClient: one session, its own key, through the shared runner', () => {
+  it('hands each call only its own key, and masks that key in what the call returns', async () => {
+    runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ FAKE_TP_ECHO_KEY: '1' }), timeoutMs: 10_000 });
+    const a = keyedClient(runner, KEY_A);
+    const b = keyedClient(runner, KEY_B);
+    const [resultA, resultB] = await Promise.all([a.run(['--no-input', 'cluster', 'list']), b.run(['--no-input', 'cluster', 'list'])]);
+    const keys = ws.commandCalls().map((call) => call.env.TENSORPOOL_KEY).sort();
+    expect(keys).toEqual([KEY_A, KEY_B]);
+    for (const result of [resultA, resultB]) {
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toContain('TENSORPOOL_KEY=[REDACTED]');
+      expect(result.stderr).toContain('key is [REDACTED]');
+      for (const secret of [KEY_A, KEY_B, TEST_KEY]) expect(result.stdout + result.stderr).not.toContain(secret);
+    }
+    // the server's own key is neither used nor shown: a session never falls back to it
+    expect(ws.commandCalls().some((call) => call.env.TENSORPOOL_KEY === TEST_KEY)).toBe(false);
+  });
+
+  it('streams output with the session key masked, even when it arrives in pieces', async () => {
+    runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ FAKE_TP_ECHO_KEY: '1' }), timeoutMs: 10_000 });
+    let streamed = '';
+    await keyedClient(runner, KEY_A).run(['--no-input', 'cluster', 'list'], { observer: { output: (text) => (streamed += text) } });
+    expect(streamed).toContain('TENSORPOOL_KEY=[REDACTED]');
+    expect(streamed).not.toContain(KEY_A);
+  });
+
+  it('works on a server that has no key of its own, and leaves the runner keyless', async () => {
+    runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ TENSORPOOL_KEY: undefined }), timeoutMs: 10_000 });
+    const client = keyedClient(runner, KEY_A);
+    expect(client.hasApiKey).toBe(true);
+    expect((await client.run(['--no-input', 'me'])).exitCode).toBe(0);
+    expect(ws.lastCall().env.TENSORPOOL_KEY).toBe(KEY_A);
+    expect(runner.hasApiKey).toBe(false);
+    await expect(runner.run(['--no-input', 'me'])).rejects.toThrow(/No TensorPool API key is set/);
+    expect(client.redactor.redact(`a ${KEY_A} b`)).toBe('a [REDACTED] b');
+    expect(runner.redactor.redact(`a ${KEY_A} b`)).toBe(`a ${KEY_A} b`);
+  });
+});

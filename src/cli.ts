@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
+import { approvalInForce } from './config/approval-mode.js';
 import { configFromOptions, generationOverride, type Config } from './config/config.js';
 import { readOptions } from './config/command-line.js';
 import { loadEnvFile } from './config/env-file.js';
@@ -81,6 +82,7 @@ async function serve(config: Config, selection: Selection, security: ResolvedHtt
   const logger = stderrLogger(runner.redactor);
   for (const warning of security?.warnings ?? []) logger.error(warning);
   if (config.allowedDirsProblem) logger.info(config.allowedDirsProblem);
+  logger.info(`approval: ${approvalInForce(config.confirmMode)}${config.confirmCreates ? '; billable creates too' : ''}`);
   if (!ownKey) logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
   else if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
   // one probe of the installed tp serves every session

@@ -212,12 +212,12 @@ export const OPTIONS = {
 
   confirm: option<ConfirmMode>({
     flags: '--confirm <mode>', env: 'TENSORPOOL_MCP_CONFIRM', group: 'safety',
-    help: 'how irreversible calls are approved: flag (confirm=true), elicit (ask the person when the client can), always-elicit',
-    default: 'flag', choices: CONFIRM_MODES, parse: oneOf(CONFIRM_MODES),
+    help: 'how irreversible and sensitive calls are approved: elicit (ask the person where the client can, confirm=true elsewhere), flag (confirm=true), always-elicit',
+    default: 'elicit', choices: CONFIRM_MODES, parse: oneOf(CONFIRM_MODES),
   }),
   confirmCreates: switchOption({
     flags: '--confirm-creates', env: 'TENSORPOOL_MCP_CONFIRM_CREATES', group: 'safety',
-    help: 'also approve calls that start billing: cluster_create, storage_create, job_push',
+    help: 'also approve calls that start billing: cluster_create, storage_create, job_push, storage_edit growing a volume',
   }),
   dryRun: switchOption({
     flags: '--dry-run', env: 'TENSORPOOL_MCP_DRY_RUN', group: 'safety',

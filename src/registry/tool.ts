@@ -20,6 +20,8 @@ export interface RuntimeFacts {
   files: AllowedDirs;
   /** This session's operations, for the operation_* tools. */
   operations: OperationStore;
+  /** Whether the connected client can answer an elicitation (approval asks the person then). */
+  clientCanElicit: boolean;
 }
 
 /** What a handler may use; handed over at call time so tools stay plain data. */
@@ -45,6 +47,11 @@ type Handler<Shape extends z.ZodRawShape, Context> = (args: Args<Shape>, context
 export interface Approval<A> {
   /** Always approved first, e.g. "destroying cluster c-1". */
   irreversible?: (args: A) => string | undefined;
+  /**
+   * Always approved first too: reversible, but it opens access or removes a safeguard, e.g. "saving an SSH key
+   * that can log in to every new cluster". The phrase says why it matters.
+   */
+  sensitive?: (args: A) => string | undefined;
   /** Approved with --confirm-creates, e.g. "creating a 1xH100 cluster". */
   billing?: (args: A) => string | undefined;
 }

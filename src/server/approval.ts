@@ -13,6 +13,8 @@ export interface HumanChannel {
 function actionNeedingApproval(tool: ToolDefinition, args: Record<string, unknown>, config: Config): string | undefined {
   const irreversible = tool.approval?.irreversible?.(args as never);
   if (irreversible) return `${irreversible}, which cannot be undone`;
+  const sensitive = tool.approval?.sensitive?.(args as never);
+  if (sensitive) return sensitive;
   if (config.confirmCreates) {
     const billing = tool.approval?.billing?.(args as never);
     if (billing) return `${billing}, which starts billing`;

@@ -20,10 +20,14 @@ const sshKeyAdd = defineTool({
   toolset: 'account',
   runs: 'tp',
   title: 'Save an SSH key',
-  description: 'Save a public key on the account (`tp me sshkey add`): new clusters accept it without ssh_public_key. Returns key_id.',
+  description: 'Save a public key on the account (`tp me sshkey add`): new clusters accept it without ssh_public_key. confirm=true after the user agrees. Returns key_id.',
   inputSchema: {
     public_key: publicKey('public_key').describe('One OpenSSH public key line (a .pub file\'s content)'),
     name: sshKeyName,
+    confirm,
+  },
+  approval: {
+    sensitive: (args) => `saving an SSH key${args.name ? ` named ${args.name}` : ''} on the account, which lets its holder log in to every new cluster until it is removed`,
   },
   annotations: 'create',
   handler: async (args, { tp, signal }) =>

@@ -101,8 +101,12 @@ const clusterEdit = defineTool({
   toolset: 'clusters',
   runs: 'tp',
   title: 'Edit a cluster',
-  description: 'Rename a cluster or set its deletion protection (`tp cluster edit`). Ask the user before turning protection off.',
-  inputSchema: { cluster_id: clusterId, name: clusterName, deletion_protection: deletionProtection },
+  description: 'Rename a cluster or set its deletion protection (`tp cluster edit`). Turning protection off needs confirm=true after the user agrees.',
+  inputSchema: { cluster_id: clusterId, name: clusterName, deletion_protection: deletionProtection, confirm },
+  approval: {
+    sensitive: (args) =>
+      args.deletion_protection === false ? `turning off deletion protection of cluster ${args.cluster_id}, which lets it be destroyed` : undefined,
+  },
   annotations: 'destructive',
   handler: async (args, { tp, signal }) =>
     tpToolResult(

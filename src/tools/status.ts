@@ -3,6 +3,7 @@ import { tpToolResult } from '../registry/results.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';
+import { approvalInForce } from '../config/approval-mode.js';
 import { resolveExecutable } from '../tp/which.js';
 
 /** Every group and command of every generation; tp answers for the ones it has and exits 2 for the rest. */
@@ -81,6 +82,7 @@ const serverStatus = defineTool({
     dry_run: z.boolean(),
     confirm_mode: z.string().describe('flag, elicit or always-elicit'),
     confirm_creates: z.boolean(),
+    approval: z.string().describe('The approval rule in force for this client, in words'),
     guardrails: z
       .object({ allow_instance_types: z.array(z.string()).nullable(), max_nodes: z.number().nullable(), max_storage_gb: z.number().nullable() })
       .describe('Operator limits; null: none'),
@@ -118,6 +120,7 @@ const serverStatus = defineTool({
       dry_run: config.dryRun,
       confirm_mode: config.confirmMode,
       confirm_creates: config.confirmCreates,
+      approval: approvalInForce(config.confirmMode, runtime.clientCanElicit),
       guardrails: {
         allow_instance_types: config.guardrails.allowInstanceTypes ? [...config.guardrails.allowInstanceTypes] : null,
         max_nodes: config.guardrails.maxNodes ?? null,
@@ -133,7 +136,7 @@ const serverStatus = defineTool({
       `toolsets: ${status.toolsets.join(', ') || '(library default)'}${status.read_only ? ' (read-only)' : ''}`,
       `limits: instance types ${status.guardrails.allow_instance_types?.join(', ') ?? 'any'}, nodes ${status.guardrails.max_nodes ?? 'any'}, ` +
         `storage ${status.guardrails.max_storage_gb === null ? 'any' : `${status.guardrails.max_storage_gb} GB`}${status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''}`,
-      `approval: ${status.confirm_mode}${status.confirm_creates ? ', billable creates too' : ''}`,
+      `approval: ${status.approval}${status.confirm_creates ? '; billable creates too' : ''}`,
     ];
     return { content: [{ type: 'text', text: lines.join('\n') }], structuredContent: status };
   },

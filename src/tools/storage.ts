@@ -61,12 +61,20 @@ const storageEdit = defineTool({
   toolset: 'storage',
   runs: 'tp',
   title: 'Edit a storage volume',
-  description: 'Rename, protect or grow a volume (`tp storage edit`; bigger bills more). Ask the user before turning protection off.',
+  description:
+    'Rename, protect or grow a volume (`tp storage edit`; bigger bills more). Turning protection off needs confirm=true after the user agrees; ' +
+    'so does growing, with --confirm-creates.',
   inputSchema: {
     storage_id: storageId,
     name: storageName,
     deletion_protection: deletionProtection,
     size_gb: sizeGb('size_gb', 'New size, larger than now').optional(),
+    confirm,
+  },
+  approval: {
+    sensitive: (args) =>
+      args.deletion_protection === false ? `turning off deletion protection of volume ${args.storage_id}, which lets it be destroyed with its data` : undefined,
+    billing: (args) => (args.size_gb === undefined ? undefined : `growing volume ${args.storage_id} to ${args.size_gb} GB`),
   },
   annotations: 'destructive',
   spends: (args) => ({ storageGb: args.size_gb }),

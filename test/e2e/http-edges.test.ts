@@ -43,6 +43,14 @@ describe('start-up', () => {
     expect(health.status).toBe(200);
   });
 
+  it('logs the approval rule in force: elicit by default, or what --confirm chose', async () => {
+    server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), ws.dir);
+    expect(server.stderr()).toMatch(/info: approval: elicit: irreversible and sensitive calls are put to the person where the client supports elicitation, and need confirm=true elsewhere\n/);
+    await server.stop();
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--confirm', 'flag', '--confirm-creates'], ws.env(), ws.dir);
+    expect(server.stderr()).toMatch(/info: approval: flag: irreversible and sensitive calls run with confirm=true, passed after the user agreed; billable creates too\n/);
+  });
+
   it('names a port in use instead of crashing', async () => {
     server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), ws.dir);
     const port = new URL(server.url).port;

@@ -125,8 +125,19 @@ describe('--confirm-creates', () => {
     expect(mcp.asked[0]).toMatch(/creating a 8xH100 cluster of 2 node\(s\) named big, which starts billing/);
   });
 
+  it('asks before growing a volume, which bills by size', async () => {
+    const mcp = await connect({ confirmCreates: true }, { answer: () => ({ action: 'decline' }) });
+    const refused = await mcp.call('storage_edit', { storage_id: 's-7', size_gb: 2000 });
+    expect(mcp.asked[0]).toMatch(/Allow storage_edit\? It means growing volume s-7 to 2000 GB, which starts billing/);
+    expect(textOf(refused)).toMatch(/the user did not approve growing volume s-7/);
+    expect(ws.commandCalls()).toHaveLength(0);
+    // a rename alone changes no bill
+    expect((await mcp.call('storage_edit', { storage_id: 's-7', name: 'data2' })).isError ?? false).toBe(false);
+    expect(mcp.asked).toHaveLength(1);
+  });
+
   it('in flag mode needs confirm=true on creates', async () => {
-    const mcp = await connect({ confirmCreates: true });
+    const mcp = await connect({ confirmMode: 'flag', confirmCreates: true });
     const refused = await mcp.call('storage_create', { size_gb: 100 });
     expect(textOf(refused)).toMatch(/Not done: creating a storage volume of 100 GB, which starts billing.*confirm=true/s);
     expect(ws.commandCalls()).toHaveLength(0);
@@ -159,5 +170,37 @@ describe('MCP roots', () => {
     const status = await mcp.call('server_status');
     expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(base, 'operator'), join(base, 'root')]);
     expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'root', 'etc'), commands: ['x'] }))).toMatch(/outside the allowed/);
+  });
+});
+
+describe('sensitive calls and the default mode', () => {
+  it('by default (elicit) asks the person before saving an SSH key, and a decline runs nothing', async () => {
+    const mcp = await connect({}, { answer: () => ({ action: 'decline' }) });
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICSNdgk4SAaJkvjHd/WgsmSeOQAlRf5NBbqEMRI6ibwV me@laptop';
+    const refused = await mcp.call('ssh_key_add', { public_key: key, name: 'laptop', confirm: true });
+    expect(mcp.asked[0]).toMatch(/Allow ssh_key_add\? It means saving an SSH key named laptop on the account, which lets its holder log in to every new cluster/);
+    expect(refused.isError).toBe(true);
+    expect(ws.commandCalls()).toHaveLength(0);
+  });
+
+  it.each(['cluster_edit', 'storage_edit'])('%s asks before turning deletion protection off, not before turning it on', async (tool) => {
+    const mcp = await connect({}, { answer: accept });
+    const id = tool === 'cluster_edit' ? { cluster_id: 'c-42' } : { storage_id: 's-7' };
+    await mcp.call(tool, { ...id, deletion_protection: true });
+    expect(mcp.asked).toEqual([]);
+    const result = await mcp.call(tool, { ...id, deletion_protection: false });
+    expect(result.isError ?? false, textOf(result)).toBe(false);
+    expect(mcp.asked).toEqual([expect.stringMatching(/turning off deletion protection of (cluster c-42|volume s-7), which lets it be destroyed/)]);
+  });
+
+  it('server_status says which approval rule is in force for the connected client', async () => {
+    const asking = await connect({}, { answer: accept });
+    const withElicitation = (await asking.call('server_status')).structuredContent as { approval: string; confirm_mode: string };
+    expect(withElicitation.confirm_mode).toBe('elicit');
+    expect(withElicitation.approval).toMatch(/^elicit: this client supports elicitation, so the person is asked/);
+    const plain = await connect({});
+    const status = await plain.call('server_status');
+    expect((status.structuredContent as { approval: string }).approval).toMatch(/^elicit, but this client does not support elicitation: .* need confirm=true/);
+    expect(textOf(status)).toMatch(/approval: elicit, but this client does not support elicitation/);
   });
 });

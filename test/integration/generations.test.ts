@@ -169,7 +169,7 @@ const CASES: Case[] = [
 
   // edit: only the exact words true/false, as tp reads any other word as false
   {
-    tool: 'cluster_edit', args: { cluster_id: 'c-42', deletion_protection: false }, generations: ALL,
+    tool: 'cluster_edit', args: { cluster_id: 'c-42', deletion_protection: false, confirm: true }, generations: ALL,
     argv: [G, 'cluster', 'edit', '--deletion-protection=false', 'c-42'], parsed: { deletion_protection: 'false', name: null },
   },
   {
@@ -230,7 +230,7 @@ const CASES: Case[] = [
     argv: [G, 'storage', 'edit', '--size=500', 's-7'], parsed: { size: 500 },
   },
   {
-    tool: 'storage_edit', args: { storage_id: 's-7', name: 'data2', deletion_protection: false }, generations: ALL,
+    tool: 'storage_edit', args: { storage_id: 's-7', name: 'data2', deletion_protection: false, confirm: true }, generations: ALL,
     argv: [G, 'storage', 'edit', '--name=data2', '--deletion-protection=false', 's-7'], parsed: { name: 'data2', deletion_protection: 'false' },
   },
   {
@@ -306,7 +306,7 @@ const CASES: Case[] = [
   // account
   { tool: 'account_me', args: {}, generations: ALL, argv: [G, 'me'] },
   {
-    tool: 'ssh_key_add', args: { public_key: KEY, name: 'laptop' }, generations: ALL,
+    tool: 'ssh_key_add', args: { public_key: KEY, name: 'laptop', confirm: true }, generations: ALL,
     argv: [G, 'me', 'sshkey', 'add', '--name=laptop', expect.stringMatching(/^\/\S+$/)], parsed: { name: 'laptop' },
     check: checkKeyFile(false),
   },
@@ -385,6 +385,10 @@ const REFUSALS: Refusal[] = [
   { tool: 'job_cancel', args: { job_id: 'job-7' }, generations: ALL, error: /confirm=true/ },
   { tool: 'job_delete', args: { job_id: 'job-7', confirm: false }, generations: SINCE_7, error: /confirm=true/ },
   { tool: 'ssh_key_remove', args: { key_id: 'key-1' }, generations: ALL, error: /confirm=true/ },
+  // sensitive: a persistent login on the account, and a safeguard turned off
+  { tool: 'ssh_key_add', args: { public_key: KEY, name: 'laptop' }, generations: ALL, error: /Not done: saving an SSH key named laptop .*log in to every new cluster.*confirm=true/ },
+  { tool: 'cluster_edit', args: { cluster_id: 'c-42', deletion_protection: false }, generations: ALL, error: /Not done: turning off deletion protection of cluster c-42.*confirm=true/ },
+  { tool: 'storage_edit', args: { storage_id: 's-7', deletion_protection: false }, generations: ALL, error: /Not done: turning off deletion protection of volume s-7.*confirm=true/ },
   { tool: 'object_storage_disable', args: {}, generations: ONLY_9, error: /confirm=true/ },
   { tool: 'object_storage_bucket_delete', args: { bucket_name: 'my-bucket' }, generations: ONLY_9, error: /confirm=true/ },
   { tool: 'job_push', label: 'job_push without cluster_id', args: (ctx) => ({ config_path: ctx.config }), generations: SINCE_7, error: /cluster_id/ },

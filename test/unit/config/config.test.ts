@@ -18,7 +18,7 @@ describe('Config', () => {
       allowDirsExplicit: false,
       readOnly: false,
       allowSecrets: false,
-      confirmMode: 'flag',
+      confirmMode: 'elicit',
       confirmCreates: false,
       dryRun: false,
       guardrails: { allowInstanceTypes: undefined, maxNodes: undefined, maxStorageGb: undefined },

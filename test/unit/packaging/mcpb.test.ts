@@ -38,7 +38,7 @@ describe('manifest.json (MCP bundle)', () => {
       allowed_directories: { type: 'directory', multiple: true },
       tp_path: { type: 'file', required: false },
       read_only: { type: 'boolean', default: false },
-      approval_mode: { type: 'string', default: 'flag' },
+      approval_mode: { type: 'string', default: 'elicit' },
       allowed_instance_types: { type: 'string', required: false },
     });
     expect(manifest.server.mcp_config.env).toEqual({ TENSORPOOL_API_KEY: '${user_config.api_key}' });
@@ -68,7 +68,7 @@ describe('manifest.json (MCP bundle)', () => {
   it('the host’s arguments become our flags: only the key given, nothing unset reaches the server', async () => {
     const launch = await hostLaunch('/ext', { api_key: 'k' });
     expect(launch.args.some((arg) => arg.includes('${user_config'))).toBe(true);
-    expect(bundleArgsToFlags(launch.args.slice(1))).toEqual(['--stdio', '--confirm', 'flag']);
+    expect(bundleArgsToFlags(launch.args.slice(1))).toEqual(['--stdio', '--confirm', 'elicit']);
     expect(bundleArgsToFlags(['--tp-path', '', '--read-only', 'false', '--allow-dir'])).toEqual([]);
   });
 });

@@ -61,7 +61,11 @@ describe('registry consistency', () => {
   });
 
   it('the tools that start billing are the creates and the push', () => {
-    expect(allTools.filter((t) => t.approval?.billing).map((t) => t.name)).toEqual(['cluster_create', 'storage_create', 'job_push']);
+    expect(allTools.filter((t) => t.approval?.billing).map((t) => t.name).sort()).toEqual(['cluster_create', 'job_push', 'storage_create', 'storage_edit']);
+  });
+
+  it('the sensitive tools are the SSH key upload and the edits that can turn deletion protection off', () => {
+    expect(allTools.filter((t) => t.approval?.sensitive).map((t) => t.name).sort()).toEqual(['cluster_edit', 'ssh_key_add', 'storage_edit']);
   });
 
   it('a remote HTTP server without --allow-dir offers no tool that touches its files', () => {

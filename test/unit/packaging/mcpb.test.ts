@@ -53,8 +53,10 @@ describe('manifest.json (MCP bundle)', () => {
       approval_mode: 'elicit',
       allowed_instance_types: '1xH100,*L40S',
     });
-    expect(launch.args[0]).toBe('/ext/server/dist/mcpb-launch.js');
-    expect(bundleArgsToFlags(launch.args.slice(1))).toEqual([
+    // a small young generation: memory stays flat while tp prints hundreds of MB (docs/performance.md)
+    expect(launch.args[0]).toBe('--max-semi-space-size=2');
+    expect(launch.args[1]).toBe('/ext/server/dist/mcpb-launch.js');
+    expect(bundleArgsToFlags(launch.args.slice(2))).toEqual([
       '--stdio',
       '--tp-path', '/home/ada/.local/bin/tp',
       '--confirm', 'elicit',
@@ -68,7 +70,7 @@ describe('manifest.json (MCP bundle)', () => {
   it('the host’s arguments become our flags: only the key given, nothing unset reaches the server', async () => {
     const launch = await hostLaunch('/ext', { api_key: 'k' });
     expect(launch.args.some((arg) => arg.includes('${user_config'))).toBe(true);
-    expect(bundleArgsToFlags(launch.args.slice(1))).toEqual(['--stdio', '--confirm', 'elicit']);
+    expect(bundleArgsToFlags(launch.args.slice(2))).toEqual(['--stdio', '--confirm', 'elicit']);
     expect(bundleArgsToFlags(['--tp-path', '', '--read-only', 'false', '--allow-dir'])).toEqual([]);
   });
 });

@@ -96,6 +96,6 @@ export function createServer(options: CreateServerOptions): McpServer {
     registered.execution = undefined;
   }
   // converted to JSON Schema once per process, not once per tools/list and per HTTP session
-  serveToolsListOnce(server, tools);
+  serveToolsListOnce(server, tools, tools.map((tool) => tool.name));
   return server;
 }

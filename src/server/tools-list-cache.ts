@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
 
@@ -20,7 +21,7 @@ type RequestHandler = (request: unknown, extra: unknown) => Promise<ListToolsRes
  * A server whose tools change afterwards (registerTool, enable, disable, update, remove) still sends
  * `notifications/tools/list_changed`, and from then on answers from the SDK's handler, live.
  */
-export function serveToolsListOnce(server: McpServer, selection: object): void {
+export function serveToolsListOnce(server: McpServer, selection: object, toolNames?: readonly string[]): void {
   const sdkHandler = registeredHandler(server, 'tools/list');
   // no tools registered (no handler, no tools capability) or an SDK whose internals moved: leave the SDK be
   if (!sdkHandler) return;
@@ -36,7 +37,11 @@ export function serveToolsListOnce(server: McpServer, selection: object): void {
   server.server.setRequestHandler(ListToolsRequestSchema, (request, extra) => {
     if (changed) return sdkHandler(request, extra);
     let list = listsBySelection.get(selection);
-    if (!list) {
+    const built = list ? undefined : builtList(toolNames);
+    if (built) {
+      list = Promise.resolve(built);
+      listsBySelection.set(selection, list);
+    } else if (!list) {
       // a copy: the SDK's answer shares objects with the registered tools, which are not ours to freeze
       list = sdkHandler(request, extra).then((computed) => deepFreeze(structuredClone(computed)));
       listsBySelection.set(selection, list);
@@ -45,6 +50,27 @@ export function serveToolsListOnce(server: McpServer, selection: object): void {
     }
     return list;
   });
+}
+
+/** Written by the build (scripts/build-tools-list.mjs) beside the bundle, for the default selection. */
+const BUILT_LIST_URL = new URL('./tools-list.json', import.meta.url);
+let builtFile: { tools: string[]; result: ListToolsResult } | null | undefined;
+
+/**
+ * The list the build computed, when it is for exactly these tools: a cold start then converts no schema at
+ * all. Run from the sources (tests) there is no such file, and the list is computed as always.
+ */
+function builtList(toolNames: readonly string[] | undefined): ListToolsResult | undefined {
+  if (!toolNames) return undefined;
+  if (builtFile === undefined) {
+    try {
+      builtFile = JSON.parse(readFileSync(BUILT_LIST_URL, 'utf8')) as { tools: string[]; result: ListToolsResult };
+    } catch {
+      builtFile = null;
+    }
+  }
+  if (!builtFile || builtFile.tools.length !== toolNames.length || builtFile.tools.some((name, i) => name !== toolNames[i])) return undefined;
+  return deepFreeze(builtFile.result);
 }
 
 /**

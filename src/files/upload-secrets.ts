@@ -40,9 +40,9 @@ export async function refuseUploadedKeyFiles(workdir: string, ignore: readonly s
   if (found.length === 0) return;
   const named = found.slice(0, LISTED).join(', ') + (found.length > LISTED ? ` and ${found.length - LISTED} more` : '');
   throw new ToolError(
-    `workdir: ${workdir} holds ${found.length === 1 ? 'a file' : 'files'} that usually carry secrets and that the config's ignore list does not cover: ${named}. ` +
-      `job push would upload ${found.length === 1 ? 'it' : 'them'} to TensorPool. Add ${found.length === 1 ? 'it' : 'each'} to ignore in ${configPath} ` +
-      `by its exact relative path (e.g. ignore = [${JSON.stringify(found[0])}]), or move ${found.length === 1 ? 'it' : 'them'} out of the directory. Nothing was uploaded.`,
+    `workdir: ${workdir} holds files whose names usually mean secrets, and the config's ignore list does not cover them: ${named}. ` +
+      `job push would upload them to TensorPool. Add each to ignore in ${configPath} by its exact relative path ` +
+      `(e.g. ignore = [${JSON.stringify(found[0])}]), or move them out of the directory. Nothing was uploaded.`,
   );
 }
 

@@ -30,15 +30,23 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   let config: Config;
   let security: ResolvedHttpSecurity | undefined;
   let selection: Selection;
+  let droppedFileTools: string[] = [];
   try {
     ({ config, security } = parseCommandLine(argv));
     // files on a remote server are the server's, not the user's: only an operator's --allow-dir offers them
     const noServerFiles = config.transport === 'http' && !isLoopback(config.host) && !config.allowDirsExplicit;
     selection = selectTools(allTools, { ...config, noServerFiles });
+    if (noServerFiles) droppedFileTools = leftOut(selectTools(allTools, config), selection);
   } catch (error) {
     exitOnStartupError(error);
   }
-  await serve(config, selection, security);
+  await serve(config, selection, security, droppedFileTools);
+}
+
+/** Tools `fuller` offers that `selection` does not. */
+function leftOut(fuller: Selection, selection: Selection): string[] {
+  const kept = new Set(selection.tools.map((tool) => tool.name));
+  return fuller.tools.map((tool) => tool.name).filter((name) => !kept.has(name));
 }
 
 /**
@@ -67,7 +75,7 @@ function exitOnStartupError(error: unknown): never {
   throw error;
 }
 
-async function serve(config: Config, selection: Selection, security: ResolvedHttpSecurity | undefined): Promise<void> {
+async function serve(config: Config, selection: Selection, security: ResolvedHttpSecurity | undefined, droppedFileTools: readonly string[]): Promise<void> {
   // with --auth tensorpool-key every session brings its own key: the server's own must never stand in
   const ownKey = security?.config.auth.mode !== 'tensorpool-key';
   const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
@@ -81,7 +89,12 @@ async function serve(config: Config, selection: Selection, security: ResolvedHtt
   });
   const logger = stderrLogger(runner.redactor);
   for (const warning of security?.warnings ?? []) logger.error(warning);
-  if (config.allowedDirsProblem) logger.info(config.allowedDirsProblem);
+  if (droppedFileTools.length > 0) {
+    logger.info(
+      `file tools not offered (${droppedFileTools.join(', ')}): on --host ${config.host} their files would be this server's, not its callers'; ` +
+        'restart with --allow-dir DIR to offer them for DIR',
+    );
+  } else if (config.allowedDirsProblem) logger.info(config.allowedDirsProblem);
   logger.info(`approval: ${approvalInForce(config.confirmMode)}${config.confirmCreates ? '; billable creates too' : ''}`);
   if (!ownKey) logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
   else if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');

@@ -40,8 +40,10 @@ export interface Config {
   readonly allowedDirs: readonly string[];
   /** Why `allowedDirs` is empty, phrased for the model and the user. */
   readonly allowedDirsProblem: string | undefined;
-  /** Whether allowedDirs came from --allow-dir (not the launch-directory default): client roots then add to them. */
+  /** Whether allowedDirs came from --allow-dir, not the launch-directory default (a non-loopback HTTP server offers file tools only then). */
   readonly allowDirsExplicit: boolean;
+  /** HTTP: narrow allowedDirs to each client's MCP roots (stdio always does; roots never widen them). */
+  readonly trustClientRoots: boolean;
 
   // choosing tools (selectTools reads these)
   readonly toolsets: readonly string[] | undefined;
@@ -102,6 +104,7 @@ export function configFromOptions(values: OptionValues, dirs: AllowedDirs = NO_D
     allowedDirs: dirs.allowedDirs,
     allowedDirsProblem: dirs.allowedDirsProblem,
     allowDirsExplicit: values.allowDir.length > 0,
+    trustClientRoots: values.trustClientRoots,
     toolsets: values.toolsets,
     tools: values.tools,
     excludeTools: values.excludeTools,

@@ -184,11 +184,16 @@ export const OPTIONS = {
 
   allowDir: option<readonly string[]>({
     flags: '--allow-dir <dir>', env: 'TENSORPOOL_MCP_ALLOWED_DIRS', group: 'files',
-    help: 'directory file tools may use, besides the client\'s MCP roots (repeatable)',
+    help: 'directory file tools may use (repeatable); a client\'s MCP roots can only narrow these',
     default: [], defaultHelp: 'the launch directory, unless it is / or holds your home directory',
     parse: (value, previous) => [...(previous ?? []), value],
     parseEnv: (value) => value.split(delimiter).filter((dir) => dir.trim() !== ''),
     envHelp: `TENSORPOOL_MCP_ALLOWED_DIRS, "${delimiter}"-separated`,
+  }),
+  // over stdio the client runs on this machine and its roots name this machine's folders; over HTTP they need not
+  trustClientRoots: switchOption({
+    flags: '--trust-client-roots', env: 'TENSORPOOL_MCP_TRUST_CLIENT_ROOTS', group: 'files',
+    help: "HTTP: narrow the allowed directories to each client's MCP roots, as stdio always does (roots never widen them)", httpOnly: true,
   }),
 
   toolsets: option<readonly string[] | undefined>({

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'smol-toml';
@@ -29,6 +29,43 @@ export function renderJobConfig(config: JobConfig): string {
     throw new Error('job config did not survive a TOML round trip');
   }
   return text;
+}
+
+/** A job config file's TOML data; an unreadable or invalid file is refused, naming `field`, the argument it came from. */
+export function readJobConfigFile(field: string, path: string): Record<string, unknown> {
+  try {
+    return parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ToolError(`${field}: ${path} is not a valid TOML job config (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`);
+  }
+}
+
+/** The config's `ignore` entries; a missing or malformed list ignores nothing. */
+export function ignoreEntries(config: Record<string, unknown>): string[] {
+  return Array.isArray(config.ignore) ? config.ignore.filter((entry): entry is string => typeof entry === 'string') : [];
+}
+
+/**
+ * Refuses an `outputs` or `ignore` entry that names a place outside the work directory: tp downloads
+ * outputs to the paths as given, unchecked, so `../../etc/passwd` or `/etc/passwd` would be written there.
+ */
+export function refuseEscapingEntries(field: string, entries: readonly string[]): void {
+  for (const entry of entries) {
+    const problem = escapeProblem(entry);
+    if (problem) {
+      throw new ToolError(
+        `${field}: ${JSON.stringify(entry)} ${problem}; entries must be relative to workdir without '..' segments (e.g. "checkpoints/"). Nothing was written.`,
+      );
+    }
+  }
+}
+
+function escapeProblem(entry: string): string | undefined {
+  // a backslash separates on Windows, and a drive letter makes a path absolute there
+  if (/^[\\/]/.test(entry) || /^[A-Za-z]:/.test(entry)) return 'is an absolute path';
+  if (entry.startsWith('~')) return "starts with '~' (a home directory)";
+  if (entry.split(/[\\/]/).includes('..')) return "has a '..' segment, which leads out of the work directory";
+  return undefined;
 }
 
 /** Writes `content` as `dir/filename`; refuses to replace a file unless asked, and never follows a symlink. */

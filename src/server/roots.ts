@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListRootsResultSchema, RootsListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config/config.js';
 import type { AllowedDirs } from '../files/allowed-dirs.js';
-import { rootsToDirs } from '../files/roots.js';
+import { narrowToRoots, rootsToDirs } from '../files/roots.js';
 import type { Logger } from '../log.js';
 import { abortable } from '../tp/abortable.js';
 import type { SendRequest } from './elicitation.js';
@@ -11,9 +11,11 @@ import type { SendRequest } from './elicitation.js';
 const ROOTS_TIMEOUT_MS = 5_000;
 
 /**
- * Where this session's file tools may work: the client's MCP roots (asked for when it declares them,
- * again after it says they changed) join the operator's --allow-dir list; without roots the operator's
- * rule stands. Asked from within a tool call, so over HTTP the request travels on that call's stream.
+ * Where this session's file tools may work: the operator's directories (--allow-dir, else the launch
+ * directory), narrowed to the client's MCP roots (asked for when it declares them, again after it says
+ * they changed); roots never add a directory. Over HTTP a client's roots describe the client's machine,
+ * not this one, so they count only with --trust-client-roots. Asked from within a tool call, so over
+ * HTTP the request travels on that call's stream.
  */
 export function sessionDirs(server: McpServer, config: Config, logger: Logger): (sendRequest: SendRequest, signal: AbortSignal) => Promise<AllowedDirs> {
   let roots: Promise<string[]> | undefined;
@@ -29,12 +31,10 @@ export function sessionDirs(server: McpServer, config: Config, logger: Logger): 
         return [];
       });
   const operator: AllowedDirs = { allowedDirs: config.allowedDirs, allowedDirsProblem: config.allowedDirsProblem };
+  const useRoots = config.transport === 'stdio' || config.trustClientRoots;
   return async (sendRequest, signal) => {
-    if (!server.server.getClientCapabilities()?.roots) return operator;
+    if (!useRoots || !server.server.getClientCapabilities()?.roots) return operator;
     roots ??= fetchRoots(sendRequest);
-    const dirs = await abortable(roots, signal);
-    if (dirs.length === 0) return operator;
-    const named = config.allowDirsExplicit ? config.allowedDirs : [];
-    return { allowedDirs: [...new Set([...named, ...dirs])] };
+    return narrowToRoots(operator, await abortable(roots, signal));
   };
 }

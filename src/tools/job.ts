@@ -1,9 +1,11 @@
 import { dirname, join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { parse } from 'smol-toml';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { confinePath } from '../files/allowed-dirs.js';
-import { renderJobConfig, writeConfigFile } from '../files/job-config.js';
+import { ignoreEntries, readJobConfigFile, refuseEscapingEntries, renderJobConfig, writeConfigFile } from '../files/job-config.js';
+import { pullThroughPrivateDir, type PullReport } from '../files/pulled-files.js';
+import { refuseUploadedKeyFiles } from '../files/upload-secrets.js';
+import { fence } from '../results/fence.js';
 import type { Guardrails } from '../config/config.js';
 import { checkInstanceType } from '../registry/guardrails.js';
 import { tpToolResult } from '../registry/results.js';
@@ -58,6 +60,8 @@ const jobWriteConfig = defineTool({
   spends: (args) => ({ instanceType: args.instance_type }),
   handler: async (args, { config, runtime }) => {
     const dir = confinePath('workdir', args.workdir, runtime.files, 'directory');
+    refuseEscapingEntries('outputs', args.outputs);
+    refuseEscapingEntries('ignore', args.ignore);
     const content = renderJobConfig({
       commands: args.commands,
       outputs: args.outputs,
@@ -103,9 +107,11 @@ const jobPush = defineTool({
   annotations: 'create-destructive',
   handler: async (args, { tp, config, runtime, generation, signal }) => {
     const configPath = confinePath('config_path', args.config_path, runtime.files, 'file');
+    const jobConfig = readJobConfigFile('config_path', configPath);
     // tp 0.0.6 starts whatever hardware the config names: a limit only the file can tell
-    if (generation === '0.0.6' && config.guardrails.allowInstanceTypes) checkConfigInstanceType(config.guardrails, configPath);
+    if (generation === '0.0.6' && config.guardrails.allowInstanceTypes) checkConfigInstanceType(config.guardrails, jobConfig);
     const workdir = confinePath('workdir', args.workdir ?? dirname(configPath), runtime.files, 'directory');
+    await refuseUploadedKeyFiles(workdir, ignoreEntries(jobConfig), configPath);
     const argv = tpArgv.jobPush({ configPath, clusterId: args.cluster_id, teardown: args.teardown }, generation);
     return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
   },
@@ -183,7 +189,9 @@ const jobPull = defineTool({
   runs: 'tp',
   touchesFiles: true,
   title: "Download a job's outputs",
-  description: "Download a job's outputs into a directory (`tp job pull`); existing files are kept unless force=true.",
+  description:
+    "Download a job's outputs into a directory (`tp job pull`); existing files are kept unless force=true. " +
+    'Only regular files that stay inside the directory are moved in; symlinks are skipped and reported.',
   inputSchema: {
     job_id: jobId,
     workdir: path('workdir', 'Directory (allowed directories only)'),
@@ -191,21 +199,46 @@ const jobPull = defineTool({
     private_key_path: path('private_key_path', "The cluster's SSH private key, if needed (allowed directories only, e.g. --allow-dir ~/.ssh)").optional(),
   },
   annotations: 'idempotent-edit',
-  handler: async (args, { tp, runtime, signal }) => {
+  handler: async (args, { tp, config, runtime, signal }) => {
     const workdir = confinePath('workdir', args.workdir, runtime.files, 'directory');
     const privateKeyPath = args.private_key_path === undefined ? undefined : confinePath('private_key_path', args.private_key_path, runtime.files, 'file');
     const argv = tpArgv.jobPull({ jobId: args.job_id, force: args.force, privateKeyPath });
-    return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
+    // a dry run downloads nothing: it shows the command and the directory the files are for
+    if (config.dryRun) return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
+    const { result, report } = await pullThroughPrivateDir(
+      workdir,
+      args.force,
+      (cwd) => tp.run(argv, { cwd, signal }),
+      (run) => run.exitCode !== null && !run.timedOut && !run.cancelled,
+    );
+    return withPullReport(tpToolResult(result), workdir, report);
   },
 });
 
-function checkConfigInstanceType(guardrails: Guardrails, configPath: string): void {
-  let instanceType: unknown;
-  try {
-    instanceType = parse(readFileSync(configPath, 'utf8')).instance_type;
-  } catch (error) {
-    throw new ToolError(`config_path: ${configPath} is not valid TOML (${error instanceof Error ? error.message.split('\n')[0] : error}).`);
+/** Adds what became of the downloaded files; their names come from the job, so the model reads them fenced. */
+function withPullReport(shaped: CallToolResult, workdir: string, report: PullReport | undefined): CallToolResult {
+  if (!report) {
+    return { ...shaped, content: [...shaped.content, { type: 'text', text: 'Nothing was moved into the work directory: tp did not finish.' }] };
   }
+  const lines = [
+    `moved into ${workdir}: ${report.moved.join(', ') || 'none'}`,
+    ...(report.kept.length > 0 ? [`kept (already there; force=true replaces them): ${report.kept.join(', ')}`] : []),
+    ...report.skipped.map((entry) => `skipped ${entry.path}: ${entry.reason}`),
+  ];
+  const summary =
+    `${report.moved.length} file(s) moved into the work directory` +
+    (report.kept.length > 0 ? `, ${report.kept.length} kept` : '') +
+    (report.skipped.length > 0 ? `, ${report.skipped.length} skipped and left out of it` : '') +
+    '.';
+  return {
+    ...shaped,
+    content: [...shaped.content, { type: 'text', text: `${summary}\n${fence(lines.join('\n'), 'pulled file list')}` }],
+    structuredContent: { ...shaped.structuredContent, moved: report.moved, kept: report.kept, skipped: report.skipped },
+  };
+}
+
+function checkConfigInstanceType(guardrails: Guardrails, jobConfig: Record<string, unknown>): void {
+  const instanceType = jobConfig.instance_type;
   if (typeof instanceType !== 'string') throw new ToolError('config_path: the config names no instance_type, which this server needs to check against --allow-instance-types.');
   checkInstanceType(guardrails, 'the config\'s instance_type', instanceType);
 }

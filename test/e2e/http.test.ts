@@ -121,12 +121,11 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(ws.commandCalls()).toHaveLength(1);
   });
 
-  it("asks a roots-capable client for its roots within the tool call, so calls do not stall", async () => {
+  it("with --trust-client-roots, asks a roots-capable client for its roots within the tool call, so calls do not stall", async () => {
     const launch = join(ws.dir, 'launch');
-    const root = join(ws.dir, 'root');
-    mkdirSync(launch);
-    mkdirSync(root);
-    server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), launch);
+    const root = join(launch, 'root');
+    mkdirSync(root, { recursive: true });
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--trust-client-roots'], ws.env(), launch);
     const transport = new StreamableHTTPClientTransport(new URL(server.url));
     const client = new Client({ name: 'roots', version: '1' }, { capabilities: { roots: { listChanged: true } } });
     let rootsAsked = 0;
@@ -136,9 +135,11 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     });
     await client.connect(transport);
     clients.push(client);
+    const narrowed = (await client.callTool({ name: 'job_write_config', arguments: { workdir: launch, commands: ['python train.py'] } })) as CallToolResult;
+    // A roots request that stalled would time out and leave the whole launch directory allowed, and
+    // this write would succeed: refused here means the answer arrived within the call and narrowed it.
+    expect(textOf(narrowed)).toMatch(/outside the allowed directories/);
     const result = (await client.callTool({ name: 'job_write_config', arguments: { workdir: root, commands: ['python train.py'] } })) as CallToolResult;
-    // A roots request that stalled would time out and leave only the launch directory allowed, and
-    // the write into `root` would be refused: success here means the answer arrived within the call.
     expect(result.isError ?? false, textOf(result)).toBe(false);
     expect(rootsAsked).toBe(1);
     expect(existsSync(join(realpathSync(root), 'job.tp.toml'))).toBe(true);

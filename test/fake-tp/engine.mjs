@@ -2,9 +2,11 @@
 // The engine's side of each command, canned: the messages a real engine would send back, with the
 // ids and values the command was given, so tests can see what reached "TensorPool". Each handler
 // returns the exit code. Fixed ids (c-fake123, s-fake123, job-fake1) stand for created resources.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ask, isYes, printErr, say, spin } from './io.mjs';
+import { readKnobs } from './knobs.mjs';
 import { confirm, engineConfirm } from './prompts.mjs';
 import { Traceback } from './python.mjs';
 
@@ -235,11 +237,22 @@ export const handlers = {
   },
   async 'job pull'({ o, session, env }) {
     await spin('Fetching job outputs...');
-    const relative = `outputs/${o.job_id}-result.txt`;
-    const file = path.resolve(session.cwd, relative);
-    if (fs.existsSync(file) && !o.force) {
-      await say(`Skipping ${relative} - file already exists`);
-    } else {
+    const { pullFiles, pullCommand } = readKnobs(env);
+    if (pullCommand) {
+      // like push: the engine's command runs locally through a shell, in the working directory
+      const ran = spawnSync('/bin/sh', ['-c', pullCommand], { cwd: session.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, PYTHONUNBUFFERED: '1' } });
+      if (ran.status !== 0) {
+        await say(`Command error: ${String(ran.stderr).trim()}`);
+        return 1;
+      }
+    }
+    // every path of the download map lands relative to the working directory, unchecked
+    for (const relative of pullFiles ?? [`outputs/${o.job_id}-result.txt`]) {
+      const file = path.resolve(session.cwd, relative);
+      if (fs.existsSync(file) && !o.force) {
+        await say(`Skipping ${relative} - file already exists`);
+        continue;
+      }
       if (fs.existsSync(file)) await say(`Overwriting ${relative}`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, `result of ${o.job_id}`);

@@ -24,6 +24,10 @@
  * @property {number} linesEveryMs               FAKE_TP_LINES_EVERY_MS=M: during that sleep, "progress line K" every M ms
  * @property {number} outputBytes                FAKE_TP_OUTPUT_BYTES=N: N bytes of filler ("x" * 99 + "\n" lines) before the output
  * @property {string | undefined} exitSignal     FAKE_TP_EXIT_SIGNAL=SIG: after the output, tp kills itself with SIG
+ * @property {string[] | undefined} pullFiles    FAKE_TP_PULL_FILES=<JSON array>: the paths of the engine's download_map for
+ *                                               `job pull` (default: outputs/<job id>-result.txt), written as tp does, unchecked
+ * @property {string | undefined} pullCommand    FAKE_TP_PULL_COMMAND=<shell command>: the `command` the engine sends with
+ *                                               `job pull`, run through a shell in the working directory before the downloads
  *
  * Tests wait on events, never on time: READY_FILE says "tp has printed this much and is still
  * running", RELEASE_FILE holds tp there until the test has seen what it wanted. DELAY_MS is for a tp
@@ -60,5 +64,7 @@ export function readKnobs(env) {
     linesEveryMs: int('FAKE_TP_LINES_EVERY_MS', 0),
     outputBytes: int('FAKE_TP_OUTPUT_BYTES', 0),
     exitSignal: env.FAKE_TP_EXIT_SIGNAL,
+    pullFiles: env.FAKE_TP_PULL_FILES === undefined ? undefined : JSON.parse(env.FAKE_TP_PULL_FILES),
+    pullCommand: env.FAKE_TP_PULL_COMMAND,
   });
 }

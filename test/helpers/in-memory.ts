@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { pathToFileURL } from 'node:url';
+import { ListRootsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from '../../src/registry/tool.js';
 import type { ConfigInput } from '../../src/config/config.js';
 import type { Clock } from '../../src/operations/clock.js';
@@ -24,6 +25,8 @@ export async function connectInMemory(options: {
   config?: ConfigInput;
   /** Times the sync budget, heartbeats and operation expiry (test/helpers/fake-clock.ts drives one by hand). */
   clock?: Clock;
+  /** The client declares MCP roots and lists these (paths, or URIs such as file:///). */
+  roots?: string[];
 }): Promise<Connected> {
   const runner = new TpRunner({ tpPath: FAKE_TP, env: options.env, timeoutMs: 20_000, killGraceMs: 500, ...options.runner });
   const config: ConfigInput = {
@@ -33,7 +36,12 @@ export async function connectInMemory(options: {
     ...options.config,
   };
   const server = createServer({ runner, config, tools: options.tools, clock: options.clock });
-  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  const roots = options.roots;
+  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: roots ? { roots: { listChanged: true } } : {} });
+  if (roots) {
+    const uri = (root: string) => (root.includes('://') ? root : pathToFileURL(root).href);
+    client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((root) => ({ uri: uri(root) })) }));
+  }
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
   return {

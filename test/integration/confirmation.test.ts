@@ -146,11 +146,11 @@ describe('--confirm-creates', () => {
 });
 
 describe('MCP roots', () => {
-  it("the client's roots become the allowed directories, and follow roots/list_changed", async () => {
+  it("the client's roots narrow the allowed directories, and follow roots/list_changed", async () => {
     const a = realpathSync(ws.dir);
     mkdirSync(join(a, 'one'));
     mkdirSync(join(a, 'two'));
-    const mcp = await connect({}, { roots: [join(a, 'one')] });
+    const mcp = await connect({ allowedDirs: [a] }, { roots: [join(a, 'one')] });
     expect((await mcp.call('job_write_config', { workdir: join(a, 'one'), commands: ['x'] })).isError ?? false).toBe(false);
     const outside = await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] });
     expect(textOf(outside)).toMatch(/outside the allowed directories \(.*one\)/);
@@ -161,15 +161,16 @@ describe('MCP roots', () => {
     expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(a, 'two')]);
   });
 
-  it('are added to an explicit --allow-dir list, and symlinks out of them are still refused', async () => {
+  it('narrow an explicit --allow-dir list: a root beside it adds nothing, and symlinks out are still refused', async () => {
     const base = realpathSync(ws.dir);
-    mkdirSync(join(base, 'operator'));
-    mkdirSync(join(base, 'root'));
-    symlinkSync('/etc', join(base, 'root', 'etc'));
-    const mcp = await connect({ allowedDirs: [join(base, 'operator')], allowDirsExplicit: true }, { roots: [join(base, 'root')] });
+    mkdirSync(join(base, 'operator', 'root'), { recursive: true });
+    mkdirSync(join(base, 'beside'));
+    symlinkSync('/etc', join(base, 'operator', 'root', 'etc'));
+    const mcp = await connect({ allowedDirs: [join(base, 'operator')], allowDirsExplicit: true }, { roots: [join(base, 'beside'), join(base, 'operator', 'root')] });
     const status = await mcp.call('server_status');
-    expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(base, 'operator'), join(base, 'root')]);
-    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'root', 'etc'), commands: ['x'] }))).toMatch(/outside the allowed/);
+    expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(base, 'operator', 'root')]);
+    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'beside'), commands: ['x'] }))).toMatch(/outside the allowed/);
+    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'operator', 'root', 'etc'), commands: ['x'] }))).toMatch(/outside the allowed/);
   });
 });
 

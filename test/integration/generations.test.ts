@@ -282,15 +282,17 @@ const CASES: Case[] = [
   { tool: 'job_listen', args: { job_id: 'job-7' }, generations: ALL, argv: [G, 'job', 'listen', 'job-7'] },
   {
     tool: 'job_pull', label: 'job_pull with private_key_path', args: (ctx) => ({ job_id: 'job-5', workdir: ctx.pullDir, private_key_path: ctx.privateKey }),
-    generations: ALL, argv: (ctx) => [G, 'job', 'pull', `--private-key=${ctx.privateKey}`, 'job-5'], cwd: (ctx) => ctx.pullDir,
+    generations: ALL, argv: (ctx) => [G, 'job', 'pull', `--private-key=${ctx.privateKey}`, 'job-5'],
     check: (_result, call, ctx) => {
       expect(call!.options).toMatchObject({ private_key: ctx.privateKey, force: false, job_id: 'job-5' });
-      expect(readdirSync(ctx.pullDir, { recursive: true }).length).toBeGreaterThan(0);
+      // tp downloads into a private directory; the files are then moved into the work directory
+      expect(call!.cwd.startsWith(ctx.project)).toBe(false);
+      expect(readdirSync(ctx.pullDir, { recursive: true })).toContain(join('outputs', 'job-5-result.txt'));
     },
   },
   {
     tool: 'job_pull', label: 'job_pull with force', args: (ctx) => ({ job_id: 'job-6', workdir: ctx.pullDir, force: true }), generations: ALL,
-    argv: [G, 'job', 'pull', '--force', 'job-6'], cwd: (ctx) => ctx.pullDir, parsed: { force: true },
+    argv: [G, 'job', 'pull', '--force', 'job-6'], parsed: { force: true },
   },
   // cancel: 0.0.6 has no per-command --no-input (its global one works there); 0.0.7+ needs its own
   {

@@ -265,15 +265,16 @@ describe('file tools stay inside the allowed directories', () => {
     expect(ws.commandCalls()).toHaveLength(0);
   });
 
-  it('job_pull downloads into workdir, and skips existing files unless force', async () => {
+  it('job_pull downloads into workdir, and keeps existing files unless force', async () => {
     await connect();
     const result = await mcp.call('job_pull', { job_id: 'job-5', workdir: 'proj' });
     expect(result.isError ?? false, textOf(result)).toBe(false);
-    expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'pull', 'job-5'], cwd: join(project, 'proj') });
-    expect(readdirDeep(join(project, 'proj')).length).toBeGreaterThan(0);
+    expect(ws.lastCall().argv).toEqual(['--no-input', 'job', 'pull', 'job-5']);
+    expect(readdirDeep(join(project, 'proj'))).toContain(join('outputs', 'job-5-result.txt'));
+    expect(textOf(await mcp.call('job_pull', { job_id: 'job-5', workdir: 'proj' }))).toMatch(/kept \(already there; force=true replaces them\): outputs\/job-5-result\.txt/);
     const again = await mcp.call('job_pull', { job_id: 'job-5', workdir: 'proj', force: true });
     expect(ws.lastCall().argv).toEqual(['--no-input', 'job', 'pull', '--force', 'job-5']);
-    expect(textOf(again)).toMatch(/Overwriting/);
+    expect(again.structuredContent).toMatchObject({ moved: ['outputs/job-5-result.txt'], kept: [] });
   });
 
   it('file tools refuse when no directory is allowed, and say how to allow one', async () => {

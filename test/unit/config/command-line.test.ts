@@ -59,6 +59,13 @@ describe('reading options: flag, then variable, then default', () => {
     expect(read([], { PORT: '8080', HOST: '0.0.0.0' }).values.http).toBe(false);
   });
 
+  it('--trust-client-roots (or its variable) is an HTTP switch: stdio always uses roots to narrow', () => {
+    expect(() => read(['--trust-client-roots'])).toThrow(new ConfigError('--trust-client-roots applies only to the HTTP transport; add --http, or drop it to serve stdio'));
+    expect(read(['--http', '--trust-client-roots']).values.trustClientRoots).toBe(true);
+    expect(read(['--http'], { TENSORPOOL_MCP_TRUST_CLIENT_ROOTS: '1' }).values.trustClientRoots).toBe(true);
+    expect(read(['--http']).values.trustClientRoots).toBe(false);
+  });
+
   it.each(['--allow-instance-types', '--toolsets', '--tools', '--exclude-tools'])('an empty %s is a usage error, not an empty allow-list', (flag) => {
     expect(() => read([flag, ''])).toThrow(CommanderError);
     expect(() => read([flag, ' , '])).toThrow(CommanderError);

@@ -16,6 +16,7 @@ describe('Config', () => {
       maxProcesses: 4,
       allowedDirs: [],
       allowDirsExplicit: false,
+      trustClientRoots: false,
       readOnly: false,
       allowSecrets: false,
       confirmMode: 'elicit',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'smol-toml';
-import { renderJobConfig, writeConfigFile } from '../../../src/files/job-config.js';
+import { refuseEscapingEntries, renderJobConfig, writeConfigFile } from '../../../src/files/job-config.js';
 
 describe('renderJobConfig', () => {
   it('keeps quotes, backslashes, newlines and unicode intact', () => {
@@ -49,5 +49,25 @@ describe('writeConfigFile', () => {
     await expect(writeConfigFile(dir, 'job.tp.toml', 'evil', true)).rejects.toThrow(/symbolic link/);
     expect(readFileSync(outside, 'utf8')).toBe('precious');
     expect(lstatSync(join(dir, 'job.tp.toml')).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe('refuseEscapingEntries', () => {
+  it.each([
+    ['../../etc/passwd', /has a '\.\.' segment/],
+    ['out/../../x', /has a '\.\.' segment/],
+    ['..', /has a '\.\.' segment/],
+    ['..\\up', /has a '\.\.' segment/],
+    ['/etc/passwd', /is an absolute path/],
+    ['\\\\server\\share', /is an absolute path/],
+    ['C:\\Users', /is an absolute path/],
+    ['~/.ssh', /starts with '~'/],
+  ])('refuses %j, naming the field and the entry', (entry, problem) => {
+    expect(() => refuseEscapingEntries('outputs', ['ckpt/', entry])).toThrow(problem);
+    expect(() => refuseEscapingEntries('outputs', [entry])).toThrow(`outputs: ${JSON.stringify(entry)} `);
+  });
+
+  it('accepts relative paths, globs and names that merely contain dots', () => {
+    expect(() => refuseEscapingEntries('ignore', ['ckpt/', '*.log', './out', 'a..b', '.venv', '...'])).not.toThrow();
   });
 });

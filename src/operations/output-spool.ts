@@ -229,7 +229,10 @@ export class OutputSpool {
 
   /** Writes on at the end of the file while it has room; once it is full, into the ring that keeps the end. */
   private write(text: string, length: number): void {
-    if (this.cut) return this.writeRing(Buffer.from(text));
+    const cut = this.cut;
+    // a chunk that fits before the ring wraps goes in as it is: no copy per chunk however long tp prints
+    if (cut && length <= this.fileBytes - cut.next) return this.writeRingText(cut, text, length);
+    if (cut) return this.writeRing(Buffer.from(text));
     const wanted = Math.min(length, this.fileLimit - this.fileBytes);
     const granted = wanted > 0 ? this.space.take(wanted) : 0;
     this.reserved += granted;
@@ -248,6 +251,14 @@ export class OutputSpool {
     const written = writeSync(this.file!.fd, text, this.fileBytes);
     this.fileBytes += written;
     if (written < length) throw new Error(`only ${written} of ${length} bytes could be written`);
+  }
+
+  private writeRingText(cut: Cut, text: string, length: number): void {
+    cut.writes++;
+    const written = writeSync(this.file!.fd, text, cut.next);
+    if (written < length) throw new Error(`only ${written} of ${length} bytes could be written`);
+    cut.next += length;
+    if (cut.next === this.fileBytes) cut.next = cut.head;
   }
 
   /** Overwrites the oldest bytes of the ring with the last of `bytes`. */

@@ -10,7 +10,9 @@ import { resolveHttpSecurity, type ResolvedHttpSecurity } from './http/security.
 import { redactingLogger, stderrLogger } from './log.js';
 import { isLoopback } from './net.js';
 import { selectTools, type Selection } from './registry/selection.js';
+import { SpoolSpace } from './operations/output-spool.js';
 import { createServer } from './server/create-server.js';
+import { outputReads } from './server/output-resource.js';
 import { onShutdown } from './shutdown.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
@@ -100,8 +102,13 @@ async function serve(config: Config, selection: Selection, security: ResolvedHtt
   else if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
   // one probe of the installed tp serves every session
   const installation = new TpInstallation(runner, generationOverride(config));
+  // and every session shares one spool space and one limit on output reads
+  const spoolSpace = SpoolSpace.forOperations(config.maxOutputBytes);
+  const reads = outputReads();
   const newServer = (client: TpClient = runner, sessionLogger = logger) =>
-    createServer({ runner: client, config, tools: selection.tools, toolsets: selection.toolsets, installation, logger: sessionLogger });
+    createServer({
+      runner: client, config, tools: selection.tools, toolsets: selection.toolsets, installation, logger: sessionLogger, spoolSpace, outputReads: reads,
+    });
 
   let closeTransport = async (): Promise<void> => {};
   const shutdown = onShutdown({ logger, stop: () => [closeTransport(), runner.shutdown()] });

@@ -31,7 +31,7 @@ export interface Config {
   readonly tpGeneration: 'auto' | Generation;
   /** Limit of one tp call. */
   readonly timeoutMs: number;
-  /** Most tp processes at once; further calls wait in order. */
+  /** Most tp processes at once; further calls wait, taking turns across sessions. */
   readonly maxProcesses: number;
   readonly envFile: string | undefined;
 
@@ -71,6 +71,8 @@ export interface Config {
   readonly operationTtlMs: number;
   /** What one tool result may carry of tp's output (tp/output-bounds.ts splits it). */
   readonly maxResultBytes: number;
+  /** Most bytes of one operation's output kept on disk; past it the middle is cut (the process keeps 4× this in all). */
+  readonly maxOutputBytes: number;
 }
 
 /** The generation the operator named, if any: commands are built for it and detection is skipped. */
@@ -118,6 +120,7 @@ export function configFromOptions(values: OptionValues, dirs: AllowedDirs = NO_D
     heartbeatMs: FIXED.heartbeatMs,
     operationTtlMs: values.operationTtl * 1000,
     maxResultBytes: values.maxResultKb * 1024,
+    maxOutputBytes: values.maxOutputMb * 1024 * 1024,
   });
 }
 

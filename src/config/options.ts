@@ -173,7 +173,8 @@ export const OPTIONS = {
     default: 600, parse: integer('--timeout', 1, 86400),
   }),
   maxProcesses: option({
-    flags: '--max-processes <n>', env: 'TENSORPOOL_MCP_MAX_PROCESSES', group: 'tp', help: 'most tp processes at once; further calls wait in order',
+    flags: '--max-processes <n>', env: 'TENSORPOOL_MCP_MAX_PROCESSES', group: 'tp',
+    help: 'most tp processes at once; further calls wait, taking turns across sessions',
     default: 4, parse: integer('--max-processes', 1, 64),
   }),
   envFile: option<string | undefined>({
@@ -253,6 +254,11 @@ export const OPTIONS = {
     flags: '--max-result-kb <kb>', env: 'TENSORPOOL_MCP_MAX_RESULT_KB', group: 'operations',
     help: "most of tp's output one tool result carries (the cut is marked; all of it stays readable as a resource)",
     default: 80, parse: integer('--max-result-kb', 8, 100_000),
+  }),
+  maxOutputMb: option({
+    flags: '--max-output-mb <mb>', env: 'TENSORPOOL_MCP_MAX_OUTPUT_MB', group: 'operations',
+    help: "most of one operation's output kept on disk (its head and tail; the middle is cut); all operations together keep at most 4 times this",
+    default: 100, parse: integer('--max-output-mb', 1, 1_000_000),
   }),
   operationTtl: option({
     flags: '--operation-ttl <seconds>', env: 'TENSORPOOL_MCP_OPERATION_TTL', group: 'operations',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RunObserver } from '../tp/runner.js';
 import { systemClock, type Clock } from './clock.js';
-import { OutputSpool, type SpoolFile } from './output-spool.js';
+import { OutputSpool, type OutputPage, type SpoolFile, type SpoolLimits } from './output-spool.js';
 import { UnreadOutput } from './unread-output.js';
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -13,6 +13,8 @@ export type OperationEvent = { kind: 'output'; text: string } | { kind: 'queued'
 export interface OperationOptions {
   /** Opens the file its output moves to once it outgrows memory. */
   openSpool: (id: string) => SpoolFile;
+  /** How much of its output memory and the file may hold. */
+  spoolLimits?: SpoolLimits;
   clock?: Clock;
 }
 
@@ -55,7 +57,7 @@ export class Operation {
   ) {
     this.clock = options.clock ?? systemClock;
     this.startedAt = new Date(this.clock.now());
-    this.spool = new OutputSpool(() => options.openSpool(this.id));
+    this.spool = new OutputSpool(() => options.openSpool(this.id), options.spoolLimits);
     this.unread = new UnreadOutput(this.spool);
     this.done = new Promise((resolve) => (this.markDone = resolve));
   }
@@ -84,9 +86,9 @@ export class Operation {
     return (this.finishedAt?.getTime() ?? this.clock.now()) - this.startedAt.getTime();
   }
 
-  /** Everything it printed so far, secrets masked: at most the last `limit` bytes, with a note of what was left out. */
-  readOutput(limit: number): Promise<string> {
-    return this.spool.read(limit);
+  /** What it printed so far, secrets masked: at most `limit` bytes from byte `offset` on, and where the rest goes on. */
+  readOutput(offset: number, limit: number): Promise<OutputPage> {
+    return this.spool.page(offset, limit);
   }
 
   subscribe(listener: (event: OperationEvent) => void): () => void {

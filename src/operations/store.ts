@@ -4,13 +4,17 @@ import { makeTempDir, removeTempDir } from '../temp-dirs.js';
 import { ToolError } from '../errors.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import { Operation } from './operation.js';
-import type { SpoolFile } from './output-spool.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, SpoolSpace, type SpoolFile, type SpoolLimits } from './output-spool.js';
 
 export interface OperationStoreOptions {
   /** How long a finished operation stays readable. */
   ttlMs: number;
   /** Most finished operations kept per session; the oldest go first. */
   maxFinished: number;
+  /** Most bytes one operation's spool file holds; past it the middle is cut. */
+  maxOutputBytes: number;
+  /** The disk all spool files of the process share; default: room for this store alone. */
+  spoolSpace: SpoolSpace;
   clock: Clock;
 }
 
@@ -30,19 +34,23 @@ export class OperationStore {
   /** One timer for the whole store: it fires when the oldest finished operation expires. */
   private sweep: Timer | undefined;
   private readonly options: OperationStoreOptions;
+  private readonly spoolLimits: SpoolLimits;
 
   constructor(options: Partial<OperationStoreOptions> = {}) {
     this.options = {
       ttlMs: options.ttlMs ?? DEFAULT_OPERATION_TTL_MS,
       maxFinished: options.maxFinished ?? DEFAULT_MAX_FINISHED,
+      maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      spoolSpace: options.spoolSpace ?? SpoolSpace.forOperations(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
       clock: options.clock ?? systemClock,
     };
+    this.spoolLimits = { fileBytes: this.options.maxOutputBytes, space: this.options.spoolSpace };
   }
 
   start(tool: string, argsSummary: string): Operation {
     if (this.disposed) throw new ToolError('This session has ended; nothing was started.');
     this.evict();
-    const operation = new Operation(tool, argsSummary, { openSpool: (id) => this.openSpool(id), clock: this.options.clock });
+    const operation = new Operation(tool, argsSummary, { openSpool: (id) => this.openSpool(id), spoolLimits: this.spoolLimits, clock: this.options.clock });
     this.operations.set(operation.id, operation);
     // an idle session must not keep a finished operation's output past its time
     operation.onFinished = () => this.scheduleSweep();
@@ -92,7 +100,8 @@ export class OperationStore {
 
   private openIn(dir: string, id: string): SpoolFile {
     const path = join(dir, `${id}.log`);
-    return { fd: openSync(path, 'a', 0o600), path };
+    // not 'a': with O_APPEND a write at a position lands at the end, and a full file rewrites its end in place
+    return { fd: openSync(path, 'w', 0o600), path };
   }
 
   private scheduleSweep(): void {

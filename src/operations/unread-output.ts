@@ -35,9 +35,10 @@ export class UnreadOutput {
   private last(characters: number): { text: string; droppedBytes: number } {
     const unread = this.spool.size - this.from;
     // a spool that could not keep everything has lost the end: that part counts as dropped too
-    const end = this.spool.kept;
-    // one character more than needed: the cut may land inside a character, whose rest is skipped
-    const start = Math.max(this.from, end - (characters + 1) * BYTES_PER_CHARACTER);
+    const end = this.spool.end;
+    // one character more than needed: the cut may land inside a character, whose rest is skipped;
+    // and nothing from before a cut in the middle, which would join two distant stretches
+    const start = Math.max(this.from, this.spool.tailStart, end - (characters + 1) * BYTES_PER_CHARACTER);
     if (characters <= 0 || end <= start) return { text: '', droppedBytes: unread };
     let bytes = this.spool.bytesBetween(start, end);
     if (start > this.from) bytes = bytes.subarray(wholeCharacterStart(bytes));

@@ -22,7 +22,7 @@ import { summarizeArguments } from './argument-summary.js';
 /** What every call of one session shares. */
 export interface Session {
   config: Config;
-  /** Shared by every session of a process, so shutdown can stop every tp it started. */
+  /** The process's runner (shared, so shutdown can stop every tp it started), running each tp in this session's lane of its queue. */
   runner: TpClient;
   installation: TpInstallation;
   operations: OperationStore;

@@ -3,16 +3,18 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { generationOverride, resolveConfig, type ConfigInput } from '../config/config.js';
 import { silentLogger, type Logger } from '../log.js';
 import { systemClock, type Clock } from '../operations/clock.js';
+import { SpoolSpace } from '../operations/output-spool.js';
 import { OperationStore } from '../operations/store.js';
 import type { ToolDefinition } from '../registry/tool.js';
 import type { Toolset } from '../registry/toolsets.js';
 import { allTools } from '../tools/index.js';
 import { TpInstallation } from '../tp/generation.js';
-import type { TpClient } from '../tp/runner.js';
+import { inSession, type TpClient } from '../tp/runner.js';
+import type { Slots } from '../tp/slots.js';
 import { NAME, VERSION } from '../version.js';
 import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
 import { elicitation } from './elicitation.js';
-import { registerOperationOutput } from './output-resource.js';
+import { outputReads, registerOperationOutput } from './output-resource.js';
 import { sessionDirs } from './roots.js';
 import { serveToolsListOnce } from './tools-list-cache.js';
 import { registerPrompts } from './prompts.js';
@@ -34,6 +36,10 @@ export interface CreateServerOptions {
   toolsets?: readonly Toolset[];
   /** The installed tp, probed once per process; default: a new probe for this server. */
   installation?: TpInstallation;
+  /** The disk the spool files of every session of a process share (--max-output-mb); default: room for this server's. */
+  spoolSpace?: SpoolSpace;
+  /** Reads of operation output served at once, shared by every session of a process; default: this server's own. */
+  outputReads?: Slots;
   logger?: Logger;
   /** Times operations, the sync budget and progress heartbeats; tests drive one by hand. */
   clock?: Clock;
@@ -47,17 +53,24 @@ export function createServer(options: CreateServerOptions): McpServer {
   const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: serverInstructions(config) });
 
   const clock = options.clock ?? systemClock;
-  const operations = new OperationStore({ ttlMs: config.operationTtlMs, clock });
+  const operations = new OperationStore({
+    ttlMs: config.operationTtlMs,
+    maxOutputBytes: config.maxOutputBytes,
+    spoolSpace: options.spoolSpace ?? SpoolSpace.forOperations(config.maxOutputBytes),
+    clock,
+  });
   // the session is over: stop everything it started and delete its spool files
   server.server.onclose = () => void operations.dispose();
-  registerOperationOutput(server, operations);
+  // this session's store stands for it in the process's queues: sessions take turns, each with only so many waiting
+  registerOperationOutput(server, operations, options.outputReads ?? outputReads());
+  const tp = inSession(options.runner, operations);
 
   const installation = options.installation ?? new TpInstallation(options.runner, generationOverride(config));
-  registerPrompts(server, { tp: options.runner, installation, config, tools: tools.map((tool) => tool.name) });
+  registerPrompts(server, { tp, installation, config, tools: tools.map((tool) => tool.name) });
 
   const session: Session = {
     config,
-    runner: options.runner,
+    runner: tp,
     installation,
     operations,
     selection: { toolsets: options.toolsets ?? [], tools: tools.map((tool) => tool.name) },

@@ -20,8 +20,10 @@ export interface TpRunnerOptions {
   /** Bytes kept from the start and from the end of each of stdout and stderr. */
   outputHeadBytes?: number;
   outputTailBytes?: number;
-  /** Most tp processes at once; further calls wait in order. Default 4. */
+  /** Most tp processes at once; further calls wait, taking turns across sessions. Default 4. */
   maxProcesses?: number;
+  /** Most calls one session may have waiting for a process; one more is refused. Default: the larger of 16 and 2 × maxProcesses. */
+  maxWaitingPerSession?: number;
 }
 
 export type { RunObserver, TpResult } from './tp-process.js';
@@ -37,6 +39,12 @@ export interface RunOptions {
   /** false for quick probes (help, version) that must not wait behind long calls for a slot. */
   queued?: boolean;
   /**
+   * Whose call this is: any object standing for one session (see inSession). Waiting calls take
+   * turns across sessions, and a session may have only so many waiting. Default: one lane shared
+   * by every call that names none.
+   */
+  session?: object;
+  /**
    * The API key for this call instead of the server's (`--auth tensorpool-key`: the session's own).
    * Only this call's child gets it, and everything the call returns masks it.
    */
@@ -51,10 +59,18 @@ export function withRun(client: TpClient, run: TpClient['run']): TpClient {
   return { tpPath: client.tpPath, hasApiKey: client.hasApiKey, redactor: client.redactor, defaultTimeoutMs: client.defaultTimeoutMs, run };
 }
 
+/** Every run of `client` in `session`'s lane of the process queue: createServer gives each session its own. */
+export function inSession(client: TpClient, session: object): TpClient {
+  return withRun(client, (args, options = {}) => client.run(args, { ...options, session }));
+}
+
 const DEFAULT_GRACE_MS = 3000;
 // a result within the default budget of output-bounds.ts; TpRunnerOptions override them
 const { headBytes: DEFAULT_HEAD_BYTES, tailBytes: DEFAULT_TAIL_BYTES } = streamBounds();
 const DEFAULT_MAX_PROCESSES = 4;
+/** Enough for an agent that fans out over a page of ids; a batch of a hundred is refused past it. */
+const MIN_WAITING_PER_SESSION = 16;
+const NOTHING_TO_RELEASE = () => {};
 
 /** The one place that starts `tp`: argv array, no shell, stdin from /dev/null, own process group. */
 export class TpRunner {
@@ -73,7 +89,14 @@ export class TpRunner {
     this.hasApiKey = apiKeyFrom(options.env) !== undefined;
     this.childEnv = childEnvironment(options.env);
     this.redactor = new Redactor([options.env.TENSORPOOL_KEY, options.env.TENSORPOOL_API_KEY]);
-    this.slots = new Slots(options.maxProcesses ?? DEFAULT_MAX_PROCESSES);
+    const maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
+    this.slots = new Slots(maxProcesses, {
+      maxWaitingPerLane: options.maxWaitingPerSession ?? Math.max(MIN_WAITING_PER_SESSION, 2 * maxProcesses),
+      fullMessage: (waiting) =>
+        `This session has too many calls waiting: ${waiting} already wait for a free tp process, the most one session may have waiting. ` +
+        'This call was refused and tp was not started; wait for running calls to finish (or stop some with operation_cancel), then try again.',
+      cancelledMessage: 'The call was cancelled while it waited for a free tp slot; tp never started.',
+    });
   }
 
   /** The executable as it is spawned: a name looked up on PATH, or an absolute path. */
@@ -95,7 +118,7 @@ export class TpRunner {
     if ((options.requiresKey ?? true) && !options.key && !this.hasApiKey) throw new NoApiKeyError();
     if (options.signal?.aborted) throw new ToolError('The call was cancelled before tp started.');
     if (options.cwd !== undefined && !isDirectory(options.cwd)) throw missingDirectory(options.cwd);
-    const release = options.queued === false ? () => {} : await this.slots.acquire(options.signal, options.observer?.queued?.bind(options.observer));
+    const release = options.queued === false ? NOTHING_TO_RELEASE : await this.slots.acquire(options.session, options.signal, options.observer);
     try {
       if (this.closed) throw new ToolError('The server is shutting down; tp was not started.');
       return await this.start(args, options);

@@ -163,7 +163,8 @@ type KeyVar = 'TENSORPOOL_API_KEY' | 'TENSORPOOL_KEY';
 type Mode = 'echo' | 'fail';
 type TransportKind = 'stdio' | 'http';
 
-const SERVER_ARGS = ['--tp-path', FAKE_TP, '--toolsets', 'all', '--allow-secrets'];
+// every tool is called at once from one session: room for all of them, beyond the per-session cap on waiting calls
+const SERVER_ARGS = ['--tp-path', FAKE_TP, '--toolsets', 'all', '--allow-secrets', '--max-processes', '32'];
 
 function serverEnv(ws: FakeTpWorkspace, keyVar: KeyVar, mode: Mode): Record<string, string | undefined> {
   return {

@@ -1,12 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config.js';
-import { createServer } from '../../src/server/create-server.js';
+import { tmpdir } from 'node:os';
+import { createServer, type CreateServerOptions } from '../../src/server/create-server.js';
+import { OUTPUT_PAGE_BYTES } from '../../src/server/output-resource.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
+import { Slots } from '../../src/tp/slots.js';
 import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
 
@@ -24,10 +27,18 @@ afterEach(async () => {
 const FAST: ConfigInput = { syncBudgetMs: 1000, heartbeatMs: 300 };
 /** For calls that must finish within the budget however slow the machine is. */
 const NO_BUDGET: ConfigInput = { ...FAST, syncBudgetMs: 60_000 };
+/** For calls that wait in the queue behind held ones: they must not turn into handles however slow the machine is. */
+const LONG_BUDGET: ConfigInput = { ...FAST, syncBudgetMs: 600_000 };
 
-async function session(env: Record<string, string | undefined>, settings: ConfigInput = FAST, runnerOptions: Partial<TpRunnerOptions> = {}, shared?: TpRunner) {
+async function session(
+  env: Record<string, string | undefined>,
+  settings: ConfigInput = FAST,
+  runnerOptions: Partial<TpRunnerOptions> = {},
+  shared?: TpRunner,
+  serverOptions: Partial<CreateServerOptions> = {},
+) {
   const runner = shared ?? new TpRunner({ tpPath: FAKE_TP, env: ws.env(env), timeoutMs: 300_000, killGraceMs: 300, ...runnerOptions });
-  const server = createServer({ runner, config: { allowedDirs: [], ...settings } });
+  const server = createServer({ runner, config: { allowedDirs: [], ...settings }, ...serverOptions });
   const client = new Client({ name: 'ops-test', version: '1' });
   const notifications: { method: string; params?: unknown }[] = [];
   client.fallbackNotificationHandler = async (notification) => {
@@ -212,22 +223,147 @@ describe('cancellation and the process limit', () => {
     expect(queued[0]).toMatch(/waiting for a free tp slot: position 1/);
     expect(ws.commandCalls().map((call) => call.argv.at(-1))).toEqual(['j-1', 'j-2']);
   });
+
+
+  it("takes turns across sessions: one session's many waiting calls do not put another session's one call behind all of them", async () => {
+    const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env(ws.hold()), timeoutMs: 300_000, killGraceMs: 300, maxProcesses: 1 });
+    cleanups.push(() => runner.shutdown());
+    const a = await session({}, LONG_BUDGET, {}, runner);
+    const b = await session({}, LONG_BUDGET, {}, runner);
+    const ids = ['a-1', 'a-2', 'a-3', 'a-4', 'a-5'];
+    const batch = ids.map((job_id) => a.call('job_info', { job_id }));
+    await waitFor(() => ws.commandCalls().length === 1 && runner.queuedCount === 4, undefined, "one of session A's calls to run and the others to queue");
+    const single = b.call('job_info', { job_id: 'b-1' });
+    await waitFor(() => runner.queuedCount === 5, undefined, "session B's call to queue");
+    ws.release();
+    for (const result of await Promise.all([...batch, single])) expect(result.isError ?? false, textOf(result)).toBe(false);
+    const started = ws.commandCalls().map((call) => call.argv.at(-1));
+    // B's call goes next after the one of A's that was running, before the four A had waiting
+    expect(started[1]).toBe('b-1');
+    expect([started[0], ...started.slice(2)].sort()).toEqual(ids);
+  });
+
+  it('refuses a call past the per-session cap of waiting calls at once, and starts no tp for it', async () => {
+    const s = await session(ws.hold(), LONG_BUDGET, { maxProcesses: 1, maxWaitingPerSession: 2 });
+    const first = s.call('job_info', { job_id: 'j-1' });
+    await waitFor(() => ws.commandCalls().length === 1, undefined, 'the first call');
+    const waiting = [s.call('job_info', { job_id: 'j-2' }), s.call('job_info', { job_id: 'j-3' })];
+    await waitFor(() => s.runner.queuedCount === 2, undefined, 'two calls to queue');
+    // answered while the first tp is still held: the refusal does not wait for a slot
+    const refused = await s.call('job_info', { job_id: 'j-4' });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/This session has too many calls waiting: 2 already wait for a free tp process.*tp was not started/);
+    expect(ws.commandCalls()).toHaveLength(1);
+    ws.release();
+    await Promise.all([first, ...waiting]);
+    expect(ws.commandCalls().map((call) => call.argv.at(-1))).toEqual(['j-1', 'j-2', 'j-3']);
+  });
 });
 
+/** Every page of an operation's output, from the URI a result links to, following each page's link to the next. */
+async function readPages(client: Client, uri: string): Promise<Array<{ uri: string; text: string; next?: string }>> {
+  const pages: Array<{ uri: string; text: string; next?: string }> = [];
+  for (let next: string | undefined = uri; next; ) {
+    const content = (await client.readResource({ uri: next })).contents[0] as { uri: string; text: string; _meta?: Record<string, unknown> };
+    const following = content._meta?.['tensorpool-mcp/next'] as string | undefined;
+    pages.push({ uri: content.uri, text: content.text, next: following });
+    if (pages.length > 100) throw new Error('pages never end');
+    next = following;
+  }
+  return pages;
+}
+
+/** A page's text without the line that says where the next page is. */
+const pageBody = (text: string) => text.replace(/\n\[tensorpool-mcp: bytes \d+ to \d+ of \d+; the next page is \S+\]\n$/, '');
+
+/** The spool file of an operation, wherever its session's private directory is. */
+const spoolFileOf = (id: string) =>
+  readdirSync(tmpdir())
+    .filter((name) => name.startsWith('tensorpool-mcp-ops-'))
+    .map((dir) => join(tmpdir(), dir, `${id}.log`))
+    .find((path) => existsSync(path));
+
+const linkOf = (result: CallToolResult) => (result.content.find((part) => part.type === 'resource_link') as { uri: string } | undefined)?.uri;
+
 describe('bounded output', () => {
-  it('keeps head and tail in the result and the whole text in the resource, without the key', async () => {
-    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(1024 * 1024), FAKE_TP_ECHO_KEY: '1' }, NO_BUDGET, { outputHeadBytes: 4096, outputTailBytes: 4096 });
+  it('keeps head and tail in the result and the whole text in the resource, a page at a time, without the key', async () => {
+    const size = Math.round(2.5 * 1024 * 1024);
+    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(size), FAKE_TP_ECHO_KEY: '1' }, NO_BUDGET, { outputHeadBytes: 4096, outputTailBytes: 4096 });
     const result = await s.call('cluster_list');
     expect(result.structuredContent).toMatchObject({ truncated: true });
     expect(textOf(result)).toMatch(/bytes of output cut by tensorpool-mcp/);
-    const link = result.content.find((part) => part.type === 'resource_link') as { uri: string } | undefined;
-    expect(link?.uri).toMatch(/^tensorpool-mcp:\/\/operations\/op_[0-9a-f]+\/output$/);
-    const resource = await s.client.readResource({ uri: link!.uri });
-    const text = (resource.contents[0] as { text: string }).text;
-    expect(text.length).toBeGreaterThan(1024 * 1024);
+    const link = linkOf(result);
+    expect(link).toMatch(/^tensorpool-mcp:\/\/operations\/op_[0-9a-f]+\/output$/);
+
+    const pages = await readPages(s.client, link!);
+    expect(pages).toHaveLength(3);
+    expect(pages.map((page) => page.uri)).toEqual([link, `${link}?offset=${OUTPUT_PAGE_BYTES}`, `${link}?offset=${2 * OUTPUT_PAGE_BYTES}`]);
+    expect(pages[0]!.text).toMatch(new RegExp(`\\[tensorpool-mcp: bytes 0 to ${OUTPUT_PAGE_BYTES} of \\d+; the next page is ${pages[1]!.uri.replace(/[?]/g, '\\?')}\\]\n$`));
+    for (const page of pages) expect(Buffer.byteLength(pageBody(page.text))).toBeLessThanOrEqual(OUTPUT_PAGE_BYTES);
+    const text = pages.map((page) => pageBody(page.text)).join('');
+    expect((text.match(/x{99}\n/g) ?? []).length).toBe(Math.floor(size / 100));
     expect(text).toContain('* Authenticating...');
     expect(text).not.toContain(TEST_KEY);
     expect(text).toContain('[REDACTED]');
+    await expect(s.client.readResource({ uri: `${link}?offset=ten` })).rejects.toThrow(/offset must be a whole number of bytes/);
+  });
+
+  it('cuts the middle of a spool file past --max-output-mb: the file stays under the cap, and the resource says how much was cut', async () => {
+    const cap = 1024 * 1024;
+    const size = 5 * 1024 * 1024;
+    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(size) }, { ...NO_BUDGET, maxOutputBytes: cap });
+    const result = await s.call('cluster_list');
+    const link = linkOf(result)!;
+    const id = /operations\/(op_[0-9a-f]+)\//.exec(link)![1]!;
+    expect(statSync(spoolFileOf(id)!).size).toBeLessThanOrEqual(cap);
+
+    const pages = await readPages(s.client, link);
+    expect(pages).toHaveLength(2);
+    expect(pages[0]!.text).toMatch(/^\* Authenticating\.\.\.\n/);
+    const cut = /^\[\.\.\. (\d+) bytes of output cut by tensorpool-mcp \.\.\.\]\n/.exec(pages[1]!.text);
+    expect(cut, pages[1]!.text.slice(0, 200)).not.toBeNull();
+    const kept = pages.reduce((sum, page) => sum + Buffer.byteLength(pageBody(page.text)), 0) - Buffer.byteLength(cut![0]);
+    // what was cut and what was kept make up all of it
+    expect(Number(cut![1]) + kept).toBeGreaterThan(size);
+    expect(kept).toBeLessThanOrEqual(cap);
+    expect(pages[1]!.text).toContain(`${'x'.repeat(99)}\n`);
+  });
+
+  it('serves at most the process\'s limit of reads at once; a further read waits its turn', async () => {
+    const reads = new Slots(2);
+    const s = await session({}, NO_BUDGET, {}, undefined, { outputReads: reads });
+    await s.call('cluster_list');
+    const list = await s.client.listResources();
+    const uri = list.resources.find((resource) => /cluster_list output/.test(resource.name))!.uri;
+    // two reads of other sessions hold both slots
+    const held = await Promise.all([reads.acquire({}), reads.acquire({})]);
+    let answered = false;
+    const read = s.client.readResource({ uri }).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    await waitFor(() => reads.waiting === 1, undefined, 'the read to wait for a slot');
+    expect(answered).toBe(false);
+    held[0]!();
+    expect(((await read).contents[0] as { text: string }).text).toContain('* Authenticating...');
+    held[1]!();
+  });
+
+  it('lists each operation\'s output once, and completes operation ids in both templates', async () => {
+    const s = await session({}, NO_BUDGET);
+    await s.call('cluster_list');
+    const { resources } = await s.client.listResources();
+    expect(resources).toHaveLength(1);
+    const id = /operations\/(op_[0-9a-f]+)\/output$/.exec(resources[0]!.uri)![1]!;
+    const { resourceTemplates } = await s.client.listResourceTemplates();
+    expect(resourceTemplates.map((template) => template.uriTemplate)).toEqual([
+      'tensorpool-mcp://operations/{id}/output',
+      'tensorpool-mcp://operations/{id}/output{?offset}',
+    ]);
+    for (const template of resourceTemplates) {
+      const completion = await s.client.complete({ ref: { type: 'ref/resource', uri: template.uriTemplate }, argument: { name: 'id', value: 'op_' } });
+      expect(completion.completion.values).toEqual([id]);
+    }
   });
 });
 

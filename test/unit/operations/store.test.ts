@@ -76,21 +76,31 @@ describe('output resource', () => {
     print(operation, '* Authenticating...\n');
     print(operation, 'c-1 running\n');
     operation.finish(OK);
-    expect(await operation.readOutput(1024 * 1024)).toBe('* Authenticating...\nc-1 running\n');
+    expect((await operation.readOutput(0, 1024 * 1024)).text).toBe('* Authenticating...\nc-1 running\n');
     expect(operation.outputBytes).toBe(32);
     expect(spoolFiles(operation)).toEqual([]);
   });
 
-  it('moves large output to a private file and still serves all of it, or its tail past the limit', async () => {
+  it('moves large output to a private file and still serves all of it, in pages that end on whole characters', async () => {
     const operation = begin('cluster_list', '');
-    const line = `${'x'.repeat(99)}\n`;
-    const lines = Math.ceil((IN_MEMORY_OUTPUT_BYTES * 4) / line.length);
+    const line = `${'é'.repeat(49)}\n`;
+    const lines = Math.ceil((IN_MEMORY_OUTPUT_BYTES * 4) / Buffer.byteLength(line));
     for (let i = 0; i < lines; i++) print(operation, i === 0 ? `first ${line}` : line);
     expect(spoolFiles(operation)).toHaveLength(1);
-    const whole = await operation.readOutput(10 * 1024 * 1024);
-    expect(whole).toBe(`first ${line}${line.repeat(lines - 1)}`);
-    expect(operation.outputBytes).toBe(Buffer.byteLength(whole));
-    expect(await operation.readOutput(1000)).toBe(`[... first ${operation.outputBytes - 1000} bytes left out ...]\n${line.repeat(10)}`);
+    const whole = await operation.readOutput(0, 10 * 1024 * 1024);
+    expect(whole.text).toBe(`first ${line}${line.repeat(lines - 1)}`);
+    expect(whole).toMatchObject({ next: operation.outputBytes, size: operation.outputBytes, cutBytes: 0 });
+    expect(operation.outputBytes).toBe(Buffer.byteLength(whole.text));
+
+    // an odd page size lands inside a two-byte character: each page stops before it, the next starts with it
+    const pages: string[] = [];
+    for (let offset = 0; offset < operation.outputBytes; ) {
+      const page = await operation.readOutput(offset, 1001);
+      expect(Buffer.byteLength(page.text)).toBeLessThanOrEqual(1001);
+      pages.push(page.text);
+      offset = page.next;
+    }
+    expect(pages.join('')).toBe(whole.text);
     operation.finish(OK);
   });
 
@@ -102,7 +112,7 @@ describe('output resource', () => {
     rmSync(join(file!, '..'), { recursive: true, force: true });
     const second = begin('job_listen', '');
     print(second, 'b'.repeat(IN_MEMORY_OUTPUT_BYTES + 1));
-    expect(await second.readOutput(IN_MEMORY_OUTPUT_BYTES * 2)).toBe('b'.repeat(IN_MEMORY_OUTPUT_BYTES + 1));
+    expect((await second.readOutput(0, IN_MEMORY_OUTPUT_BYTES * 2)).text).toBe('b'.repeat(IN_MEMORY_OUTPUT_BYTES + 1));
     second.finish(OK);
   });
 
@@ -121,12 +131,12 @@ describe('OutputSpool', () => {
   it('when no file can be written, keeps what fits in memory and says how much is missing, without failing', async () => {
     const spool = new OutputSpool(() => {
       throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-    }, 10);
+    }, { memoryBytes: 10 });
     const unread = new UnreadOutput(spool);
     spool.append('0123456789');
     spool.append('abcdef');
     spool.append('ghij');
-    expect(await spool.read(1024)).toBe('0123456789\n[... 10 bytes of output could not be kept: ENOSPC: no space left on device ...]\n');
+    expect((await spool.page(0, 1024)).text).toBe('0123456789\n[... 10 bytes of output could not be kept: ENOSPC: no space left on device ...]\n');
     expect(unread.take()).toEqual({ text: '0123456789', droppedBytes: 10 });
     expect(spool.size).toBe(20);
   });

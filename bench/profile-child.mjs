@@ -35,7 +35,7 @@ if (!bundled) {
     Promise.all([import('commander'), import('dotenv'), import('cross-spawn'), import('smol-toml')]),
   );
 }
-const { InMemoryTransport } = await import('@modelcontextprotocol/sdk/inMemory.js');
+const { rawSession } = await import('../scripts/lib/raw-session.mjs');
 const library = await step(bundled ? 'tensorpool-mcp modules, dependencies bundled in' : 'tensorpool-mcp modules (tools and their schemas built)', async () => {
   const [index] = await Promise.all([import(`${dist}index.js`), import(`${dist}cli.js`)]);
   return index;
@@ -47,18 +47,8 @@ const server = await step('createServer(): every tool registered with the SDK', 
   return library.createServer({ runner, tools });
 });
 
-const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-const answers = new Map();
-clientSide.onmessage = (message) => answers.get(message.id)?.(message);
-await server.connect(serverSide);
-await clientSide.start();
-const request = (id, method, params = {}) =>
-  new Promise((resolve) => {
-    answers.set(id, resolve);
-    void clientSide.send({ jsonrpc: '2.0', id, method, params });
-  });
-await request(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'profile', version: '1' } });
-const first = await step('first tools/list: every schema converted to JSON Schema', () => request(2, 'tools/list'));
-await step('second tools/list (computed once: served from memory)', () => request(3, 'tools/list'));
+const { request } = await rawSession(server, 'profile');
+const first = await step('first tools/list (read from dist/tools-list.json when the build wrote it, else every schema converted)', () => request('tools/list'));
+await step('second tools/list (computed once: served from memory)', () => request('tools/list'));
 process.stdout.write(`${JSON.stringify({ steps, tools: first.result.tools.length })}\n`);
 process.exit(0);

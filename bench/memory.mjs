@@ -9,10 +9,10 @@ import { paths } from './paths.mjs';
 
 const MB = 1024 * 1024;
 
-async function once(node, outputMb, progress) {
+async function once(node, outputMb, progress, nodeFlags) {
   const env = benchEnv({ BENCH_TP_OUTPUT_BYTES: String(outputMb * MB) });
   // budget and timeout out of the way: this measures one long call, not the handle it would become
-  const server = await startStdio(node, [paths.bin, '--stdio', '--sync-budget', '3600', '--timeout', '3600'], { env });
+  const server = await startStdio(node, [...nodeFlags, paths.bin, '--stdio', '--sync-budget', '3600', '--timeout', '3600'], { env });
   try {
     await server.session.request('tools/list');
     let notifications = 0;
@@ -30,7 +30,8 @@ async function once(node, outputMb, progress) {
   }
 }
 
-export async function measureMemory({ node, sizesMb, runs }) {
+/** `nodeFlags`: given to node before the bin, e.g. the small young generation the MCP bundle and the Render blueprint use. */
+export async function measureMemory({ node, sizesMb, runs, nodeFlags = [] }) {
   const samples = new Map();
   for (let run = 0; run < runs; run++) {
     for (const size of sizesMb) {
@@ -39,7 +40,7 @@ export async function measureMemory({ node, sizesMb, runs }) {
       for (const progress of order) {
         const key = `${size}:${progress}`;
         if (!samples.has(key)) samples.set(key, []);
-        samples.get(key).push(await once(node, size, progress));
+        samples.get(key).push(await once(node, size, progress, nodeFlags));
       }
     }
   }
@@ -49,6 +50,7 @@ export async function measureMemory({ node, sizesMb, runs }) {
       return {
         outputMb: size,
         progress,
+        nodeFlags,
         // a ceiling is the target here: the worst run counts
         growth: Math.max(...values.map((v) => v.growth)),
         ms: median(values.map((v) => v.ms)),

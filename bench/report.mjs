@@ -35,21 +35,23 @@ export function resultRows(results) {
     rows.push([`  server CPU per call (mean over the rounds)`, ms(cpu['tensorpool-mcp']), ms(cpu['bare spawning server']), ratio(cpu['tensorpool-mcp'] / cpu['bare spawning server']), '', '']);
   }
   const memory = results.memory ?? [];
-  const growthAt = (size, progress) => memory.find((m) => m.outputMb === size && m.progress === progress)?.growth;
+  const growthAt = (size, progress, flags) => memory.find((m) => m.outputMb === size && m.progress === progress && m.nodeFlags.join(' ') === flags)?.growth;
   for (const m of memory) {
     const size = m.outputMb * 1024 * 1024;
+    const flags = m.nodeFlags.join(' ');
     let target = '';
     let met;
     if (m.outputMb === 200) {
       target = `≤ ${TARGETS.growthMb} MB`;
       met = m.growth <= TARGETS.growthMb * 1024 * 1024;
-    } else if (m.outputMb > 200 && growthAt(200, m.progress) !== undefined) {
+    } else if (m.outputMb > 200 && growthAt(200, m.progress, flags) !== undefined) {
       target = 'not above 200 MB';
       // 10% or 2 MB of slack: RSS is counted in pages and GC timing varies
-      met = m.growth <= Math.max(growthAt(200, m.progress) * 1.1, growthAt(200, m.progress) + 2 * 1024 * 1024);
+      const at200 = growthAt(200, m.progress, flags);
+      met = m.growth <= Math.max(at200 * 1.1, at200 + 2 * 1024 * 1024);
     }
     rows.push([
-      `RSS growth, ${m.outputMb} MB of tp output, ${m.progress ? `progress token (${m.notifications} notifications)` : 'no progress token'}; call ${seconds(m.ms)}`,
+      `RSS growth${flags ? ` (node ${flags})` : ''}, ${m.outputMb} MB of tp output, ${m.progress ? `progress token (${m.notifications} notifications)` : 'no progress token'}; call ${seconds(m.ms)}`,
       mb(m.growth),
       `output ${mb(size)}`,
       `${(m.growth / size).toFixed(2)} of output`,

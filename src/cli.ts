@@ -61,7 +61,7 @@ export function parseCommandLine(argv: readonly string[]): { config: Config; sec
   const { values, fromEnv } = readOptions(argv, process.env);
   if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
     // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
-    throw new ConfigError(`HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} to bind it on purpose`);
+    throw new ConfigError(`HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`);
   }
   const security = values.http ? resolveHttpSecurity(values, { http: true, host: values.host }) : undefined;
   return { config: configFromOptions(values, resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() })), security };

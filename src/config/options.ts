@@ -145,7 +145,7 @@ export const OPTIONS = {
   allowedHosts: option<readonly string[] | undefined>({
     flags: '--allowed-hosts <names>', env: 'TENSORPOOL_MCP_ALLOWED_HOSTS', group: 'hosting',
     help: 'Host names this server answers to besides its own addresses, comma-separated; * turns the check off',
-    default: undefined, defaultHelp: 'the loopback names and the bind address', parse: list('--allowed-hosts', 'mcp.example.com'), httpOnly: true,
+    default: undefined, defaultHelp: "the loopback names and the bind address, plus this machine's names and addresses on a non-loopback bind", parse: list('--allowed-hosts', 'mcp.example.com'), httpOnly: true,
   }),
   allowedOrigins: option<readonly string[] | undefined>({
     flags: '--allowed-origins <origins>', env: 'TENSORPOOL_MCP_ALLOWED_ORIGINS', group: 'hosting',

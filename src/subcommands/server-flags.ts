@@ -1,15 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { addOptions, optionValues } from '../config/command-line.js';
-import { OPTIONS, type ConfirmMode } from '../config/options.js';
+import { OPTIONS, type ConfirmMode, type OptionName, type OptionSpec } from '../config/options.js';
 import type { Guardrails } from '../config/config.js';
 import type { Generation } from '../tp/generation.js';
 
-/** The server's own options that doctor checks and config writes into a client's snippet: same flags, variables and parsers. */
-const SERVER_FLAGS = [
-  'tpPath', 'allowDir', 'envFile', 'readOnly', 'confirm', 'confirmCreates',
-  'allowInstanceTypes', 'maxNodes', 'maxStorageGb', 'tpGeneration',
-] as const;
+/**
+ * The server's own options that doctor checks and config writes into a client's snippet: every stdio option of
+ * the table, so a client's flags can be pasted as they are. Same flags, variables and parsers as the server.
+ */
+const SERVER_FLAGS = (Object.keys(OPTIONS) as OptionName[]).filter(
+  (name) => name !== 'stdio' && name !== 'http' && !(OPTIONS[name] as OptionSpec<unknown>).httpOnly,
+);
 type ServerFlagName = (typeof SERVER_FLAGS)[number];
 
 export interface ServerFlags {

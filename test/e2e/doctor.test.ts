@@ -93,6 +93,16 @@ describe('tensorpool-mcp doctor', () => {
 });
 
 describe('tensorpool-mcp config', () => {
+  it("takes every stdio flag of the server, so a client's flags can be pasted as they are; HTTP flags are refused", async () => {
+    const { code, stdout } = await cli(['config', '--client', 'cursor', '--tp-path', FAKE_TP, '--toolsets', 'all', '--dry-run', '--timeout', '60']);
+    expect(code).toBe(0);
+    const snippet = JSON.parse(stdout) as { mcpServers: { tensorpool: { args: string[] } } };
+    expect(snippet.mcpServers.tensorpool.args).toEqual(['-y', 'tensorpool-mcp', '--tp-path', FAKE_TP, '--timeout', '60', '--toolsets', 'all', '--dry-run', '--allow-dir', project]);
+    const http = await cli(['config', '--client', 'cursor', '--port', '3000']);
+    expect(http.code).toBe(2);
+    expect(http.stderr).toMatch(/unknown option '--port'/);
+  });
+
   it('prints the snippet and writes nothing', async () => {
     const { code, stdout } = await cli(['config', '--client', 'cursor', '--tp-path', FAKE_TP, '--read-only']);
     expect(code).toBe(0);

@@ -135,7 +135,8 @@ function runAsOperation(
 ): Promise<CallToolResult> | CallToolResult {
   let operation: Operation;
   try {
-    operation = session.operations.start(tool.name, summarizeArguments(args));
+    // shown by operation_list and operation_status: masked like everything else that leaves the server
+    operation = session.operations.start(tool.name, session.runner.redactor.redact(summarizeArguments(args)));
   } catch (error) {
     return failure(session, tool, error);
   }

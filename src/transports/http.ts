@@ -6,7 +6,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import express from 'express';
 import { bracket } from '../net.js';
-import { callerOf, sameCaller, type Authenticator, type Caller } from '../http/auth/index.js';
+import { callerOf, sameCaller, sessionIdOf, type Authenticator, type Caller } from '../http/auth/index.js';
 import { defaultHttpSecurity, type HttpSecurityConfig } from '../http/config.js';
 import { cancelOnDisconnect } from '../http/disconnect.js';
 import { listen, notFound, serverError } from '../http/edges.js';
@@ -78,7 +78,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
   app.use(express.json());
 
   app.post(MCP_PATH, async (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
-    const sessionId = header(req, 'mcp-session-id');
+    const sessionId = sessionIdOf(req);
     if (sessionId) {
       const session = sessions.get(sessionId);
       // another caller's session looks like none at all
@@ -102,6 +102,8 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       counted = false;
     };
     const caller = callerOf(req);
+    // belt and braces: a credential accepted only for existing sessions never opens one
+    if (caller?.existingSessionsOnly) return jsonRpcError(res, 401, -32001, 'Unauthorized: a new session needs its credential checked.');
     const server = options.createServer(caller);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -130,7 +132,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
 
   // GET opens the server-to-client stream, DELETE ends the session: both need a known session
   const withSession = async (req: IncomingMessage, res: ServerResponse) => {
-    const sessionId = header(req, 'mcp-session-id');
+    const sessionId = sessionIdOf(req);
     const session = sessionId ? sessions.get(sessionId) : undefined;
     if (!sessionId) return jsonRpcError(res, 400, -32000, 'Bad Request: mcp-session-id header required.');
     if (!session || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found.');
@@ -171,11 +173,6 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       });
     },
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {

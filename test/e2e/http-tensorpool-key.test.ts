@@ -69,6 +69,18 @@ describe('--auth tensorpool-key', () => {
     expect(ws.commandCalls().some((call) => call.env.TENSORPOOL_KEY === OPERATOR_KEY)).toBe(false);
   });
 
+  it("masks the caller's own key where it comes back as an argument: operation_list and operation_status", async () => {
+    const alice = await connect(KEY_A);
+    // a model that pastes the key into an id field: the call runs, and every trace of it is masked
+    const pasted = (await alice.client.callTool({ name: 'job_info', arguments: { job_id: KEY_A } })) as CallToolResult;
+    const list = (await alice.client.callTool({ name: 'operation_list', arguments: {} })) as CallToolResult;
+    const id = (list.structuredContent as { operations: Array<{ operation_id: string }> }).operations[0]!.operation_id;
+    const status = await alice.client.callTool({ name: 'operation_status', arguments: { operation_id: id } });
+    const everything = JSON.stringify([pasted, list, status]);
+    expect(everything).not.toContain(KEY_A);
+    expect(JSON.stringify(list)).toContain('job_id=[REDACTED]');
+  });
+
   it("will not let one caller use another's session", async () => {
     const alice = await connect(KEY_A);
     const stolen = await mcpPost(
@@ -100,4 +112,16 @@ describe('--auth tensorpool-key', () => {
     expect(meCalls().map((call) => call.env.TENSORPOOL_KEY)).toEqual([BAD_KEY, KEY_A]);
     expect(server.stderr()).not.toContain(BAD_KEY);
   });
+
+  it.each([['an empty Mcp-Session-Id', ''], ['a blank one', '  '], ['an unknown one', 'no-such-session']])(
+    'an initialize with %s is still checked: a refused key opens nothing, and no tp me is skipped',
+    async (_label, sessionId) => {
+      const refused = await mcpPost(server.url, INITIALIZE, { authorization: `Bearer ${BAD_KEY}`, 'mcp-session-id': sessionId });
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.status).toBeLessThan(500);
+      expect(refused.headers['mcp-session-id']).toBeUndefined();
+      // a tool call on whatever came back must not run anything with that key
+      expect(ws.commandCalls().filter((call) => call.argv.join(' ') !== '--no-input me')).toEqual([]);
+    },
+  );
 });

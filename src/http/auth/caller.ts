@@ -9,6 +9,22 @@ export interface Caller {
   label: string;
   /** `--auth tensorpool-key`: the caller's own API key, which every tp call of its session uses. */
   tpKey?: string;
+  /**
+   * The credential was not checked in full because the request names a session (whose binding to its
+   * creator is the check): such a caller may use its own sessions, never open one.
+   */
+  existingSessionsOnly?: true;
+}
+
+/**
+ * The session a request names: the `Mcp-Session-Id` header, with an empty or repeated-empty header
+ * counting as none. The auth layer and the transport both read it here, so they cannot disagree on
+ * whether a request opens a session.
+ */
+export function sessionIdOf(req: IncomingMessage): string | undefined {
+  const value = req.headers['mcp-session-id'];
+  const id = Array.isArray(value) ? value[0] : value;
+  return id === undefined || id.trim() === '' ? undefined : id;
 }
 
 export function sha256(text: string): Buffer {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthRefusal } from '../../errors.js';
 import type { Authenticator } from './authenticator.js';
-import { setCaller } from './caller.js';
+import { sessionIdOf, setCaller } from './caller.js';
 
 /** RFC 6750 §2.1: `Bearer` (any case), then the token; undefined when there is no such header. */
 export function bearerToken(req: IncomingMessage): string | undefined {
@@ -22,7 +22,7 @@ export function requireBearer(authenticator: Authenticator) {
     if (token === undefined) return refuse(res, authenticator, req, new AuthRefusal(401, 'This server needs Authorization: Bearer <token>.'));
     if (token === '') return refuse(res, authenticator, req, new AuthRefusal(401, 'The Authorization header is not a Bearer token.', 'invalid_token'));
     try {
-      setCaller(req, await authenticator.verify(token, { newSession: req.headers['mcp-session-id'] === undefined }));
+      setCaller(req, await authenticator.verify(token, { newSession: sessionIdOf(req) === undefined }));
     } catch (error) {
       if (error instanceof AuthRefusal) return refuse(res, authenticator, req, error);
       return next(error);

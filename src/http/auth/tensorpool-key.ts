@@ -50,7 +50,9 @@ export class TensorPoolKeyAuthenticator implements Authenticator {
     if (!KEY_SHAPE.test(token)) throw new AuthRefusal(401, 'The bearer token does not look like a TensorPool API key.', 'invalid_token');
     const hash = sha256(token).toString('hex');
     const caller: Caller = { id: `key:${hash}`, label: `key sha256:${hash.slice(0, 8)}`, tpKey: token };
-    if (!newSession || this.remembered(this.valid, hash)) return caller;
+    if (this.remembered(this.valid, hash)) return caller;
+    // the session binding checks this request; opening a session still needs the key checked
+    if (!newSession) return { ...caller, existingSessionsOnly: true };
     if (this.remembered(this.rejected, hash)) throw refused();
     const verdict = await this.check(token, hash);
     if ('unavailable' in verdict) {

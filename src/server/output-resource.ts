@@ -1,10 +1,11 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { ToolError } from '../errors.js';
+import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Operation } from '../operations/operation.js';
 import { outputUri } from '../operations/results.js';
 import type { OperationStore } from '../operations/store.js';
 import { Slots } from '../tp/slots.js';
+
+const RESOURCE_NOT_FOUND = -32002;
 
 /** Most bytes of output one resource read returns; the rest is on further pages. */
 export const OUTPUT_PAGE_BYTES = 1024 * 1024;
@@ -37,7 +38,8 @@ export function registerOperationOutput(server: McpServer, operations: Operation
   const metadata = { mimeType: 'text/plain' };
   const read = async (uri: URL, variables: Record<string, string | string[]>, signal: AbortSignal): Promise<ReadResourceResult> => {
     const operation = operations.get(String(variables.id));
-    if (!operation) throw new ToolError(`No operation ${String(variables.id)} in this session (finished ones are kept for a limited time).`);
+    // -32002: the MCP specification's code for a resource that is not there
+    if (!operation) throw new McpError(RESOURCE_NOT_FOUND, `No operation ${String(variables.id)} in this session (finished ones are kept for a limited time).`);
     const offset = offsetOf(variables.offset);
     const release = await reads.acquire(operations, signal);
     try {
@@ -88,6 +90,6 @@ export function registerOperationOutput(server: McpServer, operations: Operation
 function offsetOf(value: string | string[] | undefined): number {
   if (value === undefined) return 0;
   const text = String(value);
-  if (!/^\d{1,15}$/.test(text)) throw new ToolError(`offset must be a whole number of bytes, as the previous page names it; got "${text}".`);
+  if (!/^\d{1,15}$/.test(text)) throw new McpError(ErrorCode.InvalidParams, `offset must be a whole number of bytes, as the previous page names it; got "${text}".`);
   return Number(text);
 }

@@ -135,7 +135,7 @@ describe('operation handles', () => {
     expect(finished.structuredContent).toMatchObject({ status: 'succeeded' });
     const outputUri = (finished.structuredContent as { output_uri: string }).output_uri;
     await waitFor(async () => /No operation/.test(textOf(await s.call('operation_status', { operation_id: operation.id }))), undefined, 'the operation to be forgotten');
-    await expect(s.client.readResource({ uri: outputUri })).rejects.toThrow();
+    await expect(s.client.readResource({ uri: outputUri })).rejects.toMatchObject({ code: -32002 });
   });
 });
 
@@ -308,7 +308,7 @@ describe('bounded output', () => {
     expect(text).toContain('* Authenticating...');
     expect(text).not.toContain(TEST_KEY);
     expect(text).toContain('[REDACTED]');
-    await expect(s.client.readResource({ uri: `${link}?offset=ten` })).rejects.toThrow(/offset must be a whole number of bytes/);
+    await expect(s.client.readResource({ uri: `${link}?offset=ten` })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/offset must be a whole number of bytes/) });
   });
 
   it('cuts the middle of a spool file past --max-output-mb: the file stays under the cap, and the resource says how much was cut', async () => {

@@ -2,15 +2,14 @@
 // and a cold start serves it instead of converting every schema. It must be exactly what the SDK computes.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { selectTools } from '../../src/registry/selection.js';
 import { TpRunner } from '../../src/tp/runner.js';
 import { allTools } from '../../src/tools/index.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { baseEnv, FAKE_TP } from '../helpers/fake-tp.js';
+import { listOnce, uncachedServer } from '../helpers/raw-tools-list.js';
 import { BIN } from '../helpers/server-process.js';
 
 const BUILT = resolve(import.meta.dirname, '../../dist/tools-list.json');
@@ -21,29 +20,11 @@ afterEach(async () => {
 
 /** tools/list as the SDK computes it from the sources, raw off the transport, with no cache of ours in the way. */
 async function computedBySdk(): Promise<string> {
-  vi.resetModules();
-  vi.doMock('../../src/server/tools-list-cache.js', () => ({ serveToolsListOnce: () => {} }));
-  const { createServer } = await import('../../src/server/create-server.js');
-  vi.doUnmock('../../src/server/tools-list-cache.js');
-  const fresh = await import('../../src/tools/index.js');
-  const freshSelect = (await import('../../src/registry/selection.js')).selectTools;
+  const fresh = await uncachedServer();
   const runner = new TpRunner({ tpPath: 'tp', env: {}, timeoutMs: 1_000 });
-  const server = createServer({ runner, tools: freshSelect(fresh.allTools, {}).tools });
+  const server = fresh.createServer({ runner, tools: fresh.selectTools(fresh.allTools, {}).tools });
   cleanups.push(() => server.close(), () => runner.shutdown());
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const answers = new Map<number, (text: string) => void>();
-  clientSide.onmessage = (message: JSONRPCMessage) => {
-    if ('id' in message && 'result' in message) answers.get(message.id as number)?.(JSON.stringify(message.result));
-  };
-  await server.connect(serverSide);
-  await clientSide.start();
-  const request = (id: number, method: string, params = {}) =>
-    new Promise<string>((done) => {
-      answers.set(id, done);
-      void clientSide.send({ jsonrpc: '2.0', id, method, params });
-    });
-  await request(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } });
-  return request(2, 'tools/list');
+  return listOnce(server);
 }
 
 async function stdioClient(args: string[]): Promise<Client> {

@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { selectTools } from '../../src/registry/selection.js';
 import type { ToolDefinition } from '../../src/registry/tool.js';
@@ -11,6 +10,7 @@ import { serveToolsListOnce } from '../../src/server/tools-list-cache.js';
 import { TpRunner } from '../../src/tp/runner.js';
 import { allTools } from '../../src/tools/index.js';
 import { FAKE_TP } from '../helpers/fake-tp.js';
+import { listOnce, rawSession, uncachedServer } from '../helpers/raw-tools-list.js';
 
 type ServerFactory = typeof createServer;
 
@@ -19,43 +19,11 @@ afterEach(async () => {
   await Promise.allSettled(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-/** createServer as it was before the cache: the SDK's own tools/list on every request. */
-async function uncachedFactory(): Promise<ServerFactory> {
-  vi.resetModules();
-  vi.doMock('../../src/server/tools-list-cache.js', () => ({ serveToolsListOnce: () => {} }));
-  try {
-    return (await import('../../src/server/create-server.js')).createServer;
-  } finally {
-    vi.doUnmock('../../src/server/tools-list-cache.js');
-  }
-}
-
 function build(factory: ServerFactory, tools?: readonly ToolDefinition[]): McpServer {
   const runner = new TpRunner({ tpPath: FAKE_TP, env: {}, timeoutMs: 5_000 });
   const server = factory({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none (test)' }, tools });
   cleanups.push(() => server.close(), () => runner.shutdown());
   return server;
-}
-
-/** A session on `server` that returns each tools/list result exactly as a transport would serialize it. */
-async function rawSession(server: McpServer) {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const waiting = new Map<number, (text: string) => void>();
-  clientSide.onmessage = (message: JSONRPCMessage) => {
-    if ('id' in message && typeof message.id === 'number') waiting.get(message.id)?.(JSON.stringify('result' in message ? message.result : message));
-  };
-  await server.connect(serverSide);
-  await clientSide.start();
-  let nextId = 1;
-  const request = (method: string, params: Record<string, unknown> = {}) =>
-    new Promise<string>((resolve) => {
-      const id = nextId++;
-      waiting.set(id, resolve);
-      void clientSide.send({ jsonrpc: '2.0', id, method, params });
-    });
-  await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } });
-  await clientSide.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-  return { toolsList: () => request('tools/list') };
 }
 
 /** Byte equality, reported as the first difference rather than two 60 kB strings. */
@@ -69,13 +37,10 @@ function expectSameBytes(actual: string, expected: string): void {
   });
 }
 
-async function listOnce(server: McpServer): Promise<string> {
-  return (await rawSession(server)).toolsList();
-}
 
 describe('tools/list computed once per selection', () => {
   it('answers byte for byte what the SDK computes, on the first and every later request and session', async () => {
-    const uncached = await uncachedFactory();
+    const uncached = (await uncachedServer()).createServer;
     const expected = await listOnce(build(uncached));
     expect(JSON.parse(expected).tools.length).toBe(allTools.length);
 
@@ -87,14 +52,11 @@ describe('tools/list computed once per selection', () => {
   });
 
   it('keeps one list per selection, so a narrower selection never sees the wider list', async () => {
-    const uncached = await uncachedFactory();
-    // the uncached server lives in a module graph of its own: its tools must come from there too
-    const fresh = await import('../../src/tools/index.js');
-    const freshSelect = (await import('../../src/registry/selection.js')).selectTools;
+    const fresh = await uncachedServer();
     const readOnly = selectTools(allTools, { readOnly: true }).tools;
     const clusters = selectTools(allTools, { toolsets: ['clusters'] }).tools;
-    const expectedReadOnly = await listOnce(build(uncached, freshSelect(fresh.allTools, { readOnly: true }).tools));
-    const expectedClusters = await listOnce(build(uncached, freshSelect(fresh.allTools, { toolsets: ['clusters'] }).tools));
+    const expectedReadOnly = await listOnce(build(fresh.createServer, fresh.selectTools(fresh.allTools, { readOnly: true }).tools));
+    const expectedClusters = await listOnce(build(fresh.createServer, fresh.selectTools(fresh.allTools, { toolsets: ['clusters'] }).tools));
     expect(expectedReadOnly).not.toBe(expectedClusters);
 
     expectSameBytes(await listOnce(build(createServer, readOnly)), expectedReadOnly);

@@ -1,4 +1,5 @@
 import { hostname, networkInterfaces } from 'node:os';
+import { OPTIONS } from '../config/options.js';
 import { bracket, isLoopback, isUnspecified, unbracket } from '../net.js';
 
 /** How callers prove who they are; 'none' only on loopback, or with --allow-unauthenticated. */
@@ -26,7 +27,8 @@ export interface HttpSecurityConfig {
   maxSessions: number;
 }
 
-export const DEFAULT_MAX_SESSIONS = 100;
+/** The option table's default, for servers built without the command line (tests, library hosts). */
+export const DEFAULT_MAX_SESSIONS = OPTIONS.maxSessions.default;
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 

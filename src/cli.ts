@@ -63,7 +63,7 @@ export function parseCommandLine(argv: readonly string[]): { config: Config; sec
     // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
     throw new ConfigError(`HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`);
   }
-  const security = values.http ? resolveHttpSecurity(values, { http: true, host: values.host }) : undefined;
+  const security = values.http ? resolveHttpSecurity(values, { host: values.host }) : undefined;
   return { config: configFromOptions(values, resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() })), security };
 }
 

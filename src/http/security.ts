@@ -13,7 +13,6 @@ export type HttpSecurityValues = Pick<
 >;
 
 export interface ResolveContext {
-  http: boolean;
   host: string;
 }
 
@@ -27,7 +26,7 @@ export interface ResolvedHttpSecurity {
 export function resolveHttpSecurity(values: HttpSecurityValues, context: ResolveContext): ResolvedHttpSecurity {
   const warnings: string[] = [];
   const auth = resolveAuth(values, warnings);
-  if (context.http && auth.mode === 'none' && !isLoopback(context.host)) {
+  if (auth.mode === 'none' && !isLoopback(context.host)) {
     if (!values.allowUnauthenticated) {
       throw new ConfigError(
         `--host ${context.host} is reachable from other machines, so it needs authentication: --auth-token, --auth tensorpool-key or --auth oauth ` +

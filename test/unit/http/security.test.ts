@@ -19,11 +19,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function resolve(args: string[], { host = '127.0.0.1', http = true, env = {} as Record<string, string> } = {}) {
+/** The options as the server reads them (flag, then variable, then default); without --http nothing is resolved, as in the CLI. */
+function read(args: string[], { http = true, env = {} as Record<string, string> } = {}) {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  // the server's own option table and reader: flag, then variable, then default
-  const { values } = readOptions(['node', 'tensorpool-mcp', ...(http ? ['--http'] : []), ...args], process.env);
-  return resolveHttpSecurity(values, { http, host });
+  return readOptions(['node', 'tensorpool-mcp', ...(http ? ['--http'] : []), ...args], process.env).values;
+}
+
+function resolve(args: string[], { host = '127.0.0.1', env = {} as Record<string, string> } = {}) {
+  return resolveHttpSecurity(read(args, { env }), { host });
 }
 
 const problem = (run: () => unknown) => {
@@ -155,8 +158,8 @@ describe('allow-lists, CORS, session cap', () => {
 
 describe('without --http', () => {
   it('refuses the HTTP options on the command line, and ignores them from the environment', () => {
-    expect(problem(() => resolve(['--auth-token', TOKEN], { http: false })).message).toBe('--auth-token applies only to the HTTP transport; add --http, or drop it to serve stdio');
-    expect(problem(() => resolve(['--max-sessions', '3'], { http: false })).message).toBe('--max-sessions applies only to the HTTP transport; add --http, or drop it to serve stdio');
-    expect(() => resolve([], { http: false, env: { TENSORPOOL_MCP_AUTH_TOKENS: TOKEN } })).not.toThrow();
+    expect(problem(() => read(['--auth-token', TOKEN], { http: false })).message).toBe('--auth-token applies only to the HTTP transport; add --http, or drop it to serve stdio');
+    expect(problem(() => read(['--max-sessions', '3'], { http: false })).message).toBe('--max-sessions applies only to the HTTP transport; add --http, or drop it to serve stdio');
+    expect(() => read([], { http: false, env: { TENSORPOOL_MCP_AUTH_TOKENS: TOKEN } })).not.toThrow();
   });
 });

@@ -107,7 +107,7 @@ async function serve(config: Config, selection: Selection, security: ResolvedHtt
   const reads = outputReads();
   const newServer = (client: TpClient = runner, sessionLogger = logger) =>
     createServer({
-      runner: client, config, tools: selection.tools, toolsets: selection.toolsets, installation, logger: sessionLogger, spoolSpace, outputReads: reads,
+      runner: client, config, tools: selection.tools, deferred: selection.deferred, toolsets: selection.toolsets, installation, logger: sessionLogger, spoolSpace, outputReads: reads,
     });
 
   let closeTransport = async (): Promise<void> => {};

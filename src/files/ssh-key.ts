@@ -1,5 +1,8 @@
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { ToolError } from '../errors.js';
 import { makeTempDirAsync, removeTempDirAsync } from '../temp-dirs.js';
 
 const KEY_TYPES = new Set([
@@ -66,4 +69,47 @@ export async function withPublicKeyFile<T>(publicKey: string, use: (path: string
   } finally {
     await removeTempDirAsync(dir);
   }
+}
+
+/** A value that names a public key file rather than holding the key: a path ending in `.pub`. */
+export function isPublicKeyPath(value: string): boolean {
+  const text = value.trim();
+  return text.endsWith('.pub') && !/\s/.test(text) && !KEY_TYPES.has(text.split(/\s/)[0]!);
+}
+
+const MAX_PUBLIC_KEY_FILE = 16 * 1024;
+
+/**
+ * The key a `.pub` path names, so an agent passes `~/.ssh/id_ed25519.pub` instead of reading and
+ * retyping the key. The file must be inside the allowed directories, or a `.pub` file directly in
+ * ~/.ssh (public keys are public; nothing else there is read), and must hold one public key line.
+ */
+export function readPublicKeyFile(field: string, given: string, allowedDirs: readonly string[]): string {
+  const home = homedir();
+  const expanded = given.trim().replace(/^~(?=\/|$)/, home);
+  const base = allowedDirs.length === 1 ? allowedDirs[0] : undefined;
+  if (!isAbsolute(expanded) && !base) throw new ToolError(`${field}: ${given} is relative; give the .pub file's absolute path.`);
+  const path = resolve(base ?? '/', expanded);
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    throw new ToolError(`${field}: ${path} does not exist.`);
+  }
+  const sshDir = join(home, '.ssh');
+  const inSshDir = dirname(real) === (existsSync(sshDir) ? realpathSync(sshDir) : sshDir);
+  if (!inSshDir && !allowedDirs.some((dir) => real === dir || real.startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
+    throw new ToolError(`${field}: ${path} is outside the allowed directories and ~/.ssh; pass a .pub file from there, or the key's one line.`);
+  }
+  const stats = statSync(real);
+  if (!stats.isFile() || stats.size > MAX_PUBLIC_KEY_FILE) throw new ToolError(`${field}: ${path} is not a public key file (a regular file of at most 16 KB).`);
+  const text = readFileSync(real, 'utf8').trim();
+  const problem = publicKeyProblem(text);
+  if (problem) throw new ToolError(`${field}: the content of ${path} ${problem}`);
+  return text;
+}
+
+/** The key line a public key argument holds, or that the `.pub` file it names holds. */
+export function publicKeyText(field: string, value: string, allowedDirs: readonly string[]): string {
+  return isPublicKeyPath(value) ? readPublicKeyFile(field, value, allowedDirs) : value;
 }

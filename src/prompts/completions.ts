@@ -1,6 +1,6 @@
 import type { Guardrails } from '../config/config.js';
 import { globToRegExp } from '../registry/guardrails.js';
-import { parseFields, type ParsedField } from '../results/ids.js';
+import { readList } from '../results/rows.js';
 import { tpArgv } from '../tp/commands.js';
 import type { Generation, TpInstallation } from '../tp/generation.js';
 import type { TpClient } from '../tp/runner.js';
@@ -47,9 +47,9 @@ export interface LiveListsOptions {
 
 type ListKind = 'clusters' | 'jobs';
 
-const LISTS: Record<ListKind, { tool: string; field: ParsedField; argv: (generation: Generation) => string[] }> = {
-  clusters: { tool: 'cluster_list', field: 'cluster_ids', argv: (generation) => tpArgv.clusterList({ org: false }, generation) },
-  jobs: { tool: 'job_list', field: 'job_ids', argv: () => tpArgv.jobList({ org: false }) },
+const LISTS: Record<ListKind, { id: 'cluster_id' | 'job_id'; argv: (generation: Generation) => string[] }> = {
+  clusters: { id: 'cluster_id', argv: (generation) => tpArgv.clusterList({ org: false }, generation) },
+  jobs: { id: 'job_id', argv: () => tpArgv.jobList({ org: false }) },
 };
 
 /** The ids a session can complete, from `tp cluster list` and `tp job list`, each kept LIST_TTL_MS. */
@@ -78,9 +78,8 @@ export class LiveLists {
     try {
       const generation = await this.options.installation.generation();
       const result = await this.options.tp.run(list.argv(generation), { timeoutMs: LIST_TIMEOUT_MS });
-      const run = { stdout: result.stdout, stderr: result.stderr, exit_code: result.exitCode };
-      const ids = parseFields(list.tool, run)[list.field];
-      return Array.isArray(ids) ? ids : [];
+      if (result.exitCode !== 0) return [];
+      return readList(kind, result.stdout).rows.map((row) => String(row[list.id]));
     } catch {
       // nothing to offer is the answer for a client that is only typing
       this.cached.delete(kind);

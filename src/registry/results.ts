@@ -1,25 +1,10 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
 import type { TpResult } from '../tp/runner.js';
 
 /**
- * The fields every tool that runs `tp` returns in structuredContent, as one compact schema: it is
- * listed with 28 tools, so each byte here is paid 28 times in tools/list. It names what a caller acts
- * on; the other fields of a run (exit_code, signal, duration_ms, timed_out, cancelled, truncated, argv,
- * dry_run, and operation on a handle) are always there too, and the server instructions describe
- * them once (RUN_FIELDS).
+ * A tp run as a handler hands it on: the raw text travels in structuredContent under these keys until
+ * the pipeline's shaping step (results/shape.ts) turns it into fields and a compact text for the model.
  */
-export const tpOutputSchema = {
-  ok: z.boolean(),
-  stdout: z.string(),
-  stderr: z.string(),
-};
-
-/** The fields of a run that tpOutputSchema leaves to this one description. */
-export const RUN_FIELDS =
-  'exit_code (null: killed by a signal), signal, duration_ms, timed_out, cancelled, truncated (the middle was cut; the full output is a linked resource), ' +
-  'argv (what ran), dry_run, and operation {id, status} when the call became a handle';
-
 export function tpToolResult(result: TpResult): CallToolResult {
   const ok = result.exitCode === 0 && !result.timedOut && !result.cancelled;
   const structuredContent = {
@@ -35,22 +20,7 @@ export function tpToolResult(result: TpResult): CallToolResult {
     argv: result.argv,
     dry_run: result.dryRun ?? false,
   };
-  if (ok) return { content: [{ type: 'text', text: result.stdout.trim() || 'OK' }], structuredContent };
-  const sections = [failureHeadline(result), `command: ${result.argv.join(' ')}`];
-  if (result.stdout.trim()) sections.push(`stdout:\n${result.stdout.trimEnd()}`);
-  if (result.stderr.trim()) sections.push(`stderr:\n${result.stderr.trimEnd()}`);
-  return { content: [{ type: 'text', text: sections.join('\n\n') }], structuredContent, isError: true };
-}
-
-function failureHeadline(result: TpResult): string {
-  const seconds = (result.durationMs / 1000).toFixed(1);
-  if (result.timedOut) return `tp did not finish within the call timeout and was stopped after ${seconds}s (raise it with --timeout).`;
-  if (result.cancelled) return `The call was cancelled; tp was stopped after ${seconds}s.`;
-  if (result.exitCode === null) return `tp was killed by ${result.signal ?? 'a signal'}.`;
-  if (result.exitCode === 2) {
-    return 'tp rejected the command line (exit code 2): the installed tp lacks this command or option (see tp_help and server_status).';
-  }
-  return `tp failed with exit code ${result.exitCode}.`;
+  return { content: [{ type: 'text', text: result.stdout.trim() || 'OK' }], structuredContent, ...(ok ? {} : { isError: true }) };
 }
 
 /** A refusal or failure before or without `tp`: the text tells the model what to change. */

@@ -22,6 +22,11 @@ export interface SelectionOptions {
 export interface Selection {
   tools: ToolDefinition[];
   toolsets: Toolset[];
+  /**
+   * Selected tools listed only once the model enables their toolset (toolset_enable): with the plain
+   * default selection, every tool that is not `core`, so that what each conversation pays for stays small.
+   */
+  deferred: string[];
 }
 
 /**
@@ -55,7 +60,9 @@ export function selectTools(all: readonly ToolDefinition[], options: SelectionOp
     (tool.secrets !== 'shown' || options.allowSecrets) &&
     (!tool.touchesFiles || !options.noServerFiles);
   const tools = all.filter((tool) => !excluded.has(tool.name) && (tool.alwaysOn || offered(tool)));
-  return { tools, toolsets };
+  const plainDefault = (options.toolsets === undefined || options.toolsets.join() === 'default') && !options.tools?.length;
+  const deferred = plainDefault ? tools.filter((tool) => !tool.core).map((tool) => tool.name) : [];
+  return { tools, toolsets, deferred };
 }
 
 function resolveToolsets(names: readonly string[]): Toolset[] {

@@ -7,7 +7,7 @@ import type { Generation, TpInstallation } from '../tp/generation.js';
 import type { TpClient } from '../tp/runner.js';
 import { ANNOTATION_PRESETS, type AnnotationPreset, type ToolAnnotations } from './annotations.js';
 import type { Spending } from './guardrails.js';
-import { tpOutputSchema, tpToolResult } from './results.js';
+import { tpToolResult } from './results.js';
 import type { Toolset } from './toolsets.js';
 
 /** What the server found out while running, as opposed to how it was configured. */
@@ -22,6 +22,10 @@ export interface RuntimeFacts {
   operations: OperationStore;
   /** Whether the connected client can answer an elicitation (approval asks the person then). */
   clientCanElicit: boolean;
+  /** How many lines of each job's log job_listen has returned in this session. */
+  logCursors: Map<string, number>;
+  /** Lists the deferred tools of a toolset in this session (tools/list_changed); returns their names. */
+  enableToolset: (toolset: string) => string[];
 }
 
 /** What a handler may use; handed over at call time so tools stay plain data. */
@@ -33,6 +37,8 @@ export interface ToolContext {
   tp: TpClient;
   /** Aborted when the client cancels the call or its session ends. */
   signal: AbortSignal;
+  /** How long this call may wait for its answer: a tool that `follows` something stops watching by then. */
+  waitMs: number;
 }
 
 /** The context of a tool that builds its tp command for the installed generation. */
@@ -76,6 +82,16 @@ interface ToolBase<Shape extends z.ZodRawShape> {
   touchesFiles?: boolean;
   /** Registered whatever the selection: the operation tools, without which a handle could not be followed. */
   alwaysOn?: boolean;
+  /**
+   * Listed from the start in the default selection: the tools everyday work needs. The rest of its toolset
+   * is registered too, and listed once the model asks for it with toolset_enable (tools/list_changed).
+   */
+  core?: boolean;
+  /**
+   * A watch that ends itself (job_listen): it never becomes a handle, it stops watching within `waitMs`,
+   * which is long when the client takes progress notifications (they keep its time-out from firing).
+   */
+  follows?: boolean;
 }
 
 /**
@@ -88,13 +104,13 @@ interface ToolBase<Shape extends z.ZodRawShape> {
 type Kinds<Shape extends z.ZodRawShape, Extra> =
   | (ToolBase<Shape> & Extra & { runs: 'tp'; since?: Generation; handler: Handler<Shape, TpToolContext> })
   | (ToolBase<Shape> & Extra & { runs: 'tp'; since: 'any'; handler: Handler<Shape, ToolContext> })
-  | (ToolBase<Shape> & Extra & { runs: 'local'; since?: undefined; outputSchema: z.ZodRawShape; handler: Handler<Shape, ToolContext> });
+  | (ToolBase<Shape> & Extra & { runs: 'local'; since?: undefined; handler: Handler<Shape, ToolContext> });
 
 /** A tool as its file declares it. */
 export type ToolSpec<Shape extends z.ZodRawShape> = Kinds<Shape, { annotations: AnnotationPreset }>;
 
-/** A tool as the registry and the server use it: annotation hints spelled out, output schema always there. */
-export type ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> = Kinds<Shape, { annotations: ToolAnnotations; outputSchema: z.ZodRawShape }>;
+/** A tool as the registry and the server use it: annotation hints spelled out. */
+export type ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> = Kinds<Shape, { annotations: ToolAnnotations }>;
 
 /** A tool that needs the installed generation: every tp tool but those for any tp. */
 export type GenerationTool = Extract<ToolDefinition, { since?: Generation }>;
@@ -105,8 +121,7 @@ export function needsGeneration(tool: ToolDefinition): tool is GenerationTool {
 
 /** Keeps the handler's argument type tied to the schema while the tool lists stay plain arrays. */
 export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): ToolDefinition {
-  const outputSchema = spec.runs === 'local' ? spec.outputSchema : tpOutputSchema;
-  return { ...spec, annotations: ANNOTATION_PRESETS[spec.annotations], outputSchema } as unknown as ToolDefinition;
+  return { ...spec, annotations: ANNOTATION_PRESETS[spec.annotations] } as unknown as ToolDefinition;
 }
 
 /** The handler of a tool that runs one tp command in the private directory and returns its result as is. */

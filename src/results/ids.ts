@@ -1,3 +1,5 @@
+import { jobStatus } from './rows.js';
+
 /**
  * The ids (and a status) in tp's text, as fields. tp has no JSON mode: a result is the engine's
  * message printed verbatim, and `job push` never prints the job id itself, only inside that message
@@ -8,7 +10,7 @@
  * - a labelled id, `Cluster ID: c-abc123` (`Job ID`, `Storage ID`, `Key ID`, `Request ID(s)`), and
  *   `Instance <id>` or `tp ssh <id>` (`tp ssh INSTANCE_ID` is the documented command);
  * - an id by its prefix, standing alone: `c-` clusters, `s-` storage volumes, `job-` or `j-` jobs,
- *   `key-` SSH keys. A prefixed word must hold a digit (`key-value` and `c-style` are words, not ids)
+ *   `key-` or `k-` SSH keys. A prefixed word must hold a digit (`key-value` and `c-style` are words, not ids)
  *   and must not run on into another token (`c-abc123-0` is an instance, `outputs/job-1.txt` a path).
  * Text that matches neither yields nothing: a parsed field is absent, never guessed, never an error.
  */
@@ -20,11 +22,8 @@ export interface ParsedFields {
   storage_id?: string;
   key_id?: string;
   request_ids?: string[];
-  cluster_ids?: string[];
-  job_ids?: string[];
-  storage_ids?: string[];
-  key_ids?: string[];
   status?: string;
+  exit_code?: number;
 }
 
 export type ParsedField = keyof ParsedFields;
@@ -32,21 +31,16 @@ export type ParsedField = keyof ParsedFields;
 /** What each tool's output may yield; the tool's output schema names exactly these. */
 export const PARSED_FIELDS: Readonly<Record<string, readonly ParsedField[]>> = {
   cluster_create: ['cluster_id', 'instance_ids', 'request_ids'],
-  cluster_list: ['cluster_ids', 'instance_ids'],
   cluster_info: ['cluster_id', 'instance_ids', 'status'],
   cluster_destroy: ['request_ids'],
   cluster_attach_storage: ['request_ids'],
   cluster_detach_storage: ['request_ids'],
   storage_create: ['storage_id', 'request_ids'],
-  storage_list: ['storage_ids'],
   storage_info: ['storage_id', 'status'],
   storage_destroy: ['request_ids'],
   job_push: ['job_id'],
-  job_list: ['job_ids'],
-  job_info: ['job_id', 'status'],
-  job_listen: ['status'],
+  job_info: ['job_id', 'status', 'exit_code'],
   ssh_key_add: ['key_id'],
-  ssh_key_list: ['key_ids'],
 };
 
 /** The part of a tp tool's structuredContent the parser reads. */
@@ -66,7 +60,7 @@ const TOKEN = String.raw`[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9])){0,127}`;
 const BEFORE = String.raw`(?<![A-Za-z0-9_./-])`;
 const AFTER = String.raw`(?![A-Za-z0-9_/-]|\.[A-Za-z0-9])`;
 
-const PREFIXES: Record<Kind, string> = { cluster: 'c-', storage: 's-', job: '(?:job|j)-', key: 'key-' };
+const PREFIXES: Record<Kind, string> = { cluster: 'c-', storage: 's-', job: '(?:job|j)-', key: '(?:key|k)-' };
 const LABELS: Record<Kind, string> = {
   cluster: 'cluster',
   storage: '(?:storage(?: volume)?|volume)',
@@ -110,10 +104,6 @@ function singleId(kind: Kind, text: string): string | undefined {
   return prefixedOnes.length === 1 ? prefixedOnes[0] : undefined;
 }
 
-function allIds(kind: Kind, text: string): string[] {
-  return unique([...labelledIds(kind, text), ...prefixedIds(kind, text)]);
-}
-
 function instanceIds(text: string): string[] {
   const named = [...text.matchAll(INSTANCE), ...text.matchAll(SSH_COMMAND)].map((match) => match[1]!);
   // "instance type 1xH100" names a type, not an instance: an instance id holds a digit and a '-'
@@ -124,26 +114,23 @@ function requestIds(text: string): string[] {
   return unique([...text.matchAll(REQUEST_IDS)].flatMap((match) => match[1]!.split(',').map((id) => id.trim())));
 }
 
-function status(tool: string, result: RunText, text: string): string | undefined {
+function status(tool: string, text: string): string | undefined {
   const stated = STATUS_LINE.exec(text)?.[1] ?? WITH_STATUS.exec(text)?.[1];
-  if (stated) return stated;
-  // `job listen` ends with exit 0 only on the job's status `success` (tp-cli.md §6)
-  if (tool === 'job_listen' && result.exit_code === 0 && !result.timed_out && !result.cancelled) return 'success';
-  return undefined;
+  if (!stated) return undefined;
+  return tool.startsWith('job_') ? jobStatus(stated) : stated.toUpperCase();
 }
+
+const EXIT_CODE = /^\s*exit code\s*:\s*(-?\d+)\s*$/im;
 
 const EXTRACT: Record<ParsedField, (text: string, tool: string, result: RunText) => string | string[] | undefined> = {
   cluster_id: (text) => singleId('cluster', text),
   storage_id: (text) => singleId('storage', text),
   job_id: (text) => singleId('job', text),
   key_id: (text) => singleId('key', text),
-  cluster_ids: (text) => allIds('cluster', text),
-  storage_ids: (text) => allIds('storage', text),
-  job_ids: (text) => allIds('job', text),
-  key_ids: (text) => allIds('key', text),
+  exit_code: (text) => EXIT_CODE.exec(text)?.[1],
   instance_ids: instanceIds,
   request_ids: requestIds,
-  status: (text, tool, result) => status(tool, result, text),
+  status: (text, tool) => status(tool, text),
 };
 
 /**
@@ -154,22 +141,11 @@ export function parseFields(tool: string, result: RunText): ParsedFields {
   const fields = PARSED_FIELDS[tool];
   if (!fields || result.dry_run) return {};
   const text = messageText(result);
-  const parsed: Record<string, string | string[]> = {};
+  const parsed: Record<string, string | string[] | number> = {};
   for (const field of fields) {
     const value = EXTRACT[field](text, tool, result);
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
-    parsed[field] = value;
+    parsed[field] = field === 'exit_code' ? Number(value) : value;
   }
   return parsed as ParsedFields;
-}
-
-/** The lists of a list tool: its table already shows them, so the summary line leaves them out. */
-const LIST_FIELDS: ReadonlySet<string> = new Set(['cluster_ids', 'job_ids', 'storage_ids', 'key_ids']);
-
-/** One line naming what was parsed, for clients that show the model only the text. */
-export function summarize(fields: ParsedFields): string | undefined {
-  const parts = Object.entries(fields)
-    .filter(([name]) => !LIST_FIELDS.has(name))
-    .map(([name, value]) => `${name}=${Array.isArray(value) ? value.join(',') : String(value)}`);
-  return parts.length > 0 ? parts.join(' ') : undefined;
 }

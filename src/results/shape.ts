@@ -1,47 +1,84 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Generation } from '../tp/generation.js';
-import { fenceWithin, type Source } from './fence.js';
 import { renderHints, toolHints } from './hints.js';
-import { parseFields, summarize, type RunText } from './ids.js';
-
-/** Tools whose text carries what a user's job printed (or named: pulled files). */
-const JOB_OUTPUT: Readonly<Record<string, Source>> = {
-  job_push: 'job output',
-  job_info: 'job output',
-  job_listen: 'job output',
-  job_pull: 'pulled file list',
-};
+import { parseFields, type RunText } from './ids.js';
 
 /** Tools whose text is reference, not advice: tp's help shows syntax, and must not turn into calls. */
 const NO_HINTS: ReadonlySet<string> = new Set(['tp_help']);
 
+/** What a handler hands on from a tp run (registry/results.ts), before shaping. */
+interface RawRun extends RunText {
+  ok: boolean;
+  exit_code: number | null;
+  signal?: string | null;
+  truncated?: boolean;
+  argv?: string[];
+  duration_ms?: number;
+}
+
+const RAW_KEYS = ['ok', 'exit_code', 'signal', 'stdout', 'stderr', 'duration_ms', 'timed_out', 'cancelled', 'truncated', 'argv', 'dry_run'];
+
 /**
- * The last step of a tp tool's call: the result a person at a terminal would read, made for a model.
- * structuredContent gains the ids (and status) the text states; the text gains one line naming them
- * and the tool-terms equivalents of commands tp suggested; output of a user's job is fenced as data.
- * Adds, never removes: the raw stdout and stderr stay as they were. Results that are not a tp run
- * (local tools, refusals, operation handles, dry runs) pass through unchanged.
+ * The last step of a tp tool's call: what a person at a terminal would read, made for a model that
+ * pays for every byte. structuredContent carries fields (ids, a status), never a copy of tp's text;
+ * the text is tp's own words without spinner lines (list tools shape their rows themselves: list-result.ts). tp's suggestions come with their tool-terms equivalents. What tp printed stays whole in
+ * the operation's output resource. Results that are not a tp run (local tools, refusals, handles)
+ * pass through unchanged.
  */
 export function shapeResult(tool: string, generation: Generation | undefined, result: CallToolResult): CallToolResult {
-  const run = result.structuredContent as (RunText & { operation?: unknown }) | undefined;
-  if (!run || typeof run.stdout !== 'string' || run.operation !== undefined || run.dry_run) return result;
+  const run = result.structuredContent as (RawRun & { operation?: unknown }) | undefined;
+  if (!run || typeof run.stdout !== 'string' || run.operation !== undefined) return result;
+  const extra = Object.fromEntries(Object.entries(run).filter(([key]) => !RAW_KEYS.includes(key)));
+  if (run.dry_run) return { ...result, structuredContent: { ok: true, dry_run: true, ...extra } };
 
-  const fields = parseFields(tool, run);
-  const source = JOB_OUTPUT[tool];
-  const hints = NO_HINTS.has(tool) ? [] : toolHints(`${run.stdout}\n${run.stderr ?? ''}`, generation, { fromJobOutput: source !== undefined });
+  const fields: Record<string, unknown> = { ...parseFields(tool, run) };
+  const stdout = withoutSpinner(run.stdout);
+  const stderr = withoutProgressBars(run.stderr ?? '');
+  const said = stdout;
+  const hints = NO_HINTS.has(tool) ? [] : toolHints(`${run.stdout}\n${run.stderr ?? ''}`, generation);
+  const text = run.ok ? (said || 'OK') : failureText(run, said, stderr);
+  // text a handler added after tp's (a pull report, a note) stays after it
+  const added = result.content.slice(1);
+  const content: CallToolResult['content'] = [{ type: 'text', text: [text, renderHints(hints)].filter(Boolean).join('\n') }, ...added];
 
-  let content = result.content;
-  if (source) {
-    const first = content.findIndex((part) => part.type === 'text');
-    if (first >= 0) {
-      content = content.map((part, index) =>
-        index === first && part.type === 'text' ? { ...part, text: fenceWithin(part.text, [run.stdout, run.stderr ?? ''], source) } : part,
-      );
-    }
-  }
-  const summary = summarize(fields);
-  const added = [summary && `Parsed from tp's output: ${summary}`, renderHints(hints)].filter(Boolean).join('\n\n');
-  if (added) content = [...content, { type: 'text', text: added }];
+  const outcome = run.ok
+    ? { ok: true }
+    : { ok: false, exit_code: run.exit_code, ...(run.timed_out ? { timed_out: true } : {}), ...(run.cancelled ? { cancelled: true } : {}) };
+  return {
+    ...result,
+    content,
+    structuredContent: { ...outcome, ...(run.truncated ? { truncated: true } : {}), ...fields, ...extra },
+  };
+}
 
-  return { ...result, content, structuredContent: { ...result.structuredContent, ...fields } };
+/** tp's spinner prints `* Authenticating...` and the like once per step off a terminal: nothing a result needs. */
+export function withoutSpinner(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('* '))
+    .join('\n')
+    .trim();
+}
+
+/** tqdm's download bars on stderr: progress, not a message. */
+function withoutProgressBars(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/\|\s*\d+\/\d+ \[/.test(line) && !/^\s*\d+%\|/.test(line))
+    .join('\n')
+    .trim();
+}
+
+function failureText(run: RawRun, stdout: string, stderr: string): string {
+  const seconds = ((run.duration_ms ?? 0) / 1000).toFixed(1);
+  const headline = run.timed_out
+    ? `tp did not finish within the call timeout and was stopped after ${seconds}s (raise it with --timeout).`
+    : run.cancelled
+      ? `The call was cancelled; tp was stopped after ${seconds}s.`
+      : run.exit_code === null
+        ? `tp was killed by ${run.signal ?? 'a signal'}.`
+        : run.exit_code === 2
+          ? `tp rejected the command line (exit code 2): the installed tp lacks this command or option (see tp_help and server_status). Command: ${(run.argv ?? []).join(' ')}`
+          : `tp failed (exit code ${run.exit_code}).`;
+  return [headline, stdout, stderr].filter(Boolean).join('\n');
 }

@@ -30,6 +30,10 @@ export interface Session {
   logger: Logger;
   /** Times the sync budget and the progress heartbeat. */
   clock: Clock;
+  /** How far job_listen has read each job's log in this session. */
+  logCursors: Map<string, number>;
+  /** Lists the deferred tools of a toolset in this session; returns their names. */
+  enableToolset: (toolset: string) => string[];
 }
 
 /** One tools/call, as create-server.ts adapts the SDK's request for it. */
@@ -73,7 +77,8 @@ export async function handleCall(session: Session, tool: ToolDefinition, args: R
     if (refusal) return errorResult(refusal);
     run = await withGeneration(session, tool, known, request.signal); // 4
     const tp = pickClient(session, tool); // 5
-    context = { config: session.config, runtime: runtimeFacts(session, files, request.human.canElicit()), tp, signal: request.signal };
+    const waitMs = waitWindow(session.config, tool, request);
+    context = { config: session.config, runtime: runtimeFacts(session, files, request.human.canElicit()), tp, signal: request.signal, waitMs };
   } catch (error) {
     return failure(session, tool, error); // 8
   }
@@ -107,7 +112,18 @@ async function withGeneration(session: Session, tool: ToolDefinition, known: Gen
 }
 
 function runtimeFacts(session: Session, files: AllowedDirs, clientCanElicit: boolean): RuntimeFacts {
-  return { installation: session.installation, selection: session.selection, files, operations: session.operations, clientCanElicit };
+  const { installation, selection, operations, logCursors, enableToolset } = session;
+  return { installation, selection, files, operations, clientCanElicit, logCursors, enableToolset };
+}
+
+/** A watch answers within this long: operation_status's longest wait, or with progress notifications about 25 minutes. */
+export const FOLLOW_MS = 50_000;
+export const FOLLOW_WITH_PROGRESS_MS = 25 * 60_000;
+
+/** How long a call may wait for its answer before it becomes a handle (or, for a watch, stops watching). */
+function waitWindow(config: Config, tool: ToolDefinition, request: CallRequest): number {
+  if (!tool.follows) return config.syncBudgetMs;
+  return request.progress ? FOLLOW_WITH_PROGRESS_MS : Math.max(config.syncBudgetMs, FOLLOW_MS);
 }
 
 /** 5. The client: under --dry-run, tools that would change something get one that only reports the command; read-only tools still run. */
@@ -147,8 +163,11 @@ function runAsOperation(
     (result) => operation.finish(result),
     (error: unknown) => operation.finish(failure(session, tool, error)),
   );
-  return attend(session, operation, request);
+  // a watch stops itself within its window: the grace covers stopping tp and shaping what it read
+  return attend(session, operation, request, tool.follows ? context.waitMs + FOLLOW_GRACE_MS : session.config.syncBudgetMs);
 }
+
+const FOLLOW_GRACE_MS = 15_000;
 
 /** A tp client that reports the run to the operation (its output too, when `streams`) and stops with it. */
 function observed(client: TpClient, operation: Operation, streams: boolean): TpClient {
@@ -164,7 +183,7 @@ function observed(client: TpClient, operation: Operation, streams: boolean): TpC
  * cancelled request stops tp. Past the sync budget the call returns a handle instead, and the
  * operation goes on, followed with operation_status.
  */
-async function attend({ config, clock }: Session, operation: Operation, request: CallRequest): Promise<CallToolResult> {
+async function attend({ config, clock }: Session, operation: Operation, request: CallRequest, budgetMs: number): Promise<CallToolResult> {
   const cancelWithRequest = () => {
     if (!operation.detached) operation.cancel();
   };
@@ -173,7 +192,7 @@ async function attend({ config, clock }: Session, operation: Operation, request:
   const progress = request.progress;
   const stopProgress = progress ? reportProgress(operation, progress.token, progress.send, config.heartbeatMs, clock) : () => {};
   let budget: Timer | undefined;
-  const overBudget = new Promise<void>((resolve) => (budget = clock.setTimeout(resolve, config.syncBudgetMs)));
+  const overBudget = new Promise<void>((resolve) => (budget = clock.setTimeout(resolve, budgetMs)));
   await Promise.race([operation.done, overBudget]);
   budget?.clear();
   stopProgress();

@@ -16,11 +16,12 @@ import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
 import { elicitation } from './elicitation.js';
 import { outputReads, registerOperationOutput } from './output-resource.js';
 import { sessionDirs } from './roots.js';
-import { serveToolsListOnce } from './tools-list-cache.js';
+import { ListedTools, serveToolsList } from './tools-list.js';
+import { toolsetEnable } from '../tools/toolset-enable.js';
 import { registerPrompts } from './prompts.js';
+import { registerSkill } from './skill-resource.js';
 import { serverInstructions } from '../prompts/instructions.js';
 import { strictInput } from '../registry/strict-args.js';
-import { outputSchemaFor } from '../results/output-schema.js';
 
 export interface CreateServerOptions {
   /**
@@ -32,6 +33,8 @@ export interface CreateServerOptions {
   config?: ConfigInput;
   /** Default: every tool. Selection (toolsets, read-only) happens before, in selectTools(). */
   tools?: readonly ToolDefinition[];
+  /** Names among `tools` listed only once their toolset is enabled (Selection.deferred). */
+  deferred?: readonly string[];
   /** The toolsets `tools` were selected from, for server_status. */
   toolsets?: readonly Toolset[];
   /** The installed tp, probed once per process; default: a new probe for this server. */
@@ -48,7 +51,8 @@ export interface CreateServerOptions {
 /** A fresh MCP server with the tools and the operation-output resource registered; transports connect it, one per session. */
 export function createServer(options: CreateServerOptions): McpServer {
   const config = resolveConfig(options.config);
-  const tools = options.tools ?? allTools;
+  const deferred = new Set(options.deferred ?? []);
+  const tools = [...(options.tools ?? allTools), ...(deferred.size > 0 ? [toolsetEnable] : [])];
   const logger = options.logger ?? silentLogger;
   const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: serverInstructions(config) });
 
@@ -63,6 +67,7 @@ export function createServer(options: CreateServerOptions): McpServer {
   server.server.onclose = () => void operations.dispose();
   // this session's store stands for it in the process's queues: sessions take turns, each with only so many waiting
   registerOperationOutput(server, operations, options.outputReads ?? outputReads());
+  registerSkill(server);
   const tp = inSession(options.runner, operations);
 
   const installation = options.installation ?? new TpInstallation(options.runner, generationOverride(config));
@@ -76,9 +81,12 @@ export function createServer(options: CreateServerOptions): McpServer {
     selection: { toolsets: options.toolsets ?? [], tools: tools.map((tool) => tool.name) },
     logger,
     clock,
+    logCursors: new Map(),
+    enableToolset: () => [],
   };
   const allowedDirs = sessionDirs(server, config, logger);
 
+  const listed = new ListedTools(tools, deferred);
   for (const tool of tools) {
     const registered = server.registerTool(
       tool.name,
@@ -86,7 +94,6 @@ export function createServer(options: CreateServerOptions): McpServer {
         title: tool.title,
         description: tool.description,
         inputSchema: strictInput(tool.name, tool.inputSchema),
-        outputSchema: outputSchemaFor(tool),
         // the title is listed once, at the top level (annotations.title is its older, duplicate place)
         annotations: tool.annotations,
       },
@@ -107,8 +114,9 @@ export function createServer(options: CreateServerOptions): McpServer {
     );
     // "forbidden" is what the protocol assumes without it: listing it costs 40 bytes a tool
     registered.execution = undefined;
+    listed.track(tool, registered);
   }
-  // converted to JSON Schema once per process, not once per tools/list and per HTTP session
-  serveToolsListOnce(server, tools, tools.map((tool) => tool.name));
+  session.enableToolset = (toolset) => listed.enable(toolset);
+  serveToolsList(server, () => listed.current);
   return server;
 }

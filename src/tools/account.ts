@@ -1,5 +1,6 @@
-import { withPublicKeyFile } from '../files/ssh-key.js';
+import { publicKeyText, withPublicKeyFile } from '../files/ssh-key.js';
 import { tpToolResult } from '../registry/results.js';
+import { listResult } from '../results/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { confirm, keyId, org, sshKeyName, publicKey } from './fields.js';
@@ -20,9 +21,9 @@ const sshKeyAdd = defineTool({
   toolset: 'account',
   runs: 'tp',
   title: 'Save an SSH key',
-  description: 'Save a public key on the account (`tp me sshkey add`): new clusters accept it without ssh_public_key. confirm=true after the user agrees. Returns key_id.',
+  description: 'Save a public key on the account: new clusters accept it without ssh_public_key. Returns key_id.',
   inputSchema: {
-    public_key: publicKey('public_key').describe('One OpenSSH public key line (a .pub file\'s content)'),
+    public_key: publicKey('public_key').describe("A .pub file's path or its line"),
     name: sshKeyName,
     confirm,
   },
@@ -30,8 +31,10 @@ const sshKeyAdd = defineTool({
     sensitive: (args) => `saving an SSH key${args.name ? ` named ${args.name}` : ''} on the account, which lets its holder log in to every new cluster until it is removed`,
   },
   annotations: 'create',
-  handler: async (args, { tp, signal }) =>
-    tpToolResult(await withPublicKeyFile(args.public_key, (keyPath) => tp.run(tpArgv.sshKeyAdd({ keyPath, name: args.name }), { signal }))),
+  handler: async (args, { tp, runtime, signal }) => {
+    const key = publicKeyText('public_key', args.public_key, runtime.files.allowedDirs);
+    return tpToolResult(await withPublicKeyFile(key, (keyPath) => tp.run(tpArgv.sshKeyAdd({ keyPath, name: args.name }), { signal })));
+  },
 });
 
 const sshKeyList = defineTool({
@@ -42,7 +45,7 @@ const sshKeyList = defineTool({
   description: 'List the account\'s SSH keys (`tp me sshkey list`). Returns key_ids.',
   inputSchema: { org },
   annotations: 'read-only',
-  handler: runsTp((args) => tpArgv.sshKeyList({ org: args.org })),
+  handler: async (args, { tp, signal }) => listResult('keys', await tp.run(tpArgv.sshKeyList({ org: args.org }), { signal })),
 });
 
 const sshKeyRemove = defineTool({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { withPublicKeyFile } from '../files/ssh-key.js';
+import { publicKeyText, withPublicKeyFile } from '../files/ssh-key.js';
 import { tpToolResult } from '../registry/results.js';
+import { listResult } from '../results/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import {
@@ -10,12 +11,13 @@ import {
 
 const clusterCreate = defineTool({
   name: 'cluster_create',
+  core: true,
   toolset: 'clusters',
   runs: 'tp',
   title: 'Create a GPU cluster',
   description:
-    'Start a GPU cluster (`tp cluster create`); it bills hourly until cluster_destroy. ' +
-    'Returns cluster_id; next cluster_info (state, SSH) or job_push.',
+    'Start a GPU cluster; bills hourly until cluster_destroy. It takes jobs once RUNNING: wait=true returns then (minutes), ' +
+    'else check cluster_info.',
   inputSchema: {
     instance_type: instanceType,
     ssh_public_key: sshPublicKey,
@@ -25,11 +27,11 @@ const clusterCreate = defineTool({
       .min(1, 'num_nodes must be at least 1')
       .max(128, 'num_nodes must be at most 128')
       .optional()
-      .describe('Default 1; several for 8-GPU types'),
+      .describe('Default 1'),
     name: clusterName,
-    deletion_protection: z.boolean().default(false).describe('Block destroy until cluster_edit turns it off'),
+    deletion_protection: z.boolean().default(false).describe('Block destroy'),
     container: containerImage,
-    wait: z.boolean().default(false).describe('Wait until ready (minutes)'),
+    wait: z.boolean().default(false).describe('Return once RUNNING'),
     confirm: billingConfirm,
   },
   approval: {
@@ -38,7 +40,7 @@ const clusterCreate = defineTool({
   },
   spends: (args) => ({ instanceType: args.instance_type, nodes: args.num_nodes ?? 1 }),
   annotations: 'create',
-  handler: async (args, { tp, generation, signal }) => {
+  handler: async (args, { tp, generation, runtime, signal }) => {
     const argvFor = (publicKeyPath?: string) =>
       tpArgv.clusterCreate(
         {
@@ -55,30 +57,34 @@ const clusterCreate = defineTool({
     // built once before the key file exists, so an unsupported parameter is refused before anything is written
     argvFor(args.ssh_public_key ? 'key.pub' : undefined);
     const run = (publicKeyPath?: string) => tp.run(argvFor(publicKeyPath), { signal });
-    return tpToolResult(args.ssh_public_key ? await withPublicKeyFile(args.ssh_public_key, run) : await run());
+    const key = args.ssh_public_key && publicKeyText('ssh_public_key', args.ssh_public_key, runtime.files.allowedDirs);
+    return tpToolResult(key ? await withPublicKeyFile(key, run) : await run());
   },
 });
 
 const clusterList = defineTool({
   name: 'cluster_list',
+  core: true,
   toolset: 'clusters',
   runs: 'tp',
   title: 'List clusters',
-  description: 'List clusters: ids, types, status (`tp cluster list`). Returns cluster_ids.',
+  description: 'Clusters as rows: id, name, type, nodes, status.',
   inputSchema: {
     org,
-    instances: z.boolean().default(false).describe('Also list nodes (tp 0.0.7+)'),
+    instances: z.boolean().default(false).describe('Also node ids (tp 0.0.7+)'),
   },
   annotations: 'read-only',
-  handler: runsTp((args, generation) => tpArgv.clusterList({ org: args.org, instances: args.instances }, generation)),
+  handler: async (args, { tp, generation, signal }) =>
+    listResult('clusters', await tp.run(tpArgv.clusterList({ org: args.org, instances: args.instances }, generation), { signal })),
 });
 
 const clusterInfo = defineTool({
   name: 'cluster_info',
+  core: true,
   toolset: 'clusters',
   runs: 'tp',
   title: 'Show a cluster',
-  description: 'One cluster: status, nodes, storage, SSH details (`tp cluster info`). Returns status, instance_ids.',
+  description: 'One cluster: status, nodes, volumes, SSH details.',
   inputSchema: { cluster_id: clusterId },
   annotations: 'read-only',
   handler: runsTp((args) => tpArgv.clusterInfo({ clusterId: args.cluster_id })),
@@ -86,10 +92,11 @@ const clusterInfo = defineTool({
 
 const clusterDestroy = defineTool({
   name: 'cluster_destroy',
+  core: true,
   toolset: 'clusters',
   runs: 'tp',
   title: 'Destroy a cluster',
-  description: 'Destroy a cluster and its disks (`tp cluster destroy`); billing stops. Irreversible: confirm=true after the user agrees.',
+  description: 'Destroy a cluster and its disks; billing stops. Irreversible.',
   inputSchema: { cluster_id: clusterId, confirm, wait },
   approval: { irreversible: (args) => `destroying cluster ${args.cluster_id} and the data on its disks` },
   annotations: 'destructive',
@@ -101,7 +108,7 @@ const clusterEdit = defineTool({
   toolset: 'clusters',
   runs: 'tp',
   title: 'Edit a cluster',
-  description: 'Rename a cluster or set its deletion protection (`tp cluster edit`). Turning protection off needs confirm=true after the user agrees.',
+  description: 'Rename a cluster or set its deletion protection.',
   inputSchema: { cluster_id: clusterId, name: clusterName, deletion_protection: deletionProtection, confirm },
   approval: {
     sensitive: (args) =>
@@ -116,10 +123,11 @@ const clusterEdit = defineTool({
 
 const clusterAttachStorage = defineTool({
   name: 'cluster_attach_storage',
+  core: true,
   toolset: 'clusters',
   runs: 'tp',
   title: 'Attach storage',
-  description: 'Attach a storage volume to a cluster\'s nodes (`tp cluster attach`).',
+  description: 'Attach a READY volume to a cluster.',
   inputSchema: { cluster_id: clusterId, storage_id: storageId, wait: wait.describe('Wait until attached (tp 0.0.7+)') },
   annotations: 'idempotent-edit',
   handler: async (args, { tp, generation, signal }) =>
@@ -133,7 +141,7 @@ const clusterDetachStorage = defineTool({
   toolset: 'clusters',
   runs: 'tp',
   title: 'Detach storage',
-  description: 'Detach a volume from a cluster (`tp cluster detach`); writes to it fail. confirm=true after the user agrees.',
+  description: 'Detach a volume from a cluster; writes to it fail.',
   inputSchema: { cluster_id: clusterId, storage_id: storageId, confirm, wait: wait.describe('Wait until detached (tp 0.0.7+)') },
   approval: { irreversible: (args) => `detaching volume ${args.storage_id} from cluster ${args.cluster_id} while it may be in use` },
   annotations: 'destructive',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { publicKeyProblem } from '../files/ssh-key.js';
+import { isPublicKeyPath, publicKeyProblem } from '../files/ssh-key.js';
 
 // Ids go into tp's argv as positionals and into the engine's URL paths unencoded: a leading '-'
 // would be read as an option, and '/', '?', '#' would change the URL.
@@ -15,10 +15,10 @@ function token(field: string, maxLength: number, description: string) {
     .describe(description);
 }
 
-export const clusterId = token('cluster_id', 128, 'e.g. c-abc123 (cluster_list)');
-export const jobId = token('job_id', 128, 'e.g. job-abc123 (job_list, job_push)');
+export const clusterId = token('cluster_id', 128, 'e.g. c-abc123');
+export const jobId = token('job_id', 128, 'e.g. j-abc123');
 export const instanceType = token('instance_type', 64, 'e.g. 1xH100, 8xH100, 1xL40S');
-export const clusterName = token('name', 64, 'Display name').optional();
+export const clusterName = token('name', 64, 'Name').optional();
 
 export const org = z
   .boolean()
@@ -28,12 +28,12 @@ export const org = z
 export const confirm = z
   .boolean()
   .default(false)
-  .describe('true once the user agreed');
+  .describe('User agreed');
 
 export const billingConfirm = z
   .boolean()
   .default(false)
-  .describe('Only with --confirm-creates: true once the user agreed to the cost');
+  .describe('User agreed to the cost');
 
 export const wait = z
   .boolean()
@@ -56,6 +56,8 @@ export function publicKey(field: string) {
     .string()
     .max(16 * 1024, `${field} must be at most 16384 characters`)
     .superRefine((value, ctx) => {
+      // a .pub path is read and checked at call time (readPublicKeyFile)
+      if (isPublicKeyPath(value)) return;
       // the message never quotes the value: it may be a private key pasted by mistake
       const problem = publicKeyProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: `${field} ${problem}` });
@@ -64,7 +66,7 @@ export function publicKey(field: string) {
 
 export const sshPublicKey = publicKey('ssh_public_key')
   .optional()
-  .describe('A .pub file\'s one line, "ssh-ed25519 AAAA...", never a private key; default: the account\'s keys');
+  .describe("A .pub file's path or its line; default: the account's keys");
 
 /** A list of free-form strings written into files, bounded so no single call can exhaust memory or disk. */
 export function stringList(field: string, maxItems: number, description: string) {
@@ -79,9 +81,9 @@ export function stringList(field: string, maxItems: number, description: string)
     .describe(description);
 }
 
-export const storageId = token('storage_id', 128, 'e.g. s-abc123 (storage_list)');
-export const keyId = token('key_id', 128, 'From ssh_key_list');
-export const storageName = token('name', 64, 'Display name').optional();
+export const storageId = token('storage_id', 128, 'e.g. s-abc123');
+export const keyId = token('key_id', 128, 'e.g. k-abc123');
+export const storageName = token('name', 64, 'Name').optional();
 export const sshKeyName = token('name', 64, 'Key name, e.g. laptop').optional();
 
 export const bucketName = z
@@ -94,7 +96,7 @@ export const bucketName = z
 export const deletionProtection = z
   .boolean()
   .optional()
-  .describe('true: protect from destroy; false: unprotect');
+  .describe('false: unprotect');
 
 export const sizeGb = (field: string, description: string) =>
   z
@@ -107,7 +109,7 @@ export const sizeGb = (field: string, description: string) =>
 export const volumeType = z
   .enum(['fast', 'flex'], { error: 'volume_type must be "fast" or "flex"' })
   .optional()
-  .describe('Required by tp 0.0.6-0.0.8, refused by 0.0.9');
+  .describe('tp 0.0.6-0.0.8 only');
 
 export const containerImage = z
   .string()
@@ -115,4 +117,4 @@ export const containerImage = z
   .max(256, 'container must be at most 256 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, "container must be an image reference such as nvcr.io/nvidia/pytorch:24.01-py3 (letters, digits, '._/:@-')")
   .optional()
-  .describe('Image for the nodes (tp 0.0.7+)');
+  .describe('Node image (tp 0.0.7+)');

@@ -5,7 +5,11 @@ import { confinePath } from '../files/allowed-dirs.js';
 import { ignoreEntries, readJobConfigFile, refuseEscapingEntries, renderJobConfig, writeConfigFile } from '../files/job-config.js';
 import { pullThroughPrivateDir, type PullReport } from '../files/pulled-files.js';
 import { refuseUploadedKeyFiles } from '../files/upload-secrets.js';
-import { fence } from '../results/fence.js';
+import { fenceJobLog } from '../results/fence.js';
+import { readJobLog, type JobLog } from '../results/job-log.js';
+import { listResult } from '../results/list-result.js';
+
+const JOB_STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
 import type { Guardrails } from '../config/config.js';
 import { checkInstanceType } from '../registry/guardrails.js';
 import { tpToolResult } from '../registry/results.js';
@@ -32,29 +36,29 @@ const jobInit = defineTool({
 
 const jobWriteConfig = defineTool({
   name: 'job_write_config',
+  core: true,
   toolset: 'jobs',
   runs: 'local',
   touchesFiles: true,
   title: 'Write a job config file',
-  description: 'Write a job config (TOML) for job_push; local only. Next: job_push.',
+  description: 'Write a job config (TOML) for job_push; local only.',
   inputSchema: {
-    workdir: path('workdir', 'Project directory (allowed directories only)'),
-    commands: stringList('commands', 200, 'Run in order on the cluster, e.g. ["python train.py"]').min(
+    workdir: path('workdir', 'Project directory'),
+    commands: stringList('commands', 200, 'Run in order, e.g. ["python train.py"]').min(
       1,
       'commands must hold at least one command',
     ),
     outputs: stringList('outputs', 200, 'Kept for job_pull, e.g. ["checkpoints/"]').default([]),
-    ignore: stringList('ignore', 200, 'Not uploaded, e.g. [".venv"]; ".env" always is').default([]),
-    instance_type: instanceType.optional().describe('tp 0.0.6 only, e.g. 1xH100'),
+    ignore: stringList('ignore', 200, 'Not uploaded; .env never is').default([]),
+    instance_type: instanceType.optional().describe('tp 0.0.6 only'),
     filename: z
       .string()
       .max(128, 'filename must be at most 128 characters')
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.toml$/, "filename must be a plain file name ending in .toml (letters, digits, '.', '_', '-'; no directories)")
       .default('job.tp.toml')
-      .describe('File name in workdir'),
-    overwrite: z.boolean().default(false).describe('Replace an existing file'),
+      .describe('File name'),
+    overwrite: z.boolean().default(false).describe('Replace existing'),
   },
-  outputSchema: { ok: z.boolean(), path: z.string(), content: z.string() },
   annotations: 'local-edit',
   // tp 0.0.6 starts the hardware a config names, so the spending limit applies here too
   spends: (args) => ({ instanceType: args.instance_type }),
@@ -86,18 +90,18 @@ const jobWriteConfig = defineTool({
 
 const jobPush = defineTool({
   name: 'job_push',
+  core: true,
   toolset: 'jobs',
   runs: 'tp',
   title: 'Run a job',
   description:
-    'Upload a directory and run its job config (`tp job push`). Returns job_id; next job_listen, then job_pull. ' +
-    "tp 0.0.6 takes no cluster_id: the config's instance_type starts hardware.",
+    'Upload a directory and run its job config on a RUNNING cluster. Returns job_id; next job_listen.',
   inputSchema: {
     config_path: path('config_path', 'From job_write_config'),
-    cluster_id: clusterId.optional().describe('Required by tp 0.0.7+, refused by 0.0.6'),
-    teardown: z.boolean().default(false).describe('Destroy the cluster when the job ends (tp 0.0.7+)'),
-    workdir: path('workdir', "Directory uploaded; default: the config's").optional(),
-    confirm: confirm.describe('With teardown (or --confirm-creates): true once the user agreed'),
+    cluster_id: clusterId.optional().describe('Required (tp 0.0.6: none)'),
+    teardown: z.boolean().default(false).describe('Destroy the cluster when the job ends'),
+    workdir: path('workdir', "Uploaded; default: the config's directory").optional(),
+    confirm,
   },
   approval: {
     irreversible: (args) => (args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined),
@@ -119,21 +123,30 @@ const jobPush = defineTool({
 
 const jobList = defineTool({
   name: 'job_list',
+  core: true,
   toolset: 'jobs',
   runs: 'tp',
   title: 'List jobs',
-  description: 'List jobs: ids, status (`tp job list`). Returns job_ids.',
-  inputSchema: { org },
+  description: 'Jobs as rows: id, cluster, status, created.',
+  inputSchema: {
+    org,
+    status: z
+      .enum(JOB_STATUSES, { error: `status must be one of: ${JOB_STATUSES.join(', ')}` })
+      .optional()
+      .describe('Only jobs in this status'),
+  },
   annotations: 'read-only',
-  handler: runsTp((args) => tpArgv.jobList({ org: args.org })),
+  handler: async (args, { tp, signal }) =>
+    listResult('jobs', await tp.run(tpArgv.jobList({ org: args.org }), { signal }), (row) => !args.status || row.status === args.status),
 });
 
 const jobInfo = defineTool({
   name: 'job_info',
+  core: true,
   toolset: 'jobs',
   runs: 'tp',
   title: 'Show a job',
-  description: 'One job: status, cluster, command, timing (`tp job info`). Returns status.',
+  description: 'One job: status, exit code, error, cluster.',
   inputSchema: { job_id: jobId },
   annotations: 'read-only',
   handler: runsTp((args) => tpArgv.jobInfo({ jobId: args.job_id })),
@@ -141,12 +154,14 @@ const jobInfo = defineTool({
 
 const jobListen = defineTool({
   name: 'job_listen',
+  core: true,
   toolset: 'jobs',
   runs: 'tp',
+  follows: true,
   title: "Follow a job's log",
   description:
-    "Follow a job's log (`tp job listen`) until it ends or max_seconds pass; returns the last lines and status. " +
-    'A long listen returns an operation handle for operation_status.',
+    'Follow a job: job_status and the log lines not returned before. Waits up to 50 s (25 min with progress); ' +
+    'call again while RUNNING.',
   inputSchema: {
     job_id: jobId,
     max_seconds: z
@@ -155,48 +170,91 @@ const jobListen = defineTool({
       .min(1, 'max_seconds must be at least 1')
       .max(86_400, 'max_seconds must be at most 86400')
       .optional()
-      .describe('Stop listening after this long (the job goes on)'),
+      .describe('Stop sooner'),
+    from_line: z
+      .number()
+      .int('from_line must be a whole number')
+      .min(0, 'from_line must be at least 0')
+      .max(10_000_000, 'from_line must be at most 10000000')
+      .optional()
+      .describe('Start at this log line (0: all)'),
     tail_lines: z
       .number()
       .int('tail_lines must be a whole number')
       .min(1, 'tail_lines must be at least 1')
       .max(5000, 'tail_lines must be at most 5000')
       .default(200)
-      .describe('Last lines to return'),
+      .describe('Most lines'),
   },
   annotations: 'read-only',
-  handler: async (args, { tp, signal }) => {
-    // max_seconds shortens the server's --timeout, never lengthens it
-    const timeoutMs = args.max_seconds === undefined ? undefined : Math.min(args.max_seconds * 1000, tp.defaultTimeoutMs);
-    const result = await tp.run(tpArgv.jobListen({ jobId: args.job_id }), { signal, timeoutMs });
-    // it was max_seconds, not --timeout, that ended the listening
-    const stoppedListening = result.timedOut && args.max_seconds !== undefined && args.max_seconds * 1000 <= tp.defaultTimeoutMs;
-    const tail = result.stdout.split('\n').filter((line) => line.trim() && !line.startsWith('* ')).slice(-args.tail_lines).join('\n');
-    if (!stoppedListening) return tpToolResult({ ...result, stdout: tail ? `${tail}\n` : result.stdout });
-    // max_seconds ending the listening is what was asked for, not a failure
-    const shaped = tpToolResult({ ...result, stdout: `${tail}\n`, timedOut: false, exitCode: 0 });
-    return {
-      ...shaped,
-      content: [{ type: 'text', text: `${tail}\n\n(stopped listening after ${args.max_seconds} s; job ${args.job_id} goes on: job_info or job_listen again)` }],
-      structuredContent: { ...shaped.structuredContent, exit_code: result.exitCode, signal: result.signal, timed_out: true },
-    };
+  handler: async (args, { tp, runtime, signal, waitMs }) => {
+    const windowMs = Math.min(waitMs, (args.max_seconds ?? Infinity) * 1000);
+    const run = await tp.run(tpArgv.jobListen({ jobId: args.job_id }), { signal, timeoutMs: windowMs });
+    // our window ending the listen is the job going on, not a failure
+    const stoppedByUs = run.timedOut && !run.cancelled;
+    const log = readJobLog(run.stdout, run.exitCode, stoppedByUs);
+    const read = log.lines.length > 0 || log.jobStatus !== undefined;
+    if (run.cancelled || run.dryRun || !read) return tpToolResult(run);
+    return listenResult(args.job_id, log, runtime.logCursors, { from: args.from_line, tail: args.tail_lines, seconds: Math.round(run.durationMs / 1000) });
   },
 });
 
+/** What job_listen returns: the job's state, the lines not returned before (fenced), and how to go on. */
+function listenResult(
+  jobId: string,
+  log: JobLog,
+  cursors: Map<string, number>,
+  { from, tail, seconds }: { from?: number; tail: number; seconds: number },
+): CallToolResult {
+  const start = Math.min(from ?? cursors.get(jobId) ?? 0, log.lines.length);
+  const fresh = log.lines.slice(start);
+  const shown = fresh.slice(-tail);
+  const skipped = fresh.length - shown.length;
+  cursors.set(jobId, log.lines.length);
+
+  const state = log.jobStatus ?? 'UNKNOWN';
+  const code = log.exitCode === undefined ? '' : ` (exit code ${log.exitCode})`;
+  const going = state === 'RUNNING' || state === 'PENDING';
+  const head = going
+    ? `Job ${jobId}: ${state} after ${seconds} s of watching; call job_listen again to keep following.`
+    : log.jobStatus
+      ? `Job ${jobId}: ${state}${code}.`
+      : `Job ${jobId}: tp stopped listening (${log.closing.join(' ') || 'no reason given'}); job_info shows its status.`;
+  const first = start + skipped + 1;
+  const body =
+    shown.length === 0
+      ? `No new log lines (${log.lines.length} so far).`
+      : (skipped > 0 ? `${skipped} earlier new lines left out (from_line=${start} reads them).
+` : '') +
+        fenceJobLog(shown, `Log lines ${first}-${first + shown.length - 1}`);
+  return {
+    content: [{ type: 'text', text: `${head}
+${body}` }],
+    structuredContent: {
+      ok: true,
+      job_id: jobId,
+      ...(log.jobStatus ? { job_status: log.jobStatus } : {}),
+      ...(log.exitCode === undefined ? {} : { exit_code: log.exitCode }),
+      new_lines: shown.length,
+      next_line: log.lines.length,
+    },
+  };
+}
+
 const jobPull = defineTool({
   name: 'job_pull',
+  core: true,
   toolset: 'jobs',
   runs: 'tp',
   touchesFiles: true,
   title: "Download a job's outputs",
   description:
-    "Download a job's outputs into a directory (`tp job pull`); existing files are kept unless force=true. " +
-    'Only regular files that stay inside the directory are moved in; symlinks are skipped and reported.',
+    "Download a job's outputs into workdir; existing files are kept unless force.",
   inputSchema: {
     job_id: jobId,
-    workdir: path('workdir', 'Directory (allowed directories only)'),
-    force: z.boolean().default(false).describe('Overwrite existing files'),
-    private_key_path: path('private_key_path', "The cluster's SSH private key, if needed (allowed directories only, e.g. --allow-dir ~/.ssh)").optional(),
+    workdir: path('workdir', 'Project directory'),
+    force: z.boolean().default(false).describe('Overwrite'),
+    private_key_path: path('private_key_path', "Cluster's SSH key, if needed").optional(),
   },
   annotations: 'idempotent-edit',
   handler: async (args, { tp, config, runtime, signal }) => {
@@ -215,7 +273,7 @@ const jobPull = defineTool({
   },
 });
 
-/** Adds what became of the downloaded files; their names come from the job, so the model reads them fenced. */
+/** Adds what became of the downloaded files. */
 function withPullReport(shaped: CallToolResult, workdir: string, report: PullReport | undefined): CallToolResult {
   if (!report) {
     return { ...shaped, content: [...shaped.content, { type: 'text', text: 'Nothing was moved into the work directory: tp did not finish.' }] };
@@ -232,7 +290,7 @@ function withPullReport(shaped: CallToolResult, workdir: string, report: PullRep
     '.';
   return {
     ...shaped,
-    content: [...shaped.content, { type: 'text', text: `${summary}\n${fence(lines.join('\n'), 'pulled file list')}` }],
+    content: [...shaped.content, { type: 'text', text: `${summary}\n${lines.join('\n')}` }],
     structuredContent: { ...shaped.structuredContent, moved: report.moved, kept: report.kept, skipped: report.skipped },
   };
 }
@@ -245,10 +303,11 @@ function checkConfigInstanceType(guardrails: Guardrails, jobConfig: Record<strin
 
 const jobCancel = defineTool({
   name: 'job_cancel',
+  core: true,
   toolset: 'jobs',
   runs: 'tp',
   title: 'Cancel a job',
-  description: 'Cancel a running job (`tp job cancel`); its progress is lost. confirm=true after the user agrees.',
+  description: 'Cancel a running job; its progress is lost.',
   inputSchema: { job_id: jobId, confirm, wait },
   approval: { irreversible: (args) => `cancelling job ${args.job_id} (its progress is lost)` },
   annotations: 'destructive',
@@ -261,7 +320,7 @@ const jobDelete = defineTool({
   runs: 'tp',
   since: '0.0.7',
   title: 'Delete a job',
-  description: 'Delete a job and its record (`tp job delete`). confirm=true after the user agrees.',
+  description: 'Delete a job and its record.',
   inputSchema: { job_id: jobId, confirm },
   approval: { irreversible: (args) => `deleting job ${args.job_id}` },
   annotations: 'destructive',

@@ -1,4 +1,5 @@
 import { maskSecretLines, tpToolResult } from '../registry/results.js';
+import { listResult } from '../results/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { bucketName, confirm } from './fields.js';
@@ -69,7 +70,7 @@ const bucketList = defineTool({
   description: 'List buckets (`tp object-storage bucket list`).',
   inputSchema: {},
   annotations: 'read-only',
-  handler: runsTp(() => tpArgv.bucketList()),
+  handler: async (_args, { tp, signal }) => listResult('buckets', await tp.run(tpArgv.bucketList(), { signal })),
 });
 
 const bucketCreate = defineTool({

@@ -36,16 +36,6 @@ function describe(operation: Operation) {
   };
 }
 
-const operationFields = {
-  operation_id: z.string(),
-  tool: z.string(),
-  arguments: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
-  started_at: z.string(),
-  duration_ms: z.number(),
-  output_uri: z.string(),
-};
-
 /** Waits until the operation finishes, `seconds` pass, or the call is cancelled; leaves no listener behind. */
 function waitFor(operation: Operation, seconds: number, signal: AbortSignal): Promise<void> {
   if (seconds === 0 || operation.finished) return Promise.resolve();
@@ -66,12 +56,13 @@ function waitFor(operation: Operation, seconds: number, signal: AbortSignal): Pr
 
 const operationStatus = defineTool({
   name: 'operation_status',
+  core: true,
   toolset: 'status',
   runs: 'local',
   alwaysOn: true,
   title: 'Follow a long operation',
   description:
-    "Follow an operation handle: new output since the last check, then the tool's result; wait_seconds waits for the end first.",
+    "Follow an operation handle: new output, then the call's result.",
   inputSchema: {
     operation_id: operationId,
     wait_seconds: z
@@ -80,13 +71,7 @@ const operationStatus = defineTool({
       .min(0, 'wait_seconds must be at least 0')
       .max(50, 'wait_seconds must be at most 50, to stay within client time-outs')
       .default(0)
-      .describe('Wait up to this long for the end'),
-  },
-  outputSchema: {
-    ...operationFields,
-    new_output: z.string(),
-    new_output_dropped_bytes: z.number(),
-    result: z.record(z.string(), z.unknown()).nullable(),
+      .describe('Wait for the end'),
   },
   annotations: 'local-poll',
   handler: async (args, { runtime, config, signal }) => {
@@ -123,7 +108,6 @@ const operationCancel = defineTool({
   description:
     'Stop an operation of this session (its tp gets SIGTERM, then SIGKILL). What TensorPool already started is not undone: check the list tools.',
   inputSchema: { operation_id: operationId },
-  outputSchema: operationFields,
   annotations: 'local-edit',
   handler: async (args, { runtime }) => {
     const operation = find(runtime.operations, args.operation_id);
@@ -143,7 +127,6 @@ const operationList = defineTool({
   title: 'List this session\'s operations',
   description: "This session's tp calls, running and recently finished.",
   inputSchema: {},
-  outputSchema: { operations: z.array(z.object(operationFields)) },
   annotations: 'local-read-only',
   handler: async (_args, { runtime }) => {
     const list = runtime.operations.list().map(describe);

@@ -55,38 +55,14 @@ const tpHelp = defineTool({
 
 const serverStatus = defineTool({
   name: 'server_status',
+  core: true,
   toolset: 'status',
   runs: 'local',
   title: 'Show the server status',
   description:
-    'The server: tp path, version and generation, API key set and accepted, allowed directories, toolsets, limits. ' +
-    'Start here when a tool fails unexpectedly.',
+    'tp, key, allowed directories, limits, approval. Call when a tool fails unexpectedly.',
   inputSchema: {},
   // names and types only: the result's text says the same in words
-  outputSchema: {
-    tp_path: z.string(),
-    tp_resolved_path: z.string().nullable(),
-    tp_version: z.string().nullable(),
-    tp_generation: z.string().nullable(),
-    tp_generation_source: z.string().nullable().describe('usage, version, override or assumed'),
-    tp_problem: z.string().nullable(),
-    api_key_set: z.boolean(),
-    api_key_accepted: z.boolean().nullable(),
-    api_key_message: z.string().nullable(),
-    allowed_dirs: z.array(z.string()),
-    allowed_dirs_problem: z.string().nullable(),
-    toolsets: z.array(z.string()),
-    tools: z.array(z.string()),
-    read_only: z.boolean(),
-    allow_secrets: z.boolean(),
-    dry_run: z.boolean(),
-    confirm_mode: z.string().describe('flag, elicit or always-elicit'),
-    confirm_creates: z.boolean(),
-    approval: z.string().describe('The approval rule in force for this client, in words'),
-    guardrails: z
-      .object({ allow_instance_types: z.array(z.string()).nullable(), max_nodes: z.number().nullable(), max_storage_gb: z.number().nullable() })
-      .describe('Operator limits; null: none'),
-  },
   annotations: 'read-only',
   handler: async (_args, { tp, config, runtime, signal }) => {
     const resolved = resolveExecutable(tp.tpPath);

@@ -1,21 +1,22 @@
 import { tpToolResult } from '../registry/results.js';
+import { listResult } from '../results/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { billingConfirm, confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait } from './fields.js';
 
 const storageCreate = defineTool({
   name: 'storage_create',
+  core: true,
   toolset: 'storage',
   runs: 'tp',
   title: 'Create a storage volume',
   description:
-    'Create a persistent volume for clusters (`tp storage create`); it bills until storage_destroy. ' +
-    'Returns storage_id; next cluster_attach_storage.',
+    'Create a volume; bills until storage_destroy. Attachable once READY: wait=true returns then, else check storage_list.',
   inputSchema: {
-    size_gb: sizeGb('size_gb', 'Required by tp 0.0.9').optional(),
+    size_gb: sizeGb('size_gb', 'GB; required by tp 0.0.9').optional(),
     name: storageName,
     deletion_protection: deletionProtection.describe('Block destroy'),
-    wait: wait.describe('Wait until ready (tp 0.0.7+)'),
+    wait: wait.describe('Return once READY'),
     volume_type: volumeType,
     confirm: billingConfirm,
   },
@@ -36,13 +37,14 @@ const storageCreate = defineTool({
 
 const storageList = defineTool({
   name: 'storage_list',
+  core: true,
   toolset: 'storage',
   runs: 'tp',
   title: 'List storage volumes',
-  description: 'List storage volumes: ids, sizes, attachments (`tp storage list`). Returns storage_ids.',
+  description: 'Volumes as rows: id, name, size_gb, status, attached_to.',
   inputSchema: { org },
   annotations: 'read-only',
-  handler: runsTp((args) => tpArgv.storageList({ org: args.org })),
+  handler: async (args, { tp, signal }) => listResult('volumes', await tp.run(tpArgv.storageList({ org: args.org }), { signal })),
 });
 
 const storageInfo = defineTool({
@@ -50,7 +52,7 @@ const storageInfo = defineTool({
   toolset: 'storage',
   runs: 'tp',
   title: 'Show a storage volume',
-  description: 'One volume: size, type, status, clusters (`tp storage info`).',
+  description: 'One volume: size, type, status, clusters.',
   inputSchema: { storage_id: storageId },
   annotations: 'read-only',
   handler: runsTp((args) => tpArgv.storageInfo({ storageId: args.storage_id })),
@@ -58,17 +60,17 @@ const storageInfo = defineTool({
 
 const storageEdit = defineTool({
   name: 'storage_edit',
+  core: true,
   toolset: 'storage',
   runs: 'tp',
   title: 'Edit a storage volume',
   description:
-    'Rename, protect or grow a volume (`tp storage edit`; bigger bills more). Turning protection off needs confirm=true after the user agrees; ' +
-    'so does growing, with --confirm-creates.',
+    'Rename, protect or grow a volume (growing bills more).',
   inputSchema: {
     storage_id: storageId,
     name: storageName,
     deletion_protection: deletionProtection,
-    size_gb: sizeGb('size_gb', 'New size, larger than now').optional(),
+    size_gb: sizeGb('size_gb', 'New, larger size').optional(),
     confirm,
   },
   approval: {
@@ -89,7 +91,7 @@ const storageDestroy = defineTool({
   toolset: 'storage',
   runs: 'tp',
   title: 'Destroy a storage volume',
-  description: 'Destroy a volume and its data (`tp storage destroy`). Irreversible: confirm=true after the user agrees.',
+  description: 'Destroy a volume and its data. Irreversible.',
   inputSchema: { storage_id: storageId, confirm, wait: wait.describe('Wait until destroyed (tp 0.0.7+)') },
   approval: { irreversible: (args) => `destroying volume ${args.storage_id} and all data on it` },
   annotations: 'destructive',

@@ -1,7 +1,8 @@
 // @ts-check
 // The engine's side of each command, canned: the messages a real engine would send back, with the
 // ids and values the command was given, so tests can see what reached "TensorPool". Each handler
-// returns the exit code. Fixed ids (c-fake123, s-fake123, job-fake1) stand for created resources.
+// returns the exit code. Fixed ids (c-fake123, s-fake123, j-fake1) stand for created resources; ids and
+// statuses have the real shapes (c-, s-, j-, k-, i- prefixes; upper-case statuses).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,13 +26,46 @@ import { Traceback } from './python.mjs';
 export const CLUSTER_ID = 'c-fake123';
 export const STORAGE_ID = 's-fake123';
 
+/** The account's clusters: c-fake123 runs a job (busy), the others run none (idle). */
+const CLUSTERS = [
+  { id: CLUSTER_ID, name: 'fake-cluster', type: '1xH100', nodes: 1, status: 'RUNNING', created: '2026-12-06 09:12', owner: 'user@example.com', instances: ['i-fake123a'] },
+  { id: 'c-fake456', name: 'big-cluster', type: '8xH100', nodes: 2, status: 'RUNNING', created: '2026-12-05 17:40', owner: 'teammate@example.com', instances: ['i-fake456a', 'i-fake456b'] },
+  { id: 'c-fake789', name: 'idle-box', type: '1xL40S', nodes: 1, status: 'RUNNING', created: '2026-12-04 08:03', owner: 'user@example.com', instances: ['i-fake789a'] },
+];
+
+/** The failed job, and why it failed. */
+export const FAILED_JOB = 'j-fake2';
+const FAILED_JOB_ERROR = 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB';
+
+const JOBS = [
+  { id: 'j-fake1', cluster: CLUSTER_ID, status: 'RUNNING', created: '2026-12-06 09:30' },
+  { id: FAILED_JOB, cluster: 'c-fake456', status: 'FAILED', created: '2026-12-06 08:10' },
+  { id: 'j-fake0', cluster: CLUSTER_ID, status: 'COMPLETED', created: '2026-12-05 22:00' },
+];
+
 /**
- * Columns padded to the widest cell, as the engine lays out its tables.
+ * The engine's table, in the layout FAKE_TP_TABLE_LAYOUT names: `box` (the default: a heavy header
+ * rule and light body, as the engine draws it today), `plain` (columns padded to the widest cell, as
+ * it printed them before) or `ascii` (a +---+ grid). Parsers must read all three by their headers.
  * @param {(string | number)[][]} rows
+ * @param {string} [layout]
  */
-function table(rows) {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+export function table(rows, layout = 'box') {
+  const cells = rows.map((r) => r.map(String));
+  const widths = (cells[0] ?? []).map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (/** @type {string[]} */ r, /** @type {string} */ bar) => `${bar} ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(` ${bar} `)} ${bar}`;
+  const rule = (/** @type {string} */ left, /** @type {string} */ fill, /** @type {string} */ mid, /** @type {string} */ right) =>
+    `${left}${widths.map((w) => fill.repeat(w + 2)).join(mid)}${right}`;
+  const [head = [], ...body] = cells;
+  if (layout === 'plain') return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  if (layout === 'ascii') {
+    const border = rule('+', '-', '+', '+');
+    return [border, line(head, '|'), border, ...body.map((r) => line(r, '|')), border];
+  }
+  return [
+    rule('┏', '━', '┳', '┓'), line(head, '┃'), rule('┡', '━', '╇', '┩'),
+    ...body.map((r) => line(r, '│')), rule('└', '─', '┴', '┘'),
+  ];
 }
 
 /** @type {(cwd: string, base: string, numbered: (i: number) => string) => string} */
@@ -89,26 +123,17 @@ export const handlers = {
     await say(o.wait ? `Cluster ${o.cluster_id} destroyed` : `Cluster ${o.cluster_id} destruction initiated`);
     return 0;
   },
-  async 'cluster list'({ o }) {
-    const clusters = [
-      { id: CLUSTER_ID, name: 'fake-cluster', type: '1xH100', nodes: 1, status: 'running', owner: 'user@example.com' },
-      { id: 'c-fake456', name: 'big-cluster', type: '8xH100', nodes: 2, status: 'provisioning', owner: 'teammate@example.com' },
-    ];
-    const head = ['CLUSTER ID', 'NAME', 'INSTANCE TYPE', 'NODES', 'STATUS', ...(o.org ? ['OWNER'] : [])];
-    const rows = clusters.map((c) => [c.id, c.name, c.type, c.nodes, c.status, ...(o.org ? [c.owner] : [])]);
+  async 'cluster list'({ o, env }) {
+    const head = ['CLUSTER ID', 'NAME', 'INSTANCE TYPE', 'NODES', 'STATUS', 'CREATED', ...(o.org ? ['OWNER'] : []), ...(o.instances ? ['INSTANCES'] : [])];
+    const rows = CLUSTERS.map((c) => [c.id, c.name, c.type, c.nodes, c.status, c.created, ...(o.org ? [c.owner] : []), ...(o.instances ? [c.instances.join(', ')] : [])]);
     if (o.org) await say('Organization: fake-org');
-    const [header = '', ...lines] = table([head, ...rows]);
-    await say(header);
-    for (const [i, c] of clusters.entries()) {
-      await say(lines[i] ?? '');
-      if (o.instances) for (let n = 0; n < c.nodes; n++) await say(`  instance ${c.id}-${n}  ${c.type}  10.0.${i}.${n + 10}  ${c.status}`);
-    }
+    await say(...table([head, ...rows], readKnobs(env).tableLayout));
     return 0;
   },
   async 'cluster info'({ o }) {
     await spin('Fetching cluster info...');
-    await say(`Cluster ID: ${o.cluster_id}`, 'Name: fake-cluster', 'Status: running', 'Instance type: 1xH100', 'Nodes: 1',
-      `Instance ${o.cluster_id}-0: running`, `SSH: ssh ubuntu@203.0.113.10 (or: tp ssh ${o.cluster_id}-0)`);
+    await say(`Cluster ID: ${o.cluster_id}`, 'Name: fake-cluster', 'Status: RUNNING', 'Instance type: 1xH100', 'Nodes: 1',
+      'Instance i-fake123a: RUNNING', 'SSH: ssh ubuntu@203.0.113.10 (or: tp ssh i-fake123a)');
     return 0;
   },
   async 'cluster edit'({ o, session }) {
@@ -124,7 +149,12 @@ export const handlers = {
     }
     return 0;
   },
-  async 'cluster attach'({ o, session }) {
+  async 'cluster attach'({ o, session, env }) {
+    const volumeState = readKnobs(env).volumeState;
+    if (volumeState && volumeState !== 'READY') {
+      await say(`Error: Storage volume ${o.storage_id} must be READY to attach (current status: ${volumeState})`);
+      return 1;
+    }
     if (!(await engineConfirm(session, `Attach storage volume ${o.storage_id} to cluster ${o.cluster_id}? [y/N]:`, 'Attach cancelled'))) return 1;
     await spin('Attaching storage volume...');
     await say(o.wait
@@ -158,15 +188,16 @@ export const handlers = {
     await say(o.wait ? `Storage volume ${o.storage_id} destroyed` : `Storage volume ${o.storage_id} destruction initiated`);
     return 0;
   },
-  async 'storage list'({ o }) {
+  async 'storage list'({ o, env }) {
     await spin('Fetching storage volumes...');
     if (o.org) await say('Organization: fake-org');
-    await say(...table([['STORAGE ID', 'NAME', 'SIZE', 'STATUS'], [STORAGE_ID, 'fake-volume', '100 GB', 'ready'], ['s-fake456', 'datasets', '2000 GB', 'attached']]));
+    await say(...table([['STORAGE ID', 'NAME', 'SIZE', 'STATUS', 'ATTACHED TO'], [STORAGE_ID, 'fake-volume', '100 GB', 'READY', '-'],
+      ['s-fake456', 'datasets', '2000 GB', 'ATTACHED', CLUSTER_ID]], readKnobs(env).tableLayout));
     return 0;
   },
   async 'storage info'({ o }) {
     await spin('Fetching storage volume info...');
-    await say(`Storage ID: ${o.storage_id}`, 'Name: fake-volume', 'Size: 100 GB', 'Status: ready');
+    await say(`Storage ID: ${o.storage_id}`, 'Name: fake-volume', 'Size: 100 GB', 'Status: READY');
     return 0;
   },
   async 'storage edit'({ o }) {
@@ -188,25 +219,32 @@ export const handlers = {
     await say(`Job configuration created: ${name}`);
     return 0;
   },
-  async 'job push'({ o, session, config }) {
+  async 'job push'({ o, session, config, env }) {
     if (!config) throw new Error('job push without a config');
     if (config.error) throw new Traceback(`OSError: ${config.error}`);
     if (config.text === null) {
       await say(`Config file not found: ${o.tp_config_path}`);
       return 1;
     }
-    await say('Uploading job files...', 'Job submitted. Job ID: job-fake1');
+    const clusterState = readKnobs(env).clusterState;
+    if (clusterState && clusterState !== 'RUNNING') {
+      await say(`Error: Cluster ${o.cluster_id} must be RUNNING to push a job (current status: ${clusterState})`);
+      return 1;
+    }
+    await say('Uploading job files...', 'Job submitted. Job ID: j-fake1');
     if (session.gen !== '0.0.6' && o.teardown) await say(`Teardown enabled: cluster ${o.cluster_id} will be destroyed when the job finishes.`);
     return 0;
   },
-  async 'job list'({ o }) {
+  async 'job list'({ o, env }) {
     if (o.org) await say('Organization: fake-org');
-    await say(...table([['JOB ID', 'CLUSTER', 'STATUS'], ['job-fake1', CLUSTER_ID, 'running'], ['job-fake0', CLUSTER_ID, 'success']]));
+    await say(...table([['JOB ID', 'CLUSTER', 'STATUS', 'CREATED'], ...JOBS.map((j) => [j.id, j.cluster, j.status, j.created])], readKnobs(env).tableLayout));
     return 0;
   },
   async 'job info'({ o }) {
     await spin('Fetching job info...');
-    await say(`Job ID: ${o.job_id}`, 'Status: running', `Cluster: ${CLUSTER_ID}`);
+    const job = JOBS.find((j) => j.id === o.job_id) ?? { ...JOBS[0], id: o.job_id };
+    await say(`Job ID: ${job.id}`, `Status: ${job.status}`, `Cluster: ${job.cluster}`, 'Command: python train.py');
+    if (job.status === 'FAILED') await say('Exit code: 1', `Error: ${FAILED_JOB_ERROR}`);
     return 0;
   },
   async 'job cancel'({ o, session }) {
@@ -230,9 +268,22 @@ export const handlers = {
     await say(`Job ${o.job_id} deleted`);
     return 0;
   },
-  async 'job listen'({ o }) {
-    await say(`[${o.job_id}] Starting job...`, `[${o.job_id}] epoch 1/2 loss=0.52`, `[${o.job_id}] epoch 2/2 loss=0.31`,
-      `Job ${o.job_id} finished with status success`);
+  async 'job listen'({ o, env }) {
+    const knobs = readKnobs(env);
+    const state = knobs.jobState ?? (o.job_id === FAILED_JOB ? 'failed' : 'completed');
+    const lines = knobs.jobLines ?? 2;
+    await say(`[${o.job_id}] Starting job...`);
+    for (let n = 1; n <= lines; n++) await say(`[${o.job_id}] epoch ${n}/${lines} loss=${(0.52 / n).toFixed(2)}`);
+    if (state === 'running') {
+      // the job goes on: the stream stays open until tp is stopped
+      await new Promise(() => {});
+    }
+    if (state === 'failed') {
+      await say(`[${o.job_id}] Traceback (most recent call last):`, `[${o.job_id}]   File "train.py", line 42, in <module>`,
+        `[${o.job_id}] ${FAILED_JOB_ERROR}`, `Job ${o.job_id} finished with status failed (exit code 1)`);
+      return 1;
+    }
+    await say(`Job ${o.job_id} finished with status success`);
     return 0;
   },
   async 'job pull'({ o, session, env }) {
@@ -280,12 +331,13 @@ export const handlers = {
       await say(`Error reading key file: ${keyFile?.error}`);
       return 1;
     }
-    await say('SSH key added: key-fake1', ...(o.name !== null ? [`Name: ${o.name}`] : []));
+    await say('SSH key added: k-fake1', ...(o.name !== null ? [`Name: ${o.name}`] : []));
     return 0;
   },
-  async 'me sshkey list'({ o }) {
+  async 'me sshkey list'({ o, env }) {
     if (o.org) await say('Organization: fake-org');
-    await say(...table([['KEY ID', 'NAME', 'FINGERPRINT'], ['key-fake1', 'laptop', 'SHA256:fakefingerprint1'], ['key-fake2', 'ci', 'SHA256:fakefingerprint2']]));
+    await say(...table([['KEY ID', 'NAME', 'FINGERPRINT'], ['k-fake1', 'laptop', 'SHA256:fakefingerprint1'], ['k-fake2', 'ci', 'SHA256:fakefingerprint2']],
+      readKnobs(env).tableLayout));
     return 0;
   },
   async 'me sshkey remove'({ o }) {

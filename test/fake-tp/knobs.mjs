@@ -26,6 +26,12 @@
  * @property {string | undefined} exitSignal     FAKE_TP_EXIT_SIGNAL=SIG: after the output, tp kills itself with SIG
  * @property {string[] | undefined} pullFiles    FAKE_TP_PULL_FILES=<JSON array>: the paths of the engine's download_map for
  *                                               `job pull` (default: outputs/<job id>-result.txt), written as tp does, unchecked
+ * @property {string} tableLayout              FAKE_TP_TABLE_LAYOUT: box (default) | plain | ascii, how list tables are drawn
+ * @property {string | undefined} jobState       FAKE_TP_JOB_STATE: running | completed | failed, how `job listen` ends
+ *                                               (running: it never does); default: failed for j-fake2, else completed
+ * @property {number | undefined} jobLines       FAKE_TP_JOB_LINES=N: the epoch lines `job listen` prints first (default 2)
+ * @property {string | undefined} clusterState   FAKE_TP_CLUSTER_STATE=PROVISIONING: `job push` refuses, the cluster must be RUNNING
+ * @property {string | undefined} volumeState    FAKE_TP_VOLUME_STATE=CREATING: `cluster attach` refuses, the volume must be READY
  * @property {string | undefined} pullCommand    FAKE_TP_PULL_COMMAND=<shell command>: the `command` the engine sends with
  *                                               `job pull`, run through a shell in the working directory before the downloads
  *
@@ -66,5 +72,10 @@ export function readKnobs(env) {
     exitSignal: env.FAKE_TP_EXIT_SIGNAL,
     pullFiles: env.FAKE_TP_PULL_FILES === undefined ? undefined : JSON.parse(env.FAKE_TP_PULL_FILES),
     pullCommand: env.FAKE_TP_PULL_COMMAND,
+    tableLayout: env.FAKE_TP_TABLE_LAYOUT || 'box',
+    clusterState: env.FAKE_TP_CLUSTER_STATE || undefined,
+    volumeState: env.FAKE_TP_VOLUME_STATE || undefined,
+    jobState: env.FAKE_TP_JOB_STATE || undefined,
+    jobLines: /^\d+$/.test(env.FAKE_TP_JOB_LINES ?? '') ? Number(env.FAKE_TP_JOB_LINES) : undefined,
   });
 }

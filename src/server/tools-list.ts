@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ListToolsRequestSchema, type ListToolsResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { ToolDefinition } from '../registry/tool.js';
+
+/**
+ * tools/list is read by the model in every conversation, so the server writes it itself instead of
+ * letting the SDK convert every zod schema in full. What the model needs to call a tool well is its
+ * fields, their types and a few words each; the limits a field enforces (lengths, patterns, ranges)
+ * stay on the server, which checks every call against the full schema and names the field and the
+ * rule when one is broken. So the listed schema keeps type, enum, items, required and description,
+ * a default only where it is not the obvious false, and drops the rest. Unknown arguments are still
+ * refused (registry/strict-args.ts).
+ */
+
+type JsonSchema = Record<string, unknown>;
+
+const KEPT = new Set(['type', 'enum', 'items', 'properties', 'required', 'description', 'default', 'anyOf']);
+
+function compact(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (!KEPT.has(key) || value === undefined) continue;
+    if (key === 'default' && (value === false || value === 0 || (Array.isArray(value) && value.length === 0))) continue;
+    if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>).map(([name, field]) => [name, compact(field)]));
+    else if (key === 'items') out[key] = compact(value as JsonSchema);
+    else if (key === 'anyOf') out[key] = (value as JsonSchema[]).map(compact);
+    else if (key === 'required' && Array.isArray(value) && value.length === 0) continue;
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** A tool as tools/list shows it. */
+export function listedTool(tool: ToolDefinition): Tool {
+  const json = z.toJSONSchema(z.object(tool.inputSchema), { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: { type: 'object', ...compact(json) } as Tool['inputSchema'],
+    annotations: tool.annotations,
+  };
+}
+
+const listsBySelection = new WeakMap<object, ListToolsResult>();
+
+/**
+ * Answers tools/list on `server` with `tools()`, the tools this session offers now. A list is
+ * computed once per process for each selection (the array object stands for it) and shared by every
+ * session, the default selection's even once per build (dist/tools-list.json).
+ */
+export function serveToolsList(server: McpServer, tools: () => readonly ToolDefinition[]): void {
+  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+    const selection = tools();
+    let list = listsBySelection.get(selection);
+    if (!list) {
+      list = builtList(selection) ?? deepFreeze({ tools: selection.map(listedTool) });
+      listsBySelection.set(selection, list);
+    }
+    return list;
+  });
+}
+
+/** Written by the build (scripts/build-tools-list.mjs) beside the bundle, for the default selection. */
+const BUILT_LIST_URL = new URL('./tools-list.json', import.meta.url);
+let builtFile: { tools: string[]; result: ListToolsResult } | null | undefined;
+
+/** The list the build computed, when it is for exactly these tools; run from the sources there is none. */
+function builtList(selection: readonly ToolDefinition[]): ListToolsResult | undefined {
+  if (builtFile === undefined) {
+    try {
+      builtFile = JSON.parse(readFileSync(BUILT_LIST_URL, 'utf8')) as { tools: string[]; result: ListToolsResult };
+    } catch {
+      builtFile = null;
+    }
+  }
+  if (!builtFile || builtFile.tools.length !== selection.length || builtFile.tools.some((name, i) => name !== selection[i]!.name)) return undefined;
+  return deepFreeze(builtFile.result);
+}
+
+/** One object is handed to every session: none of them may change it for the others. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * The tools one session lists: all of its selection but the deferred ones, until their toolset is
+ * enabled. A deferred tool is registered but disabled, so a call to it before that is refused; enabling
+ * it makes the SDK send tools/list_changed.
+ */
+export class ListedTools {
+  current: readonly ToolDefinition[];
+  private readonly registered = new Map<string, RegisteredTool>();
+
+  constructor(
+    private readonly all: readonly ToolDefinition[],
+    private readonly deferred: ReadonlySet<string>,
+  ) {
+    // the same array object for every session with the same selection, so its list is computed once
+    this.current = deferred.size === 0 ? all : listedArrays(all, deferred);
+  }
+
+  track(tool: ToolDefinition, registered: RegisteredTool): void {
+    this.registered.set(tool.name, registered);
+    if (this.deferred.has(tool.name)) registered.disable();
+  }
+
+  enable(toolset: string): string[] {
+    const names = this.all.filter((tool) => tool.toolset === toolset && this.deferred.has(tool.name) && !this.current.includes(tool)).map((tool) => tool.name);
+    if (names.length === 0) return [];
+    const hidden = new Set([...this.deferred].filter((name) => !names.includes(name) && !this.current.some((tool) => tool.name === name)));
+    this.current = listedArrays(this.all, hidden);
+    for (const name of names) this.registered.get(name)?.enable();
+    return names;
+  }
+}
+
+const arrays = new Map<string, readonly ToolDefinition[]>();
+
+/** One array per set of listed tools in a process: the key of its cached tools/list. */
+function listedArrays(all: readonly ToolDefinition[], hidden: ReadonlySet<string>): readonly ToolDefinition[] {
+  const listed = all.filter((tool) => !hidden.has(tool.name));
+  const key = listed.map((tool) => tool.name).join(',');
+  let array = arrays.get(key);
+  if (!array) arrays.set(key, (array = listed));
+  return array;
+}

@@ -130,11 +130,15 @@ const REWRITES: readonly Rewrite[] = [
     fromJobOutput: false,
   },
   { pattern: cmd('job init\\b'), rewrite: () => `${call('job_write_config')} (or job_init)`, fromJobOutput: true },
-  { pattern: cmd('me sshkey add\\b'), rewrite: () => call('ssh_key_add', { public_key: "<the .pub file's one line>" }), fromJobOutput: false },
+  {
+    pattern: cmd('me sshkey add', REST),
+    rewrite: (m) => call('ssh_key_add', { public_key: positionals(m[1]!).find((word) => word.endsWith('.pub')) ?? '<path of the .pub file>' }),
+    fromJobOutput: false,
+  },
   { pattern: cmd('me sshkey (?:list|ls)\\b'), rewrite: () => call('ssh_key_list'), fromJobOutput: true },
   {
     pattern: /(?:^|\s)(?:-i|--public-key)(?:=|\s+)([\w./~-]+\.pub)\b/g,
-    rewrite: () => 'no key files here: pass the key itself, one line "ssh-ed25519 AAAA…", as cluster_create\'s ssh_public_key, or save it with ssh_key_add',
+    rewrite: (m) => `pass ${m[1]} as cluster_create's ssh_public_key, or save it once with ssh_key_add`,
     fromJobOutput: true,
   },
   {
@@ -146,6 +150,18 @@ const REWRITES: readonly Rewrite[] = [
     pattern: /\bTENSORPOOL_KEY\b/g,
     rewrite: () =>
       'this server hands tp the key from its own environment: the user sets TENSORPOOL_API_KEY in the MCP client\'s server config (env); server_status checks it',
+    fromJobOutput: true,
+  },
+  {
+    pattern: /\b(?:cluster\s+(c-[A-Za-z0-9]+)\s+)?must be RUNNING\b/gi,
+    rewrite: (m) =>
+      `the cluster is not RUNNING yet: call ${call('cluster_info', { cluster_id: m[1] ?? '<cluster id>' })} until its status is RUNNING ` +
+      '(cluster_create with wait=true returns only then), then retry',
+    fromJobOutput: true,
+  },
+  {
+    pattern: /\b(?:volume\s+(s-[A-Za-z0-9]+)\s+)?must be READY\b/gi,
+    rewrite: () => 'the volume is not READY yet: check storage_list until its status is READY (storage_create with wait=true returns only then), then retry',
     fromJobOutput: true,
   },
   {
@@ -187,5 +203,5 @@ function shorten(text: string): string {
 /** The hints as the text block a result adds. */
 export function renderHints(hints: readonly Hint[]): string | undefined {
   if (hints.length === 0) return undefined;
-  return ['In this server\'s terms (tp\'s text above is written for a terminal):', ...hints.map((hint) => `- ${hint.said} → ${hint.instead}`)].join('\n');
+  return hints.map((hint) => `In tool terms: \`${hint.said}\` = ${hint.instead}`).join('\n');
 }

@@ -86,8 +86,8 @@ function headerKey(cell: string): string {
   return cell.toLowerCase().replace(/[_-]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-const ID = '[A-Za-z0-9][A-Za-z0-9_-]*';
-const idPattern = (prefixes: readonly string[]) => new RegExp(`(?<![\\w./-])(?:${prefixes.join('|')})(?=[A-Za-z0-9]*[0-9])${ID}(?![\\w/-])`, 'g');
+// an id is its prefix and letters and digits, one of them a digit: `c-abc123-0` (an instance) and `c-style` are not
+const idPattern = (prefixes: readonly string[]) => new RegExp(`(?<![\\w./-])(?:${prefixes.join('|')})(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]+(?![\\w/-])`, 'g');
 const INSTANCE_ID = /(?<![\w./-])i-(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9_-]+(?![\w/-])/g;
 
 /** "100 GB", "2 TB", "100" under a GB header: a whole number of GB, or undefined. */

@@ -15,14 +15,15 @@ describe.each(GENERATIONS)('tp %s messages in tool terms', (generation) => {
     const key = instead('No SSH key. Pass -i ~/.ssh/id_ed25519.pub or add one with `tp me sshkey add ~/.ssh/id_ed25519.pub`', generation);
     expect(key).toHaveLength(2);
     expect(key[0]).toMatch(/ssh_public_key/);
-    expect(key[1]).toBe('ssh_key_add(public_key="<the .pub file\'s one line>")');
+    expect(key[0]).toBe("pass ~/.ssh/id_ed25519.pub as cluster_create's ssh_public_key, or save it once with ssh_key_add");
+    expect(key[1]).toBe('ssh_key_add(public_key="~/.ssh/id_ed25519.pub")');
     expect(instead('Invalid API key. Check TENSORPOOL_KEY', generation)[0]).toMatch(/TENSORPOOL_API_KEY/);
   });
 
   it("what the fake tp's cluster info prints (`tp ssh <instance>`) becomes advice, not a shell command to run", () => {
     const output = fakeTpOutput(generation, tpArgv.clusterInfo({ clusterId: 'c-fake123' }));
     const hints = toolHints(output.stdout, generation);
-    expect(hints).toEqual([{ said: 'tp ssh c-fake123-0', instead: expect.stringMatching(/^no tool opens a shell: give the user `tp ssh c-fake123-0`/) }]);
+    expect(hints).toEqual([{ said: 'tp ssh i-fake123a', instead: expect.stringMatching(/^no tool opens a shell: give the user `tp ssh i-fake123a`/) }]);
   });
 
   it('destroy, cancel and detach come with confirm=true and a reminder to ask first', () => {
@@ -74,8 +75,15 @@ describe('text without commands', () => {
     expect(renderHints([])).toBeUndefined();
   });
 
-  it('renders each hint under one line that says the text above is written for a terminal', () => {
+  it('renders each hint as one line naming what tp said and the tool-terms equivalent', () => {
     const text = renderHints(toolHints('Skipping out/a.bin - file already exists', '0.0.9'))!;
-    expect(text).toBe("In this server's terms (tp's text above is written for a terminal):\n- Skipping out/a.bin - file already exists → job_pull with force=true overwrites files that already exist");
+    expect(text).toBe('In tool terms: `Skipping out/a.bin - file already exists` = job_pull with force=true overwrites files that already exist');
+  });
+
+  it('"must be RUNNING" and "must be READY" say what to wait for and how', () => {
+    expect(instead('Error: Cluster c-9k must be RUNNING to push a job (current status: PROVISIONING)', '0.0.9')).toEqual([
+      'the cluster is not RUNNING yet: call cluster_info(cluster_id="c-9k") until its status is RUNNING (cluster_create with wait=true returns only then), then retry',
+    ]);
+    expect(instead('Error: Storage volume s-2 must be READY to attach (current status: CREATING)', '0.0.9')[0]).toMatch(/storage_list until its status is READY/);
   });
 });

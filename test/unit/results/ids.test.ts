@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFields, summarize } from '../../../src/results/ids.js';
+import { parseFields } from '../../../src/results/ids.js';
+import { readList } from '../../../src/results/rows.js';
 import { tpArgv } from '../../../src/tp/commands.js';
 import type { Generation } from '../../../src/tp/generation.js';
 import { fakeTpOutput } from '../../helpers/fake-output.js';
@@ -26,7 +27,7 @@ function argvFor(tool: string, generation: Generation): string[] {
     case 'job_list':
       return tpArgv.jobList({ org: false });
     case 'job_info':
-      return tpArgv.jobInfo({ jobId: 'job-fake1' });
+      return tpArgv.jobInfo({ jobId: 'j-fake1' });
     case 'job_listen':
       return tpArgv.jobListen({ jobId: 'job-fake1' });
     case 'ssh_key_add':
@@ -40,21 +41,12 @@ function argvFor(tool: string, generation: Generation): string[] {
 
 const EXPECTED: Record<string, (generation: Generation) => Record<string, unknown>> = {
   cluster_create: () => ({ cluster_id: 'c-fake123' }),
-  cluster_list: (generation) => ({
-    cluster_ids: ['c-fake123', 'c-fake456'],
-    // the instance lines exist only where the command has --instances
-    ...(generation === '0.0.6' ? {} : { instance_ids: ['c-fake123-0', 'c-fake456-0', 'c-fake456-1'] }),
-  }),
-  cluster_info: () => ({ cluster_id: 'c-fake123', instance_ids: ['c-fake123-0'], status: 'running' }),
+  cluster_info: () => ({ cluster_id: 'c-fake123', instance_ids: ['i-fake123a'], status: 'RUNNING' }),
   storage_create: () => ({ storage_id: 's-fake123' }),
-  storage_list: () => ({ storage_ids: ['s-fake123', 's-fake456'] }),
-  storage_info: () => ({ storage_id: 's-fake123', status: 'ready' }),
-  job_push: () => ({ job_id: 'job-fake1' }),
-  job_list: () => ({ job_ids: ['job-fake1', 'job-fake0'] }),
-  job_info: () => ({ job_id: 'job-fake1', status: 'running' }),
-  job_listen: () => ({ status: 'success' }),
-  ssh_key_add: () => ({ key_id: 'key-fake1' }),
-  ssh_key_list: () => ({ key_ids: ['key-fake1', 'key-fake2'] }),
+  storage_info: () => ({ storage_id: 's-fake123', status: 'READY' }),
+  job_push: () => ({ job_id: 'j-fake1' }),
+  job_info: () => ({ job_id: 'j-fake1', status: 'RUNNING' }),
+  ssh_key_add: () => ({ key_id: 'k-fake1' }),
 };
 
 describe.each(GENERATIONS)('parsed fields from what tp %s prints', (generation) => {
@@ -81,10 +73,9 @@ describe('documented outputs (tp-cli.md)', () => {
     expect(parseFields('job_push', { stdout, exit_code: 0 })).toEqual({});
   });
 
-  it('job listen: exit 0 means the job ended with status success; an early end states none', () => {
-    expect(parseFields('job_listen', { stdout: 'epoch 1\n', exit_code: 0 })).toEqual({ status: 'success' });
-    expect(parseFields('job_listen', { stdout: 'Connection ended unexpectedly while listening to job.\n', exit_code: 1 })).toEqual({});
-    expect(parseFields('job_listen', { stdout: 'epoch 1\n', exit_code: 0, timed_out: true })).toEqual({});
+  it('job info of a failed job: its status in the tools\' words and the exit code tp states', () => {
+    const stdout = 'Job ID: j-9\nStatus: failed\nExit code: 137\nError: killed\n';
+    expect(parseFields('job_info', { stdout, exit_code: 0 })).toEqual({ job_id: 'j-9', status: 'FAILED', exit_code: 137 });
   });
 
   it('request ids where the engine reports them, one or several', () => {
@@ -96,9 +87,10 @@ describe('documented outputs (tp-cli.md)', () => {
 describe('what is not an id', () => {
   it('paths, words and instance ids do not pass for cluster, job or key ids', () => {
     const stdout = 'Downloaded outputs/job-fake1-result.txt and key-value.json; c-style names; instance c-abc123-0\n';
-    expect(parseFields('job_list', { stdout, exit_code: 0 })).toEqual({});
-    expect(parseFields('ssh_key_list', { stdout, exit_code: 0 })).toEqual({});
-    expect(parseFields('cluster_list', { stdout, exit_code: 0 })).toEqual({ instance_ids: ['c-abc123-0'] });
+    expect(readList('jobs', stdout).rows).toEqual([]);
+    expect(readList('keys', stdout).rows).toEqual([]);
+    expect(readList('clusters', stdout).rows).toEqual([]);
+    expect(parseFields('cluster_info', { stdout, exit_code: 0 })).toEqual({ instance_ids: ['c-abc123-0'] });
   });
 
   it('"instance type 1xH100" names a type, not an instance', () => {
@@ -116,19 +108,12 @@ describe('what is not an id', () => {
 
   it('spinner lines are not results, a list that shows no ids has no list field, and a dry run states nothing', () => {
     expect(parseFields('cluster_info', { stdout: '* Status: fetching\nStatus: RUNNING\n', exit_code: 0 })).toEqual({ status: 'RUNNING' });
-    expect(parseFields('cluster_list', { stdout: 'No clusters found\n', exit_code: 0 })).toEqual({});
+    expect(readList('clusters', 'No clusters found\n')).toEqual({ rows: [], notes: ['No clusters found'] });
     const dry = { stdout: 'Dry run: nothing was run. Without --dry-run the server would run:\ntp --no-input cluster info c-1\n', exit_code: 0, dry_run: true };
     expect(parseFields('cluster_info', dry)).toEqual({});
   });
 
   it('tools without parsed fields yield none', () => {
     expect(parseFields('account_me', { stdout: 'Cluster ID: c-1\n', exit_code: 0 })).toEqual({});
-  });
-});
-
-describe('summarize', () => {
-  it('summarize names single ids and statuses, not the lists a table already shows', () => {
-    expect(summarize({ cluster_id: 'c-1', instance_ids: ['c-1-0'], status: 'running' })).toBe('cluster_id=c-1 instance_ids=c-1-0 status=running');
-    expect(summarize({ cluster_ids: ['c-1', 'c-2'] })).toBeUndefined();
   });
 });

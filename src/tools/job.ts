@@ -320,7 +320,7 @@ const jobDelete = defineTool({
   runs: 'tp',
   since: '0.0.7',
   title: 'Delete a job',
-  description: 'Delete a job and its record.',
+  description: 'Delete a job and its record; irreversible.',
   inputSchema: { job_id: jobId, confirm },
   approval: { irreversible: (args) => `deleting job ${args.job_id}` },
   annotations: 'destructive',

@@ -22,6 +22,8 @@ export async function connectInMemory(options: {
   allowedDirs?: string[];
   runner?: Partial<TpRunnerOptions>;
   tools?: readonly ToolDefinition[];
+  /** Names among `tools` listed only once their toolset is enabled. */
+  deferred?: readonly string[];
   config?: ConfigInput;
   /** Times the sync budget, heartbeats and operation expiry (test/helpers/fake-clock.ts drives one by hand). */
   clock?: Clock;
@@ -35,7 +37,7 @@ export async function connectInMemory(options: {
       : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' }),
     ...options.config,
   };
-  const server = createServer({ runner, config, tools: options.tools, clock: options.clock });
+  const server = createServer({ runner, config, tools: options.tools, deferred: options.deferred, clock: options.clock });
   const roots = options.roots;
   const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: roots ? { roots: { listChanged: true } } : {} });
   if (roots) {

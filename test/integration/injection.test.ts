@@ -63,6 +63,7 @@ function validValues(roots: Roots): Record<string, unknown> {
     container: 'img:1',
     bucket_name: 'my-bucket',
     volume_type: 'fast',
+    status: 'FAILED',
     command: 'cluster create',
     filename: 'out.tp.toml',
     commands: ['python train.py'],

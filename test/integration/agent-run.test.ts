@@ -53,7 +53,7 @@ describe.each(GENERATIONS)('a whole job on tp %s, with ids from structuredConten
     const clusterId = field(created.data, 'cluster_id');
 
     const info = await step('cluster_info', { cluster_id: clusterId });
-    expect(info.data.status).toBe('running');
+    expect(info.data.status).toBe('RUNNING');
     const [instance] = info.data.instance_ids as string[];
     expect(instance).toBeTruthy();
 
@@ -69,10 +69,14 @@ describe.each(GENERATIONS)('a whole job on tp %s, with ids from structuredConten
     const jobId = field(pushed.data, 'job_id');
 
     const listened = await step('job_listen', { job_id: jobId });
-    expect(listened.data.status).toBe('success');
-    // the model reads the log fenced as data; the raw text stays as tp printed it
-    expect(textOf(listened.result)).toMatch(/<<<untrusted [\w-]+>>>\n[\s\S]*epoch 2\/2[\s\S]*<<<end untrusted [\w-]+>>>/);
-    expect(listened.data.stdout).not.toContain('untrusted');
+    expect(listened.data).toMatchObject({ job_status: 'COMPLETED', exit_code: 0, new_lines: 3 });
+    // the model reads the job's log fenced as data, and tp's closing line outside the fence
+    expect(textOf(listened.result)).toMatch(/^Job j-fake1: COMPLETED \(exit code 0\)\.\nLog lines 1-3 [^\n]*\n<<<untrusted [\w-]+>>>\n[\s\S]*epoch 2\/2 loss=0.26\n<<<end untrusted [\w-]+>>>$/);
+    // a second look returns no line twice, in a few bytes
+    const again = await step('job_listen', { job_id: jobId });
+    expect(again.data).toMatchObject({ job_status: 'COMPLETED', new_lines: 0, next_line: 3 });
+    expect(textOf(again.result)).not.toContain('epoch');
+    expect(Buffer.byteLength(textOf(again.result) + JSON.stringify(again.data))).toBeLessThanOrEqual(600);
 
     await step('job_pull', { job_id: jobId, workdir: project });
     expect(existsSync(join(project, 'outputs', `${jobId}-result.txt`))).toBe(true);

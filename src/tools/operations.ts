@@ -36,6 +36,13 @@ function describe(operation: Operation) {
   };
 }
 
+/** A finished call's fields, for the top level of operation_status: its own status (a cluster's, a job's) as result_status. */
+function liftedFields(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!fields) return {};
+  const { status, ...rest } = fields;
+  return status === undefined ? rest : { ...rest, result_status: status };
+}
+
 /** Waits until the operation finishes, `seconds` pass, or the call is cancelled; leaves no listener behind. */
 function waitFor(operation: Operation, seconds: number, signal: AbortSignal): Promise<void> {
   if (seconds === 0 || operation.finished) return Promise.resolve();
@@ -83,7 +90,7 @@ const operationStatus = defineTool({
       // the result carries the output already: it is shown once, there, not again as new output
       return {
         content: [{ type: 'text', text: `${header} All its output: ${outputUri(operation)}\n\nResult:` }, ...operation.result.content],
-        structuredContent: { ...describe(operation), new_output: '', new_output_dropped_bytes: 0, result: operation.result.structuredContent ?? null },
+        structuredContent: { ...liftedFields(operation.result.structuredContent), ...describe(operation) },
         isError: operation.result.isError,
       };
     }
@@ -91,7 +98,9 @@ const operationStatus = defineTool({
     const budget = textBudget(config.maxResultBytes);
     const shown = unread.text.length > budget ? unread.text.slice(-budget) : unread.text;
     const dropped = unread.droppedBytes + Buffer.byteLength(unread.text) - Buffer.byteLength(shown);
-    const output = shown ? `\n\nNew output${dropped ? ` (${dropped} earlier bytes left out)` : ''}:\n${fence(shown, 'operation output')}` : '';
+    // what a job tool relays can be the user's job talking; tp's own words are not fenced
+    const relayed = operation.tool.startsWith('job_') ? fence(shown, 'operation output') : shown;
+    const output = shown ? `\n\nNew output${dropped ? ` (${dropped} earlier bytes left out)` : ''}:\n${relayed}` : '';
     return {
       content: [{ type: 'text', text: `${header}${output}\n\nCall operation_status again to follow it.` }],
       structuredContent: { ...describe(operation), new_output: shown, new_output_dropped_bytes: dropped, result: null },

@@ -102,10 +102,10 @@ describe('operation handles', () => {
     const operation = operationOf(handle)!;
     ws.release();
     const status = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 50 });
-    expect(status.structuredContent).toMatchObject({ status: 'succeeded' });
-    const result = (status.structuredContent as { result: Record<string, unknown> }).result;
-    expect(result).toMatchObject({ ok: true, exit_code: 0, argv: [FAKE_TP, '--no-input', 'cluster', 'list', '--org'], dry_run: false });
-    expect(textOf(status)).toMatch(/Result:[\s\S]*\* Authenticating\.\.\./);
+    // the finished call's fields at the top level, where an agent reads them without unwrapping
+    expect(status.structuredContent).toMatchObject({ status: 'succeeded', ok: true });
+    expect((status.structuredContent as { clusters: { cluster_id: string }[] }).clusters.map((row) => row.cluster_id)).toEqual(['c-fake123', 'c-fake456', 'c-fake789']);
+    expect(textOf(status)).toMatch(/Result:\nOrganization: fake-org\ncluster_id  name/);
   });
 
   it('calls inside the budget return their result directly', async () => {
@@ -355,7 +355,10 @@ describe('bounded output', () => {
   it('lists each operation\'s output once, and completes operation ids in both templates', async () => {
     const s = await session({}, NO_BUDGET);
     await s.call('cluster_list');
-    const { resources } = await s.client.listResources();
+    const { resources: all } = await s.client.listResources();
+    // besides the operations' output, the workflow skill
+    expect(all.map((resource) => resource.uri)).toContain('tensorpool-mcp://skill');
+    const resources = all.filter((resource) => resource.uri.includes('/operations/'));
     expect(resources).toHaveLength(1);
     const id = /operations\/(op_[0-9a-f]+)\/output$/.exec(resources[0]!.uri)![1]!;
     const { resourceTemplates } = await s.client.listResourceTemplates();
@@ -391,9 +394,10 @@ describe('job_listen', () => {
     const s = await session({ FAKE_TP_PROGRESS_LINES: '5' }, NO_BUDGET);
     const result = await s.call('job_listen', { job_id: 'j-1', tail_lines: 3 });
     expect(result.isError ?? false, textOf(result)).toBe(false);
-    // the log is the job talking: fenced as data, the last three lines inside the fence
+    // the log is the job talking: fenced as data, the last three of its lines inside the fence; tp's closing line is not the job's
     const fenced = /<<<untrusted ([\w-]+)>>>\n([\s\S]*?)\n?<<<end untrusted \1>>>/.exec(textOf(result));
-    expect(fenced?.[2]?.trim().split('\n')).toEqual(['[j-1] epoch 1/2 loss=0.52', '[j-1] epoch 2/2 loss=0.31', 'Job j-1 finished with status success']);
+    expect(fenced?.[2]?.trim().split('\n')).toEqual(['[j-1] Starting job...', '[j-1] epoch 1/2 loss=0.52', '[j-1] epoch 2/2 loss=0.26']);
+    expect(textOf(result)).toMatch(/^Job j-1: COMPLETED \(exit code 0\)\.\n5 earlier new lines left out \(from_line=0 reads them\)\.\nLog lines 6-8 /);
   });
 
   it('max_seconds ends listening without an error and still returns the last tail_lines lines', async () => {
@@ -401,8 +405,8 @@ describe('job_listen', () => {
     const s = await session(ws.hold(5), NO_BUDGET);
     const result = await s.call('job_listen', { job_id: 'j-1', max_seconds: 1, tail_lines: 3 });
     expect(result.isError ?? false, textOf(result)).toBe(false);
-    expect(textOf(result)).toMatch(/stopped listening after 1 s; job j-1 goes on/);
-    expect(result.structuredContent).toMatchObject({ ok: true, timed_out: true });
+    expect(textOf(result)).toMatch(/^Job j-1: RUNNING after 1 s of watching; call job_listen again to keep following\./);
+    expect(result.structuredContent).toMatchObject({ ok: true, job_id: 'j-1', job_status: 'RUNNING' });
     const lines = textOf(result).split('\n').filter((line) => /^progress line/.test(line));
     // The one second runs from the spawn, so a very slow machine may stop tp before it printed
     // all five lines; the ready file says whether it did. Either way, at most the last three show.

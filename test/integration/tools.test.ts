@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_TP, FakeTpWorkspace, TEST_KEY } from '../helpers/fake-tp.js';
+import { FakeTpWorkspace, TEST_KEY } from '../helpers/fake-tp.js';
 import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js';
 import { pemPrivateKey, publicKeyLine } from '../helpers/ssh-keys.js';
 import { allTools } from '../../src/tools/index.js';

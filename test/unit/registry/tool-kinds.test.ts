@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ANNOTATION_PRESETS } from '../../../src/registry/annotations.js';
-import { tpOutputSchema } from '../../../src/registry/results.js';
 import { defineTool, needsGeneration } from '../../../src/registry/tool.js';
 import { allTools } from '../../../src/tools/index.js';
 
@@ -12,8 +11,11 @@ describe('tool kinds', () => {
     expect(names((tool) => tool.runs === 'local')).toEqual(['job_write_config', 'server_status', 'operation_status', 'operation_cancel', 'operation_list']);
   });
 
-  it('every tool that runs tp returns the tp result shape; local tools declare their own', () => {
-    for (const tool of allTools) expect(tool.outputSchema === tpOutputSchema, tool.name).toBe(tool.runs === 'tp');
+  it('the default selection lists the everyday tools from the start; the rest are a toolset_enable away', () => {
+    expect(names((tool) => tool.core === true)).toEqual([
+      'cluster_create', 'cluster_list', 'cluster_info', 'cluster_destroy', 'cluster_attach_storage', 'storage_create', 'storage_list', 'storage_edit',
+      'job_write_config', 'job_push', 'job_list', 'job_info', 'job_listen', 'job_pull', 'job_cancel', 'server_status', 'operation_status',
+    ]);
   });
 
   it('only tp_help works with any tp, without the generation being detected', () => {
@@ -33,7 +35,7 @@ describe('tool kinds', () => {
   it('an annotation preset spells out all four hints, in the order clients are shown them', () => {
     const tool = defineTool({
       name: 'example_tool', toolset: 'status', runs: 'local', title: 'Example', description: 'An example tool for this test.',
-      inputSchema: { n: z.number() }, outputSchema: {}, annotations: 'local-poll',
+      inputSchema: { n: z.number() }, annotations: 'local-poll',
       handler: async () => ({ content: [] }),
     });
     expect(Object.keys(tool.annotations)).toEqual(['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint']);

@@ -171,7 +171,7 @@ describe('slim bundle: the built server runs every path near the left-out code',
     const result = (await client.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-1' } })) as CallToolResult;
     expect(result.isError ?? false).toBe(false);
     expect(ws.lastCall().argv).toContain('destroy');
-    expect(result.structuredContent).toMatchObject({ exit_code: 0 });
+    expect(result.structuredContent).toMatchObject({ ok: true });
   });
 
   it('never reached a stand-in', () => {

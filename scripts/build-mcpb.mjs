@@ -26,6 +26,8 @@ try {
   cpSync(join(root, 'manifest.json'), join(stage, 'manifest.json'));
   cpSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
   cpSync(join(root, 'bin'), join(stage, 'server', 'bin'), { recursive: true });
+  // served as the workflow skill resource, found upward from dist/
+  cpSync(join(root, 'skills', 'tensorpool', 'SKILL.md'), join(stage, 'server', 'skills', 'tensorpool', 'SKILL.md'));
   cpSync(join(root, 'dist'), join(stage, 'server', 'dist'), {
     recursive: true,
     filter: (path) => !path.endsWith('.map') && !path.endsWith('.d.ts') && !/metafile-.*\.json$/.test(path),

@@ -170,7 +170,7 @@ export const OPTIONS = {
   }),
   timeout: option({
     flags: '--timeout <seconds>', env: 'TENSORPOOL_MCP_TIMEOUT', group: 'tp', help: 'limit for one tp call',
-    default: 600, parse: integer('--timeout', 1, 86400),
+    default: 1800, parse: integer('--timeout', 1, 86400),
   }),
   maxProcesses: option({
     flags: '--max-processes <n>', env: 'TENSORPOOL_MCP_MAX_PROCESSES', group: 'tp',

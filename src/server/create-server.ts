@@ -86,7 +86,7 @@ export function createServer(options: CreateServerOptions): McpServer {
   };
   const allowedDirs = sessionDirs(server, config, logger);
 
-  const listed = new ListedTools(tools, deferred);
+  const listed = new ListedTools(tools, deferred, () => server.sendToolListChanged());
   for (const tool of tools) {
     const registered = server.registerTool(
       tool.name,
@@ -114,7 +114,6 @@ export function createServer(options: CreateServerOptions): McpServer {
     );
     // "forbidden" is what the protocol assumes without it: listing it costs 40 bytes a tool
     registered.execution = undefined;
-    listed.track(tool, registered);
   }
   session.enableToolset = (toolset) => listed.enable(toolset);
   serveToolsList(server, () => listed.current);

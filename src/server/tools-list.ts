@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type ListToolsResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ToolDefinition } from '../registry/tool.js';
@@ -91,24 +91,19 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * The tools one session lists: all of its selection but the deferred ones, until their toolset is
- * enabled. A deferred tool is registered but disabled, so a call to it before that is refused; enabling
- * it makes the SDK send tools/list_changed.
+ * enabled. A deferred tool is registered and answers a call by its name (a handle's text may name
+ * operation_cancel); it is only left out of the list the model pays to read.
  */
 export class ListedTools {
   current: readonly ToolDefinition[];
-  private readonly registered = new Map<string, RegisteredTool>();
 
   constructor(
     private readonly all: readonly ToolDefinition[],
     private readonly deferred: ReadonlySet<string>,
+    private readonly listChanged: () => void,
   ) {
     // the same array object for every session with the same selection, so its list is computed once
     this.current = deferred.size === 0 ? all : listedArrays(all, deferred);
-  }
-
-  track(tool: ToolDefinition, registered: RegisteredTool): void {
-    this.registered.set(tool.name, registered);
-    if (this.deferred.has(tool.name)) registered.disable();
   }
 
   enable(toolset: string): string[] {
@@ -116,7 +111,7 @@ export class ListedTools {
     if (names.length === 0) return [];
     const hidden = new Set([...this.deferred].filter((name) => !names.includes(name) && !this.current.some((tool) => tool.name === name)));
     this.current = listedArrays(this.all, hidden);
-    for (const name of names) this.registered.get(name)?.enable();
+    this.listChanged();
     return names;
   }
 }

@@ -188,13 +188,14 @@ const jobListen = defineTool({
   },
   annotations: 'read-only',
   handler: async (args, { tp, runtime, signal, waitMs }) => {
-    const windowMs = Math.min(waitMs, (args.max_seconds ?? Infinity) * 1000);
+    // the operator's --timeout bounds a listen too; max_seconds only shortens it
+    const windowMs = Math.min(waitMs, tp.defaultTimeoutMs, (args.max_seconds ?? Infinity) * 1000);
     const run = await tp.run(tpArgv.jobListen({ jobId: args.job_id }), { signal, timeoutMs: windowMs });
     // our window ending the listen is the job going on, not a failure
     const stoppedByUs = run.timedOut && !run.cancelled;
     const log = readJobLog(run.stdout, run.exitCode, stoppedByUs);
-    const read = log.lines.length > 0 || log.jobStatus !== undefined;
-    if (run.cancelled || run.dryRun || !read) return tpToolResult(run);
+    // without a status (stated, or known from how tp ended) tp failed before or while reading: its own error
+    if (run.cancelled || run.dryRun || log.jobStatus === undefined) return tpToolResult(run);
     return listenResult(args.job_id, log, runtime.logCursors, { from: args.from_line, tail: args.tail_lines, seconds: Math.round(run.durationMs / 1000) });
   },
 });

@@ -23,7 +23,7 @@ describe('a disconnecting HTTP client', () => {
     const pidFile = join(ws.dir, 'pids.json');
     server = await startHttpProcess(
       // a budget far beyond the test: the call is still the request's own when the client leaves
-      ['--tp-path', FAKE_TP, '--sync-budget', '600'],
+      ['--tp-path', FAKE_TP, '--toolsets', 'all', '--sync-budget', '600'],
       ws.env({ FAKE_TP_DELAY_MS: '120000', FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile }),
       ws.dir,
     );

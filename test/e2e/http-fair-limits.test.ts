@@ -31,7 +31,7 @@ async function operationsOf(url: string, sessionId: string): Promise<Array<{ id:
 
 describe('fair limits over HTTP', () => {
   it("one session's batch of 20 calls: 16 wait and the rest are refused at once; another session's call runs before the 16", async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--max-processes', '1', '--sync-budget', '600'], ws.env(ws.hold()), ws.dir);
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all', '--max-processes', '1', '--sync-budget', '600'], ws.env(ws.hold()), ws.dir);
     const [a, b] = [await openSession(server.url), await openSession(server.url)];
 
     const ids = Array.from({ length: 20 }, (_, i) => `a-${String(i + 1).padStart(2, '0')}`);
@@ -62,7 +62,7 @@ describe('fair limits over HTTP', () => {
   it('--max-output-mb 1: a 6 MB output leaves a spool file of at most 1 MB, and its resource says how much was cut', async () => {
     const size = 6 * 1024 * 1024;
     // the server's private directories go to the workspace, where the test can see them
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--max-output-mb', '1', '--sync-budget', '600'], ws.env({ FAKE_TP_OUTPUT_BYTES: String(size), TMPDIR: ws.dir }), ws.dir);
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all', '--max-output-mb', '1', '--sync-budget', '600'], ws.env({ FAKE_TP_OUTPUT_BYTES: String(size), TMPDIR: ws.dir }), ws.dir);
     const session = await openSession(server.url);
     const answer = await mcpPost(server.url, callTool(1, 'cluster_list'), { 'mcp-session-id': session });
     const result = messagesOf(answer)[0]!.result as Result;

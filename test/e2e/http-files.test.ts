@@ -53,7 +53,7 @@ async function connectWithRoots(url: string, roots: string[], token?: string) {
 
 describe('client roots over HTTP', () => {
   it('are neither asked for nor used without --trust-client-roots', async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), launch);
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all'], ws.env(), launch);
     const session = await connectWithRoots(server.url, ['file:///', pathToFileURL(join(launch, 'sub')).href]);
     expect(await session.allowedDirs()).toEqual([launch]);
     // not narrowed to sub: the launch directory itself is still allowed
@@ -66,7 +66,7 @@ describe('client roots over HTTP', () => {
   });
 
   it('with --trust-client-roots narrow the allowed directories, and a file:/// root still does not widen them', async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--trust-client-roots'], ws.env(), launch);
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all', '--trust-client-roots'], ws.env(), launch);
     const narrowing = await connectWithRoots(server.url, [pathToFileURL(join(launch, 'sub')).href]);
     expect(await narrowing.allowedDirs()).toEqual([join(launch, 'sub')]);
     expect(narrowing.asked.count).toBe(1);
@@ -84,7 +84,7 @@ describe('file tools on a network address', () => {
   const dropped = (stderr: string) => stderr.split('\n').filter((line) => /file tools not offered/.test(line));
 
   it('are dropped without --allow-dir, with one start-up line that says how to get them back', async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--auth-token', TOKEN], ws.env(), launch, '0.0.0.0');
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all', '--auth-token', TOKEN], ws.env(), launch, '0.0.0.0');
     const lines = dropped(server.stderr());
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\[tensorpool-mcp\] info: file tools not offered \(.*job_pull.*\): on --host 0\.0\.0\.0 .*restart with --allow-dir DIR/);
@@ -96,7 +96,7 @@ describe('file tools on a network address', () => {
   });
 
   it('are offered with --allow-dir, and nothing is said about dropping them', async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--auth-token', TOKEN, '--allow-dir', launch], ws.env(), launch, '0.0.0.0');
+    server = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all', '--auth-token', TOKEN, '--allow-dir', launch], ws.env(), launch, '0.0.0.0');
     expect(dropped(server.stderr())).toEqual([]);
     const session = await connectWithRoots(server.url.replace('//0.0.0.0:', '//127.0.0.1:'), [], TOKEN);
     const { tools } = await session.client.listTools();

@@ -21,7 +21,7 @@ const clients: Client[] = [];
 beforeEach(async () => {
   ws = new FakeTpWorkspace();
   server = await startHttpProcess(
-    ['--tp-path', FAKE_TP, '--auth', 'tensorpool-key'],
+    ['--tp-path', FAKE_TP, '--toolsets', 'all', '--auth', 'tensorpool-key'],
     // the operator's own key is in the environment too: it must never stand in for a caller's
     ws.env({ TENSORPOOL_KEY: OPERATOR_KEY, FAKE_TP_VALID_KEYS: `${KEY_A},${KEY_B},${OPERATOR_KEY}`, FAKE_TP_ECHO_KEY: '1' }),
     ws.dir,

@@ -62,7 +62,8 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     const result = (await client.callTool({ name: 'job_list', arguments: { org: true } })) as CallToolResult;
     expect(result.isError ?? false).toBe(false);
     expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'list', '--org'], stdin: 'devnull' });
-    expect(textOf(result)).toContain('* Authenticating...');
+    expect(textOf(result)).toMatch(/^Organization: fake-org\njob_id  cluster_id  status  created\nj-fake1  c-fake123  RUNNING/);
+    expect((result.structuredContent as { jobs: unknown[] }).jobs).toHaveLength(3);
   });
 
   it('gives each session its own server, and DELETE ends one without touching the other', async () => {

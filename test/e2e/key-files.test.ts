@@ -74,7 +74,7 @@ async function waitGone(path: string, what: string): Promise<void> {
 async function connectStdio(env: Record<string, string | undefined>) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, '--stdio', '--tp-path', FAKE_TP],
+    args: [BIN, '--stdio', '--tp-path', FAKE_TP, '--toolsets', 'all'],
     env: env as Record<string, string>,
     cwd: ws.dir,
     stderr: 'pipe',
@@ -94,7 +94,7 @@ async function connectStdio(env: Record<string, string | undefined>) {
 
 /** A stdio server driven by raw JSON-RPC lines, so the test holds the ChildProcess (signals, exit code). */
 function startRawStdio(env: Record<string, string | undefined>): { child: ChildProcessWithoutNullStreams; stderr: () => string } {
-  const child = spawn(process.execPath, [BIN, '--stdio', '--tp-path', FAKE_TP], { env, cwd: ws.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '--stdio', '--tp-path', FAKE_TP, '--toolsets', 'all'], { env, cwd: ws.dir, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   child.stdout.on('data', () => {});
@@ -176,7 +176,7 @@ describe('temporary public-key files', () => {
 
     it('(d) are gone after the HTTP session is deleted mid-call', async () => {
       const key = publicKeyLine('ssh-rsa', 'session@laptop');
-      const server: HttpServerProcess = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(SLOW), ws.dir);
+      const server: HttpServerProcess = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all'], ws.env(SLOW), ws.dir);
       cleanups.push(() => stopProcess(server.child));
       const transport = new StreamableHTTPClientTransport(new URL(server.url));
       const client = new Client({ name: 'key-files-http', version: '1.0.0' });
@@ -200,7 +200,7 @@ describe('temporary public-key files', () => {
 
     it('(e) are gone when the HTTP server gets SIGTERM mid-call, and it exits 0', async () => {
       const key = publicKeyLine('ecdsa-sha2-nistp384', 'http-sigterm@laptop');
-      const server: HttpServerProcess = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(SLOW), ws.dir);
+      const server: HttpServerProcess = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all'], ws.env(SLOW), ws.dir);
       cleanups.push(() => stopProcess(server.child));
       const client = new Client({ name: 'key-files-http', version: '1.0.0' });
       await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));

@@ -41,12 +41,13 @@ describe('stdio transport, built bin as a child process', () => {
   it('lists the default toolsets and runs a tool against tp', async () => {
     const c = await connect(ws.env());
     const { tools } = await c.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['cluster_create', 'job_push', 'account_me', 'server_status']));
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['cluster_create', 'job_push', 'toolset_enable', 'server_status']));
     expect(tools.some((tool) => tool.name.startsWith('object_storage'))).toBe(false);
     expect(c.getServerVersion()).toMatchObject({ name: 'tensorpool-mcp', version: '0.1.0' });
     const result = (await c.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
     expect(result.isError ?? false).toBe(false);
-    expect(textOf(result)).toContain('* Authenticating...');
+    // rows, not tp's table or spinner
+    expect(textOf(result)).toMatch(/^cluster_id  name  instance_type  nodes  status  created\nc-fake123  fake-cluster  1xH100  1  RUNNING/);
     expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'cluster', 'list'], stdin: 'devnull' });
   });
 

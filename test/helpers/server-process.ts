@@ -20,9 +20,11 @@ export async function builtToolNames(selection: Record<string, unknown> = {}): P
   type Tool = { name: string };
   const { allTools, selectTools } = (await import(dist)) as {
     allTools: readonly Tool[];
-    selectTools: (tools: readonly Tool[], selection: Record<string, unknown>) => { tools: readonly Tool[] };
+    selectTools: (tools: readonly Tool[], selection: Record<string, unknown>) => { tools: readonly Tool[]; deferred: readonly string[] };
   };
-  return selectTools(allTools, selection).tools.map((tool) => tool.name);
+  // what tools/list shows: the deferred tools wait for toolset_enable
+  const { tools, deferred } = selectTools(allTools, selection);
+  return [...tools.map((tool) => tool.name).filter((name) => !deferred.includes(name)), ...(deferred.length > 0 ? ['toolset_enable'] : [])];
 }
 
 /** Runs the built CLI to completion (for --help, --version, usage errors). */

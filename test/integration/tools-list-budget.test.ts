@@ -60,13 +60,13 @@ describe('what every conversation pays for', () => {
 });
 
 describe('the rest a call away (toolset_enable)', () => {
-  it('lists a deferred toolset on request and tells the client the list changed; before that its tools are refused', async () => {
+  it('lists a deferred toolset on request and tells the client the list changed', async () => {
     const { client, call } = await defaultServer();
     const before = (await client.listTools()).tools.map((tool) => tool.name);
     expect(before).not.toContain('storage_destroy');
     expect(before).toContain('toolset_enable');
-    const early = await call('storage_info', { storage_id: 's-1' }).catch((error: Error) => ({ isError: true, content: [{ type: 'text' as const, text: error.message }] }));
-    expect(early.isError).toBe(true);
+    // a deferred tool answers by its name all the same (a handle's text names operation_cancel)
+    expect((await call('storage_info', { storage_id: 's-1' })).isError ?? false).toBe(false);
 
     const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
     const enabled = await call('toolset_enable', { toolset: 'storage' });

@@ -12,7 +12,7 @@ describe('Config', () => {
       sessionIdleMs: 1_800_000,
       tpPath: 'tp',
       tpGeneration: 'auto',
-      timeoutMs: 600_000,
+      timeoutMs: 1_800_000,
       maxProcesses: 4,
       allowedDirs: [],
       allowDirsExplicit: false,

@@ -27,6 +27,8 @@ export async function connectInMemory(options: {
   config?: ConfigInput;
   /** Times the sync budget, heartbeats and operation expiry (test/helpers/fake-clock.ts drives one by hand). */
   clock?: Clock;
+  /** The client declares elicitation (a test answers it with its own handler). */
+  elicitation?: boolean;
   /** The client declares MCP roots and lists these (paths, or URIs such as file:///). */
   roots?: string[];
 }): Promise<Connected> {
@@ -39,7 +41,7 @@ export async function connectInMemory(options: {
   };
   const server = createServer({ runner, config, tools: options.tools, deferred: options.deferred, clock: options.clock });
   const roots = options.roots;
-  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: roots ? { roots: { listChanged: true } } : {} });
+  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: { ...(roots ? { roots: { listChanged: true } } : {}), ...(options.elicitation ? { elicitation: {} } : {}) } });
   if (roots) {
     const uri = (root: string) => (root.includes('://') ? root : pathToFileURL(root).href);
     client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((root) => ({ uri: uri(root) })) }));

@@ -34,6 +34,12 @@ function table(rows) {
   return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i] ?? 0)).join('  ').trimEnd());
 }
 
+/** @param {NodeJS.ProcessEnv} env */
+const accountJobs = (env) => readKnobs(env).jobs ?? [
+  { id: 'job-fake1', cluster: CLUSTER_ID, status: 'running' },
+  { id: 'job-fake0', cluster: CLUSTER_ID, status: 'success' },
+];
+
 /** @type {(cwd: string, base: string, numbered: (i: number) => string) => string} */
 const nextFreeName = (cwd, base, numbered) => {
   for (let i = 0; ; i++) {
@@ -89,11 +95,11 @@ export const handlers = {
     await say(o.wait ? `Cluster ${o.cluster_id} destroyed` : `Cluster ${o.cluster_id} destruction initiated`);
     return 0;
   },
-  async 'cluster list'({ o }) {
-    const clusters = [
-      { id: CLUSTER_ID, name: 'fake-cluster', type: '1xH100', nodes: 1, status: 'running', owner: 'user@example.com' },
-      { id: 'c-fake456', name: 'big-cluster', type: '8xH100', nodes: 2, status: 'provisioning', owner: 'teammate@example.com' },
-    ];
+  async 'cluster list'({ o, env }) {
+    const clusters = (readKnobs(env).clusters ?? [
+      { id: CLUSTER_ID, name: 'fake-cluster', type: '1xH100', nodes: 1, status: 'running' },
+      { id: 'c-fake456', name: 'big-cluster', type: '8xH100', nodes: 2, status: 'provisioning' },
+    ]).map((c, i) => ({ owner: i === 0 ? 'user@example.com' : 'teammate@example.com', ...c }));
     const head = ['CLUSTER ID', 'NAME', 'INSTANCE TYPE', 'NODES', 'STATUS', ...(o.org ? ['OWNER'] : [])];
     const rows = clusters.map((c) => [c.id, c.name, c.type, c.nodes, c.status, ...(o.org ? [c.owner] : [])]);
     if (o.org) await say('Organization: fake-org');
@@ -199,14 +205,15 @@ export const handlers = {
     if (session.gen !== '0.0.6' && o.teardown) await say(`Teardown enabled: cluster ${o.cluster_id} will be destroyed when the job finishes.`);
     return 0;
   },
-  async 'job list'({ o }) {
+  async 'job list'({ o, env }) {
     if (o.org) await say('Organization: fake-org');
-    await say(...table([['JOB ID', 'CLUSTER', 'STATUS'], ['job-fake1', CLUSTER_ID, 'running'], ['job-fake0', CLUSTER_ID, 'success']]));
+    await say(...table([['JOB ID', 'CLUSTER', 'STATUS'], ...accountJobs(env).map((j) => [j.id, j.cluster, j.status])]));
     return 0;
   },
-  async 'job info'({ o }) {
+  async 'job info'({ o, env }) {
     await spin('Fetching job info...');
-    await say(`Job ID: ${o.job_id}`, 'Status: running', `Cluster: ${CLUSTER_ID}`);
+    const job = accountJobs(env).find((j) => j.id === o.job_id);
+    await say(`Job ID: ${o.job_id}`, `Status: ${job?.status ?? 'running'}`, `Cluster: ${job?.cluster ?? CLUSTER_ID}`);
     return 0;
   },
   async 'job cancel'({ o, session }) {
@@ -230,7 +237,12 @@ export const handlers = {
     await say(`Job ${o.job_id} deleted`);
     return 0;
   },
-  async 'job listen'({ o }) {
+  async 'job listen'({ o, env }) {
+    const job = readKnobs(env).jobs?.find((j) => j.id === o.job_id);
+    if (job?.log) {
+      await say(...job.log.map((line) => `[${o.job_id}] ${line}`), `Job ${o.job_id} finished with status ${job.status}`);
+      return job.status === 'failed' ? 1 : 0;
+    }
     await say(`[${o.job_id}] Starting job...`, `[${o.job_id}] epoch 1/2 loss=0.52`, `[${o.job_id}] epoch 2/2 loss=0.31`,
       `Job ${o.job_id} finished with status success`);
     return 0;

@@ -2,6 +2,9 @@
 // Every environment variable that steers the fake, read in one place. A test sets them through
 // FakeTpWorkspace.env() (test/helpers/fake-tp.ts); the real tp would ignore them all.
 
+/** @typedef {{ id: string, name: string, type: string, nodes: number, status: string }} FakeCluster */
+/** A `failed` job's listen prints its log and exits 1. @typedef {{ id: string, cluster: string, status: string, log?: string[] }} FakeJob */
+
 /**
  * @typedef {object} Knobs
  * @property {string} generation     FAKE_TP_GENERATION: 0.0.6 | 0.0.7 | 0.0.8 | 0.0.9 (default 0.0.9)
@@ -28,6 +31,11 @@
  *                                               `job pull` (default: outputs/<job id>-result.txt), written as tp does, unchecked
  * @property {string | undefined} pullCommand    FAKE_TP_PULL_COMMAND=<shell command>: the `command` the engine sends with
  *                                               `job pull`, run through a shell in the working directory before the downloads
+ * @property {FakeCluster[] | undefined} clusters FAKE_TP_CLUSTERS=<JSON array>: the account's clusters, as `cluster list` shows them
+ *                                               (default: c-fake123 running, c-fake456 provisioning)
+ * @property {FakeJob[] | undefined} jobs         FAKE_TP_JOBS=<JSON array>: the account's jobs, as `job list` shows them; `job info`
+ *                                               and `job listen` of one of them show its status and log (default: job-fake1
+ *                                               running, job-fake0 success)
  *
  * Tests wait on events, never on time: READY_FILE says "tp has printed this much and is still
  * running", RELEASE_FILE holds tp there until the test has seen what it wanted. DELAY_MS is for a tp
@@ -66,5 +74,7 @@ export function readKnobs(env) {
     exitSignal: env.FAKE_TP_EXIT_SIGNAL,
     pullFiles: env.FAKE_TP_PULL_FILES === undefined ? undefined : JSON.parse(env.FAKE_TP_PULL_FILES),
     pullCommand: env.FAKE_TP_PULL_COMMAND,
+    clusters: env.FAKE_TP_CLUSTERS === undefined ? undefined : JSON.parse(env.FAKE_TP_CLUSTERS),
+    jobs: env.FAKE_TP_JOBS === undefined ? undefined : JSON.parse(env.FAKE_TP_JOBS),
   });
 }

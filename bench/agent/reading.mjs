@@ -77,12 +77,19 @@ export class ResultView {
     return this.result.isError === true;
   }
 
-  /** A field by name from structuredContent; else the first match of `pattern` in the text (group 1 if any). */
-  field(name, pattern) {
-    const fromStructured = findField(this.structured, name);
-    if (fromStructured !== undefined) return this.#took(name, fromStructured, 'structured');
+  /**
+   * A field from structuredContent (`names`: one name, or several to try in turn); else the first
+   * match of `pattern` in the text (its group 1 if it has one).
+   */
+  field(names, pattern) {
+    const tried = [names].flat();
+    const name = tried[0];
+    for (const candidate of tried) {
+      const fromStructured = findField(this.structured, candidate);
+      if (fromStructured !== undefined) return this.#took(candidate, fromStructured, 'structured');
+    }
     const match = pattern?.exec(this.text);
-    if (!match) throw new Error(`no ${name} in the result, neither as a field nor in the text:\n${this.text}`);
+    if (!match) throw new Error(`no ${tried.join(' or ')} in the result, neither as a field nor in the text:\n${this.text}`);
     return this.#took(name, match[1] ?? match[0], 'text');
   }
 

@@ -121,6 +121,8 @@ export function formatReport({ tasks, serverFixed, totals, targets, meta }) {
   out.push('Bytes. Shell: read = all tp printed (stdout+stderr), written = the command lines typed. Server: read (text) = content');
   out.push('blocks, read (+structured) = that plus JSON of structuredContent (the strict measure, used for the targets), written =');
   out.push('JSON of {name, arguments}; elicitation messages are read by the person, not the model, and counted apart.');
+  out.push('Issue 16\'s "today" numbers count the text (it calls structuredContent a doubling "for clients that pass it on");');
+  out.push('its targets are judged here on text + structured, with the text-only verdict beside.');
   for (const [i, task] of tasks.entries()) {
     out.push('', `## ${i + 1}. ${task.title}${task.ok ? '' : '  — FAILED'}`);
     const rows = [
@@ -136,7 +138,7 @@ export function formatReport({ tasks, serverFixed, totals, targets, meta }) {
 
   out.push('', '## Per task');
   out.push(table(
-    ['task', 'shell read', 'server read (text)', 'server read (+structured)', 'ratio', 'ratio (text)', 'shell written', 'server written', 'ratio', 'calls', 'from tables'],
+    ['task', 'shell read', 'server read (text)', 'server read (+structured)', 'read ratio', 'read ratio (text)', 'shell written', 'server written', 'written ratio', 'calls', 'from tables'],
     tasks.map((t) => [t.id, t.shell.read, t.server.readText, t.server.readStrict, times(t.ratios.readStrict), times(t.ratios.readText), t.shell.written, t.server.written, times(t.ratios.written), t.server.calls, t.server.fromTables.length]),
   ));
 

@@ -86,14 +86,14 @@ export const WORKFLOWS = [
       {
         tool: 'job_write_config',
         args: (ctx) => ({ workdir: ctx.dir, commands: ['python train.py'], outputs: ['checkpoints/'] }),
-        take: (view, ctx) => (ctx.config = view.field('path', /Wrote (\S+?):?\n/)),
+        take: (view, ctx) => (ctx.config = view.field(['config_path', 'path'], /Wrote (\S+?):?\n/)),
       },
       { tool: 'job_push', args: (ctx) => ({ config_path: ctx.config, cluster_id: ctx.cluster }), take: (view, ctx) => (ctx.job = view.field('job_id', /Job ID: ((?:j|job)-[\w-]+)/)) },
       {
         tool: 'job_listen',
         args: (ctx) => ({ job_id: ctx.job }),
         // followed to the end: a look that finds the job still running is repeated
-        until: (view) => !statusIs(view.field('job_status', /finished with status (\w+)/) ?? '', 'running'),
+        until: (view) => !statusIs(view.field(['job_status', 'status'], /finished with status (\w+)/), 'running'),
       },
       { tool: 'job_pull', args: (ctx) => ({ job_id: ctx.job, workdir: ctx.dir }) },
       { tool: 'cluster_destroy', args: (ctx) => ({ cluster_id: ctx.cluster }) },

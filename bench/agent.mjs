@@ -10,7 +10,7 @@ import { cleanUp, tempDir } from './agent/cleanup.mjs';
 import { formatReport, summarize, summarizeTask } from './agent/report.mjs';
 import { ServerSide } from './agent/server-side.mjs';
 import { runShellWorkflow } from './agent/shell-side.mjs';
-import { WORKFLOWS, WORLD } from './agent/workflows.mjs';
+import { FIXED_RESOURCES, WORKFLOWS, WORLD } from './agent/workflows.mjs';
 import { paths } from './paths.mjs';
 
 const asJson = process.argv.includes('--json');
@@ -49,7 +49,7 @@ const serverLog = commandLog(serverEnv.FAKE_TP_LOG);
 let exitCode = 0;
 const server = await ServerSide.start({ node: process.execPath, bin: paths.bin, tpPath: paths.fakeTp, dir: dirs.server, env: serverEnv });
 try {
-  const serverFixed = await server.fixedCost();
+  const serverFixed = await server.fixedCost(FIXED_RESOURCES);
   const tasks = [];
   for (const workflow of WORKFLOWS) {
     const shellCtx = { dir: dirs.shell };

@@ -5,7 +5,7 @@
 //   written            JSON.stringify({ name, arguments }) per call
 // The fixed cost is what the model reads before its first call: tools/list as it sees it (name,
 // title, description, inputSchema of each tool), the instructions, and every resource the
-// instructions name (the server expects the agent to read those).
+// instructions name (the server expects the agent to read those) or the workflows list as read.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -58,7 +58,7 @@ export class ServerSide {
   }
 
   /** tools/list as the model sees it, the instructions, and the resources they name. */
-  async fixedCost() {
+  async fixedCost(extraResources = []) {
     const tools = [];
     let cursor;
     do {
@@ -68,13 +68,14 @@ export class ServerSide {
     } while (cursor);
     const seen = tools.map((tool) => ({ name: tool.name, title: tool.title ?? tool.annotations?.title, description: tool.description, inputSchema: tool.inputSchema }));
     const instructions = this.client.getInstructions() ?? '';
-    const resources = [];
+    const uris = new Set(extraResources);
     if (this.client.getServerCapabilities()?.resources) {
-      const listed = (await this.client.listResources()).resources;
-      for (const resource of listed.filter((r) => instructions.includes(r.uri))) {
-        const { contents } = await this.client.readResource({ uri: resource.uri });
-        resources.push({ uri: resource.uri, bytes: contents.reduce((sum, c) => sum + bytes(c.text ?? c.blob ?? ''), 0) });
-      }
+      for (const resource of (await this.client.listResources()).resources) if (instructions.includes(resource.uri)) uris.add(resource.uri);
+    }
+    const resources = [];
+    for (const uri of uris) {
+      const { contents } = await this.client.readResource({ uri });
+      resources.push({ uri, bytes: contents.reduce((sum, c) => sum + bytes(c.text ?? c.blob ?? ''), 0) });
     }
     return {
       tools: tools.length,
@@ -107,7 +108,14 @@ export class ServerSide {
     const args = step.args(ctx, item);
     const call = { name: step.tool, arguments: args };
     this.elicited = [];
-    const result = await this.client.callTool(call, undefined, { timeout: CALL_TIMEOUT_MS });
+    let result;
+    try {
+      result = await this.client.callTool(call, undefined, { timeout: CALL_TIMEOUT_MS });
+    } catch (error) {
+      // a protocol error or a dead server: the workflow fails, the run still reports
+      const stderr = Buffer.concat(this.stderr).toString('utf8').split('\n').slice(-10).join('\n');
+      return { step: `${step.tool} ${JSON.stringify(args)}`, written: bytes(JSON.stringify(call)), readText: 0, readStrict: 0, elicitation: 0, isError: true, taken: [], problems: [`${error.message}\nserver stderr:\n${stderr}`], done: true };
+    }
     const view = new ResultView(result);
     const text = (result.content ?? []).reduce((sum, block) => sum + bytes(block.type === 'text' ? block.text : JSON.stringify(block)), 0);
     const structured = result.structuredContent === undefined ? 0 : bytes(JSON.stringify(result.structuredContent));

@@ -50,6 +50,12 @@ export const WORLD = {
   },
 };
 
+/**
+ * Resources the agent reads before its first call, counted in the server's fixed cost besides those
+ * the instructions name (e.g. a workflow skill served as a resource that the instructions do not link).
+ */
+export const FIXED_RESOURCES = [];
+
 const JOB_CONFIG = 'commands = ["python train.py"]\noutputs = ["checkpoints/"]\n';
 const FAILURE_LINE = /^.*\b\w+Error: .*$/m;
 

@@ -13,4 +13,5 @@ export const paths = {
   standIn: here('./stand-in-tp.sh'),
   profileChild: here('./profile-child.mjs'),
   performanceDoc: here('../docs/performance.md'),
+  fakeTp: here('../test/fake-tp/main.mjs'),
 };

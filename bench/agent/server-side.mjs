@@ -2,7 +2,7 @@
 // and accepts every request (approval costs the model nothing; the person reads the message).
 //   read (text)        what the model reads of a result: its content blocks
 //   read (+structured)  the same plus JSON.stringify(structuredContent), which some clients pass on
-//   written            JSON.stringify({ name, arguments }) per call
+//   written            the tool name and JSON.stringify(arguments) per call (the shell side counts its command line, not its tool call's envelope)
 // The fixed cost is what the model reads before its first call: tools/list as it sees it (name,
 // title, description, inputSchema of each tool), the instructions, and every resource the
 // instructions name (the server expects the agent to read those) or the workflows list as read.
@@ -114,14 +114,14 @@ export class ServerSide {
     } catch (error) {
       // a protocol error or a dead server: the workflow fails, the run still reports
       const stderr = Buffer.concat(this.stderr).toString('utf8').split('\n').slice(-10).join('\n');
-      return { step: `${step.tool} ${JSON.stringify(args)}`, written: bytes(JSON.stringify(call)), readText: 0, readStrict: 0, elicitation: 0, isError: true, taken: [], problems: [`${error.message}\nserver stderr:\n${stderr}`], done: true };
+      return { step: `${step.tool} ${JSON.stringify(args)}`, written: bytes(call.name) + bytes(JSON.stringify(call.arguments ?? {})), readText: 0, readStrict: 0, elicitation: 0, isError: true, taken: [], problems: [`${error.message}\nserver stderr:\n${stderr}`], done: true };
     }
     const view = new ResultView(result);
     const text = (result.content ?? []).reduce((sum, block) => sum + bytes(block.type === 'text' ? block.text : JSON.stringify(block)), 0);
     const structured = result.structuredContent === undefined ? 0 : bytes(JSON.stringify(result.structuredContent));
     const record = {
       step: `${step.tool} ${JSON.stringify(args)}`,
-      written: bytes(JSON.stringify(call)),
+      written: bytes(call.name) + bytes(JSON.stringify(call.arguments ?? {})),
       readText: text,
       readStrict: text + structured,
       elicitation: this.elicited.reduce((sum, n) => sum + n, 0),

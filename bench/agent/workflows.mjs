@@ -23,29 +23,15 @@ const FAILURE = 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2
 
 /**
  * The account both sides work on: one busy cluster (a job running on it), two idle ones (their jobs
- * ended), and a job that failed. Handed to the fake tp as its knobs (test/fake-tp/knobs.mjs).
+ * ended), and a job that failed: the fake tp's own account (test/fake-tp/engine.mjs), with the pulled file as a knob.
  */
 export const WORLD = {
   busyCluster: 'c-fake123',
   idleClusters: ['c-fake456', 'c-fake789'],
-  failedJob: 'job-fake2',
+  failedJob: 'j-fake2',
   failure: FAILURE,
   pulled: 'checkpoints/model.pt',
   env: {
-    FAKE_TP_CLUSTERS: JSON.stringify([
-      { id: 'c-fake123', name: 'train', type: '1xH100', nodes: 1, status: 'running' },
-      { id: 'c-fake456', name: 'eval', type: '1xH100', nodes: 1, status: 'running' },
-      { id: 'c-fake789', name: 'sweep', type: '8xH100', nodes: 2, status: 'running' },
-    ]),
-    FAKE_TP_JOBS: JSON.stringify([
-      { id: 'job-fake1', cluster: 'c-fake123', status: 'running' },
-      {
-        id: 'job-fake2', cluster: 'c-fake456', status: 'failed',
-        log: ['Starting job...', 'loading dataset (12000 samples)', 'Traceback (most recent call last):',
-          '  File "train.py", line 42, in <module>', '    loss = model(batch).loss', FAILURE],
-      },
-      { id: 'job-fake0', cluster: 'c-fake789', status: 'success' },
-    ]),
     FAKE_TP_PULL_FILES: JSON.stringify(['checkpoints/model.pt']),
   },
 };
@@ -91,17 +77,18 @@ export const WORKFLOWS = [
       { tool: 'cluster_create', args: () => ({ instance_type: '1xH100', wait: true }), take: (view, ctx) => (ctx.cluster = view.field('cluster_id', /Cluster ID: (c-[\w-]+)/)) },
       {
         tool: 'job_write_config',
-        args: (ctx) => ({ workdir: ctx.dir, commands: ['python train.py'], outputs: ['checkpoints/'] }),
+        // the allowed directory is the project: paths default to it
+        args: () => ({ commands: ['python train.py'], outputs: ['checkpoints/'] }),
         take: (view, ctx) => (ctx.config = view.field(['config_path', 'path'], /Wrote (\S+?):?\n/)),
       },
-      { tool: 'job_push', args: (ctx) => ({ config_path: ctx.config, cluster_id: ctx.cluster }), take: (view, ctx) => (ctx.job = view.field('job_id', /Job ID: ((?:j|job)-[\w-]+)/)) },
+      { tool: 'job_push', args: (ctx) => ({ cluster_id: ctx.cluster }), take: (view, ctx) => (ctx.job = view.field('job_id', /Job ID: ((?:j|job)-[\w-]+)/)) },
       {
         tool: 'job_listen',
         args: (ctx) => ({ job_id: ctx.job }),
         // followed to the end: a look that finds the job still running is repeated
         until: (view) => !statusIs(view.field(['job_status', 'status'], /finished with status (\w+)/), 'running'),
       },
-      { tool: 'job_pull', args: (ctx) => ({ job_id: ctx.job, workdir: ctx.dir }) },
+      { tool: 'job_pull', args: (ctx) => ({ job_id: ctx.job }) },
       { tool: 'cluster_destroy', args: (ctx) => ({ cluster_id: ctx.cluster }) },
     ],
     verify(calls, ctx) {

@@ -43,7 +43,7 @@ const jobWriteConfig = defineTool({
   title: 'Write a job config file',
   description: 'Write a job config (TOML) for job_push; local only.',
   inputSchema: {
-    workdir: path('workdir', 'Project directory'),
+    workdir: path('workdir', 'Project directory; default: the allowed one').optional(),
     commands: stringList('commands', 200, 'Run in order, e.g. ["python train.py"]').min(
       1,
       'commands must hold at least one command',
@@ -63,7 +63,7 @@ const jobWriteConfig = defineTool({
   // tp 0.0.6 starts the hardware a config names, so the spending limit applies here too
   spends: (args) => ({ instanceType: args.instance_type }),
   handler: async (args, { config, runtime }) => {
-    const dir = confinePath('workdir', args.workdir, runtime.files, 'directory');
+    const dir = confinePath('workdir', args.workdir ?? '.', runtime.files, 'directory');
     refuseEscapingEntries('outputs', args.outputs);
     refuseEscapingEntries('ignore', args.ignore);
     const content = renderJobConfig({
@@ -77,16 +77,21 @@ const jobWriteConfig = defineTool({
       const path = join(dir, args.filename);
       return {
         content: [{ type: 'text', text: `Dry run: nothing was written. Without --dry-run the server would write ${path}:\n\n${content}` }],
-        structuredContent: { ok: true, path, content },
+        structuredContent: { ok: true, path },
       };
     }
+    // the model wrote the content itself: it reads back only where it went
     const written = await writeConfigFile(dir, args.filename, content, args.overwrite);
-    return {
-      content: [{ type: 'text', text: `Wrote ${written}:\n\n${content}` }],
-      structuredContent: { ok: true, path: written, content },
-    };
+    const shown = shortPath(written, runtime.files.allowedDirs);
+    return { content: [{ type: 'text', text: `Wrote ${shown}` }], structuredContent: { ok: true, path: shown } };
   },
 });
+
+/** A path inside the single allowed directory, as the relative path any file tool takes; else as it is. */
+function shortPath(path: string, allowedDirs: readonly string[]): string {
+  const [only, ...more] = allowedDirs;
+  return only !== undefined && more.length === 0 && path.startsWith(`${only}/`) ? path.slice(only.length + 1) : path;
+}
 
 const jobPush = defineTool({
   name: 'job_push',
@@ -97,7 +102,7 @@ const jobPush = defineTool({
   description:
     'Upload a directory and run its job config on a RUNNING cluster. Returns job_id; next job_listen.',
   inputSchema: {
-    config_path: path('config_path', 'From job_write_config'),
+    config_path: path('config_path', 'From job_write_config').default('job.tp.toml'),
     cluster_id: clusterId.optional().describe('Required (tp 0.0.6: none)'),
     teardown: z.boolean().default(false).describe('Destroy the cluster when the job ends'),
     workdir: path('workdir', "Uploaded; default: the config's directory").optional(),
@@ -214,13 +219,10 @@ function listenResult(
   cursors.set(jobId, log.lines.length);
 
   const state = log.jobStatus ?? 'UNKNOWN';
-  const code = log.exitCode === undefined ? '' : ` (exit code ${log.exitCode})`;
+  // COMPLETED says exit code 0; any other end says its code where tp stated one
+  const code = log.exitCode === undefined || state === 'COMPLETED' ? '' : ` (exit code ${log.exitCode})`;
   const going = state === 'RUNNING' || state === 'PENDING';
-  const head = going
-    ? `Job ${jobId}: ${state} after ${seconds} s of watching; call job_listen again to keep following.`
-    : log.jobStatus
-      ? `Job ${jobId}: ${state}${code}.`
-      : `Job ${jobId}: tp stopped listening (${log.closing.join(' ') || 'no reason given'}); job_info shows its status.`;
+  const head = going ? `Job ${jobId}: ${state} after ${seconds} s of watching; call job_listen again to keep following.` : `Job ${jobId}: ${state}${code}.`;
   const first = start + skipped + 1;
   const body =
     shown.length === 0
@@ -232,9 +234,7 @@ function listenResult(
     content: [{ type: 'text', text: `${head}
 ${body}` }],
     structuredContent: {
-      ok: true,
-      job_id: jobId,
-      ...(log.jobStatus ? { job_status: log.jobStatus } : {}),
+      job_status: state,
       ...(log.exitCode === undefined ? {} : { exit_code: log.exitCode }),
       new_lines: shown.length,
       next_line: log.lines.length,
@@ -253,13 +253,13 @@ const jobPull = defineTool({
     "Download a job's outputs into workdir; existing files are kept unless force.",
   inputSchema: {
     job_id: jobId,
-    workdir: path('workdir', 'Project directory'),
+    workdir: path('workdir', 'Project directory; default: the allowed one').optional(),
     force: z.boolean().default(false).describe('Overwrite'),
     private_key_path: path('private_key_path', "Cluster's SSH key, if needed").optional(),
   },
   annotations: 'idempotent-edit',
   handler: async (args, { tp, config, runtime, signal }) => {
-    const workdir = confinePath('workdir', args.workdir, runtime.files, 'directory');
+    const workdir = confinePath('workdir', args.workdir ?? '.', runtime.files, 'directory');
     const privateKeyPath = args.private_key_path === undefined ? undefined : confinePath('private_key_path', args.private_key_path, runtime.files, 'file');
     const argv = tpArgv.jobPull({ jobId: args.job_id, force: args.force, privateKeyPath });
     // a dry run downloads nothing: it shows the command and the directory the files are for
@@ -270,29 +270,29 @@ const jobPull = defineTool({
       (cwd) => tp.run(argv, { cwd, signal }),
       (run) => run.exitCode !== null && !run.timedOut && !run.cancelled,
     );
-    return withPullReport(tpToolResult(result), workdir, report);
+    return withPullReport(tpToolResult(result), report);
   },
 });
 
-/** Adds what became of the downloaded files. */
-function withPullReport(shaped: CallToolResult, workdir: string, report: PullReport | undefined): CallToolResult {
+/** Adds what became of the downloaded files, in paths relative to the work directory. */
+function withPullReport(shaped: CallToolResult, report: PullReport | undefined): CallToolResult {
   if (!report) {
     return { ...shaped, content: [...shaped.content, { type: 'text', text: 'Nothing was moved into the work directory: tp did not finish.' }] };
   }
   const lines = [
-    `moved into ${workdir}: ${report.moved.join(', ') || 'none'}`,
-    ...(report.kept.length > 0 ? [`kept (already there; force=true replaces them): ${report.kept.join(', ')}`] : []),
-    ...report.skipped.map((entry) => `skipped ${entry.path}: ${entry.reason}`),
+    `Moved in: ${report.moved.join(', ') || 'nothing'}`,
+    ...(report.kept.length > 0 ? [`Kept (already there; force=true replaces them): ${report.kept.join(', ')}`] : []),
+    ...report.skipped.map((entry) => `Skipped ${entry.path}: ${entry.reason}`),
   ];
-  const summary =
-    `${report.moved.length} file(s) moved into the work directory` +
-    (report.kept.length > 0 ? `, ${report.kept.length} kept` : '') +
-    (report.skipped.length > 0 ? `, ${report.skipped.length} skipped and left out of it` : '') +
-    '.';
   return {
     ...shaped,
-    content: [...shaped.content, { type: 'text', text: `${summary}\n${lines.join('\n')}` }],
-    structuredContent: { ...shaped.structuredContent, moved: report.moved, kept: report.kept, skipped: report.skipped },
+    content: [...shaped.content, { type: 'text', text: lines.join('\n') }],
+    structuredContent: {
+      ...shaped.structuredContent,
+      moved: report.moved,
+      ...(report.kept.length > 0 ? { kept: report.kept } : {}),
+      ...(report.skipped.length > 0 ? { skipped: report.skipped } : {}),
+    },
   };
 }
 

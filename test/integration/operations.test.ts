@@ -397,7 +397,7 @@ describe('job_listen', () => {
     // the log is the job talking: fenced as data, the last three of its lines inside the fence; tp's closing line is not the job's
     const fenced = /<<<untrusted ([\w-]+)>>>\n([\s\S]*?)\n?<<<end untrusted \1>>>/.exec(textOf(result));
     expect(fenced?.[2]?.trim().split('\n')).toEqual(['[j-1] Starting job...', '[j-1] epoch 1/2 loss=0.52', '[j-1] epoch 2/2 loss=0.26']);
-    expect(textOf(result)).toMatch(/^Job j-1: COMPLETED \(exit code 0\)\.\n5 earlier new lines left out \(from_line=0 reads them\)\.\nLog lines 6-8 /);
+    expect(textOf(result)).toMatch(/^Job j-1: COMPLETED\.\n5 earlier new lines left out \(from_line=0 reads them\)\.\nLog lines 6-8 /);
   });
 
   it('max_seconds ends listening without an error and still returns the last tail_lines lines', async () => {
@@ -406,7 +406,7 @@ describe('job_listen', () => {
     const result = await s.call('job_listen', { job_id: 'j-1', max_seconds: 1, tail_lines: 3 });
     expect(result.isError ?? false, textOf(result)).toBe(false);
     expect(textOf(result)).toMatch(/^Job j-1: RUNNING after 1 s of watching; call job_listen again to keep following\./);
-    expect(result.structuredContent).toMatchObject({ ok: true, job_id: 'j-1', job_status: 'RUNNING' });
+    expect(result.structuredContent).toMatchObject({ job_status: 'RUNNING' });
     const lines = textOf(result).split('\n').filter((line) => /^progress line/.test(line));
     // The one second runs from the spawn, so a very slow machine may stop tp before it printed
     // all five lines; the ready file says whether it did. Either way, at most the last three show.

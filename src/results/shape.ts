@@ -51,11 +51,14 @@ export function shapeResult(tool: string, generation: Generation | undefined, re
   };
 }
 
-/** tp's spinner prints `* Authenticating...` and the like once per step off a terminal: nothing a result needs. */
+/**
+ * tp's spinner prints `* Authenticating...` and the like once per step off a terminal, and some steps
+ * announce themselves (`Uploading job files...`): progress, not a result, so a result leaves them out.
+ */
 export function withoutSpinner(text: string): string {
   return text
     .split('\n')
-    .filter((line) => !line.startsWith('* '))
+    .filter((line) => !line.startsWith('* ') && !/^[A-Z][\w ]*\.\.\.$/.test(line))
     .join('\n')
     .trim();
 }

@@ -234,6 +234,7 @@ function listenResult(
     content: [{ type: 'text', text: `${head}
 ${body}` }],
     structuredContent: {
+      ok: true,
       job_status: state,
       ...(log.exitCode === undefined ? {} : { exit_code: log.exitCode }),
       new_lines: shown.length,

@@ -71,7 +71,7 @@ describe.each(GENERATIONS)('a whole job on tp %s, with ids from structuredConten
     const listened = await step('job_listen', { job_id: jobId });
     expect(listened.data).toMatchObject({ job_status: 'COMPLETED', exit_code: 0, new_lines: 3 });
     // the model reads the job's log fenced as data, and tp's closing line outside the fence
-    expect(textOf(listened.result)).toMatch(/^Job j-fake1: COMPLETED\.\nLog lines 1-3 [^\n]*\n<<<untrusted [\w-]+>>>\n[\s\S]*epoch 2\/2 loss=0.26\n<<<end untrusted [\w-]+>>>$/);
+    expect(textOf(listened.result)).toMatch(/^Job j-fake1: COMPLETED\.\nLog lines 1-3 [^\n]*\n<<<untrusted [\w-]+>>>\n[\s\S]*epoch 2\/2 loss=0.26\n<<<end [\w-]+>>>$/);
     // a second look returns no line twice, in a few bytes
     const again = await step('job_listen', { job_id: jobId });
     expect(again.data).toMatchObject({ job_status: 'COMPLETED', new_lines: 0, next_line: 3 });

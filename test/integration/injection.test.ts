@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -222,7 +222,8 @@ for (const { tool, fields, required, properties } of tested) {
             // accepted by a local-only tool (job_write_config): nothing ran, and the value lands in the file as given
             expect(fresh).toEqual([]);
             expect(result.isError ?? false, textOf(result)).toBe(false);
-            const written = (result.structuredContent as { path: string }).path;
+            // the path comes back relative to the one allowed directory
+            const written = resolve(root, (result.structuredContent as { path: string }).path);
             const document = { ...parse(readFileSync(written, 'utf8')) } as Record<string, unknown>;
             if (field.name === 'workdir') expect(dirname(written)).toBe(join(root, value));
             else if (field.name === 'filename') expect(basename(written)).toBe(value);

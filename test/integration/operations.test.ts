@@ -395,7 +395,7 @@ describe('job_listen', () => {
     const result = await s.call('job_listen', { job_id: 'j-1', tail_lines: 3 });
     expect(result.isError ?? false, textOf(result)).toBe(false);
     // the log is the job talking: fenced as data, the last three of its lines inside the fence; tp's closing line is not the job's
-    const fenced = /<<<untrusted ([\w-]+)>>>\n([\s\S]*?)\n?<<<end untrusted \1>>>/.exec(textOf(result));
+    const fenced = /<<<untrusted ([\w-]+)>>>\n([\s\S]*?)\n?<<<end \1>>>/.exec(textOf(result));
     expect(fenced?.[2]?.trim().split('\n')).toEqual(['[j-1] Starting job...', '[j-1] epoch 1/2 loss=0.52', '[j-1] epoch 2/2 loss=0.26']);
     expect(textOf(result)).toMatch(/^Job j-1: COMPLETED\.\n5 earlier new lines left out \(from_line=0 reads them\)\.\nLog lines 6-8 /);
   });

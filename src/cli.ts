@@ -6,6 +6,7 @@ import { readOptions } from './config/command-line.js';
 import { loadEnvFile } from './config/env-file.js';
 import { ConfigError, ListenError, SelectionError } from './errors.js';
 import { resolveAllowedDirs } from './files/allowed-dirs.js';
+import { heldSecrets } from './http/held-secrets.js';
 import { resolveHttpSecurity, type ResolvedHttpSecurity } from './http/security.js';
 import { redactingLogger, stderrLogger } from './log.js';
 import { isLoopback } from './net.js';
@@ -84,6 +85,8 @@ async function serve(config: Config, selection: Selection, security: ResolvedHtt
   const runner = new TpRunner({
     tpPath: config.tpPath,
     env: ownKey ? process.env : { ...process.env, TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: undefined },
+    passEnv: config.passEnv,
+    secrets: heldSecrets(security),
     timeoutMs: config.timeoutMs,
     maxProcesses: config.maxProcesses,
     outputHeadBytes: headBytes,

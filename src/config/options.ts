@@ -80,6 +80,14 @@ function list(name: string, example: string) {
   };
 }
 
+/** Variable names, each optionally ending in `*`: a typo like `HF TOKEN` would otherwise pass nothing, silently. */
+function passEnvNames(value: string, previous: readonly string[] | undefined): readonly string[] {
+  const names = list('--pass-env', 'HF_HOME,WANDB_MODE')(value, previous);
+  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*\*?$/.test(name));
+  if (bad !== undefined) throw new OptionValueError(`--pass-env takes variable names (letters, digits, _; NAME* for a prefix), not '${bad}'.`);
+  return names;
+}
+
 function oneOf<T extends string>(choices: readonly T[]) {
   return (value: string): T => {
     if (!(choices as readonly string[]).includes(value)) throw new OptionValueError(`Allowed choices are ${choices.join(', ')}.`);
@@ -176,6 +184,11 @@ export const OPTIONS = {
     flags: '--max-processes <n>', env: 'TENSORPOOL_MCP_MAX_PROCESSES', group: 'tp',
     help: 'most tp processes at once; further calls wait, taking turns across sessions',
     default: 4, parse: integer('--max-processes', 1, 64),
+  }),
+  passEnv: option<readonly string[]>({
+    flags: '--pass-env <names>', env: 'TENSORPOOL_MCP_PASS_ENV', group: 'tp',
+    help: 'further environment variables tp may see, comma-separated and repeatable; NAME* for a prefix (tp gets only PATH, HOME, locale, proxy, CA, temp, Python and TENSORPOOL_* otherwise)',
+    default: [], defaultHelp: 'none', parse: passEnvNames,
   }),
   envFile: option<string | undefined>({
     flags: '--env-file <path>', env: 'TENSORPOOL_MCP_ENV_FILE', group: 'tp',

@@ -20,7 +20,7 @@ export async function runDoctor(command: Command): Promise<number> {
   const cwd = process.cwd();
   const flags = serverFlagsFrom(command, process.env, cwd);
   const machine = thisMachine(resolveExecutable('npx'));
-  const runner = new TpRunner({ tpPath: flags.tpPath, env: process.env, timeoutMs: CHECK_TIMEOUT_MS, maxProcesses: 2 });
+  const runner = new TpRunner({ tpPath: flags.tpPath, env: process.env, passEnv: flags.passEnv, timeoutMs: CHECK_TIMEOUT_MS, maxProcesses: 2 });
   const installation = new TpInstallation(runner, flags.tpGeneration as Generation | undefined);
   const deps: DoctorDeps = {
     nodeVersion: process.version,

@@ -18,6 +18,7 @@ export interface ServerFlags {
   tpPath: string;
   allowDirs: readonly string[];
   envFile?: string;
+  passEnv: readonly string[];
   readOnly: boolean;
   confirmMode: ConfirmMode;
   confirmCreates: boolean;
@@ -43,6 +44,7 @@ export function serverFlagsFrom(command: Command, env: Record<string, string | u
     tpPath: values.tpPath,
     allowDirs: values.allowDir,
     envFile: values.envFile,
+    passEnv: values.passEnv,
     readOnly: values.readOnly,
     confirmMode: values.confirm,
     confirmCreates: values.confirmCreates,

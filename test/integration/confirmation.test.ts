@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpRunner } from '../../src/tp/runner.js';
-import { FAKE_TP, FakeTpWorkspace } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
 
 let ws: FakeTpWorkspace;
@@ -31,7 +31,7 @@ interface ClientSetup {
 }
 
 async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
-  const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
+  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
   const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings } });
   const capabilities = { ...(setup.answer ? { elicitation: {} } : {}), ...(setup.roots ? { roots: { listChanged: true } } : {}) };
   const client = new Client({ name: 'confirm-test', version: '1' }, { capabilities });

@@ -9,7 +9,7 @@ import type { ConfigInput } from '../../src/config/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpInstallation, type Generation } from '../../src/tp/generation.js';
 import { TpRunner } from '../../src/tp/runner.js';
-import { FAKE_TP, FakeTpWorkspace, type FakeTpCall } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, type FakeTpCall } from '../helpers/fake-tp.js';
 import { usageEntries, usageLine } from '../helpers/tp-usage.js';
 import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js';
 import { publicKeyLine } from '../helpers/ssh-keys.js';
@@ -638,7 +638,7 @@ async function connectCustom(options: {
   settings: ConfigInput;
   installation?: (runner: TpRunner) => TpInstallation;
 }): Promise<Custom> {
-  const runner = new TpRunner({ tpPath: FAKE_TP, env: options.env, timeoutMs: 20_000, killGraceMs: 500 });
+  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: options.env, timeoutMs: 20_000, killGraceMs: 500 });
   const server = createServer({ runner, config: options.settings, installation: options.installation?.(runner) });
   const client = new Client({ name: 'generations-test', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

@@ -9,7 +9,7 @@ import { createServer } from '../../src/server/create-server.js';
 import { serveToolsListOnce } from '../../src/server/tools-list-cache.js';
 import { TpRunner } from '../../src/tp/runner.js';
 import { allTools } from '../../src/tools/index.js';
-import { FAKE_TP } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV } from '../helpers/fake-tp.js';
 import { listOnce, rawSession, uncachedServer } from '../helpers/raw-tools-list.js';
 
 type ServerFactory = typeof createServer;
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 function build(factory: ServerFactory, tools?: readonly ToolDefinition[]): McpServer {
-  const runner = new TpRunner({ tpPath: FAKE_TP, env: {}, timeoutMs: 5_000 });
+  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: {}, timeoutMs: 5_000 });
   const server = factory({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none (test)' }, tools });
   cleanups.push(() => server.close(), () => runner.shutdown());
   return server;

@@ -5,6 +5,9 @@
 export function encodedForms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const forms = new Set<string>([
+    // printed alone, the whole encoding with its last character and padding; longest first, these win
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
     bytes.toString('hex'),
     bytes.toString('hex').toUpperCase(),
     encodeURIComponent(secret),

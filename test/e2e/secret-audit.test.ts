@@ -12,14 +12,34 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { pathToFileURL } from 'node:url';
 import { ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult, type Notification, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_TP, FakeTpWorkspace, baseEnv, isAlive } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, baseEnv, isAlive } from '../helpers/fake-tp.js';
 import { BIN, assertBuilt, startHttpProcess, stopProcess, type HttpServerProcess } from '../helpers/server-process.js';
 import { publicKeyLine } from '../helpers/ssh-keys.js';
 
 const AUDIT_KEY = 'tpk_AUDIT_5f0c2b7e9d1a4c3b8e6f';
 const FRAGMENT_LENGTH = 12;
-/** Every piece of the key long enough to identify it: a partial leak counts as a leak. */
-const FRAGMENTS = Array.from({ length: AUDIT_KEY.length - FRAGMENT_LENGTH + 1 }, (_, i) => AUDIT_KEY.slice(i, i + FRAGMENT_LENGTH));
+
+/** The characters of base64(`prefix` + key) that the key's bytes alone decide: what a leak of it shows. */
+function base64OfKeyAfter(prefix: string): string {
+  const text = Buffer.from(prefix + AUDIT_KEY).toString('base64');
+  const start = Buffer.byteLength(prefix) * 8;
+  return text.slice(Math.ceil(start / 6), Math.floor((start + Buffer.byteLength(AUDIT_KEY) * 8) / 6));
+}
+
+/** The key as the fake prints it with FAKE_TP_ECHO_KEY_ENCODED=1: each form must be masked like the key itself. */
+const KEY_FORMS = [
+  AUDIT_KEY,
+  base64OfKeyAfter(''),
+  base64OfKeyAfter('').replaceAll('+', '-').replaceAll('/', '_'),
+  base64OfKeyAfter('user:'),
+  base64OfKeyAfter('tp:'),
+  Buffer.from(AUDIT_KEY).toString('hex'),
+  encodeURIComponent(AUDIT_KEY),
+];
+/** Every piece of the key (or of an encoded form) long enough to identify it: a partial leak counts as a leak. */
+const FRAGMENTS = [
+  ...new Set(KEY_FORMS.flatMap((form) => Array.from({ length: form.length - FRAGMENT_LENGTH + 1 }, (_, i) => form.slice(i, i + FRAGMENT_LENGTH)))),
+];
 
 /** The first fragment of the key found in `text`, with some context, or undefined when it is clean. */
 function leakIn(text: string): string | undefined {
@@ -172,6 +192,9 @@ function serverEnv(ws: FakeTpWorkspace, keyVar: KeyVar, mode: Mode): Record<stri
     FAKE_TP_LOG: ws.logFile,
     [keyVar]: AUDIT_KEY,
     FAKE_TP_ECHO_KEY: '1',
+    FAKE_TP_ECHO_KEY_ENCODED: '1',
+    // tp sees only an allow-list of the server's environment: the fake's knobs are passed on purpose
+    TENSORPOOL_MCP_PASS_ENV: FAKE_TP_PASS_ENV.join(','),
     FAKE_TP_STDERR: `warning: found api_key=${AUDIT_KEY} in the environment`,
     ...(mode === 'fail' ? { FAKE_TP_FAIL: '1' } : {}),
   };
@@ -439,7 +462,7 @@ async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent
   expect(audit.findings, `the API key left the server:\n${audit.report()}`).toEqual([]);
 }
 
-describe('secret audit: the API key never leaves the server', () => {
+describe('secret audit: the API key, plain or encoded, never leaves the server', () => {
   // pairwise cover of transport x key variable x tp behaviour: every pair of values meets once
   const runs: [TransportKind, KeyVar, Mode, Consent][] = [
     ['stdio', 'TENSORPOOL_API_KEY', 'echo', 'flag'],

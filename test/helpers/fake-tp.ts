@@ -17,6 +17,8 @@ export interface FakeTpCall {
   cwd: string;
   pid: number;
   env: Record<string, string>;
+  /** The name of every variable tp saw. */
+  envNames: string[];
   stdin: 'devnull' | 'pipe' | 'tty' | 'file' | 'closed';
   generation: string;
   keyFile?: { path: string; mode: string; dirMode: string; content: string };

@@ -58,6 +58,26 @@ describe('childEnvironment', () => {
 });
 
 describe('TpRunner', () => {
+  it('masks the other secrets it is given (auth tokens), plain and encoded, like the key', async () => {
+    const token = 'server-auth-token-0123456789abcdef';
+    const printed = `token ${token} b64 ${Buffer.from(token).toString('base64')} hex ${Buffer.from(token).toString('hex')}`;
+    const result = await makeRunner(ws.env({ FAKE_TP_STDERR: printed }), { secrets: [token] }).run(['--no-input', 'me']);
+    expect(result.stderr).toBe(`token [REDACTED] b64 [REDACTED] hex [REDACTED]\n`);
+  });
+
+  it('tp sees DATABASE_URL and HF_TOKEN_X only when --pass-env names them', async () => {
+    const env = ws.env({ DATABASE_URL: 'postgres://user:pw@db/prod', HF_TOKEN_X: 'hf_secret', HF_HOME: '/hf' });
+    await makeRunner(env).run(['--no-input', 'me']);
+    expect(ws.lastCall().envNames).toContain('PATH');
+    expect(ws.lastCall().envNames).not.toContain('DATABASE_URL');
+    expect(ws.lastCall().envNames).not.toContain('HF_TOKEN_X');
+    expect(ws.lastCall().envNames).not.toContain('HF_HOME');
+    await runner!.shutdown();
+    await makeRunner(env, { passEnv: [...FAKE_TP_PASS_ENV, 'HF_HOME'] }).run(['--no-input', 'me']);
+    expect(ws.lastCall().envNames).toContain('HF_HOME');
+    expect(ws.lastCall().envNames).not.toContain('HF_TOKEN_X');
+  });
+
   it('runs tp with stdin from /dev/null, the bridged key and settings, in a private empty directory', async () => {
     const env = { ...ws.env({ TENSORPOOL_ENGINE: 'http://127.0.0.1:9' }), TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: TEST_KEY };
     const result = await makeRunner(env).run(['--no-input', 'cluster', 'list']);

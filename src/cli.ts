@@ -15,6 +15,7 @@ import { SpoolSpace } from './operations/output-spool.js';
 import { createServer } from './server/create-server.js';
 import { outputReads } from './server/output-resource.js';
 import { onShutdown } from './shutdown.js';
+import { sweepStaleTempDirs } from './temp-dirs.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
 import { streamBounds } from './tp/output-bounds.js';
@@ -93,6 +94,10 @@ async function serve(config: Config, selection: Selection, security: ResolvedHtt
     outputTailBytes: tailBytes,
   });
   const logger = stderrLogger(runner.redactor);
+  // key files of a server that was killed (SIGKILL skips every exit handler) must not stay behind
+  void sweepStaleTempDirs().then((removed) => {
+    if (removed.length > 0) logger.info(`removed ${removed.length} temporary director${removed.length === 1 ? 'y' : 'ies'} left by servers that were killed`);
+  });
   for (const warning of security?.warnings ?? []) logger.error(warning);
   if (droppedFileTools.length > 0) {
     logger.info(

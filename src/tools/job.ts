@@ -111,7 +111,7 @@ const jobPush = defineTool({
     // tp 0.0.6 starts whatever hardware the config names: a limit only the file can tell
     if (generation === '0.0.6' && config.guardrails.allowInstanceTypes) checkConfigInstanceType(config.guardrails, jobConfig);
     const workdir = confinePath('workdir', args.workdir ?? dirname(configPath), runtime.files, 'directory');
-    await refuseUploadedKeyFiles(workdir, ignoreEntries(jobConfig), configPath);
+    await refuseUploadedKeyFiles(workdir, ignoreEntries(jobConfig), configPath, runtime.files.allowedDirs);
     const argv = tpArgv.jobPush({ configPath, clusterId: args.cluster_id, teardown: args.teardown }, generation);
     return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
   },

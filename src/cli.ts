@@ -105,7 +105,7 @@ async function serve(config: Config, selection: Selection, security: ResolvedHtt
         'restart with --allow-dir DIR to offer them for DIR',
     );
   } else if (config.allowedDirsProblem) logger.info(config.allowedDirsProblem);
-  logger.info(`approval: ${approvalInForce(config.confirmMode)}${config.confirmCreates ? '; billable creates too' : ''}`);
+  logger.info(`approval: ${approvalInForce(config.confirmMode, undefined, config.confirmCreates)}`);
   if (!ownKey) logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
   else if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
   // one probe of the installed tp serves every session

@@ -234,9 +234,11 @@ export const OPTIONS = {
     help: 'how irreversible and sensitive calls are approved: elicit (ask the person where the client can, confirm=true elsewhere), flag (confirm=true), always-elicit',
     default: 'elicit', choices: CONFIRM_MODES, parse: oneOf(CONFIRM_MODES),
   }),
-  confirmCreates: switchOption({
-    flags: '--confirm-creates', env: 'TENSORPOOL_MCP_CONFIRM_CREATES', group: 'safety',
-    help: 'also approve calls that start billing: cluster_create, storage_create, job_push, storage_edit growing a volume',
+  // on by default: a newcomer expects a GPU cluster not to start billing without being asked
+  confirmCreates: option<boolean>({
+    flags: '--no-confirm-creates', env: 'TENSORPOOL_MCP_CONFIRM_CREATES', group: 'safety',
+    help: 'do not approve calls that start billing (cluster_create, storage_create, job_push, storage_edit growing a volume); by default they are approved like irreversible ones',
+    default: true, parseEnv: switchValue, envHelp: 'TENSORPOOL_MCP_CONFIRM_CREATES=0',
   }),
   dryRun: switchOption({
     flags: '--dry-run', env: 'TENSORPOOL_MCP_DRY_RUN', group: 'safety',

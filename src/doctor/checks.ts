@@ -117,7 +117,7 @@ export function checkAllowedDirs(input: Pick<DoctorInput, 'allowDirs' | 'cwd' | 
 export function describeApproval(input: Pick<DoctorInput, 'confirmMode' | 'confirmCreates' | 'readOnly'>): Finding {
   const modes = { flag: 'irreversible calls need confirm=true', elicit: 'irreversible calls ask you in the client when it can', 'always-elicit': 'irreversible calls always ask you in the client' };
   const parts = [`${input.confirmMode}: ${modes[input.confirmMode]}`];
-  if (input.confirmCreates) parts.push('calls that start billing ask too');
+  parts.push(input.confirmCreates ? 'calls that start billing ask too' : 'calls that start billing run unasked (--no-confirm-creates)');
   if (input.readOnly) parts.push('read-only: nothing that changes anything is offered');
   return { status: 'info', subject: 'approval', detail: parts.join('; ') };
 }

@@ -33,7 +33,7 @@ export const confirm = z
 export const billingConfirm = z
   .boolean()
   .default(false)
-  .describe('Only with --confirm-creates: true once the user agreed to the cost');
+  .describe('true once the user agreed to the cost (unless the server runs with --no-confirm-creates)');
 
 export const wait = z
   .boolean()

@@ -97,7 +97,7 @@ const jobPush = defineTool({
     cluster_id: clusterId.optional().describe('Required by tp 0.0.7+, refused by 0.0.6'),
     teardown: z.boolean().default(false).describe('Destroy the cluster when the job ends (tp 0.0.7+)'),
     workdir: path('workdir', "Directory uploaded; default: the config's").optional(),
-    confirm: confirm.describe('With teardown (or --confirm-creates): true once the user agreed'),
+    confirm: confirm.describe('true once the user agreed to the cost (and to teardown)'),
   },
   approval: {
     irreversible: (args) => (args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined),

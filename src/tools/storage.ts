@@ -63,7 +63,7 @@ const storageEdit = defineTool({
   title: 'Edit a storage volume',
   description:
     'Rename, protect or grow a volume (`tp storage edit`; bigger bills more). Turning protection off needs confirm=true after the user agrees; ' +
-    'so does growing, with --confirm-creates.',
+    'so does growing, unless --no-confirm-creates.',
   inputSchema: {
     storage_id: storageId,
     name: storageName,

@@ -168,7 +168,7 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
       ws.dir,
     );
     const { client } = await connect(server.url);
-    const handle = (await client.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true } })) as CallToolResult;
+    const handle = (await client.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true, confirm: true } })) as CallToolResult;
     const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
     await ws.untilReady(); // the pid file is written before the ready file
     const status = (await client.callTool({ name: 'operation_status', arguments: { operation_id: id, wait_seconds: 1 } })) as CallToolResult;

@@ -371,7 +371,7 @@ function auditTempFiles(audit: Audit, before: Set<string>, when: string): void {
   for (const name of fresh) for (const [path, content] of filesUnder(join(tmpdir(), name))) audit.check(`temp file ${path} (${when})`, content);
 }
 
-/** flag: confirm=true passes; elicit: the client approves each irreversible or billable call when asked (--confirm elicit --confirm-creates). */
+/** flag: confirm=true passes; elicit: the client approves each irreversible or billable call when asked (--confirm elicit; billable calls are approved by default). */
 type Consent = 'flag' | 'elicit';
 
 async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent: Consent): Promise<void> {
@@ -380,7 +380,7 @@ async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent
   const before = serverTempEntries();
   const inbox: Inbox = { notifications: [], progress: [], requests: [] };
   const env = serverEnv(ws, keyVar, mode);
-  const args = [...SERVER_ARGS, '--allow-dir', dirs.allowed, ...(consent === 'elicit' ? ['--confirm', 'elicit', '--confirm-creates'] : [])];
+  const args = [...SERVER_ARGS, '--allow-dir', dirs.allowed, ...(consent === 'elicit' ? ['--confirm', 'elicit'] : [])];
   // roots only over stdio: over HTTP, a client that declares roots currently stalls every tool call (the server's
   // roots/list request, sent when the session initializes, is not delivered); that is not what this audit is about
   const human = consent === 'elicit' ? { allowedDir: dirs.allowed, roots: kind === 'stdio' } : undefined;
@@ -485,7 +485,7 @@ describe('secret audit: the API key, plain or encoded, never leaves the server',
     const running = await startStdio(env, [...SERVER_ARGS, '--allow-dir', dirs.allowed, '--timeout', '1'], inbox);
     const calls = [
       { name: 'account_me', arguments: {} },
-      { name: 'cluster_create', arguments: { instance_type: '1xH100', ssh_public_key: PUBLIC_KEY } },
+      { name: 'cluster_create', arguments: { instance_type: '1xH100', ssh_public_key: PUBLIC_KEY, confirm: true } },
       { name: 'job_listen', arguments: { job_id: 'job-audit1' } },
     ];
     const results = (await Promise.all(
@@ -517,7 +517,7 @@ describe('secret audit: the API key, plain or encoded, never leaves the server',
     const running = await startHttp(env, [...SERVER_ARGS, '--allow-dir', dirs.allowed, '--sync-budget', '1'], inbox);
     const calls = [
       { name: 'account_me', arguments: {} },
-      { name: 'cluster_create', arguments: { instance_type: '1xH100', ssh_public_key: PUBLIC_KEY } },
+      { name: 'cluster_create', arguments: { instance_type: '1xH100', ssh_public_key: PUBLIC_KEY, confirm: true } },
       { name: 'job_listen', arguments: { job_id: 'job-audit1' } },
     ];
     const results = (await Promise.all(

@@ -65,9 +65,9 @@ describe('stdio transport, built bin as a child process', () => {
 
   it('--dry-run with limits: changing tools only report their command, limits refuse', async () => {
     const c = await connect(ws.env(), ['--dry-run', '--allow-instance-types', '1xH100,*L40S', '--max-nodes', '1']);
-    const ok = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xL40S' } })) as CallToolResult;
+    const ok = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xL40S', confirm: true } })) as CallToolResult;
     expect(textOf(ok)).toContain(`would run:\n${FAKE_TP} --no-input cluster create 1xL40S`);
-    const refused = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', num_nodes: 2 } })) as CallToolResult;
+    const refused = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', num_nodes: 2, confirm: true } })) as CallToolResult;
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/limit of 1/);
     expect(ws.commandCalls()).toHaveLength(0);
@@ -96,7 +96,7 @@ describe('stdio transport, built bin as a child process', () => {
     // tp prints two lines, then is held for good: only the budget can end the call
     const env = ws.env({ ...ws.hold(2), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile });
     const c = await connect(env, ['--sync-budget', '1']);
-    const handle = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true } })) as CallToolResult;
+    const handle = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true, confirm: true } })) as CallToolResult;
     const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
     await ws.untilReady();
     // the lines are printed; the handle shows those that had reached the server, each status what is new after them

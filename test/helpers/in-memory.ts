@@ -30,6 +30,8 @@ export async function connectInMemory(options: {
 }): Promise<Connected> {
   const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: options.env, timeoutMs: 20_000, killGraceMs: 500, ...options.runner });
   const config: ConfigInput = {
+    // these tests are about what tools do, not approval (test/integration/confirmation.test.ts): --no-confirm-creates
+    confirmCreates: false,
     ...(options.allowedDirs
       ? { allowedDirs: options.allowedDirs }
       : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' }),

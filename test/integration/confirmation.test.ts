@@ -95,8 +95,8 @@ describe('--confirm elicit', () => {
     expect((await mcp.call('cluster_destroy', { cluster_id: 'c-1', confirm: true })).isError ?? false).toBe(false);
   });
 
-  it('does not ask about tools that change nothing irreversible', async () => {
-    const mcp = await connect({ confirmMode: 'elicit' }, { answer: accept });
+  it('does not ask about tools that change nothing irreversible (creates with --no-confirm-creates)', async () => {
+    const mcp = await connect({ confirmMode: 'elicit', confirmCreates: false }, { answer: accept });
     await mcp.call('cluster_list');
     await mcp.call('cluster_create', { instance_type: '1xH100' });
     expect(mcp.asked).toEqual([]);
@@ -118,9 +118,9 @@ describe('--confirm always-elicit', () => {
   });
 });
 
-describe('--confirm-creates', () => {
-  it('asks before anything that starts billing, with what it will cost', async () => {
-    const mcp = await connect({ confirmMode: 'elicit', confirmCreates: true }, { answer: accept });
+describe('approval of calls that start billing (on by default; --no-confirm-creates)', () => {
+  it('asks before anything that starts billing, with what it will cost, by default', async () => {
+    const mcp = await connect({ confirmMode: 'elicit' }, { answer: accept });
     await mcp.call('cluster_create', { instance_type: '8xH100', num_nodes: 2, name: 'big' });
     expect(mcp.asked[0]).toMatch(/creating a 8xH100 cluster of 2 node\(s\) named big, which starts billing/);
   });
@@ -136,8 +136,26 @@ describe('--confirm-creates', () => {
     expect(mcp.asked).toHaveLength(1);
   });
 
-  it('in flag mode needs confirm=true on creates', async () => {
-    const mcp = await connect({ confirmMode: 'flag', confirmCreates: true });
+  it('--no-confirm-creates: creates run without asking, irreversible calls still ask', async () => {
+    const mcp = await connect({ confirmMode: 'elicit', confirmCreates: false }, { answer: () => ({ action: 'decline' }) });
+    expect((await mcp.call('cluster_create', { instance_type: '1xH100' })).isError ?? false).toBe(false);
+    expect((await mcp.call('storage_create', { size_gb: 100 })).isError ?? false).toBe(false);
+    expect(mcp.asked).toHaveLength(0);
+    expect((await mcp.call('storage_destroy', { storage_id: 's-1' })).isError).toBe(true);
+    expect(mcp.asked).toHaveLength(1);
+  });
+
+  it('server_status says billing calls need approval, by default and not with --no-confirm-creates', async () => {
+    const on = await connect({ confirmMode: 'flag' });
+    const status = await on.call('server_status');
+    expect(status.structuredContent).toMatchObject({ confirm_creates: true, approval: expect.stringMatching(/irreversible, sensitive and billing calls run with confirm=true/) });
+    expect(textOf(status)).toMatch(/approval: flag: irreversible, sensitive and billing calls/);
+    const off = await connect({ confirmMode: 'flag', confirmCreates: false });
+    expect((await off.call('server_status')).structuredContent).toMatchObject({ confirm_creates: false, approval: expect.stringMatching(/billing calls run unasked: --no-confirm-creates/) });
+  });
+
+  it('in flag mode needs confirm=true on creates, by default', async () => {
+    const mcp = await connect({ confirmMode: 'flag' });
     const refused = await mcp.call('storage_create', { size_gb: 100 });
     expect(textOf(refused)).toMatch(/Not done: creating a storage volume of 100 GB, which starts billing.*confirm=true/s);
     expect(ws.commandCalls()).toHaveLength(0);

@@ -639,7 +639,8 @@ async function connectCustom(options: {
   installation?: (runner: TpRunner) => TpInstallation;
 }): Promise<Custom> {
   const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: options.env, timeoutMs: 20_000, killGraceMs: 500 });
-  const server = createServer({ runner, config: options.settings, installation: options.installation?.(runner) });
+  // not about approval: --no-confirm-creates
+  const server = createServer({ runner, config: { confirmCreates: false, ...options.settings }, installation: options.installation?.(runner) });
   const client = new Client({ name: 'generations-test', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);

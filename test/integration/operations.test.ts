@@ -38,7 +38,8 @@ async function session(
   serverOptions: Partial<CreateServerOptions> = {},
 ) {
   const runner = shared ?? new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(env), timeoutMs: 300_000, killGraceMs: 300, ...runnerOptions });
-  const server = createServer({ runner, config: { allowedDirs: [], ...settings }, ...serverOptions });
+  // not about approval: --no-confirm-creates
+  const server = createServer({ runner, config: { allowedDirs: [], confirmCreates: false, ...settings }, ...serverOptions });
   const client = new Client({ name: 'ops-test', version: '1' });
   const notifications: { method: string; params?: unknown }[] = [];
   client.fallbackNotificationHandler = async (notification) => {

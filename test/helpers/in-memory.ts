@@ -33,7 +33,8 @@ export async function connectInMemory(options: {
     // these tests are about what tools do, not approval (test/integration/confirmation.test.ts): --no-confirm-creates
     confirmCreates: false,
     ...(options.allowedDirs
-      ? { allowedDirs: options.allowedDirs }
+      ? // as --allow-dir: a ceiling the client's roots only narrow
+        { allowedDirs: options.allowedDirs, allowDirsExplicit: true }
       : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' }),
     ...options.config,
   };

@@ -32,7 +32,9 @@ interface ClientSetup {
 
 async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
   const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
-  const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings } });
+  const logs: string[] = [];
+  const logger = { info: (line: string) => logs.push(line), error: (line: string) => logs.push(line) };
+  const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings }, logger });
   const capabilities = { ...(setup.answer ? { elicitation: {} } : {}), ...(setup.roots ? { roots: { listChanged: true } } : {}) };
   const client = new Client({ name: 'confirm-test', version: '1' }, { capabilities });
   const asked: string[] = [];
@@ -54,6 +56,7 @@ async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
   });
   return {
     asked,
+    logs,
     call: async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
     setRoots: async (dirs: string[]) => {
       roots = dirs;
@@ -168,7 +171,7 @@ describe('MCP roots', () => {
     const a = realpathSync(ws.dir);
     mkdirSync(join(a, 'one'));
     mkdirSync(join(a, 'two'));
-    const mcp = await connect({ allowedDirs: [a] }, { roots: [join(a, 'one')] });
+    const mcp = await connect({ allowedDirs: [a], allowDirsExplicit: true }, { roots: [join(a, 'one')] });
     expect((await mcp.call('job_write_config', { workdir: join(a, 'one'), commands: ['x'] })).isError ?? false).toBe(false);
     const outside = await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] });
     expect(textOf(outside)).toMatch(/outside the allowed directories \(.*one\)/);
@@ -189,6 +192,58 @@ describe('MCP roots', () => {
     expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(base, 'operator', 'root')]);
     expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'beside'), commands: ['x'] }))).toMatch(/outside the allowed/);
     expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'operator', 'root', 'etc'), commands: ['x'] }))).toMatch(/outside the allowed/);
+  });
+});
+
+describe('MCP roots over stdio without --allow-dir', () => {
+  const allowedDirs = (status: CallToolResult) => (status.structuredContent as { allowed_dirs: string[] }).allowed_dirs;
+  let home: string | undefined;
+  afterEach(() => {
+    if (home !== undefined) process.env.HOME = home;
+    home = undefined;
+  });
+  /** A home directory of the test's own, so a root of "home" is one the test made. */
+  function fakeHome(): string {
+    home = process.env.HOME;
+    const dir = join(realpathSync(ws.dir), 'home');
+    mkdirSync(join(dir, 'project'), { recursive: true });
+    process.env.HOME = dir;
+    return dir;
+  }
+
+  it("the client's roots become the allowed directories instead of the launch directory", async () => {
+    const base = realpathSync(ws.dir);
+    mkdirSync(join(base, 'launch'));
+    mkdirSync(join(base, 'opened'));
+    const mcp = await connect({ transport: 'stdio', allowedDirs: [join(base, 'launch')], allowDirsExplicit: false }, { roots: [join(base, 'opened')] });
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([join(base, 'opened')]);
+    expect((await mcp.call('job_write_config', { workdir: join(base, 'opened'), commands: ['x'] })).isError ?? false).toBe(false);
+    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'launch'), commands: ['x'] }))).toMatch(/outside the allowed directories/);
+  });
+
+  it('give file tools a folder when the launch directory was home (none allowed by default)', async () => {
+    const dir = fakeHome();
+    const mcp = await connect({ transport: 'stdio', allowedDirs: [], allowDirsExplicit: false }, { roots: [join(dir, 'project')] });
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([join(dir, 'project')]);
+  });
+
+  it.each([
+    ['/', () => '/'],
+    ['the home directory', () => process.env.HOME!],
+  ])('refuse a root of %s as too wide, with one log line, keeping the launch-directory rule', async (_name, root) => {
+    fakeHome();
+    const mcp = await connect({ transport: 'stdio', allowedDirs: [], allowedDirsProblem: 'none allowed (test)', allowDirsExplicit: false }, { roots: [root()] });
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
+    expect(mcp.logs.filter((line) => /too wide/.test(line))).toEqual([`client root ${root()} refused for file tools: too wide (/ or the home directory); open a project folder, or start with --allow-dir DIR`]);
+  });
+
+  it('over HTTP roots still only narrow (with --trust-client-roots)', async () => {
+    const base = realpathSync(ws.dir);
+    mkdirSync(join(base, 'launch'));
+    mkdirSync(join(base, 'opened'));
+    const mcp = await connect({ transport: 'http', trustClientRoots: true, allowedDirs: [join(base, 'launch')], allowDirsExplicit: false }, { roots: [join(base, 'opened')] });
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
   });
 });
 

@@ -76,7 +76,7 @@ describe('--confirm elicit', () => {
     expect(mcp.asked).toHaveLength(1);
     expect(mcp.asked[0]).toMatch(/Allow cluster_destroy\? It means destroying cluster c-42 .*cannot be undone/s);
     expect(mcp.asked[0]).toMatch(/cluster_id: c-42\nwait: true/);
-    expect(ws.lastCall().argv).toEqual(['--no-input', 'cluster', 'destroy', '--no-input', '--wait', 'c-42']);
+    expect(ws.lastCall().argv).toEqual(['cluster', 'destroy', '--no-input', '--wait', 'c-42']);
   });
 
   it.each([

@@ -70,7 +70,7 @@ describe('--dry-run', () => {
     expect(textOf(create)).toContain(`Dry run: nothing was run. Without --dry-run the server would run:\n${FAKE_TP} --no-input cluster create --name=its 1xH100`);
     expect(create.structuredContent).toMatchObject({ dry_run: true, argv: [FAKE_TP, '--no-input', 'cluster', 'create', '--name=its', '1xH100'] });
     const destroy = await mcp.call('cluster_destroy', { cluster_id: 'c-1', confirm: true });
-    expect(textOf(destroy)).toContain(`would run:\n${FAKE_TP} --no-input cluster destroy --no-input c-1`);
+    expect(textOf(destroy)).toContain(`would run:\n${FAKE_TP} cluster destroy --no-input c-1`);
     expect(ws.commandCalls()).toHaveLength(0);
 
     const list = await mcp.call('cluster_list');

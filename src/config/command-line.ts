@@ -78,7 +78,7 @@ function buildProgram(): Command {
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') })
+    .configureOutput({ outputError: (message, write) => write(oneLine(message)) })
     .configureHelp({ optionDescription: describe })
     .addHelpText('after', SUBCOMMANDS_HELP);
   for (const [name, spec] of entries()) program.addOption(commanderOption(name, spec));
@@ -115,4 +115,9 @@ function describe(option: Option): string {
   if (defaultText !== undefined) extra.push(`default: ${defaultText}`);
   if (spec.env) extra.push(`env: ${spec.envHelp ?? spec.env}`);
   return extra.length > 0 ? `${option.description} (${extra.join('; ')})` : option.description;
+}
+
+/** commander's error on one line, its "(Did you mean --allow-dir?)" suggestion included. */
+function oneLine(message: string): string {
+  return `${message.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}\n`;
 }

@@ -10,7 +10,7 @@ import { NAME } from '../version.js';
 const USAGE_EXIT = 2;
 
 function buildProgram(): Command {
-  const program = new Command(NAME).exitOverride().configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') });
+  const program = new Command(NAME).exitOverride().configureOutput({ outputError: (message, write) => write(oneLine(message)) });
   addServerFlags(
     program
       .command('doctor')
@@ -45,4 +45,9 @@ export async function runSubcommand(argv: readonly string[]): Promise<void> {
     }
     throw error;
   }
+}
+
+/** commander's error on one line, its "(Did you mean --allow-dir?)" suggestion included. */
+function oneLine(message: string): string {
+  return `${message.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}\n`;
 }

@@ -7,6 +7,17 @@ export function apiKeyFrom(env: Env): string | undefined {
 }
 
 /**
+ * A warning when both key variables are set and differ: TENSORPOOL_KEY is used (as tp itself does), and
+ * a stale one left in the shell would otherwise make every call fail while hints name the other.
+ */
+export function keyVariableConflict(env: Env): string | undefined {
+  const key = env.TENSORPOOL_KEY?.trim();
+  const apiKey = env.TENSORPOOL_API_KEY?.trim();
+  if (!key || !apiKey || key === apiKey) return undefined;
+  return 'TENSORPOOL_KEY and TENSORPOOL_API_KEY are both set and differ: TENSORPOOL_KEY is used (tp reads it first); unset the one that is stale';
+}
+
+/**
  * What tp needs of the server's environment to start and reach the engine, on Linux, macOS and
  * Windows: the search path and home (pipx and uv shims live there), locale, temp directory, proxies
  * and CA bundles, Python's own start-up variables, and Windows' system directories. Everything else

@@ -1,8 +1,8 @@
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { confinePath } from '../files/allowed-dirs.js';
-import { ignoreEntries, readJobConfigFile, refuseEscapingEntries, renderJobConfig, writeConfigFile } from '../files/job-config.js';
+import { checkConfigWritable, ignoreEntries, readJobConfigFile, refuseEscapingEntries, renderJobConfig, writeConfigFile } from '../files/job-config.js';
 import { pullThroughPrivateDir, type PullReport } from '../files/pulled-files.js';
 import { refuseUploadedKeyFiles } from '../files/upload-secrets.js';
 import { fence } from '../results/fence.js';
@@ -70,7 +70,7 @@ const jobWriteConfig = defineTool({
       instance_type: args.instance_type,
     });
     if (config.dryRun) {
-      const path = join(dir, args.filename);
+      const path = await checkConfigWritable(dir, args.filename, args.overwrite);
       return {
         content: [{ type: 'text', text: `Dry run: nothing was written. Without --dry-run the server would write ${path}:\n\n${content}` }],
         structuredContent: { ok: true, path, content },

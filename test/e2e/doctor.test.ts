@@ -89,7 +89,7 @@ describe('tensorpool-mcp doctor', () => {
     expect(code).toBe(1);
     const failures = stdout.split('\n').filter((line) => line.includes('[FAIL]'));
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatch(/API key: TENSORPOOL_KEY …CRET not accepted: .*Invalid API key.* → fix: /);
+    expect(failures[0]).toMatch(/API key: TENSORPOOL_KEY …CRET rejected by TensorPool: .*Invalid API key.* → fix: /);
     expect(stdout).not.toContain(TEST_KEY);
   });
 

@@ -55,3 +55,28 @@ describe('README', () => {
     expect(JSON.parse(vscode.searchParams.get('inputs')!)).toEqual([expect.objectContaining({ id: 'tensorpool-api-key', password: true })]);
   });
 });
+
+describe('README install links carry what the hand-written blocks do', () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  /** The first ```json block after `heading`, parsed. */
+  const blockAfter = (heading: string) => {
+    const section = readme.slice(readme.indexOf(heading));
+    return JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!) as Record<string, Record<string, Record<string, unknown>>>;
+  };
+  const link = (prefix: string) => new URL(new RegExp(`${prefix.replace(/[.?/]/g, '\\$&')}[^)\\s]+`).exec(readme)![0]);
+
+  it('Cursor: the base64 config of the deeplink is the block of its section', () => {
+    const config = JSON.parse(Buffer.from(link('https://cursor.com/en/install-mcp?').searchParams.get('config')!, 'base64').toString('utf8'));
+    expect(config).toEqual(blockAfter('### Cursor').mcpServers!.tensorpool);
+    expect(config.args).toContain('--allow-dir');
+  });
+
+  it('VS Code: the URL-encoded config and inputs of the link are the block of its section', () => {
+    const url = link('https://insiders.vscode.dev/redirect/mcp/install?');
+    const block = blockAfter('### VS Code') as unknown as { inputs: unknown[]; servers: { tensorpool: Record<string, unknown> } };
+    const { type: _type, ...server } = block.servers.tensorpool;
+    expect(JSON.parse(url.searchParams.get('config')!)).toEqual(server);
+    expect(JSON.parse(url.searchParams.get('inputs')!)).toEqual(block.inputs);
+    expect(server.args).toContain('--allow-dir');
+  });
+});

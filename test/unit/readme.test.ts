@@ -47,11 +47,11 @@ describe('README', () => {
     expect(mentioned.filter((name) => !names.has(name))).toEqual([]);
   });
 
-  it('its Cursor and VS Code install links carry the same launch as `config` prints', () => {
+  it('its Cursor and VS Code install links carry the published launch (npx) with the workspace folder allowed', () => {
     const cursor = /cursor\.com\/en\/install-mcp\?name=tensorpool&config=([A-Za-z0-9+/=]+)\)/.exec(readme)?.[1];
-    expect(JSON.parse(Buffer.from(cursor!, 'base64').toString('utf8'))).toEqual({ command: 'npx', args: ['-y', 'tensorpool-mcp'], env: { TENSORPOOL_API_KEY: '<your TensorPool API key>' } });
+    expect(JSON.parse(Buffer.from(cursor!, 'base64').toString('utf8'))).toEqual({ command: 'npx', args: ['-y', 'tensorpool-mcp', '--allow-dir', '${workspaceFolder}'], env: { TENSORPOOL_API_KEY: '<your TensorPool API key>' } });
     const vscode = new URL(/\((https:\/\/insiders\.vscode\.dev\/redirect\/mcp\/install\?[^)]+)\)/.exec(readme)![1]!);
-    expect(JSON.parse(vscode.searchParams.get('config')!)).toEqual({ command: 'npx', args: ['-y', 'tensorpool-mcp'], env: { TENSORPOOL_API_KEY: '${input:tensorpool-api-key}' } });
+    expect(JSON.parse(vscode.searchParams.get('config')!)).toEqual({ command: 'npx', args: ['-y', 'tensorpool-mcp', '--allow-dir', '${workspaceFolder}'], env: { TENSORPOOL_API_KEY: '${input:tensorpool-api-key}' } });
     expect(JSON.parse(vscode.searchParams.get('inputs')!)).toEqual([expect.objectContaining({ id: 'tensorpool-api-key', password: true })]);
   });
 });

@@ -33,7 +33,7 @@ export const confirm = z
 export const billingConfirm = z
   .boolean()
   .default(false)
-  .describe('true once the user agreed to the cost (unless the server runs with --no-confirm-creates)');
+  .describe('true once the user agreed to the cost');
 
 export const wait = z
   .boolean()

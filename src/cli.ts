@@ -3,9 +3,10 @@ import { CommanderError } from 'commander';
 import { approvalInForce } from './config/approval-mode.js';
 import { configFromOptions, generationOverride, type Config } from './config/config.js';
 import { readOptions } from './config/command-line.js';
-import { loadEnvFile } from './config/env-file.js';
+import { ignoredEnvNotice, loadEnvFile } from './config/env-file.js';
 import { ConfigError, ListenError, SelectionError } from './errors.js';
 import { resolveAllowedDirs } from './files/allowed-dirs.js';
+import { heldSecrets } from './http/held-secrets.js';
 import { resolveHttpSecurity, type ResolvedHttpSecurity } from './http/security.js';
 import { redactingLogger, stderrLogger } from './log.js';
 import { isLoopback } from './net.js';
@@ -14,13 +15,16 @@ import { SpoolSpace } from './operations/output-spool.js';
 import { createServer } from './server/create-server.js';
 import { outputReads } from './server/output-resource.js';
 import { onShutdown } from './shutdown.js';
+import { sweepStaleTempDirs } from './temp-dirs.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
 import { streamBounds } from './tp/output-bounds.js';
 import { keyedClient } from './tp/keyed-client.js';
 import { TpRunner, type TpClient } from './tp/runner.js';
-import { SUBCOMMANDS } from './subcommands/names.js';
-import { VERSION } from './version.js';
+import { keyVariableConflict } from './tp/environment.js';
+import { resolveExecutable } from './tp/which.js';
+import { mistypedSubcommand, SUBCOMMANDS } from './subcommands/names.js';
+import { NAME, VERSION } from './version.js';
 
 /** Exit code for bad command-line usage, as argparse and most CLIs use. */
 const USAGE_EXIT = 2;
@@ -29,20 +33,42 @@ const USAGE_EXIT = 2;
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   // `doctor` and `config` have their own parser and code, loaded only when asked for
   if (SUBCOMMANDS.includes(argv[2] ?? '')) return (await import('./subcommands/index.js')).runSubcommand(argv);
+  const meant = mistypedSubcommand(argv[2]);
+  if (meant) {
+    process.stderr.write(`error: unknown command '${argv[2]}' (Did you mean ${meant}?)\n`);
+    process.exit(USAGE_EXIT);
+  }
   let config: Config;
   let security: ResolvedHttpSecurity | undefined;
   let selection: Selection;
   let droppedFileTools: string[] = [];
+  let notices: StartupNotices;
   try {
-    ({ config, security } = parseCommandLine(argv));
+    ({ config, security, notices } = parseCommandLine(argv));
     // files on a remote server are the server's, not the user's: only an operator's --allow-dir offers them
     const noServerFiles = config.transport === 'http' && !isLoopback(config.host) && !config.allowDirsExplicit;
     selection = selectTools(allTools, { ...config, noServerFiles });
     if (noServerFiles) droppedFileTools = leftOut(selectTools(allTools, config), selection);
+    notices.readOnlyDropped = readOnlyDropped(config, selection);
   } catch (error) {
     exitOnStartupError(error);
   }
-  await serve(config, selection, security, droppedFileTools);
+  await serve(config, selection, security, droppedFileTools, notices);
+}
+
+/** What start-up found worth a line in the log, before a logger exists. */
+interface StartupNotices {
+  /** Names an implicit ./.env held besides the key, which it may not set. */
+  ignoredEnv: string[];
+  /** Tools named in --tools that --read-only leaves out. */
+  readOnlyDropped?: string[];
+}
+
+/** Tools named in --tools that --read-only removed: named on purpose, so their absence is said. */
+function readOnlyDropped(config: Config, selection: Selection): string[] {
+  if (!config.readOnly || !config.tools) return [];
+  const kept = new Set(selection.tools.map((tool) => tool.name));
+  return config.tools.filter((name) => !kept.has(name));
 }
 
 /** Tools `fuller` offers that `selection` does not. */
@@ -56,15 +82,19 @@ function leftOut(fuller: Selection, selection: Selection): string[] {
  * checked before anything starts; .env is loaded first, so options can read it. Starts nothing, so tests
  * (and the deploy blueprint's) can check a command line.
  */
-export function parseCommandLine(argv: readonly string[]): { config: Config; security: ResolvedHttpSecurity | undefined } {
-  loadEnvFile(argv.slice(2), process.env, process.cwd());
+export function parseCommandLine(argv: readonly string[]): { config: Config; security: ResolvedHttpSecurity | undefined; notices: StartupNotices } {
+  const { ignored } = loadEnvFile(argv.slice(2), process.env, process.cwd());
   const { values, fromEnv } = readOptions(argv, process.env);
   if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
     // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
     throw new ConfigError(`HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`);
   }
   const security = values.http ? resolveHttpSecurity(values, { host: values.host }) : undefined;
-  return { config: configFromOptions(values, resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() })), security };
+  return {
+    config: configFromOptions(values, resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() })),
+    security,
+    notices: { ignoredEnv: ignored },
+  };
 }
 
 function exitOnStartupError(error: unknown): never {
@@ -77,27 +107,51 @@ function exitOnStartupError(error: unknown): never {
   throw error;
 }
 
-async function serve(config: Config, selection: Selection, security: ResolvedHttpSecurity | undefined, droppedFileTools: readonly string[]): Promise<void> {
+async function serve(
+  config: Config,
+  selection: Selection,
+  security: ResolvedHttpSecurity | undefined,
+  droppedFileTools: readonly string[],
+  notices: StartupNotices,
+): Promise<void> {
   // with --auth tensorpool-key every session brings its own key: the server's own must never stand in
   const ownKey = security?.config.auth.mode !== 'tensorpool-key';
   const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
   const runner = new TpRunner({
     tpPath: config.tpPath,
     env: ownKey ? process.env : { ...process.env, TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: undefined },
+    passEnv: config.passEnv,
+    secrets: heldSecrets(security),
     timeoutMs: config.timeoutMs,
     maxProcesses: config.maxProcesses,
     outputHeadBytes: headBytes,
     outputTailBytes: tailBytes,
   });
   const logger = stderrLogger(runner.redactor);
+  // key files of a server that was killed (SIGKILL skips every exit handler) must not stay behind
+  void sweepStaleTempDirs().then((removed) => {
+    if (removed.length > 0) logger.info(`removed ${removed.length} temporary director${removed.length === 1 ? 'y' : 'ies'} left by servers that were killed`);
+  });
   for (const warning of security?.warnings ?? []) logger.error(warning);
+  const envNotice = ignoredEnvNotice(notices.ignoredEnv);
+  if (envNotice) logger.info(envNotice);
+  if (notices.readOnlyDropped?.length) {
+    logger.error(`--read-only leaves out ${notices.readOnlyDropped.join(', ')}, named in --tools: ${notices.readOnlyDropped.length === 1 ? 'it changes' : 'they change'} things; drop --read-only to offer ${notices.readOnlyDropped.length === 1 ? 'it' : 'them'}`);
+  }
+  if (ownKey) {
+    const conflict = keyVariableConflict(process.env);
+    if (conflict) logger.error(conflict);
+  }
+  if (!resolveExecutable(config.tpPath)) {
+    logger.error(`tp not found (${config.tpPath}): install it with \`pipx install tensorpool\` (or uv tool install tensorpool), or point --tp-path / TP_PATH at it; until then every tool that runs tp says the same`);
+  }
   if (droppedFileTools.length > 0) {
     logger.info(
       `file tools not offered (${droppedFileTools.join(', ')}): on --host ${config.host} their files would be this server's, not its callers'; ` +
         'restart with --allow-dir DIR to offer them for DIR',
     );
   } else if (config.allowedDirsProblem) logger.info(config.allowedDirsProblem);
-  logger.info(`approval: ${approvalInForce(config.confirmMode)}${config.confirmCreates ? '; billable creates too' : ''}`);
+  logger.info(`approval: ${approvalInForce(config.confirmMode, undefined, config.confirmCreates)}`);
   if (!ownKey) logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
   else if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
   // one probe of the installed tp serves every session
@@ -147,6 +201,8 @@ async function serve(config: Config, selection: Selection, security: ResolvedHtt
     logger.info(`authentication: ${security.config.auth.mode}; at most ${security.config.maxSessions} sessions`);
     logger.info(`listening on ${http.url}`);
   } else {
+    // a person who ran the command by hand would otherwise see nothing at all
+    if (process.stdin.isTTY) process.stderr.write(`${NAME} ${VERSION} waits for an MCP client on stdin (a client such as Claude or Cursor starts it; see \`${NAME} doctor\`). Ctrl-C to quit.\n`);
     const { serveStdio } = await import('./transports/stdio.js');
     const server = newServer();
     closeTransport = () => server.close();

@@ -26,6 +26,17 @@ export function launchFor(client: Client, machine: Machine, serverArgs: readonly
   const npxArgs = ['-y', PACKAGE, ...serverArgs];
   const key = keyReference(client);
   const env: Record<string, string> = { TENSORPOOL_API_KEY: key };
+  const installation = machine.installation ?? { kind: 'npx' };
+  if (installation.kind === 'command') return { command: installation.command, args: [...serverArgs], env };
+  // a clone or a local install: node by absolute path runs it wherever the client starts it
+  if (installation.kind === 'script') return { command: machine.nodePath, args: [installation.script, ...serverArgs], env };
+  if (installation.kind === 'global') {
+    // its `#!/usr/bin/env node` needs node on PATH, which a client without the shell's PATH lacks
+    if (client.lacksShellPath || machine.platform === 'win32') {
+      return { command: machine.nodePath, args: [installation.script, ...serverArgs], env };
+    }
+    return { command: installation.command, args: [...serverArgs], env };
+  }
   if (machine.platform === 'win32') return { command: 'cmd', args: ['/c', 'npx', ...npxArgs], env };
   if (client.lacksShellPath && machine.npxPath) {
     // npx starts the package's `#!/usr/bin/env node` script: node has to be on the PATH the client gives it

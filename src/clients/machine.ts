@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import type { Installation } from './installation.js';
 
 /** What client configuration depends on about the machine; injected so tests can be any platform. */
 export interface Machine {
@@ -9,8 +10,10 @@ export interface Machine {
   nodePath: string;
   /** npx beside that node, when there is one. */
   npxPath?: string;
+  /** How this copy was started (installation.ts); absent: npx, as for a published package. */
+  installation?: Installation;
 }
 
-export function thisMachine(npxPath?: string): Machine {
-  return { platform: process.platform, home: homedir(), env: process.env, nodePath: process.execPath, npxPath };
+export function thisMachine(npxPath?: string, installation?: Installation): Machine {
+  return { platform: process.platform, home: homedir(), env: process.env, nodePath: process.execPath, npxPath, installation };
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, rmSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 
@@ -16,14 +16,19 @@ export function planWrite(path: string, after: string): PlannedWrite {
   return { path, before, after, diff };
 }
 
-/** Writes the planned file (through a temporary file and a rename); the old one is kept beside it first. Returns the backup's path. */
-export function applyWrite(plan: PlannedWrite, now = new Date()): string | undefined {
+/**
+ * Writes the planned file (through a temporary file and a rename); the old one is kept beside it first,
+ * as one `.bak` file that each write replaces (a client config may hold the API key: one copy, private,
+ * not a new one per run). Returns the backup's path.
+ */
+export function applyWrite(plan: PlannedWrite): string | undefined {
   mkdirSync(dirname(plan.path), { recursive: true });
   let backup: string | undefined;
   if (plan.before !== undefined) {
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-    backup = `${plan.path}.${stamp}.bak`;
+    backup = `${plan.path}.bak`;
+    rmSync(backup, { force: true });
     copyFileSync(plan.path, backup);
+    chmodSync(backup, 0o600);
   }
   const temporary = `${plan.path}.tensorpool-mcp.tmp`;
   // a new file may hold a key once the user fills it in: private; an existing one keeps its mode

@@ -4,8 +4,8 @@ import type { ConfirmMode } from './options.js';
  * The approval rule in force, in words: for the start-up log (no client yet) and for server_status
  * (the connected client, which can or cannot answer an elicitation).
  */
-export function approvalInForce(mode: ConfirmMode, clientCanElicit?: boolean): string {
-  const subject = 'irreversible and sensitive calls';
+export function approvalInForce(mode: ConfirmMode, clientCanElicit?: boolean, billing = true): string {
+  const subject = billing ? 'irreversible, sensitive and billing calls' : 'irreversible and sensitive calls (billing calls run unasked: --no-confirm-creates)';
   if (mode === 'flag') return `flag: ${subject} run with confirm=true, passed after the user agreed`;
   if (clientCanElicit === undefined) {
     return mode === 'elicit'

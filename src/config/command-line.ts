@@ -15,8 +15,13 @@ export interface ReadOptions {
  * An empty variable counts as unset. Throws commander's CommanderError for --help, --version and usage
  * errors (already printed, on one line), and ConfigError for a bad variable.
  */
-export function readOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ReadOptions {
-  const program = buildProgram();
+export function readOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  /** Where commander's one-line usage errors go; tests collect them instead of printing them. */
+  writeErr: (text: string) => void = (text) => process.stderr.write(text),
+): ReadOptions {
+  const program = buildProgram(writeErr);
   program.parse([...argv]);
   const read = optionValues(program, env, entries().map(([name]) => name));
   if (!read.values.http) {
@@ -72,13 +77,13 @@ function fromVariable(spec: OptionSpec<unknown>, raw: string): unknown {
   }
 }
 
-function buildProgram(): Command {
+function buildProgram(writeErr: (text: string) => void): Command {
   const program = new Command(NAME)
     .description('MCP server for TensorPool GPU clusters, jobs and storage, driving the installed `tp` CLI.')
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') })
+    .configureOutput({ outputError: (message) => writeErr(oneLine(message)) })
     .configureHelp({ optionDescription: describe })
     .addHelpText('after', SUBCOMMANDS_HELP);
   for (const [name, spec] of entries()) program.addOption(commanderOption(name, spec));
@@ -115,4 +120,9 @@ function describe(option: Option): string {
   if (defaultText !== undefined) extra.push(`default: ${defaultText}`);
   if (spec.env) extra.push(`env: ${spec.envHelp ?? spec.env}`);
   return extra.length > 0 ? `${option.description} (${extra.join('; ')})` : option.description;
+}
+
+/** commander's error on one line, its "(Did you mean --allow-dir?)" suggestion included. */
+function oneLine(message: string): string {
+  return `${message.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}\n`;
 }

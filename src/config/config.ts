@@ -34,6 +34,8 @@ export interface Config {
   /** Most tp processes at once; further calls wait, taking turns across sessions. */
   readonly maxProcesses: number;
   readonly envFile: string | undefined;
+  /** Variables of the server's environment tp gets beyond its allow-list (tp/environment.ts); NAME* is a prefix. */
+  readonly passEnv: readonly string[];
 
   // files
   /** Directories file tools may read and write, as real paths; empty: file tools refuse. */
@@ -103,6 +105,7 @@ export function configFromOptions(values: OptionValues, dirs: AllowedDirs = NO_D
     timeoutMs: values.timeout * 1000,
     maxProcesses: values.maxProcesses,
     envFile: values.envFile,
+    passEnv: values.passEnv,
     allowedDirs: dirs.allowedDirs,
     allowedDirsProblem: dirs.allowedDirsProblem,
     allowDirsExplicit: values.allowDir.length > 0,

@@ -15,23 +15,31 @@ const KEY_VARIABLES = ['TENSORPOOL_API_KEY', 'TENSORPOOL_KEY'];
  * ./.env, if there is one, supplies only the API key: a cloned repository's .env must not pick the
  * tp binary, the engine URL, the bind address or the guards.
  */
-export function loadEnvFile(args: readonly string[], env: Env, cwd: string): void {
+export function loadEnvFile(args: readonly string[], env: Env, cwd: string): { ignored: string[] } {
   const named = envFileFrom(args, env);
   const path = resolve(cwd, named ?? '.env');
   if (!existsSync(path)) {
     if (named !== undefined) throw new ConfigError(`--env-file ${named}: no such file`);
-    return;
+    return { ignored: [] };
   }
   if (named !== undefined) {
     // quiet: dotenv would otherwise announce itself on stdout, which is the protocol stream
     const { error } = loadDotenv({ path, override: false, quiet: true, processEnv: env as Record<string, string> });
     if (error) throw new ConfigError(`--env-file ${path}: ${error.message}`);
-    return;
+    return { ignored: [] };
   }
   const values = parseDotenv(readFileSync(path));
   for (const name of KEY_VARIABLES) {
     if (values[name] !== undefined && env[name] === undefined) env[name] = values[name];
   }
+  // names only (never values): the start-up log says what the file wanted and did not get
+  return { ignored: Object.keys(values).filter((name) => !KEY_VARIABLES.includes(name)) };
+}
+
+/** The start-up line for settings an implicit ./.env held but was not allowed to set. */
+export function ignoredEnvNotice(ignored: readonly string[]): string | undefined {
+  if (ignored.length === 0) return undefined;
+  return `./.env: only the API key is read from an implicit .env; ignored ${ignored.join(', ')} (name the file with --env-file to use them)`;
 }
 
 /**

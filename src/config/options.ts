@@ -80,6 +80,14 @@ function list(name: string, example: string) {
   };
 }
 
+/** Variable names, each optionally ending in `*`: a typo like `HF TOKEN` would otherwise pass nothing, silently. */
+function passEnvNames(value: string, previous: readonly string[] | undefined): readonly string[] {
+  const names = list('--pass-env', 'HF_HOME,WANDB_MODE')(value, previous);
+  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*\*?$/.test(name));
+  if (bad !== undefined) throw new OptionValueError(`--pass-env takes variable names (letters, digits, _; NAME* for a prefix), not '${bad}'.`);
+  return names;
+}
+
 function oneOf<T extends string>(choices: readonly T[]) {
   return (value: string): T => {
     if (!(choices as readonly string[]).includes(value)) throw new OptionValueError(`Allowed choices are ${choices.join(', ')}.`);
@@ -177,6 +185,11 @@ export const OPTIONS = {
     help: 'most tp processes at once; further calls wait, taking turns across sessions',
     default: 4, parse: integer('--max-processes', 1, 64),
   }),
+  passEnv: option<readonly string[]>({
+    flags: '--pass-env <names>', env: 'TENSORPOOL_MCP_PASS_ENV', group: 'tp',
+    help: 'further environment variables tp may see, comma-separated and repeatable; NAME* for a prefix (tp gets only PATH, HOME, locale, proxy, CA, temp, Python and TENSORPOOL_* otherwise)',
+    default: [], defaultHelp: 'none', parse: passEnvNames,
+  }),
   envFile: option<string | undefined>({
     flags: '--env-file <path>', env: 'TENSORPOOL_MCP_ENV_FILE', group: 'tp',
     help: '.env file to load, without overriding the environment; from an implicit ./.env only the API key is read',
@@ -221,9 +234,11 @@ export const OPTIONS = {
     help: 'how irreversible and sensitive calls are approved: elicit (ask the person where the client can, confirm=true elsewhere), flag (confirm=true), always-elicit',
     default: 'elicit', choices: CONFIRM_MODES, parse: oneOf(CONFIRM_MODES),
   }),
-  confirmCreates: switchOption({
-    flags: '--confirm-creates', env: 'TENSORPOOL_MCP_CONFIRM_CREATES', group: 'safety',
-    help: 'also approve calls that start billing: cluster_create, storage_create, job_push, storage_edit growing a volume',
+  // on by default: a newcomer expects a GPU cluster not to start billing without being asked
+  confirmCreates: option<boolean>({
+    flags: '--no-confirm-creates', env: 'TENSORPOOL_MCP_CONFIRM_CREATES', group: 'safety',
+    help: 'do not approve calls that start billing (cluster_create, storage_create, job_push, storage_edit growing a volume); by default they are approved like irreversible ones',
+    default: true, parseEnv: switchValue, envHelp: 'TENSORPOOL_MCP_CONFIRM_CREATES=0',
   }),
   dryRun: switchOption({
     flags: '--dry-run', env: 'TENSORPOOL_MCP_DRY_RUN', group: 'safety',

@@ -81,6 +81,9 @@ export async function checkTp(input: Pick<DoctorInput, 'tpPath'>, deps: DoctorDe
   }
 }
 
+/** What tp prints when the health check got no answer from the engine, as opposed to a refusal. */
+const UNREACHABLE = /Cannot reach the TensorPool|Unexpected error during health check|malformed response from server during health check/i;
+
 /** The last four characters only, and only of a key long enough that they give nothing away. */
 export function maskKey(key: string): string {
   return key.length >= 16 ? `…${key.slice(-4)}` : '(hidden)';
@@ -97,8 +100,17 @@ export async function checkApiKey(deps: DoctorDeps, tpUsable: boolean): Promise<
   const me = await deps.accountMe();
   if (me.exitCode === 0) return { status: 'ok', subject: 'API key', detail: `${shown} accepted by TensorPool (tp me)` };
   const said = deps.redact(`${me.stdout}\n${me.stderr}`).split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('* '));
-  const why = me.timedOut ? 'tp me timed out' : said ?? `tp me exited with ${me.exitCode}`;
-  return { status: 'fail', subject: 'API key', detail: `${shown} not accepted: ${why}`, fix: `check the key at ${KEY_SOURCE}, or the network if TensorPool cannot be reached` };
+  // the key is only in question when TensorPool answered (docs/tp-cli.md, the health check)
+  if (me.timedOut || (said !== undefined && UNREACHABLE.test(said))) {
+    return {
+      status: 'fail',
+      subject: 'TensorPool',
+      detail: `cannot reach TensorPool, so ${shown} was not checked: ${me.timedOut ? 'tp me timed out' : said}`,
+      fix: 'check the network, a proxy (HTTPS_PROXY; tp sees the proxy and CA variables) or TENSORPOOL_ENGINE; the key may be fine',
+    };
+  }
+  const why = said ?? `tp me exited with ${me.exitCode}`;
+  return { status: 'fail', subject: 'API key', detail: `${shown} rejected by TensorPool: ${why}`, fix: `check the key at ${KEY_SOURCE}` };
 }
 
 export function checkAllowedDirs(input: Pick<DoctorInput, 'allowDirs' | 'cwd' | 'home'>): Finding {
@@ -117,7 +129,7 @@ export function checkAllowedDirs(input: Pick<DoctorInput, 'allowDirs' | 'cwd' | 
 export function describeApproval(input: Pick<DoctorInput, 'confirmMode' | 'confirmCreates' | 'readOnly'>): Finding {
   const modes = { flag: 'irreversible calls need confirm=true', elicit: 'irreversible calls ask you in the client when it can', 'always-elicit': 'irreversible calls always ask you in the client' };
   const parts = [`${input.confirmMode}: ${modes[input.confirmMode]}`];
-  if (input.confirmCreates) parts.push('calls that start billing ask too');
+  parts.push(input.confirmCreates ? 'calls that start billing ask too' : 'calls that start billing run unasked (--no-confirm-creates)');
   if (input.readOnly) parts.push('read-only: nothing that changes anything is offered');
   return { status: 'info', subject: 'approval', detail: parts.join('; ') };
 }

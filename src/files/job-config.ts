@@ -1,5 +1,5 @@
 import { constants, readFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'smol-toml';
 import { ToolError } from '../errors.js';
@@ -66,6 +66,24 @@ function escapeProblem(entry: string): string | undefined {
   if (entry.startsWith('~')) return "starts with '~' (a home directory)";
   if (entry.split(/[\\/]/).includes('..')) return "has a '..' segment, which leads out of the work directory";
   return undefined;
+}
+
+/**
+ * What writeConfigFile would refuse, checked without writing: a dry run must refuse what a real call
+ * refuses, not report that it "would write" a file it would not. Resolves with the path.
+ */
+export async function checkConfigWritable(dir: string, filename: string, overwrite: boolean): Promise<string> {
+  const path = join(dir, filename);
+  let info;
+  try {
+    info = await lstat(path);
+  } catch {
+    return path; // nothing there: a real call would create it
+  }
+  if (info.isSymbolicLink()) throw new ToolError(`${path} is a symbolic link; refusing to write through it.`);
+  if (!overwrite) throw new ToolError(`${path} already exists; pass overwrite=true to replace it.`);
+  if (!info.isFile()) throw new ToolError(`${path} is not a regular file; refusing to write to it.`);
+  return path;
 }
 
 /** Writes `content` as `dir/filename`; refuses to replace a file unless asked, and never follows a symlink. */

@@ -1,4 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInside, type AllowedDirs } from './allowed-dirs.js';
 
@@ -47,4 +48,17 @@ export function narrowToRoots(operator: AllowedDirs, roots: readonly string[]): 
       'Roots can only narrow the allowed directories, never add to them: open a folder inside them in your client, ' +
       'or restart the server with --allow-dir naming the project.',
   };
+}
+
+/**
+ * Over stdio without --allow-dir, the client's roots are the allowed directories: the client is the
+ * user's own application, and its roots say which folder is open (the launch directory is often $HOME
+ * or /, where file tools would have nothing). A root of /, of the home directory or of one of its
+ * ancestors would hand over every file, and is refused. `roots` and `home` are real paths.
+ */
+export function rootsAsAllowedDirs(roots: readonly string[], home: string): { allowed: AllowedDirs | undefined; tooWide: string[] } {
+  const tooWide = roots.filter((root) => root === resolve('/') || isInside(home, root));
+  const usable = roots.filter((root) => !tooWide.includes(root));
+  const dirs = usable.filter((dir) => !usable.some((other) => other !== dir && isInside(dir, other)));
+  return { allowed: dirs.length > 0 ? { allowedDirs: dirs } : undefined, tooWide };
 }

@@ -1,6 +1,7 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { ToolError } from '../errors.js';
+import { isInside } from './allowed-dirs.js';
 
 /**
  * Names of files that usually hold a credential (`*`: any run of characters; case does not matter).
@@ -26,30 +27,61 @@ export const KEY_FILE_NAMES: readonly string[] = [
 const MAX_ENTRIES = 200_000;
 /** How many offending files a refusal names. */
 const LISTED = 10;
+/** Files up to this size are read for private-key content; a key is a few KB, data files are larger. */
+export const CONTENT_CHECK_BYTES = 64 * 1024;
 
 const KEY_NAME = new RegExp(`^(?:${KEY_FILE_NAMES.map(globBody).join('|')})$`, 'i');
+/** PEM private keys of any kind (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8), PuTTY keys, and OpenSSH's format without its armour. */
+const PRIVATE_KEY_CONTENT = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|PuTTY-User-Key-File-\d|b3BlbnNzaC1rZXktdjE/;
+
+/** Why a file would not be uploaded. */
+export type UploadProblemKind = 'name' | 'content' | 'link to a key file' | 'link outside the allowed directories';
+
+export interface UploadProblem {
+  /** Relative path with '/'. */
+  path: string;
+  kind: UploadProblemKind;
+}
+
+const KIND_TEXT: Record<UploadProblemKind, string> = {
+  name: 'named like a key file',
+  content: 'holds a private key',
+  'link to a key file': 'a symlink to a key file',
+  'link outside the allowed directories': 'a symlink leading outside the allowed directories',
+};
 
 /**
- * Refuses to upload a work directory that holds a key file (KEY_FILE_NAMES) the config's `ignore` list
- * does not cover: `tp job push` uploads everything not ignored, so a hand-written `ignore = []` next to
- * `.env` would send the API key to TensorPool. Symlinked directories are looked into as well (an upload
- * may follow them), each real directory once.
+ * Refuses to upload a work directory that holds a key file the config's `ignore` list does not cover:
+ * one named like one (KEY_FILE_NAMES), a small file holding a private key whatever its name, or a
+ * symlink to either or out of the allowed directories. `tp job push` uploads everything not ignored,
+ * following links, so a hand-written `ignore = []` next to `.env` would send the API key to TensorPool.
  */
-export async function refuseUploadedKeyFiles(workdir: string, ignore: readonly string[], configPath: string): Promise<void> {
-  const found = await findUncoveredKeyFiles(workdir, ignore);
+export async function refuseUploadedKeyFiles(workdir: string, ignore: readonly string[], configPath: string, allowedDirs?: readonly string[]): Promise<void> {
+  const found = await findUploadProblems(workdir, ignore, allowedDirs);
   if (found.length === 0) return;
-  const named = found.slice(0, LISTED).join(', ') + (found.length > LISTED ? ` and ${found.length - LISTED} more` : '');
+  const named =
+    found.slice(0, LISTED).map((problem) => `${problem.path} (${KIND_TEXT[problem.kind]})`).join(', ') +
+    (found.length > LISTED ? ` and ${found.length - LISTED} more` : '');
   throw new ToolError(
-    `workdir: ${workdir} holds files whose names usually mean secrets, and the config's ignore list does not cover them: ${named}. ` +
+    `workdir: ${workdir} holds files that look like secrets, and the config's ignore list does not cover them: ${named}. ` +
       `job push would upload them to TensorPool. Add each to ignore in ${configPath} by its exact relative path ` +
-      `(e.g. ignore = [${JSON.stringify(found[0])}]), or move them out of the directory. Nothing was uploaded.`,
+      `(e.g. ignore = [${JSON.stringify(found[0]!.path)}]), or move them out of the directory. Nothing was uploaded.`,
   );
 }
 
 /** Relative paths (with '/') of the key files under `workdir` that `ignore` leaves in the upload, nearest first. */
-export async function findUncoveredKeyFiles(workdir: string, ignore: readonly string[]): Promise<string[]> {
+export async function findUncoveredKeyFiles(workdir: string, ignore: readonly string[], allowedDirs?: readonly string[]): Promise<string[]> {
+  return (await findUploadProblems(workdir, ignore, allowedDirs)).map((problem) => problem.path);
+}
+
+/**
+ * Every file `ignore` leaves in the upload that looks like a secret, nearest first. With `allowedDirs`
+ * (real paths), a symlink whose target lies outside them counts too. Symlinked directories inside are
+ * looked into, each real directory once.
+ */
+export async function findUploadProblems(workdir: string, ignore: readonly string[], allowedDirs?: readonly string[]): Promise<UploadProblem[]> {
   const ignored = ignoreMatcher(ignore);
-  const found: string[] = [];
+  const found: UploadProblem[] = [];
   const visited = new Set<string>([await realpath(workdir)]);
   // breadth first: the files next to the config, where a key most often sits, are checked first
   const queue: string[] = [''];
@@ -71,23 +103,49 @@ export async function findUncoveredKeyFiles(workdir: string, ignore: readonly st
       }
       const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (ignored(path)) continue;
-      if (KEY_NAME.test(entry.name) && !/\.pub$/i.test(entry.name)) found.push(path);
-      if (entry.isDirectory() || (entry.isSymbolicLink() && (await isNewDirectory(join(workdir, path), visited)))) queue.push(path);
+      const full = join(workdir, path);
+      if (isKeyName(entry.name)) found.push({ path, kind: 'name' });
+      else if (entry.isFile()) {
+        if (await holdsPrivateKey(full)) found.push({ path, kind: 'content' });
+      } else if (entry.isSymbolicLink()) {
+        const target = await linkTarget(full);
+        if (target === undefined) continue; // a dangling link uploads nothing
+        if (allowedDirs && !allowedDirs.some((allowed) => isInside(target.real, allowed))) found.push({ path, kind: 'link outside the allowed directories' });
+        else if (target.isDirectory) {
+          if (!visited.has(target.real)) {
+            visited.add(target.real);
+            queue.push(path);
+          }
+        } else if (isKeyName(basename(target.real)) || (await holdsPrivateKey(target.real))) found.push({ path, kind: 'link to a key file' });
+        continue;
+      }
+      if (entry.isDirectory()) queue.push(path);
     }
   }
   return found;
 }
 
-/** Whether `path` leads to a directory not looked into yet (a symlink loop leads back to one that was). */
-async function isNewDirectory(path: string, visited: Set<string>): Promise<boolean> {
+function isKeyName(name: string): boolean {
+  return KEY_NAME.test(name) && !/\.pub$/i.test(name);
+}
+
+async function linkTarget(path: string): Promise<{ real: string; isDirectory: boolean } | undefined> {
   try {
-    if (!(await stat(path)).isDirectory()) return false;
     const real = await realpath(path);
-    if (visited.has(real)) return false;
-    visited.add(real);
-    return true;
+    return { real, isDirectory: (await stat(real)).isDirectory() };
   } catch {
-    return false; // a dangling link uploads nothing
+    return undefined;
+  }
+}
+
+/** Whether a small regular file holds a private key; larger files and unreadable ones are not read. */
+async function holdsPrivateKey(path: string): Promise<boolean> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile() || info.size > CONTENT_CHECK_BYTES || info.size === 0) return false;
+    return PRIVATE_KEY_CONTENT.test((await readFile(path)).toString('latin1'));
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,5 @@
 /** Flags that take no value: the bundle passes "true" or "false" after them. */
-const SWITCHES = new Set(['--read-only', '--confirm-creates', '--dry-run', '--allow-secrets']);
+const SWITCHES = new Set(['--read-only', '--no-confirm-creates', '--dry-run', '--allow-secrets']);
 /** Flags the manifest writes alone, with no setting behind them. */
 const STANDALONE = new Set(['--stdio']);
 

@@ -58,7 +58,7 @@ export interface Approval<A> {
    * that can log in to every new cluster". The phrase says why it matters.
    */
   sensitive?: (args: A) => string | undefined;
-  /** Approved with --confirm-creates, e.g. "creating a 1xH100 cluster". */
+  /** Approved unless --no-confirm-creates, e.g. "creating a 1xH100 cluster". */
   billing?: (args: A) => string | undefined;
 }
 

@@ -9,7 +9,7 @@ export interface HumanChannel {
   ask(message: string, signal: AbortSignal): Promise<boolean>;
 }
 
-/** What needs a yes for this call: an irreversible action, or (with --confirm-creates) one that starts billing. */
+/** What needs a yes for this call: an irreversible action, or (unless --no-confirm-creates) one that starts billing. */
 function actionNeedingApproval(tool: ToolDefinition, args: Record<string, unknown>, config: Config): string | undefined {
   const irreversible = tool.approval?.irreversible?.(args as never);
   if (irreversible) return `${irreversible}, which cannot be undone`;

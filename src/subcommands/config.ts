@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { clientById } from '../clients/clients.js';
 import { claudeMcpAddCommand, KEY_PLACEHOLDER } from '../clients/launch.js';
+import { thisInstallation } from '../clients/installation.js';
 import { thisMachine } from '../clients/machine.js';
 import { mergeConfig } from '../clients/merge.js';
 import { ConfigFileError } from '../errors.js';
@@ -18,7 +19,7 @@ export async function runConfig(command: Command): Promise<number> {
   const options = command.opts<{ client: string; write?: boolean }>();
   const client = clientById(options.client);
   const flags = serverFlagsFrom(command, process.env, cwd);
-  const machine = thisMachine(resolveExecutable('npx'));
+  const machine = thisMachine(resolveExecutable('npx'), thisInstallation(process.argv[1], process.env, command.opts<{ command?: string }>().command));
   const launch = launchOnThisMachine(client, machine, flags, cwd, resolveExecutable(flags.tpPath));
   if (!options.write) {
     process.stdout.write(`${snippetText(client, launch)}\n`);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CLIENTS, clientById } from '../clients/clients.js';
 import { claudeMcpAddCommand } from '../clients/launch.js';
+import { thisInstallation } from '../clients/installation.js';
 import { thisMachine } from '../clients/machine.js';
 import { snippetText } from '../clients/snippet.js';
 import { runChecks, type DoctorDeps } from '../doctor/checks.js';
@@ -19,8 +20,8 @@ const CHECK_TIMEOUT_MS = 60_000;
 export async function runDoctor(command: Command): Promise<number> {
   const cwd = process.cwd();
   const flags = serverFlagsFrom(command, process.env, cwd);
-  const machine = thisMachine(resolveExecutable('npx'));
-  const runner = new TpRunner({ tpPath: flags.tpPath, env: process.env, timeoutMs: CHECK_TIMEOUT_MS, maxProcesses: 2 });
+  const machine = thisMachine(resolveExecutable('npx'), thisInstallation(process.argv[1], process.env, command.opts<{ command?: string }>().command));
+  const runner = new TpRunner({ tpPath: flags.tpPath, env: process.env, passEnv: flags.passEnv, timeoutMs: CHECK_TIMEOUT_MS, maxProcesses: 2 });
   const installation = new TpInstallation(runner, flags.tpGeneration as Generation | undefined);
   const deps: DoctorDeps = {
     nodeVersion: process.version,

@@ -10,12 +10,13 @@ import { NAME } from '../version.js';
 const USAGE_EXIT = 2;
 
 function buildProgram(): Command {
-  const program = new Command(NAME).exitOverride().configureOutput({ outputError: (message, write) => write(message.trim().split('\n')[0] + '\n') });
+  const program = new Command(NAME).exitOverride().configureOutput({ outputError: (message, write) => write(oneLine(message)) });
   addServerFlags(
     program
       .command('doctor')
       .description("Check this machine's set-up the way the server would run it, then print each client's config. Exits 1 when something is wrong.")
-      .addOption(new Option('--client <name>', 'print only this client’s config').choices(CLIENT_IDS)),
+      .addOption(new Option('--client <name>', 'print only this client’s config').choices(CLIENT_IDS))
+      .addOption(commandOption()),
   ).action(async (_options, command: Command) => {
     process.exitCode = await runDoctor(command);
   });
@@ -24,11 +25,20 @@ function buildProgram(): Command {
       .command('config')
       .description("Print the config that starts tensorpool-mcp from a client; --write merges it into the client's file (diff shown, backup kept).")
       .addOption(new Option('--client <name>', 'the client').choices(CLIENT_IDS).makeOptionMandatory())
-      .option('--write', "merge it into the client's config file"),
+      .option('--write', "merge it into the client's config file")
+      .addOption(commandOption()),
   ).action(async (_options, command: Command) => {
     process.exitCode = await runConfig(command);
   });
   return program;
+}
+
+/** Both subcommands print the command that starts this installation; --command names another. */
+function commandOption(): Option {
+  return new Option(
+    '--command <executable>',
+    'the executable the client runs (default: this installation: tensorpool-mcp when installed globally, node /abs/bin/tensorpool-mcp.js from a clone, npx -y tensorpool-mcp through npx)',
+  );
 }
 
 /** `tensorpool-mcp doctor …` and `tensorpool-mcp config …`. */
@@ -45,4 +55,9 @@ export async function runSubcommand(argv: readonly string[]): Promise<void> {
     }
     throw error;
   }
+}
+
+/** commander's error on one line, its "(Did you mean --allow-dir?)" suggestion included. */
+function oneLine(message: string): string {
+  return `${message.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}\n`;
 }

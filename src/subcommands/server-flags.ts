@@ -18,6 +18,7 @@ export interface ServerFlags {
   tpPath: string;
   allowDirs: readonly string[];
   envFile?: string;
+  passEnv: readonly string[];
   readOnly: boolean;
   confirmMode: ConfirmMode;
   confirmCreates: boolean;
@@ -43,6 +44,7 @@ export function serverFlagsFrom(command: Command, env: Record<string, string | u
     tpPath: values.tpPath,
     allowDirs: values.allowDir,
     envFile: values.envFile,
+    passEnv: values.passEnv,
     readOnly: values.readOnly,
     confirmMode: values.confirm,
     confirmCreates: values.confirmCreates,
@@ -54,7 +56,8 @@ export function serverFlagsFrom(command: Command, env: Record<string, string | u
 
 function flagFor(name: ServerFlagName, value: unknown, cwd: string): string[] {
   const flag = OPTIONS[name].flags.split(' ')[0]!;
-  if (typeof value === 'boolean') return value ? [flag] : [];
+  // a --no-… switch given on the command line holds false
+  if (typeof value === 'boolean') return value === !flag.startsWith('--no-') ? [flag] : [];
   if (Array.isArray(value)) return [flag, value.join(',')];
   const text = String(value);
   // a client starts the server elsewhere: a relative tp path in a snippet is made absolute

@@ -1,8 +1,8 @@
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { confinePath } from '../files/allowed-dirs.js';
-import { ignoreEntries, readJobConfigFile, refuseEscapingEntries, renderJobConfig, writeConfigFile } from '../files/job-config.js';
+import { checkConfigWritable, ignoreEntries, readJobConfigFile, refuseEscapingEntries, renderJobConfig, writeConfigFile } from '../files/job-config.js';
 import { pullThroughPrivateDir, type PullReport } from '../files/pulled-files.js';
 import { refuseUploadedKeyFiles } from '../files/upload-secrets.js';
 import { fenceJobLog } from '../results/fence.js';
@@ -74,7 +74,7 @@ const jobWriteConfig = defineTool({
       instance_type: args.instance_type,
     });
     if (config.dryRun) {
-      const path = join(dir, args.filename);
+      const path = await checkConfigWritable(dir, args.filename, args.overwrite);
       return {
         content: [{ type: 'text', text: `Dry run: nothing was written. Without --dry-run the server would write ${path}:\n\n${content}` }],
         structuredContent: { ok: true, path },
@@ -120,7 +120,7 @@ const jobPush = defineTool({
     // tp 0.0.6 starts whatever hardware the config names: a limit only the file can tell
     if (generation === '0.0.6' && config.guardrails.allowInstanceTypes) checkConfigInstanceType(config.guardrails, jobConfig);
     const workdir = confinePath('workdir', args.workdir ?? dirname(configPath), runtime.files, 'directory');
-    await refuseUploadedKeyFiles(workdir, ignoreEntries(jobConfig), configPath);
+    await refuseUploadedKeyFiles(workdir, ignoreEntries(jobConfig), configPath, runtime.files.allowedDirs);
     const argv = tpArgv.jobPush({ configPath, clusterId: args.cluster_id, teardown: args.teardown }, generation);
     return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
   },

@@ -96,7 +96,7 @@ const serverStatus = defineTool({
       dry_run: config.dryRun,
       confirm_mode: config.confirmMode,
       confirm_creates: config.confirmCreates,
-      approval: approvalInForce(config.confirmMode, runtime.clientCanElicit),
+      approval: approvalInForce(config.confirmMode, runtime.clientCanElicit, config.confirmCreates),
       guardrails: {
         allow_instance_types: config.guardrails.allowInstanceTypes ? [...config.guardrails.allowInstanceTypes] : null,
         max_nodes: config.guardrails.maxNodes ?? null,
@@ -112,7 +112,7 @@ const serverStatus = defineTool({
       `toolsets: ${status.toolsets.join(', ') || '(library default)'}${status.read_only ? ' (read-only)' : ''}`,
       `limits: instance types ${status.guardrails.allow_instance_types?.join(', ') ?? 'any'}, nodes ${status.guardrails.max_nodes ?? 'any'}, ` +
         `storage ${status.guardrails.max_storage_gb === null ? 'any' : `${status.guardrails.max_storage_gb} GB`}${status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''}`,
-      `approval: ${status.approval}${status.confirm_creates ? '; billable creates too' : ''}`,
+      `approval: ${status.approval}`,
     ];
     return { content: [{ type: 'text', text: lines.join('\n') }], structuredContent: status };
   },

@@ -4,10 +4,9 @@ import { atLeast, requireAtLeast, unsupported, type Generation } from './generat
 /**
  * argv for every `tp` command and CLI generation, in one place (docs/tp-cli.md §2 and test/reference/tp-usage/).
  * - Option values go as `--flag=value`, so argparse cannot read a value as another option.
- * - The global `--no-input` (before the group) fails any prompt fast instead of waiting for an answer.
- *   Commands with their own `--no-input` get that one too, so their argv holds the flag twice. In each
- *   generation one of the two is redundant (0.0.6 resets the global flag where the command has its
- *   own; 0.0.7+ ORs them, docs/tp-cli.md §4), and neither harms. Results show argv exactly as tp got it.
+ * - `--no-input` fails any prompt fast instead of waiting for an answer, and appears exactly once:
+ *   after the subcommand where the command has its own (0.0.6 resets the global flag there, 0.0.7+ ORs
+ *   the two, docs/tp-cli.md §4), else as the global flag before the group. Results show argv exactly as tp got it.
  * - A parameter the generation lacks throws an UnsupportedError before anything runs.
  */
 
@@ -26,7 +25,8 @@ function option(name: string, value: string | number | boolean | undefined): str
 }
 
 const NO_INPUT = '--no-input';
-const command = (...words: string[]) => [NO_INPUT, ...words];
+/** A command's argv with one `--no-input`: its own where it has one, else the global flag. */
+const command = (...words: string[]) => (words.includes(NO_INPUT) ? words : [NO_INPUT, ...words]);
 
 function waitOption(what: string, generation: Generation, wait: boolean | undefined, minimum: Generation = '0.0.7'): string[] {
   if (!wait) return [];

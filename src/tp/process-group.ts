@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { unwatchGroup, watchGroup } from './watchdog.js';
 
 const POSIX = process.platform !== 'win32';
 
@@ -47,6 +48,8 @@ export class ProcessGroup {
     if (this.pgid !== undefined && POSIX) {
       installExitHook();
       liveGroups.add(this.pgid);
+      // the exit hook cannot run after SIGKILL: the watchdog can
+      watchGroup(this.pgid);
     }
   }
 
@@ -78,7 +81,8 @@ export class ProcessGroup {
   }
 
   private forget(): void {
-    if (this.pgid !== undefined) liveGroups.delete(this.pgid);
+    if (this.pgid === undefined || !liveGroups.delete(this.pgid)) return;
+    if (POSIX) unwatchGroup(this.pgid);
   }
 }
 

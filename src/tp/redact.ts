@@ -1,13 +1,19 @@
+import { encodedForms } from './secret-forms.js';
+
 export const REDACTED = '[REDACTED]';
 
 /** Shortest tail or head of a secret we still mask where output was cut in the middle of it. */
 const MIN_PARTIAL = 4;
+/** Shortest encoded form we mask: shorter ones would match ordinary words. */
+const MIN_ENCODED = 8;
 
 /**
  * Replaces secrets (the API key) in any text that leaves the server. `tp` copies the key into its
  * environment and engine-sent commands may print it, so every string from a child is suspect.
  */
 export class Redactor {
+  /** The secrets as given; `secrets` adds their encoded forms. */
+  private readonly originals: string[];
   private readonly secrets: string[];
   /** Each secret's proper beginnings, longest first: what the end of a chunk can hold of it. */
   private readonly beginnings: string[][];
@@ -15,6 +21,9 @@ export class Redactor {
   constructor(secrets: Iterable<string | undefined>) {
     const unique = new Set<string>();
     for (const s of secrets) if (s && s.trim().length >= MIN_PARTIAL) unique.add(s.trim());
+    this.originals = [...unique];
+    // base64, hex and URL-encoded forms are masked like the secret itself
+    for (const secret of this.originals) for (const form of encodedForms(secret)) if (form.length >= MIN_ENCODED) unique.add(form);
     // longest first, so a key that contains another is replaced whole
     this.secrets = [...unique].sort((a, b) => b.length - a.length);
     this.beginnings = this.secrets.map((secret) => Array.from({ length: secret.length - 1 }, (_, i) => secret.slice(0, secret.length - 1 - i)));
@@ -22,7 +31,7 @@ export class Redactor {
 
   /** A redactor that also masks `secret` (a session's own key), leaving this one as it is. */
   including(secret: string): Redactor {
-    return new Redactor([...this.secrets, secret]);
+    return new Redactor([...this.originals, secret]);
   }
 
   get active(): boolean {

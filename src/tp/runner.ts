@@ -13,6 +13,10 @@ export interface TpRunnerOptions {
   tpPath: string;
   /** The server's environment (after .env loading); the child's is derived from it. */
   env: Env;
+  /** Other secrets the server holds (auth tokens): masked like the key wherever the key is. */
+  secrets?: readonly string[];
+  /** Names of further variables tp gets from `env` (--pass-env), beyond the ones it always needs. */
+  passEnv?: readonly string[];
   /** Default limit for one call. */
   timeoutMs: number;
   /** Time between SIGTERM and SIGKILL. */
@@ -87,8 +91,8 @@ export class TpRunner {
     // a relative path would otherwise resolve against each call's working directory
     if (options.tpPath.includes('/') && !isAbsolute(options.tpPath)) this.options = { ...options, tpPath: resolve(options.tpPath) };
     this.hasApiKey = apiKeyFrom(options.env) !== undefined;
-    this.childEnv = childEnvironment(options.env);
-    this.redactor = new Redactor([options.env.TENSORPOOL_KEY, options.env.TENSORPOOL_API_KEY]);
+    this.childEnv = childEnvironment(options.env, options.passEnv);
+    this.redactor = new Redactor([options.env.TENSORPOOL_KEY, options.env.TENSORPOOL_API_KEY, ...(options.secrets ?? [])]);
     const maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     this.slots = new Slots(maxProcesses, {
       maxWaitingPerLane: options.maxWaitingPerSession ?? Math.max(MIN_WAITING_PER_SESSION, 2 * maxProcesses),

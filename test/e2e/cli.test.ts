@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeTpWorkspace, baseEnv } from '../helpers/fake-tp.js';
-import { runCli } from '../helpers/server-process.js';
+import { spawnSync } from 'node:child_process';
+import { FAKE_TP, FakeTpWorkspace, TEST_KEY, baseEnv } from '../helpers/fake-tp.js';
+import { BIN, runCli } from '../helpers/server-process.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 let ws: FakeTpWorkspace;
@@ -96,5 +97,61 @@ describe('tensorpool-mcp command line', () => {
     const { code, stderr } = await runCli([], { env: { ...baseEnv(), TENSORPOOL_MCP_ENV_FILE: join(ws.dir, 'custom.env') } });
     expect(code).toBe(2);
     expect(stderr).toMatch(/value 'not-a-port' from env 'PORT' is invalid/);
+  });
+});
+
+describe('first run: what a new user sees', () => {
+  /** Starts the server over stdio with stdin at end of file: it logs its start-up lines and exits. */
+  const startAndEnd = (args: string[], env: Record<string, string | undefined> = {}, cwd = ws.dir) =>
+    runCli(['--tp-path', FAKE_TP, ...args], { env: { ...baseEnv(), ...env }, cwd });
+
+  it.each([
+    [['doctr'], "error: unknown command 'doctr' (Did you mean doctor?)"],
+    [['confg', '--client', 'cursor'], "error: unknown command 'confg' (Did you mean config?)"],
+    [['--alow-dir', '.'], "error: unknown option '--alow-dir' (Did you mean --allow-dir?)"],
+    [['doctor', '--alow-dir', '.'], "error: unknown option '--alow-dir' (Did you mean --allow-dir?)"],
+  ])('%j suggests what was meant, on one line, exit 2', async (args, line) => {
+    const { code, stderr } = await runCli(args, { env: baseEnv() });
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${line}\n`);
+  });
+
+  it('warns once when both key variables are set and differ, naming the one used', async () => {
+    const { stderr } = await startAndEnd([], { TENSORPOOL_KEY: TEST_KEY, TENSORPOOL_API_KEY: 'tpk_stale_other_key_123' });
+    const lines = stderr.split('\n').filter((line) => line.includes('both set'));
+    expect(lines).toEqual(['[tensorpool-mcp] error: TENSORPOOL_KEY and TENSORPOOL_API_KEY are both set and differ: TENSORPOOL_KEY is used (tp reads it first); unset the one that is stale']);
+    expect(stderr).not.toContain('tpk_stale_other_key_123');
+    const same = await startAndEnd([], { TENSORPOOL_KEY: TEST_KEY, TENSORPOOL_API_KEY: TEST_KEY });
+    expect(same.stderr).not.toContain('both set');
+  });
+
+  it('logs the settings an implicit ./.env held and was not allowed to set (names, never values)', async () => {
+    writeFileSync(join(ws.dir, '.env'), 'TENSORPOOL_API_KEY=tpk_from_dotenv_0123456789\nTENSORPOOL_MCP_READ_ONLY=1\nTP_PATH=/opt/tp\n');
+    const { stderr } = await startAndEnd([]);
+    expect(stderr).toContain('./.env: only the API key is read from an implicit .env; ignored TENSORPOOL_MCP_READ_ONLY, TP_PATH (name the file with --env-file to use them)');
+    expect(stderr).not.toContain('/opt/tp');
+  });
+
+  it('warns when --read-only removes a tool named in --tools', async () => {
+    const { stderr } = await startAndEnd(['--read-only', '--tools', 'cluster_list,cluster_create']);
+    expect(stderr).toContain('error: --read-only leaves out cluster_create, named in --tools: it changes things; drop --read-only to offer it');
+  });
+
+  it('logs a missing tp at start-up, with the fix', async () => {
+    const { stderr } = await runCli(['--tp-path', join(ws.dir, 'no-such-tp')], { env: baseEnv(), cwd: ws.dir });
+    expect(stderr).toMatch(/error: tp not found \(.*no-such-tp\): install it with `pipx install tensorpool`/);
+    const found = await startAndEnd([]);
+    expect(found.stderr).not.toContain('tp not found');
+  });
+
+  it('on a terminal, a bare start says in one line that it waits for an MCP client on stdin', () => {
+    // script(1) gives the server a terminal; stdin at end of file then ends it
+    const result = spawnSync('script', ['-qec', `${process.execPath} ${BIN} --tp-path ${FAKE_TP}`, '/dev/null'], {
+      env: { ...baseEnv() }, cwd: ws.dir, input: '', encoding: 'utf8', timeout: 60_000,
+    });
+    expect(result.stdout).toMatch(/tensorpool-mcp \S+ waits for an MCP client on stdin .*Ctrl-C to quit\./);
+    // without a terminal, not a word of it
+    const piped = spawnSync(process.execPath, [BIN, '--tp-path', FAKE_TP], { env: baseEnv(), cwd: ws.dir, input: '', encoding: 'utf8', timeout: 60_000 });
+    expect(piped.stderr).not.toContain('waits for an MCP client');
   });
 });

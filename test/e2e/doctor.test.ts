@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { realpathSync, statSync, symlinkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TP, FakeTpWorkspace, TEST_KEY } from '../helpers/fake-tp.js';
-import { runCli } from '../helpers/server-process.js';
+import { BIN, runCli } from '../helpers/server-process.js';
+import { clientById } from '../../src/clients/clients.js';
 
 let ws: FakeTpWorkspace;
 let home: string;
@@ -34,6 +35,34 @@ function snippetAfter(report: string, heading: string): unknown {
   return JSON.parse(lines.slice(start, end).join('\n'));
 }
 
+describe('config and doctor print the command that starts this installation', () => {
+  const cursorLaunch = (stdout: string) => (JSON.parse(stdout) as { mcpServers: { tensorpool: { command: string; args: string[] } } }).mcpServers.tensorpool;
+
+  it('from a clone: node and the absolute path of bin/tensorpool-mcp.js', async () => {
+    const { stdout } = await cli(['config', '--client', 'cursor']);
+    expect(cursorLaunch(stdout).command).toBe(process.execPath);
+    expect(cursorLaunch(stdout).args[0]).toBe(realpathSync(BIN));
+  });
+
+  it('installed globally: the tensorpool-mcp on PATH', async () => {
+    const bin = join(ws.dir, 'global-bin');
+    mkdirSync(bin);
+    symlinkSync(realpathSync(BIN), join(bin, 'tensorpool-mcp'));
+    const env = ws.env();
+    const { stdout } = await runCli(['config', '--client', 'cursor'], { cwd: project, env: { ...env, HOME: home, PATH: `${bin}:${env.PATH}` } });
+    // a client that has the shell's PATH finds it there; one without it gets node and the script
+    expect(cursorLaunch(stdout).command).toBe(clientById('cursor').lacksShellPath ? process.execPath : 'tensorpool-mcp');
+  });
+
+  it('--command overrides it, in config and in doctor', async () => {
+    const { stdout } = await cli(['config', '--client', 'cursor', '--command', '/opt/bin/tensorpool-mcp', '--read-only']);
+    expect(cursorLaunch(stdout).command).toBe('/opt/bin/tensorpool-mcp');
+    expect(cursorLaunch(stdout).args[0]).toBe('--read-only');
+    const doctor = await cli(['doctor', '--tp-path', FAKE_TP, '--client', 'cursor', '--command', '/opt/bin/tensorpool-mcp']);
+    expect(doctor.stdout).toContain('"command": "/opt/bin/tensorpool-mcp"');
+  });
+});
+
 describe('tensorpool-mcp doctor', () => {
   it('a working set-up: exit 0, every check on one line, the key masked, a config for each client', async () => {
     const { code, stdout, stderr } = await cli(['doctor', '--tp-path', FAKE_TP]);
@@ -48,8 +77,9 @@ describe('tensorpool-mcp doctor', () => {
     expect(stdout).toContain(join(project, '.mcp.json'));
     // GUI clients get this machine's absolute paths, and the launch directory as the allowed one
     const desktop = snippetAfter(stdout, 'Claude Desktop:') as { mcpServers: { tensorpool: { command: string; args: string[] } } };
-    expect(desktop.mcpServers.tensorpool.args).toEqual(['-y', 'tensorpool-mcp', '--tp-path', FAKE_TP, '--allow-dir', project]);
-    expect(desktop.mcpServers.tensorpool.command).toMatch(/^\/.*npx$/);
+    // run from this clone: the snippet starts this clone's bin with this node, which works before any publish
+    expect(desktop.mcpServers.tensorpool.args).toEqual([realpathSync(BIN), '--tp-path', FAKE_TP, '--allow-dir', project]);
+    expect(desktop.mcpServers.tensorpool.command).toBe(process.execPath);
     expect(ws.commandCalls().map((call) => call.argv)).toEqual([['--no-input', 'me']]);
     expect(readdirSync(home)).toEqual([]);
   });
@@ -59,7 +89,7 @@ describe('tensorpool-mcp doctor', () => {
     expect(code).toBe(1);
     const failures = stdout.split('\n').filter((line) => line.includes('[FAIL]'));
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatch(/API key: TENSORPOOL_KEY …CRET not accepted: .*Invalid API key.* → fix: /);
+    expect(failures[0]).toMatch(/API key: TENSORPOOL_KEY …CRET rejected by TensorPool: .*Invalid API key.* → fix: /);
     expect(stdout).not.toContain(TEST_KEY);
   });
 
@@ -97,7 +127,7 @@ describe('tensorpool-mcp config', () => {
     const { code, stdout } = await cli(['config', '--client', 'cursor', '--tp-path', FAKE_TP, '--toolsets', 'all', '--dry-run', '--timeout', '60']);
     expect(code).toBe(0);
     const snippet = JSON.parse(stdout) as { mcpServers: { tensorpool: { args: string[] } } };
-    expect(snippet.mcpServers.tensorpool.args).toEqual(['-y', 'tensorpool-mcp', '--tp-path', FAKE_TP, '--timeout', '60', '--toolsets', 'all', '--dry-run', '--allow-dir', project]);
+    expect(snippet.mcpServers.tensorpool.args).toEqual([realpathSync(BIN), '--tp-path', FAKE_TP, '--timeout', '60', '--toolsets', 'all', '--dry-run', '--allow-dir', project]);
     const http = await cli(['config', '--client', 'cursor', '--port', '3000']);
     expect(http.code).toBe(2);
     expect(http.stderr).toMatch(/unknown option '--port'/);
@@ -107,7 +137,7 @@ describe('tensorpool-mcp config', () => {
     const { code, stdout } = await cli(['config', '--client', 'cursor', '--tp-path', FAKE_TP, '--read-only']);
     expect(code).toBe(0);
     const snippet = JSON.parse(stdout) as { mcpServers: { tensorpool: { args: string[] } } };
-    expect(snippet.mcpServers.tensorpool.args).toEqual(['-y', 'tensorpool-mcp', '--tp-path', FAKE_TP, '--read-only', '--allow-dir', project]);
+    expect(snippet.mcpServers.tensorpool.args).toEqual([realpathSync(BIN), '--tp-path', FAKE_TP, '--read-only', '--allow-dir', project]);
     expect(readdirSync(home)).toEqual([]);
     expect(readdirSync(project)).toEqual([]);
   });
@@ -143,6 +173,19 @@ describe('tensorpool-mcp config', () => {
     expect(stdout).toContain(`(the previous file is kept as ${join(home, '.cursor', backups[0]!)})`);
   });
 
+  it('--write keeps one backup, private (0600), however often it runs', async () => {
+    const path = join(home, '.cursor/mcp.json');
+    mkdirSync(join(home, '.cursor'));
+    writeFileSync(path, JSON.stringify({ mcpServers: { tensorpool: { command: 'node', args: ['old.js'], env: { TENSORPOOL_API_KEY: TEST_KEY } } } }), { mode: 0o644 });
+    expect((await cli(['config', '--client', 'cursor', '--write', '--allow-dir', '.'])).code).toBe(0);
+    const middle = readFileSync(path, 'utf8');
+    expect((await cli(['config', '--client', 'cursor', '--write', '--allow-dir', '.', '--read-only'])).code).toBe(0);
+    const backups = readdirSync(join(home, '.cursor')).filter((name) => name.includes('.bak'));
+    expect(backups).toEqual(['mcp.json.bak']);
+    expect(readFileSync(`${path}.bak`, 'utf8')).toBe(middle);
+    expect(statSync(`${path}.bak`).mode & 0o777).toBe(0o600);
+  });
+
   it('--write into a broken file changes nothing and says why', async () => {
     const path = join(home, '.codex/config.toml');
     mkdirSync(join(home, '.codex'));
@@ -161,8 +204,9 @@ describe('tensorpool-mcp config', () => {
     expect((await cli(['config', '--client', 'codex', '--write'])).code).toBe(0);
     const text = readFileSync(path, 'utf8');
     expect(text.startsWith('# mine\nmodel = "o4"\n')).toBe(true);
-    expect(parseToml(text)).toMatchObject({ mcp_servers: { tensorpool: { command: 'npx', args: ['-y', 'tensorpool-mcp'] } } });
-    expect(existsSync(`${path}.bak`)).toBe(false);
+    expect(parseToml(text)).toMatchObject({ mcp_servers: { tensorpool: { command: process.execPath, args: [realpathSync(BIN)] } } });
+    // the file before, kept as the one backup
+    expect(readFileSync(`${path}.bak`, 'utf8')).toBe('# mine\nmodel = "o4"\n');
   });
 
   it('an unknown client is a usage error naming the supported ones', async () => {

@@ -100,7 +100,7 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     server = await startHttpProcess(['--tp-path', FAKE_TP, '--dry-run'], ws.env(), ws.dir);
     const { client } = await connect(server.url);
     const result = (await client.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-7', confirm: true } })) as CallToolResult;
-    expect(textOf(result)).toContain(`would run:\n${FAKE_TP} --no-input cluster destroy --no-input c-7`);
+    expect(textOf(result)).toContain(`would run:\n${FAKE_TP} cluster destroy --no-input c-7`);
     expect(result.structuredContent).toMatchObject({ dry_run: true });
     expect(ws.commandCalls()).toHaveLength(0);
   });
@@ -169,7 +169,7 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
       ws.dir,
     );
     const { client } = await connect(server.url);
-    const handle = (await client.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true } })) as CallToolResult;
+    const handle = (await client.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true, confirm: true } })) as CallToolResult;
     const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
     await ws.untilReady(); // the pid file is written before the ready file
     const status = (await client.callTool({ name: 'operation_status', arguments: { operation_id: id, wait_seconds: 1 } })) as CallToolResult;

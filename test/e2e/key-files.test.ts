@@ -20,7 +20,7 @@ const KEY_TOOLS: KeyTool[] = ['cluster_create', 'ssh_key_add'];
 
 function callFor(tool: KeyTool, key: string) {
   return tool === 'cluster_create'
-    ? { name: tool, arguments: { instance_type: '1xH100', ssh_public_key: key } }
+    ? { name: tool, arguments: { instance_type: '1xH100', ssh_public_key: key, confirm: true } }
     : { name: tool, arguments: { public_key: key, name: 'laptop', confirm: true } };
 }
 

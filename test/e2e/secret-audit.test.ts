@@ -12,14 +12,34 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { pathToFileURL } from 'node:url';
 import { ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult, type Notification, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_TP, FakeTpWorkspace, baseEnv, isAlive } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, baseEnv, isAlive } from '../helpers/fake-tp.js';
 import { BIN, assertBuilt, startHttpProcess, stopProcess, type HttpServerProcess } from '../helpers/server-process.js';
 import { publicKeyLine } from '../helpers/ssh-keys.js';
 
 const AUDIT_KEY = 'tpk_AUDIT_5f0c2b7e9d1a4c3b8e6f';
 const FRAGMENT_LENGTH = 12;
-/** Every piece of the key long enough to identify it: a partial leak counts as a leak. */
-const FRAGMENTS = Array.from({ length: AUDIT_KEY.length - FRAGMENT_LENGTH + 1 }, (_, i) => AUDIT_KEY.slice(i, i + FRAGMENT_LENGTH));
+
+/** The characters of base64(`prefix` + key) that the key's bytes alone decide: what a leak of it shows. */
+function base64OfKeyAfter(prefix: string): string {
+  const text = Buffer.from(prefix + AUDIT_KEY).toString('base64');
+  const start = Buffer.byteLength(prefix) * 8;
+  return text.slice(Math.ceil(start / 6), Math.floor((start + Buffer.byteLength(AUDIT_KEY) * 8) / 6));
+}
+
+/** The key as the fake prints it with FAKE_TP_ECHO_KEY_ENCODED=1: each form must be masked like the key itself. */
+const KEY_FORMS = [
+  AUDIT_KEY,
+  base64OfKeyAfter(''),
+  base64OfKeyAfter('').replaceAll('+', '-').replaceAll('/', '_'),
+  base64OfKeyAfter('user:'),
+  base64OfKeyAfter('tp:'),
+  Buffer.from(AUDIT_KEY).toString('hex'),
+  encodeURIComponent(AUDIT_KEY),
+];
+/** Every piece of the key (or of an encoded form) long enough to identify it: a partial leak counts as a leak. */
+const FRAGMENTS = [
+  ...new Set(KEY_FORMS.flatMap((form) => Array.from({ length: form.length - FRAGMENT_LENGTH + 1 }, (_, i) => form.slice(i, i + FRAGMENT_LENGTH)))),
+];
 
 /** The first fragment of the key found in `text`, with some context, or undefined when it is clean. */
 function leakIn(text: string): string | undefined {
@@ -172,6 +192,9 @@ function serverEnv(ws: FakeTpWorkspace, keyVar: KeyVar, mode: Mode): Record<stri
     FAKE_TP_LOG: ws.logFile,
     [keyVar]: AUDIT_KEY,
     FAKE_TP_ECHO_KEY: '1',
+    FAKE_TP_ECHO_KEY_ENCODED: '1',
+    // tp sees only an allow-list of the server's environment: the fake's knobs are passed on purpose
+    TENSORPOOL_MCP_PASS_ENV: FAKE_TP_PASS_ENV.join(','),
     FAKE_TP_STDERR: `warning: found api_key=${AUDIT_KEY} in the environment`,
     ...(mode === 'fail' ? { FAKE_TP_FAIL: '1' } : {}),
   };
@@ -348,7 +371,7 @@ function auditTempFiles(audit: Audit, before: Set<string>, when: string): void {
   for (const name of fresh) for (const [path, content] of filesUnder(join(tmpdir(), name))) audit.check(`temp file ${path} (${when})`, content);
 }
 
-/** flag: confirm=true passes; elicit: the client approves each irreversible or billable call when asked (--confirm elicit --confirm-creates). */
+/** flag: confirm=true passes; elicit: the client approves each irreversible or billable call when asked (--confirm elicit; billable calls are approved by default). */
 type Consent = 'flag' | 'elicit';
 
 async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent: Consent): Promise<void> {
@@ -357,7 +380,7 @@ async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent
   const before = serverTempEntries();
   const inbox: Inbox = { notifications: [], progress: [], requests: [] };
   const env = serverEnv(ws, keyVar, mode);
-  const args = [...SERVER_ARGS, '--allow-dir', dirs.allowed, ...(consent === 'elicit' ? ['--confirm', 'elicit', '--confirm-creates'] : [])];
+  const args = [...SERVER_ARGS, '--allow-dir', dirs.allowed, ...(consent === 'elicit' ? ['--confirm', 'elicit'] : [])];
   // roots only over stdio: over HTTP, a client that declares roots currently stalls every tool call (the server's
   // roots/list request, sent when the session initializes, is not delivered); that is not what this audit is about
   const human = consent === 'elicit' ? { allowedDir: dirs.allowed, roots: kind === 'stdio' } : undefined;
@@ -439,7 +462,7 @@ async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent
   expect(audit.findings, `the API key left the server:\n${audit.report()}`).toEqual([]);
 }
 
-describe('secret audit: the API key never leaves the server', () => {
+describe('secret audit: the API key, plain or encoded, never leaves the server', () => {
   // pairwise cover of transport x key variable x tp behaviour: every pair of values meets once
   const runs: [TransportKind, KeyVar, Mode, Consent][] = [
     ['stdio', 'TENSORPOOL_API_KEY', 'echo', 'flag'],
@@ -462,7 +485,7 @@ describe('secret audit: the API key never leaves the server', () => {
     const running = await startStdio(env, [...SERVER_ARGS, '--allow-dir', dirs.allowed, '--timeout', '1'], inbox);
     const calls = [
       { name: 'account_me', arguments: {} },
-      { name: 'cluster_create', arguments: { instance_type: '1xH100', ssh_public_key: PUBLIC_KEY } },
+      { name: 'cluster_create', arguments: { instance_type: '1xH100', ssh_public_key: PUBLIC_KEY, confirm: true } },
       { name: 'job_listen', arguments: { job_id: 'job-audit1' } },
     ];
     const results = (await Promise.all(
@@ -501,7 +524,7 @@ describe('secret audit: the API key never leaves the server', () => {
     expect(listened.structuredContent).toMatchObject({ job_status: 'RUNNING' });
     const calls = [
       { name: 'account_me', arguments: {} },
-      { name: 'cluster_create', arguments: { instance_type: '1xH100', ssh_public_key: PUBLIC_KEY } },
+      { name: 'cluster_create', arguments: { instance_type: '1xH100', ssh_public_key: PUBLIC_KEY, confirm: true } },
     ];
     const results = (await Promise.all(
       calls.map((call) => running.client.callTool(call, undefined, { onprogress: (progress) => inbox.progress.push({ tool: call.name, progress }) })),

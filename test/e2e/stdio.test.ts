@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -65,9 +66,9 @@ describe('stdio transport, built bin as a child process', () => {
 
   it('--dry-run with limits: changing tools only report their command, limits refuse', async () => {
     const c = await connect(ws.env(), ['--dry-run', '--allow-instance-types', '1xH100,*L40S', '--max-nodes', '1']);
-    const ok = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xL40S' } })) as CallToolResult;
+    const ok = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xL40S', confirm: true } })) as CallToolResult;
     expect(textOf(ok)).toContain(`would run:\n${FAKE_TP} --no-input cluster create 1xL40S`);
-    const refused = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', num_nodes: 2 } })) as CallToolResult;
+    const refused = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', num_nodes: 2, confirm: true } })) as CallToolResult;
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/limit of 1/);
     expect(ws.commandCalls()).toHaveLength(0);
@@ -96,7 +97,7 @@ describe('stdio transport, built bin as a child process', () => {
     // tp prints two lines, then is held for good: only the budget can end the call
     const env = ws.env({ ...ws.hold(2), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile });
     const c = await connect(env, ['--sync-budget', '1']);
-    const handle = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true } })) as CallToolResult;
+    const handle = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true, confirm: true } })) as CallToolResult;
     const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
     await ws.untilReady();
     // the lines are printed; the handle shows those that had reached the server, each status what is new after them
@@ -218,6 +219,75 @@ describe('stdio process lifetime', () => {
       expect(isAlive(pids.grandchild)).toBe(false);
     } finally {
       await stopProcess(child, 'SIGKILL');
+    }
+  });
+
+  /** Starts a long tp call (with a grandchild) in a raw server; resolves with the pids once tp is up. */
+  async function serverWithRunningTp(extraEnv: Record<string, string> = {}) {
+    const pidFile = join(ws.dir, 'pids.json');
+    const child = startRaw(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, ...ws.hold(1), ...extraEnv }));
+    child.stdin.write(`${initialize}\n`);
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'job_list', arguments: {} } })}\n`);
+    await ws.untilReady();
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+    return { child, pids };
+  }
+
+  /** Kills the server with SIGKILL and waits (bounded) until tp and its grandchild are gone; resolves with how long they outlived it. */
+  async function killServerAndWaitForTp(child: ReturnType<typeof startRaw>, pids: { tp: number; grandchild: number }): Promise<number> {
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    process.kill(child.pid!, 'SIGKILL');
+    await exited;
+    const serverGone = Date.now();
+    try {
+      await waitFor(() => !isAlive(pids.tp) && !isAlive(pids.grandchild), 10_000, 'tp and its grandchild to end after the server was killed');
+    } finally {
+      for (const pid of [pids.tp, pids.grandchild]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    return Date.now() - serverGone;
+  }
+
+  it('kill -9 of the server: its watchdog ends tp and its grandchild within seconds', async () => {
+    const { child, pids } = await serverWithRunningTp();
+    try {
+      const outlived = await killServerAndWaitForTp(child, pids);
+      expect(outlived).toBeLessThan(5_000);
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+    }
+  });
+
+  it('kill -9 of the server: a tp that ignores SIGTERM is killed after the watchdog\'s grace', async () => {
+    const { child, pids } = await serverWithRunningTp({ FAKE_TP_IGNORE_SIGTERM: '1' });
+    try {
+      const outlived = await killServerAndWaitForTp(child, pids);
+      expect(outlived).toBeLessThan(8_000);
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+    }
+  });
+
+  it('sweeps temporary directories left by a killed server at start, and keeps a live one\'s', async () => {
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((done) => dead.once('exit', done));
+    const stale = join(tmpdir(), `tensorpool-mcp-key-${dead.pid}-Ab12Cd`);
+    const live = join(tmpdir(), `tensorpool-mcp-key-${process.pid}-Ef34Gh`);
+    for (const dir of [stale, live]) {
+      mkdirSync(dir, { mode: 0o700 });
+      writeFileSync(join(dir, 'id_ed25519.pub'), 'ssh-ed25519 AAAA test\n');
+    }
+    const child = startRaw(ws.env());
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    try {
+      await waitFor(() => !existsSync(stale), 10_000, 'the stale directory to be swept');
+      await waitFor(() => /left by servers that were killed/.test(stderr), 10_000, 'the sweep to be logged');
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+      rmSync(stale, { recursive: true, force: true });
+      rmSync(live, { recursive: true, force: true });
     }
   });
 

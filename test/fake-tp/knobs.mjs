@@ -14,6 +14,7 @@
  * @property {number} exitCode                   FAKE_TP_EXIT_CODE (default 1)
  * @property {string | undefined} stderr         FAKE_TP_STDERR=text: also written to stderr
  * @property {boolean} echoKey                   FAKE_TP_ECHO_KEY=1: the key and argv on stdout, the key on stderr
+ * @property {boolean} echoKeyEncoded            FAKE_TP_ECHO_KEY_ENCODED=1: the key base64-, base64url-, hex- and URL-encoded (and in Basic auth headers) on stdout and stderr
  * @property {boolean} grandchild                FAKE_TP_GRANDCHILD=1: a long-lived child in tp's process group holding stdout and stderr open
  * @property {string | undefined} pidFile        FAKE_TP_PIDFILE=<file>: {"tp": pid, "grandchild": pid}, written once the grandchild is up
  * @property {boolean} ignoreSigterm             FAKE_TP_IGNORE_SIGTERM=1: tp (and the grandchild) ignore SIGTERM
@@ -60,6 +61,7 @@ export function readKnobs(env) {
     exitCode: int('FAKE_TP_EXIT_CODE', 1),
     stderr: env.FAKE_TP_STDERR,
     echoKey: on('FAKE_TP_ECHO_KEY'),
+    echoKeyEncoded: on('FAKE_TP_ECHO_KEY_ENCODED'),
     grandchild: on('FAKE_TP_GRANDCHILD'),
     pidFile: env.FAKE_TP_PIDFILE,
     ignoreSigterm: on('FAKE_TP_IGNORE_SIGTERM'),

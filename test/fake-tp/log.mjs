@@ -6,7 +6,7 @@ import fs from 'node:fs';
 const LOGGED_ENV = ['TENSORPOOL_KEY', 'TENSORPOOL_API_KEY', 'TENSORPOOL_ENGINE', 'PYTHONUNBUFFERED', 'TQDM_DISABLE', 'COLUMNS'];
 
 /**
- * Appends one JSON line per invocation: argv, cwd, pid, env (the variables above that are set),
+ * Appends one JSON line per invocation: argv, cwd, pid, env (the variables above that are set), envNames (every variable's name),
  * stdin (devnull | pipe | tty | file | closed), generation; then, as relevant, command, options,
  * help, version, usageError + error, keyFile {path, mode, dirMode, content | error}, config (the
  * file's text, null when missing) + configPath. test/helpers/fake-tp.ts reads it as FakeTpCall.
@@ -22,6 +22,8 @@ export function writeLog(file, invocation, fields) {
     cwd: process.cwd(),
     pid: process.pid,
     env: Object.fromEntries(LOGGED_ENV.filter((k) => k in env).map((k) => [k, env[k]])),
+    // names only: which variables reached tp, without writing anyone's values down
+    envNames: Object.keys(env).sort(),
     ...invocation,
     ...fields,
   };

@@ -127,6 +127,12 @@ async function main() {
     await say(`argv: ${JSON.stringify(process.argv.slice(2))}`, `TENSORPOOL_KEY=${key}`);
     await printErr(`key is ${key}\n`);
   }
+  if (knobs.echoKeyEncoded) {
+    // what a script that builds a header, a URL or a config file prints: the key, encoded
+    const encoded = encodedKeyLines(key);
+    await say(...encoded);
+    await printErr(`${encoded.join('\n')}\n`);
+  }
   if (!(await beforeCommand(knobs))) return knobs.exitCode;
 
   if (bare) {
@@ -148,3 +154,19 @@ try {
 }
 await dieBySignal(knobs);
 process.exit(code);
+
+/**
+ * The key base64-, base64url-, hex- and URL-encoded, and inside a Basic authorization header (base64 at another offset).
+ * @param {string} key
+ */
+function encodedKeyLines(key) {
+  const bytes = Buffer.from(key, 'utf8');
+  return [
+    `base64: ${bytes.toString('base64')}`,
+    `base64url: ${bytes.toString('base64url')}`,
+    `hex: ${bytes.toString('hex')}`,
+    `url: https://engine.example/?key=${encodeURIComponent(key)}`,
+    `Authorization: Basic ${Buffer.from(`user:${key}`).toString('base64')}`,
+    `Authorization: Basic ${Buffer.from(`tp:${key}`).toString('base64')}`,
+  ];
+}

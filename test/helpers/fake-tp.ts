@@ -7,6 +7,9 @@ export const FAKE_TP = resolve(import.meta.dirname, '../fake-tp/main.mjs');
 // git keeps the executable bit, but a copy made without it must still work
 chmodSync(FAKE_TP, 0o755);
 
+/** tp sees only an allow-list of the server's environment: the fake's knobs must be passed to it (--pass-env). */
+export const FAKE_TP_PASS_ENV = ['FAKE_TP_*'] as const;
+
 export const TEST_KEY = 'tpk_test_7f3a9c2e5b1d8046_SECRET';
 
 export interface FakeTpCall {
@@ -14,6 +17,8 @@ export interface FakeTpCall {
   cwd: string;
   pid: number;
   env: Record<string, string>;
+  /** The name of every variable tp saw. */
+  envNames: string[];
   stdin: 'devnull' | 'pipe' | 'tty' | 'file' | 'closed';
   generation: string;
   keyFile?: { path: string; mode: string; dirMode: string; content: string };
@@ -31,7 +36,7 @@ export class FakeTpWorkspace {
 
   /** Environment for a runner or server process: the key, the log, and any scenario knobs. */
   env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-    return { ...baseEnv(), TENSORPOOL_KEY: TEST_KEY, FAKE_TP_LOG: this.logFile, ...extra };
+    return { ...baseEnv(), TENSORPOOL_KEY: TEST_KEY, FAKE_TP_LOG: this.logFile, TENSORPOOL_MCP_PASS_ENV: FAKE_TP_PASS_ENV.join(','), ...extra };
   }
 
   /**

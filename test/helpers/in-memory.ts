@@ -7,7 +7,7 @@ import type { ConfigInput } from '../../src/config/config.js';
 import type { Clock } from '../../src/operations/clock.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
-import { FAKE_TP } from './fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV } from './fake-tp.js';
 
 export interface Connected {
   client: Client;
@@ -32,10 +32,13 @@ export async function connectInMemory(options: {
   /** The client declares MCP roots and lists these (paths, or URIs such as file:///). */
   roots?: string[];
 }): Promise<Connected> {
-  const runner = new TpRunner({ tpPath: FAKE_TP, env: options.env, timeoutMs: 20_000, killGraceMs: 500, ...options.runner });
+  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: options.env, timeoutMs: 20_000, killGraceMs: 500, ...options.runner });
   const config: ConfigInput = {
+    // these tests are about what tools do, not approval (test/integration/confirmation.test.ts): --no-confirm-creates
+    confirmCreates: false,
     ...(options.allowedDirs
-      ? { allowedDirs: options.allowedDirs }
+      ? // as --allow-dir: a ceiling the client's roots only narrow
+        { allowedDirs: options.allowedDirs, allowDirsExplicit: true }
       : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' }),
     ...options.config,
   };

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpRunner } from '../../src/tp/runner.js';
-import { FAKE_TP, FakeTpWorkspace } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
 
 let ws: FakeTpWorkspace;
@@ -31,8 +31,10 @@ interface ClientSetup {
 }
 
 async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
-  const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
-  const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings } });
+  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
+  const logs: string[] = [];
+  const logger = { info: (line: string) => logs.push(line), error: (line: string) => logs.push(line) };
+  const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings }, logger });
   const capabilities = { ...(setup.answer ? { elicitation: {} } : {}), ...(setup.roots ? { roots: { listChanged: true } } : {}) };
   const client = new Client({ name: 'confirm-test', version: '1' }, { capabilities });
   const asked: string[] = [];
@@ -54,6 +56,7 @@ async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
   });
   return {
     asked,
+    logs,
     call: async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
     setRoots: async (dirs: string[]) => {
       roots = dirs;
@@ -73,7 +76,7 @@ describe('--confirm elicit', () => {
     expect(mcp.asked).toHaveLength(1);
     expect(mcp.asked[0]).toMatch(/Allow cluster_destroy\? It means destroying cluster c-42 .*cannot be undone/s);
     expect(mcp.asked[0]).toMatch(/cluster_id: c-42\nwait: true/);
-    expect(ws.lastCall().argv).toEqual(['--no-input', 'cluster', 'destroy', '--no-input', '--wait', 'c-42']);
+    expect(ws.lastCall().argv).toEqual(['cluster', 'destroy', '--no-input', '--wait', 'c-42']);
   });
 
   it.each([
@@ -95,8 +98,8 @@ describe('--confirm elicit', () => {
     expect((await mcp.call('cluster_destroy', { cluster_id: 'c-1', confirm: true })).isError ?? false).toBe(false);
   });
 
-  it('does not ask about tools that change nothing irreversible', async () => {
-    const mcp = await connect({ confirmMode: 'elicit' }, { answer: accept });
+  it('does not ask about tools that change nothing irreversible (creates with --no-confirm-creates)', async () => {
+    const mcp = await connect({ confirmMode: 'elicit', confirmCreates: false }, { answer: accept });
     await mcp.call('cluster_list');
     await mcp.call('cluster_create', { instance_type: '1xH100' });
     expect(mcp.asked).toEqual([]);
@@ -118,9 +121,9 @@ describe('--confirm always-elicit', () => {
   });
 });
 
-describe('--confirm-creates', () => {
-  it('asks before anything that starts billing, with what it will cost', async () => {
-    const mcp = await connect({ confirmMode: 'elicit', confirmCreates: true }, { answer: accept });
+describe('approval of calls that start billing (on by default; --no-confirm-creates)', () => {
+  it('asks before anything that starts billing, with what it will cost, by default', async () => {
+    const mcp = await connect({ confirmMode: 'elicit' }, { answer: accept });
     await mcp.call('cluster_create', { instance_type: '8xH100', num_nodes: 2, name: 'big' });
     expect(mcp.asked[0]).toMatch(/creating a 8xH100 cluster of 2 node\(s\) named big, which starts billing/);
   });
@@ -136,8 +139,26 @@ describe('--confirm-creates', () => {
     expect(mcp.asked).toHaveLength(1);
   });
 
-  it('in flag mode needs confirm=true on creates', async () => {
-    const mcp = await connect({ confirmMode: 'flag', confirmCreates: true });
+  it('--no-confirm-creates: creates run without asking, irreversible calls still ask', async () => {
+    const mcp = await connect({ confirmMode: 'elicit', confirmCreates: false }, { answer: () => ({ action: 'decline' }) });
+    expect((await mcp.call('cluster_create', { instance_type: '1xH100' })).isError ?? false).toBe(false);
+    expect((await mcp.call('storage_create', { size_gb: 100 })).isError ?? false).toBe(false);
+    expect(mcp.asked).toHaveLength(0);
+    expect((await mcp.call('storage_destroy', { storage_id: 's-1' })).isError).toBe(true);
+    expect(mcp.asked).toHaveLength(1);
+  });
+
+  it('server_status says billing calls need approval, by default and not with --no-confirm-creates', async () => {
+    const on = await connect({ confirmMode: 'flag' });
+    const status = await on.call('server_status');
+    expect(status.structuredContent).toMatchObject({ confirm_creates: true, approval: expect.stringMatching(/irreversible, sensitive and billing calls run with confirm=true/) });
+    expect(textOf(status)).toMatch(/approval: flag: irreversible, sensitive and billing calls/);
+    const off = await connect({ confirmMode: 'flag', confirmCreates: false });
+    expect((await off.call('server_status')).structuredContent).toMatchObject({ confirm_creates: false, approval: expect.stringMatching(/billing calls run unasked: --no-confirm-creates/) });
+  });
+
+  it('in flag mode needs confirm=true on creates, by default', async () => {
+    const mcp = await connect({ confirmMode: 'flag' });
     const refused = await mcp.call('storage_create', { size_gb: 100 });
     expect(textOf(refused)).toMatch(/Not done: creating a storage volume of 100 GB, which starts billing.*confirm=true/s);
     expect(ws.commandCalls()).toHaveLength(0);
@@ -150,7 +171,7 @@ describe('MCP roots', () => {
     const a = realpathSync(ws.dir);
     mkdirSync(join(a, 'one'));
     mkdirSync(join(a, 'two'));
-    const mcp = await connect({ allowedDirs: [a] }, { roots: [join(a, 'one')] });
+    const mcp = await connect({ allowedDirs: [a], allowDirsExplicit: true }, { roots: [join(a, 'one')] });
     expect((await mcp.call('job_write_config', { workdir: join(a, 'one'), commands: ['x'] })).isError ?? false).toBe(false);
     const outside = await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] });
     expect(textOf(outside)).toMatch(/outside the allowed directories \(.*one\)/);
@@ -171,6 +192,58 @@ describe('MCP roots', () => {
     expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(base, 'operator', 'root')]);
     expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'beside'), commands: ['x'] }))).toMatch(/outside the allowed/);
     expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'operator', 'root', 'etc'), commands: ['x'] }))).toMatch(/outside the allowed/);
+  });
+});
+
+describe('MCP roots over stdio without --allow-dir', () => {
+  const allowedDirs = (status: CallToolResult) => (status.structuredContent as { allowed_dirs: string[] }).allowed_dirs;
+  let home: string | undefined;
+  afterEach(() => {
+    if (home !== undefined) process.env.HOME = home;
+    home = undefined;
+  });
+  /** A home directory of the test's own, so a root of "home" is one the test made. */
+  function fakeHome(): string {
+    home = process.env.HOME;
+    const dir = join(realpathSync(ws.dir), 'home');
+    mkdirSync(join(dir, 'project'), { recursive: true });
+    process.env.HOME = dir;
+    return dir;
+  }
+
+  it("the client's roots become the allowed directories instead of the launch directory", async () => {
+    const base = realpathSync(ws.dir);
+    mkdirSync(join(base, 'launch'));
+    mkdirSync(join(base, 'opened'));
+    const mcp = await connect({ transport: 'stdio', allowedDirs: [join(base, 'launch')], allowDirsExplicit: false }, { roots: [join(base, 'opened')] });
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([join(base, 'opened')]);
+    expect((await mcp.call('job_write_config', { workdir: join(base, 'opened'), commands: ['x'] })).isError ?? false).toBe(false);
+    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'launch'), commands: ['x'] }))).toMatch(/outside the allowed directories/);
+  });
+
+  it('give file tools a folder when the launch directory was home (none allowed by default)', async () => {
+    const dir = fakeHome();
+    const mcp = await connect({ transport: 'stdio', allowedDirs: [], allowDirsExplicit: false }, { roots: [join(dir, 'project')] });
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([join(dir, 'project')]);
+  });
+
+  it.each([
+    ['/', () => '/'],
+    ['the home directory', () => process.env.HOME!],
+  ])('refuse a root of %s as too wide, with one log line, keeping the launch-directory rule', async (_name, root) => {
+    fakeHome();
+    const mcp = await connect({ transport: 'stdio', allowedDirs: [], allowedDirsProblem: 'none allowed (test)', allowDirsExplicit: false }, { roots: [root()] });
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
+    expect(mcp.logs.filter((line) => /too wide/.test(line))).toEqual([`client root ${root()} refused for file tools: too wide (/ or the home directory); open a project folder, or start with --allow-dir DIR`]);
+  });
+
+  it('over HTTP roots still only narrow (with --trust-client-roots)', async () => {
+    const base = realpathSync(ws.dir);
+    mkdirSync(join(base, 'launch'));
+    mkdirSync(join(base, 'opened'));
+    const mcp = await connect({ transport: 'http', trustClientRoots: true, allowedDirs: [join(base, 'launch')], allowDirsExplicit: false }, { roots: [join(base, 'opened')] });
+    expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import type { ConfigInput } from '../../src/config/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpInstallation, type Generation } from '../../src/tp/generation.js';
 import { TpRunner } from '../../src/tp/runner.js';
-import { FAKE_TP, FakeTpWorkspace, type FakeTpCall } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, type FakeTpCall } from '../helpers/fake-tp.js';
 import { usageEntries, usageLine } from '../helpers/tp-usage.js';
 import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js';
 import { publicKeyLine } from '../helpers/ssh-keys.js';
@@ -26,7 +26,7 @@ const SINCE_7: readonly Gen[] = ['0.0.7', '0.0.8', '0.0.9'];
 const BEFORE_9: readonly Gen[] = ['0.0.6', '0.0.7', '0.0.8'];
 const ONLY_9: readonly Gen[] = ['0.0.9'];
 
-/** The global flag; it goes before the group (docs/tp-cli.md §9.3). */
+/** The global flag; it goes before the group (docs/tp-cli.md §9.3), unless the command has its own: one per argv. */
 const G = '--no-input';
 const KEY = publicKeyLine('ssh-ed25519');
 const IMAGE = 'nvcr.io/nvidia/pytorch:24.01-py3';
@@ -126,13 +126,13 @@ const CASES: Case[] = [
   // cluster create: -t and its own --no-input on 0.0.6, positional from 0.0.7
   {
     tool: 'cluster_create', args: { instance_type: '1xH100' }, generations: ALL,
-    argv: oldAndNew([G, 'cluster', 'create', '--instance-type=1xH100', G], [G, 'cluster', 'create', '1xH100']),
+    argv: oldAndNew(['cluster', 'create', '--instance-type=1xH100', G], [G, 'cluster', 'create', '1xH100']),
     parsed: { instance_type: '1xH100', num_nodes: null, deletion_protection: false, wait: false },
   },
   {
     tool: 'cluster_create', args: { instance_type: '8xH100', num_nodes: 2, name: 'big', deletion_protection: true, wait: true }, generations: ALL,
     argv: oldAndNew(
-      [G, 'cluster', 'create', '--name=big', '--num-nodes=2', '--deletion-protection', '--instance-type=8xH100', G, '--wait'],
+      ['cluster', 'create', '--name=big', '--num-nodes=2', '--deletion-protection', '--instance-type=8xH100', G, '--wait'],
       [G, 'cluster', 'create', '--name=big', '--num-nodes=2', '--deletion-protection', '--wait', '8xH100'],
     ),
     parsed: { instance_type: '8xH100', num_nodes: 2, name: 'big', deletion_protection: true, wait: true },
@@ -148,7 +148,7 @@ const CASES: Case[] = [
   },
   {
     tool: 'cluster_create', label: 'cluster_create with ssh_public_key', args: { instance_type: '1xH100', ssh_public_key: KEY }, generations: ALL,
-    argv: oldAndNew([G, 'cluster', 'create', keyArg, '--instance-type=1xH100', G], [G, 'cluster', 'create', keyArg, '1xH100']),
+    argv: oldAndNew(['cluster', 'create', keyArg, '--instance-type=1xH100', G], [G, 'cluster', 'create', keyArg, '1xH100']),
     check: checkKeyFile(true),
   },
 
@@ -160,11 +160,11 @@ const CASES: Case[] = [
   // destroy has its own --no-input in every generation; without it tp asks (or hangs on 0.0.9)
   {
     tool: 'cluster_destroy', args: { cluster_id: 'c-42', confirm: true }, generations: ALL,
-    argv: [G, 'cluster', 'destroy', G, 'c-42'], parsed: { cluster_id: 'c-42', no_input: true, wait: false },
+    argv: ['cluster', 'destroy', G, 'c-42'], parsed: { cluster_id: 'c-42', no_input: true, wait: false },
   },
   {
     tool: 'cluster_destroy', args: { cluster_id: 'c-42', confirm: true, wait: true }, generations: ALL,
-    argv: [G, 'cluster', 'destroy', G, '--wait', 'c-42'], parsed: { wait: true },
+    argv: ['cluster', 'destroy', G, '--wait', 'c-42'], parsed: { wait: true },
   },
 
   // edit: only the exact words true/false, as tp reads any other word as false
@@ -180,7 +180,7 @@ const CASES: Case[] = [
   // attach/detach: --no-input on 0.0.6, --wait from 0.0.7
   {
     tool: 'cluster_attach_storage', args: { cluster_id: 'c-42', storage_id: 's-7' }, generations: ALL,
-    argv: oldAndNew([G, 'cluster', 'attach', G, 'c-42', 's-7'], [G, 'cluster', 'attach', 'c-42', 's-7']),
+    argv: oldAndNew(['cluster', 'attach', G, 'c-42', 's-7'], [G, 'cluster', 'attach', 'c-42', 's-7']),
     parsed: { cluster_id: 'c-42', storage_id: 's-7' },
   },
   {
@@ -189,7 +189,7 @@ const CASES: Case[] = [
   },
   {
     tool: 'cluster_detach_storage', args: { cluster_id: 'c-42', storage_id: 's-7', confirm: true }, generations: ALL,
-    argv: oldAndNew([G, 'cluster', 'detach', G, 'c-42', 's-7'], [G, 'cluster', 'detach', 'c-42', 's-7']),
+    argv: oldAndNew(['cluster', 'detach', G, 'c-42', 's-7'], [G, 'cluster', 'detach', 'c-42', 's-7']),
     parsed: { cluster_id: 'c-42', storage_id: 's-7' },
   },
   {
@@ -200,11 +200,11 @@ const CASES: Case[] = [
   // storage create: -t/--type on 0.0.6, positional volume type on 0.0.7/0.0.8, positional size on 0.0.9
   {
     tool: 'storage_create', args: { volume_type: 'fast', size_gb: 100 }, generations: ['0.0.6'],
-    argv: [G, 'storage', 'create', '--type=fast', '--size=100', G], parsed: { type: 'fast', size: 100, no_input: true },
+    argv: ['storage', 'create', '--type=fast', '--size=100', G], parsed: { type: 'fast', size: 100, no_input: true },
   },
   {
     tool: 'storage_create', args: { volume_type: 'flex', name: 'data', deletion_protection: true }, generations: ['0.0.6'],
-    argv: [G, 'storage', 'create', '--type=flex', '--name=data', '--deletion-protection', G], parsed: { type: 'flex', size: null, name: 'data', deletion_protection: true },
+    argv: ['storage', 'create', '--type=flex', '--name=data', '--deletion-protection', G], parsed: { type: 'flex', size: null, name: 'data', deletion_protection: true },
   },
   {
     tool: 'storage_create', args: { volume_type: 'fast', size_gb: 100 }, generations: ['0.0.7', '0.0.8'],
@@ -235,11 +235,11 @@ const CASES: Case[] = [
   },
   {
     tool: 'storage_destroy', args: { storage_id: 's-7', confirm: true }, generations: ALL,
-    argv: [G, 'storage', 'destroy', G, 's-7'], parsed: { no_input: true },
+    argv: ['storage', 'destroy', G, 's-7'], parsed: { no_input: true },
   },
   {
     tool: 'storage_destroy', args: { storage_id: 's-7', confirm: true, wait: true }, generations: SINCE_7,
-    argv: [G, 'storage', 'destroy', G, '--wait', 's-7'], parsed: { wait: true },
+    argv: ['storage', 'destroy', G, '--wait', 's-7'], parsed: { wait: true },
   },
 
   // jobs
@@ -298,13 +298,13 @@ const CASES: Case[] = [
   // cancel: 0.0.6 has no per-command --no-input (its global one works there); 0.0.7+ needs its own
   {
     tool: 'job_cancel', args: { job_id: 'job-7', confirm: true }, generations: ALL,
-    argv: oldAndNew([G, 'job', 'cancel', 'job-7'], [G, 'job', 'cancel', G, 'job-7']),
+    argv: oldAndNew([G, 'job', 'cancel', 'job-7'], ['job', 'cancel', G, 'job-7']),
   },
   {
     tool: 'job_cancel', args: { job_id: 'job-7', confirm: true, wait: true }, generations: ALL,
-    argv: oldAndNew([G, 'job', 'cancel', '--wait', 'job-7'], [G, 'job', 'cancel', G, '--wait', 'job-7']), parsed: { wait: true },
+    argv: oldAndNew([G, 'job', 'cancel', '--wait', 'job-7'], ['job', 'cancel', G, '--wait', 'job-7']), parsed: { wait: true },
   },
-  { tool: 'job_delete', args: { job_id: 'job-7', confirm: true }, generations: SINCE_7, argv: [G, 'job', 'delete', G, 'job-7'] },
+  { tool: 'job_delete', args: { job_id: 'job-7', confirm: true }, generations: SINCE_7, argv: ['job', 'delete', G, 'job-7'] },
 
   // account
   { tool: 'account_me', args: {}, generations: ALL, argv: [G, 'me'] },
@@ -639,8 +639,9 @@ async function connectCustom(options: {
   settings: ConfigInput;
   installation?: (runner: TpRunner) => TpInstallation;
 }): Promise<Custom> {
-  const runner = new TpRunner({ tpPath: FAKE_TP, env: options.env, timeoutMs: 20_000, killGraceMs: 500 });
-  const server = createServer({ runner, config: options.settings, installation: options.installation?.(runner) });
+  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: options.env, timeoutMs: 20_000, killGraceMs: 500 });
+  // not about approval: --no-confirm-creates
+  const server = createServer({ runner, config: { confirmCreates: false, ...options.settings }, installation: options.installation?.(runner) });
   const client = new Client({ name: 'generations-test', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
@@ -703,7 +704,7 @@ describe('hand-built servers', () => {
   });
 
   const OVERRIDES: { override: Gen; fake: Gen; tool: string; args: Args; argv: string[]; fakeAccepts: boolean }[] = [
-    { override: '0.0.6', fake: '0.0.9', tool: 'cluster_create', args: { instance_type: '1xH100' }, argv: [G, 'cluster', 'create', '--instance-type=1xH100', G], fakeAccepts: false },
+    { override: '0.0.6', fake: '0.0.9', tool: 'cluster_create', args: { instance_type: '1xH100' }, argv: ['cluster', 'create', '--instance-type=1xH100', G], fakeAccepts: false },
     {
       override: '0.0.7', fake: '0.0.9', tool: 'cluster_create', args: { instance_type: '1xH100', container: IMAGE },
       argv: [G, 'cluster', 'create', `--experimental-container=${IMAGE}`, '1xH100'], fakeAccepts: false,
@@ -757,7 +758,7 @@ describe('hand-built servers', () => {
   it('settings.tpGeneration is the same override when no installation is given', async () => {
     const mcp = await connect({ env: ws.env({ FAKE_TP_GENERATION: '0.0.9' }), settings: { allowedDirs: [project], tpGeneration: '0.0.6' } });
     await mcp.call('cluster_attach_storage', { cluster_id: 'c-42', storage_id: 's-7' });
-    expect(ws.calls().map((call) => call.argv)).toEqual([[G, 'cluster', 'attach', G, 'c-42', 's-7']]);
+    expect(ws.calls().map((call) => call.argv)).toEqual([['cluster', 'attach', G, 'c-42', 's-7']]);
     const status = await mcp.call('server_status');
     expect(status.structuredContent).toMatchObject({ tp_generation: '0.0.6', tp_generation_source: 'override' });
   });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config.js';
@@ -70,7 +70,7 @@ describe('--dry-run', () => {
     expect(textOf(create)).toContain(`Dry run: nothing was run. Without --dry-run the server would run:\n${FAKE_TP} --no-input cluster create --name=its 1xH100`);
     expect(create.structuredContent).toEqual({ ok: true, dry_run: true });
     const destroy = await mcp.call('cluster_destroy', { cluster_id: 'c-1', confirm: true });
-    expect(textOf(destroy)).toContain(`would run:\n${FAKE_TP} --no-input cluster destroy --no-input c-1`);
+    expect(textOf(destroy)).toContain(`would run:\n${FAKE_TP} cluster destroy --no-input c-1`);
     expect(ws.commandCalls()).toHaveLength(0);
 
     const list = await mcp.call('cluster_list');
@@ -89,6 +89,18 @@ describe('--dry-run', () => {
     const push = await mcp.call('job_push', { config_path: 'p/job.tp.toml', cluster_id: 'c-1' });
     expect(textOf(push)).toContain(`\n${FAKE_TP} --no-input job push ${join(project, 'p', 'job.tp.toml')} c-1\n(in ${join(project, 'p')})`);
     expect(ws.commandCalls()).toHaveLength(0);
+  });
+
+  it('job_write_config: a dry run refuses what a real call refuses (an existing file without overwrite)', async () => {
+    mkdirSync(join(project, 'p'));
+    writeFileSync(join(project, 'p', 'job.tp.toml'), 'commands = ["old"]\n');
+    await connect({ dryRun: true });
+    const refused = await mcp.call('job_write_config', { workdir: 'p', commands: ['python train.py'] });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toBe(`${join(project, 'p', 'job.tp.toml')} already exists; pass overwrite=true to replace it.`);
+    const allowed = await mcp.call('job_write_config', { workdir: 'p', commands: ['python train.py'], overwrite: true });
+    expect(textOf(allowed)).toMatch(/nothing was written/);
+    expect(readFileSync(join(project, 'p', 'job.tp.toml'), 'utf8')).toBe('commands = ["old"]\n');
   });
 
   it('masks the key even in a dry-run command line', async () => {

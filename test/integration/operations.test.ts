@@ -10,7 +10,7 @@ import { createServer, type CreateServerOptions } from '../../src/server/create-
 import { OUTPUT_PAGE_BYTES } from '../../src/server/output-resource.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
 import { Slots } from '../../src/tp/slots.js';
-import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
 
 let ws: FakeTpWorkspace;
@@ -37,8 +37,9 @@ async function session(
   shared?: TpRunner,
   serverOptions: Partial<CreateServerOptions> = {},
 ) {
-  const runner = shared ?? new TpRunner({ tpPath: FAKE_TP, env: ws.env(env), timeoutMs: 300_000, killGraceMs: 300, ...runnerOptions });
-  const server = createServer({ runner, config: { allowedDirs: [], ...settings }, ...serverOptions });
+  const runner = shared ?? new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(env), timeoutMs: 300_000, killGraceMs: 300, ...runnerOptions });
+  // not about approval: --no-confirm-creates
+  const server = createServer({ runner, config: { allowedDirs: [], confirmCreates: false, ...settings }, ...serverOptions });
   const client = new Client({ name: 'ops-test', version: '1' });
   const notifications: { method: string; params?: unknown }[] = [];
   client.fallbackNotificationHandler = async (notification) => {
@@ -116,7 +117,7 @@ describe('operation handles', () => {
   });
 
   it('operations belong to their session', async () => {
-    const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env(ws.hold()), timeoutMs: 60_000, killGraceMs: 300 });
+    const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(ws.hold()), timeoutMs: 60_000, killGraceMs: 300 });
     cleanups.push(() => runner.shutdown());
     const a = await session({}, FAST, {}, runner);
     const b = await session({}, FAST, {}, runner);
@@ -226,7 +227,7 @@ describe('cancellation and the process limit', () => {
 
 
   it("takes turns across sessions: one session's many waiting calls do not put another session's one call behind all of them", async () => {
-    const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env(ws.hold()), timeoutMs: 300_000, killGraceMs: 300, maxProcesses: 1 });
+    const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(ws.hold()), timeoutMs: 300_000, killGraceMs: 300, maxProcesses: 1 });
     cleanups.push(() => runner.shutdown());
     const a = await session({}, LONG_BUDGET, {}, runner);
     const b = await session({}, LONG_BUDGET, {}, runner);

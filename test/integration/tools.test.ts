@@ -105,13 +105,13 @@ describe('each tool against the fake tp', () => {
   it.each([
     ['cluster_list', { org: true }, ['--no-input', 'cluster', 'list', '--org']],
     ['cluster_info', { cluster_id: 'c-42' }, ['--no-input', 'cluster', 'info', 'c-42']],
-    ['cluster_destroy', { cluster_id: 'c-42', confirm: true }, ['--no-input', 'cluster', 'destroy', '--no-input', 'c-42']],
-    ['cluster_destroy', { cluster_id: 'c-42', confirm: true, wait: true }, ['--no-input', 'cluster', 'destroy', '--no-input', '--wait', 'c-42']],
+    ['cluster_destroy', { cluster_id: 'c-42', confirm: true }, ['cluster', 'destroy', '--no-input', 'c-42']],
+    ['cluster_destroy', { cluster_id: 'c-42', confirm: true, wait: true }, ['cluster', 'destroy', '--no-input', '--wait', 'c-42']],
     ['cluster_create', { instance_type: '1xH100' }, ['--no-input', 'cluster', 'create', '1xH100']],
     ['cluster_create', { instance_type: '8xH100', num_nodes: 2, name: 'big' }, ['--no-input', 'cluster', 'create', '--name=big', '--num-nodes=2', '8xH100']],
     ['job_list', {}, ['--no-input', 'job', 'list']],
     ['job_info', { job_id: 'job-7' }, ['--no-input', 'job', 'info', 'job-7']],
-    ['job_cancel', { job_id: 'job-7', confirm: true }, ['--no-input', 'job', 'cancel', '--no-input', 'job-7']],
+    ['job_cancel', { job_id: 'job-7', confirm: true }, ['job', 'cancel', '--no-input', 'job-7']],
     ['account_me', {}, ['--no-input', 'me']],
   ])('%s %j runs tp with the exact argv and returns its output', async (name, args, argv) => {
     await connect();

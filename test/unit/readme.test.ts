@@ -47,11 +47,36 @@ describe('README', () => {
     expect(mentioned.filter((name) => !names.has(name))).toEqual([]);
   });
 
-  it('its Cursor and VS Code install links carry the same launch as `config` prints', () => {
+  it('its Cursor and VS Code install links carry the published launch (npx) with the workspace folder allowed', () => {
     const cursor = /cursor\.com\/en\/install-mcp\?name=tensorpool&config=([A-Za-z0-9+/=]+)\)/.exec(readme)?.[1];
-    expect(JSON.parse(Buffer.from(cursor!, 'base64').toString('utf8'))).toEqual({ command: 'npx', args: ['-y', 'tensorpool-mcp'], env: { TENSORPOOL_API_KEY: '<your TensorPool API key>' } });
+    expect(JSON.parse(Buffer.from(cursor!, 'base64').toString('utf8'))).toEqual({ command: 'npx', args: ['-y', 'tensorpool-mcp', '--allow-dir', '${workspaceFolder}'], env: { TENSORPOOL_API_KEY: '<your TensorPool API key>' } });
     const vscode = new URL(/\((https:\/\/insiders\.vscode\.dev\/redirect\/mcp\/install\?[^)]+)\)/.exec(readme)![1]!);
-    expect(JSON.parse(vscode.searchParams.get('config')!)).toEqual({ command: 'npx', args: ['-y', 'tensorpool-mcp'], env: { TENSORPOOL_API_KEY: '${input:tensorpool-api-key}' } });
+    expect(JSON.parse(vscode.searchParams.get('config')!)).toEqual({ command: 'npx', args: ['-y', 'tensorpool-mcp', '--allow-dir', '${workspaceFolder}'], env: { TENSORPOOL_API_KEY: '${input:tensorpool-api-key}' } });
     expect(JSON.parse(vscode.searchParams.get('inputs')!)).toEqual([expect.objectContaining({ id: 'tensorpool-api-key', password: true })]);
+  });
+});
+
+describe('README install links carry what the hand-written blocks do', () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  /** The first ```json block after `heading`, parsed. */
+  const blockAfter = (heading: string) => {
+    const section = readme.slice(readme.indexOf(heading));
+    return JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!) as Record<string, Record<string, Record<string, unknown>>>;
+  };
+  const link = (prefix: string) => new URL(new RegExp(`${prefix.replace(/[.?/]/g, '\\$&')}[^)\\s]+`).exec(readme)![0]);
+
+  it('Cursor: the base64 config of the deeplink is the block of its section', () => {
+    const config = JSON.parse(Buffer.from(link('https://cursor.com/en/install-mcp?').searchParams.get('config')!, 'base64').toString('utf8'));
+    expect(config).toEqual(blockAfter('### Cursor').mcpServers!.tensorpool);
+    expect(config.args).toContain('--allow-dir');
+  });
+
+  it('VS Code: the URL-encoded config and inputs of the link are the block of its section', () => {
+    const url = link('https://insiders.vscode.dev/redirect/mcp/install?');
+    const block = blockAfter('### VS Code') as unknown as { inputs: unknown[]; servers: { tensorpool: Record<string, unknown> } };
+    const { type: _type, ...server } = block.servers.tensorpool;
+    expect(JSON.parse(url.searchParams.get('config')!)).toEqual(server);
+    expect(JSON.parse(url.searchParams.get('inputs')!)).toEqual(block.inputs);
+    expect(server.args).toContain('--allow-dir');
   });
 });

@@ -5,7 +5,7 @@ import { readOptions } from '../../../src/config/command-line.js';
 import { OPTIONS } from '../../../src/config/options.js';
 import { ConfigError } from '../../../src/errors.js';
 
-const read = (args: string[], env: Record<string, string> = {}) => readOptions(['node', 'tensorpool-mcp', ...args], env);
+const read = (args: string[], env: Record<string, string> = {}) => readOptions(['node', 'tensorpool-mcp', ...args], env, () => {});
 
 describe('reading options: flag, then variable, then default', () => {
   it('gives every option its declared default when nothing is set', () => {

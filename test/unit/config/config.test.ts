@@ -20,7 +20,7 @@ describe('Config', () => {
       readOnly: false,
       allowSecrets: false,
       confirmMode: 'elicit',
-      confirmCreates: false,
+      confirmCreates: true,
       dryRun: false,
       guardrails: { allowInstanceTypes: undefined, maxNodes: undefined, maxStorageGb: undefined },
       syncBudgetMs: 20_000,

@@ -100,3 +100,33 @@ describe('render.yaml', () => {
     expect(security?.config.auth.mode).toBe('tensorpool-key');
   });
 });
+
+describe('render.yaml serves clusters and storage only, and says so', () => {
+  it('gives no --allow-dir (a non-loopback server then offers no file tool) and says plainly why', () => {
+    const { config } = parseStartCommand(service.startCommand, { ...RENDER_PROVIDED, ...declaredEnv() });
+    expect(config.allowDirsExplicit).toBe(false);
+    const text = readFileSync(resolve(ROOT, 'render.yaml'), 'utf8');
+    expect(text).toMatch(/serves clusters and storage only/);
+    expect(text).toMatch(/For the job workflow, run\s*#\s*tensorpool-mcp on your own machine/);
+  });
+});
+
+describe('Procfile (Heroku-style platforms)', () => {
+  const procfile = readFileSync(resolve(ROOT, 'Procfile'), 'utf8');
+  const web = /^web: (.+)$/m.exec(procfile)?.[1];
+  /** What the operator sets as config vars, documented in docs/deploying.md; the platform sets PORT. */
+  const configVars = { PORT: '5000', TENSORPOOL_API_KEY: 'tpk_placeholder_entered_in_dashboard', TENSORPOOL_MCP_AUTH_TOKENS: randomBytes(32).toString('hex'), TENSORPOOL_MCP_ALLOWED_HOSTS: 'my-app.herokuapp.com', TP_PATH: '/app/.heroku/python/bin/tp' };
+
+  it('has one web process that our CLI accepts: HTTP on every address at $PORT, with a bearer token and the public host', () => {
+    expect(web).toBeDefined();
+    const { config, security } = parseStartCommand(web!, configVars);
+    expect(config).toMatchObject({ transport: 'http', host: '0.0.0.0', port: 5000, tpPath: configVars.TP_PATH, confirmMode: 'elicit', confirmCreates: true });
+    expect(security?.config.auth.mode).toBe('token');
+    expect(security?.config.allowedHosts).toContain('my-app.herokuapp.com');
+  });
+
+  it('refuses to start without its token, rather than serving the internet unauthenticated', () => {
+    const { TENSORPOOL_MCP_AUTH_TOKENS: _token, ...rest } = configVars;
+    expect(() => parseStartCommand(web!, rest)).toThrow(/--auth token needs tokens/);
+  });
+});

@@ -80,8 +80,19 @@ describe('doctor checks', () => {
   it('a rejected key fails with what TensorPool said, key masked even when tp echoes it', async () => {
     const finding = await checkApiKey(deps({ accountMe: async () => result({ exitCode: 1, stdout: `* Authenticating...\nInvalid API key ${KEY}\n` }) }), true);
     expect(finding.status).toBe('fail');
-    expect(finding.detail).toMatch(/not accepted: Invalid API key/);
+    expect(finding.detail).toMatch(/rejected by TensorPool: Invalid API key/);
     expect(JSON.stringify(finding)).not.toContain(KEY);
+  });
+
+  it.each([
+    ['no connection', { stdout: '* Authenticating...\nCannot reach the TensorPool. Please check your internet connection.\nHaving trouble? Contact team@tensorpool.dev\n' }],
+    ['a read timeout', { stdout: '* Authenticating...\nUnexpected error during health check: HTTPSConnectionPool read timed out\n' }],
+    ['tp me timing out', { timedOut: true }],
+  ])('cannot reach TensorPool (%s) is told apart from a rejected key', async (_case, over) => {
+    const finding = await checkApiKey(deps({ accountMe: async () => result({ exitCode: 1, ...over }) }), true);
+    expect(finding).toMatchObject({ status: 'fail', subject: 'TensorPool', detail: expect.stringMatching(/^cannot reach TensorPool, so TENSORPOOL_API_KEY …CRET was not checked/) });
+    expect(finding.fix).toMatch(/network, a proxy/);
+    expect(finding.detail).not.toMatch(/rejected/);
   });
 
   it('TENSORPOOL_KEY wins as it does in tp, and is named', async () => {

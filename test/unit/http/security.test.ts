@@ -22,7 +22,7 @@ afterEach(() => {
 /** The options as the server reads them (flag, then variable, then default); without --http nothing is resolved, as in the CLI. */
 function read(args: string[], { http = true, env = {} as Record<string, string> } = {}) {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  return readOptions(['node', 'tensorpool-mcp', ...(http ? ['--http'] : []), ...args], process.env).values;
+  return readOptions(['node', 'tensorpool-mcp', ...(http ? ['--http'] : []), ...args], process.env, () => {}).values;
 }
 
 function resolve(args: string[], { host = '127.0.0.1', env = {} as Record<string, string> } = {}) {

@@ -12,8 +12,8 @@ describe('tpArgv, current generation (checked against test/reference/tp-usage)',
   });
 
   it('destroy and cancel carry their own --no-input, or tp would wait for a y/N answer', () => {
-    expect(tpArgv.clusterDestroy({ clusterId: 'c-1', wait: true })).toEqual(['--no-input', 'cluster', 'destroy', '--no-input', '--wait', 'c-1']);
-    expect(tpArgv.jobCancel({ jobId: 'j-1', wait: false }, '0.0.9')).toEqual(['--no-input', 'job', 'cancel', '--no-input', 'j-1']);
+    expect(tpArgv.clusterDestroy({ clusterId: 'c-1', wait: true })).toEqual(['cluster', 'destroy', '--no-input', '--wait', 'c-1']);
+    expect(tpArgv.jobCancel({ jobId: 'j-1', wait: false }, '0.0.9')).toEqual(['job', 'cancel', '--no-input', 'j-1']);
   });
 
   it('job push takes the config and the cluster as positionals', () => {
@@ -48,7 +48,7 @@ describe('tpArgv, current generation (checked against test/reference/tp-usage)',
 describe('tpArgv across generations', () => {
   it('0.0.6 cluster create takes -t and its own --no-input, and has no container option', () => {
     expect(tpArgv.clusterCreate({ instanceType: '1xH100', wait: true }, '0.0.6')).toEqual([
-      '--no-input', 'cluster', 'create', '--instance-type=1xH100', '--no-input', '--wait',
+      'cluster', 'create', '--instance-type=1xH100', '--no-input', '--wait',
     ]);
     expect(() => tpArgv.clusterCreate({ instanceType: '1xH100', container: 'img' }, '0.0.6')).toThrow(/0\.0\.7 or newer.*pipx upgrade tensorpool/);
   });
@@ -59,7 +59,7 @@ describe('tpArgv across generations', () => {
   });
 
   it('storage create: -t on 0.0.6, volume type on 0.0.7/0.0.8, size on 0.0.9', () => {
-    expect(tpArgv.storageCreate({ volumeType: 'fast', sizeGb: 100 }, '0.0.6')).toEqual(['--no-input', 'storage', 'create', '--type=fast', '--size=100', '--no-input']);
+    expect(tpArgv.storageCreate({ volumeType: 'fast', sizeGb: 100 }, '0.0.6')).toEqual(['storage', 'create', '--type=fast', '--size=100', '--no-input']);
     expect(tpArgv.storageCreate({ volumeType: 'flex', wait: true }, '0.0.8')).toEqual(['--no-input', 'storage', 'create', '--wait', 'flex']);
     expect(tpArgv.storageCreate({ sizeGb: 100, name: 'data' }, '0.0.9')).toEqual(['--no-input', 'storage', 'create', '--name=data', '100']);
     expect(() => tpArgv.storageCreate({ sizeGb: 100 }, '0.0.7')).toThrow(/needs volume_type/);
@@ -74,7 +74,7 @@ describe('tpArgv across generations', () => {
   });
 
   it('attach and detach: --no-input on 0.0.6, --wait from 0.0.7', () => {
-    expect(tpArgv.clusterAttach({ clusterId: 'c', storageId: 's' }, '0.0.6')).toEqual(['--no-input', 'cluster', 'attach', '--no-input', 'c', 's']);
+    expect(tpArgv.clusterAttach({ clusterId: 'c', storageId: 's' }, '0.0.6')).toEqual(['cluster', 'attach', '--no-input', 'c', 's']);
     expect(tpArgv.clusterDetach({ clusterId: 'c', storageId: 's', wait: true }, '0.0.9')).toEqual(['--no-input', 'cluster', 'detach', '--wait', 'c', 's']);
     expect(() => tpArgv.clusterAttach({ clusterId: 'c', storageId: 's', wait: true }, '0.0.6')).toThrow(/wait=true needs tp 0\.0\.7/);
   });
@@ -102,5 +102,20 @@ describe('generationFromUsage, on the usage lines the real CLI prints', () => {
 
   it('gives up on text that is not a usage line', () => {
     expect(generationFromUsage('Traceback (most recent call last):', '')).toBeUndefined();
+  });
+});
+
+describe('exactly one --no-input in any argv', () => {
+  const generations = ['0.0.6', '0.0.7', '0.0.8', '0.0.9'] as const;
+  const built = (generation: (typeof generations)[number]) => [
+    tpArgv.clusterDestroy({ clusterId: 'c-1', wait: generation !== '0.0.6' }),
+    tpArgv.jobCancel({ jobId: 'j-1', wait: false }, generation),
+    tpArgv.jobDelete({ jobId: 'j-1' }),
+    tpArgv.clusterList({ org: false }, generation),
+    tpArgv.accountMe(),
+    ...(generation === '0.0.6' ? [tpArgv.clusterCreate({ instanceType: '1xH100' }, generation), tpArgv.clusterAttach({ clusterId: 'c', storageId: 's' }, generation)] : []),
+  ];
+  it.each(generations)('on %s, whether the command has its own flag or not', (generation) => {
+    for (const argv of built(generation)) expect(argv.filter((arg) => arg === '--no-input'), argv.join(' ')).toHaveLength(1);
   });
 });

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TpInstallation } from '../../../src/tp/generation.js';
 import { TpRunner } from '../../../src/tp/runner.js';
-import { FAKE_TP, FakeTpWorkspace } from '../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace } from '../../helpers/fake-tp.js';
 
 let ws: FakeTpWorkspace;
 let runner: TpRunner;
 beforeEach(() => {
   ws = new FakeTpWorkspace();
-  runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ FAKE_TP_GENERATION: '0.0.6' }), timeoutMs: 10_000, killGraceMs: 300 });
+  runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ FAKE_TP_GENERATION: '0.0.6' }), timeoutMs: 10_000, killGraceMs: 300 });
 });
 afterEach(async () => {
   await runner.shutdown();

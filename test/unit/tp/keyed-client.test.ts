@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keyedClient } from '../../../src/tp/keyed-client.js';
 import { TpRunner } from '../../../src/tp/runner.js';
-import { FAKE_TP, FakeTpWorkspace, TEST_KEY } from '../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY } from '../../helpers/fake-tp.js';
 
 const KEY_A = 'tpk_session_a_0123456789abcdef';
 const KEY_B = 'tpk_session_b_fedcba9876543210';
@@ -18,7 +18,7 @@ afterEach(async () => {
 
 describe('keyedClient: one session, its own key, through the shared runner', () => {
   it('hands each call only its own key, and masks that key in what the call returns', async () => {
-    runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ FAKE_TP_ECHO_KEY: '1' }), timeoutMs: 10_000 });
+    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ FAKE_TP_ECHO_KEY: '1' }), timeoutMs: 10_000 });
     const a = keyedClient(runner, KEY_A);
     const b = keyedClient(runner, KEY_B);
     const [resultA, resultB] = await Promise.all([a.run(['--no-input', 'cluster', 'list']), b.run(['--no-input', 'cluster', 'list'])]);
@@ -35,7 +35,7 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
   });
 
   it('streams output with the session key masked, even when it arrives in pieces', async () => {
-    runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ FAKE_TP_ECHO_KEY: '1' }), timeoutMs: 10_000 });
+    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ FAKE_TP_ECHO_KEY: '1' }), timeoutMs: 10_000 });
     let streamed = '';
     await keyedClient(runner, KEY_A).run(['--no-input', 'cluster', 'list'], { observer: { output: (text) => (streamed += text) } });
     expect(streamed).toContain('TENSORPOOL_KEY=[REDACTED]');
@@ -43,7 +43,7 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
   });
 
   it('works on a server that has no key of its own, and leaves the runner keyless', async () => {
-    runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ TENSORPOOL_KEY: undefined }), timeoutMs: 10_000 });
+    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ TENSORPOOL_KEY: undefined }), timeoutMs: 10_000 });
     const client = keyedClient(runner, KEY_A);
     expect(client.hasApiKey).toBe(true);
     expect((await client.run(['--no-input', 'me'])).exitCode).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedOutput } from '../../../src/tp/bounded-output.js';
 import { REDACTED, Redactor } from '../../../src/tp/redact.js';
+import { StreamRedactor as EncodedStreamRedactor } from '../../../src/tp/stream-redactor.js';
 
 const none = new Redactor([]);
 
@@ -77,5 +78,49 @@ describe('StreamRedactor', () => {
       out += stream.end();
       expect(out, `chunks of ${size}`).toBe(text.split(key).join(REDACTED));
     }
+  });
+});
+
+describe('Redactor: encoded forms of a secret', () => {
+  // + / and = make the URL-encoded and base64url forms differ from the plain ones
+  const key = 'tpk_enc+key/9f3a7c2e5b1d=8046';
+  const redactor = new Redactor([key]);
+  const base64At = (prefix: string) => Buffer.from(prefix + key).toString('base64');
+
+  it.each([
+    ['base64', Buffer.from(key).toString('base64')],
+    ['base64url', Buffer.from(key).toString('base64url')],
+    ['hex', Buffer.from(key).toString('hex')],
+    ['HEX', Buffer.from(key).toString('hex').toUpperCase()],
+    ['URL-encoded', encodeURIComponent(key)],
+    ['base64 after one byte (Basic auth "u:")', base64At('u:')],
+    ['base64 after two bytes', base64At('ab')],
+    ['base64 after three bytes', base64At('abc')],
+  ])('masks the %s form, leaving no run of 8 of its characters', (_name, form) => {
+    const out = redactor.redact(`before ${form} after`);
+    expect(out).toContain(REDACTED);
+    // only the one or two characters at each edge that also carry a neighbour's bits may stay
+    const visible = out.replace('before ', '').replace(' after', '').split(REDACTED).join('');
+    expect(visible.length).toBeLessThanOrEqual(8);
+    expect(out.startsWith('before ') && out.endsWith(' after')).toBe(true);
+  });
+
+  it('masks an encoded form split across stream chunks', () => {
+    const hex = Buffer.from(key).toString('hex');
+    const stream = new EncodedStreamRedactor(redactor);
+    const out = stream.push(`x ${hex.slice(0, 20)}`) + stream.push(`${hex.slice(20)} y`) + stream.end();
+    expect(out).toBe(`x ${REDACTED} y`);
+  });
+
+  it('a session key added with including() gets its encoded forms masked too, and keeps the first secret\'s', () => {
+    const other = 'tpk_session_key_0123456789';
+    const both = redactor.including(other);
+    expect(both.redact(Buffer.from(other).toString('base64'))).not.toContain(Buffer.from(other).toString('base64').slice(0, 12));
+    expect(both.redact(Buffer.from(key).toString('hex'))).toBe(REDACTED);
+  });
+
+  it('leaves text without a secret untouched, short hex and base64 words included', () => {
+    const text = 'cafe deadbeef dGVzdA== 0123456789abcdef job-1 c-abc123';
+    expect(redactor.redact(text)).toBe(text);
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { childEnvironment } from '../../../src/tp/environment.js';
 import { TpNotFoundError } from '../../../src/errors.js';
 import { TpRunner } from '../../../src/tp/runner.js';
-import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../../helpers/fake-tp.js';
 
 let ws: FakeTpWorkspace;
 let runner: TpRunner | undefined;
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 function makeRunner(env: Record<string, string | undefined>, extra: Partial<ConstructorParameters<typeof TpRunner>[0]> = {}) {
-  runner = new TpRunner({ tpPath: FAKE_TP, env, timeoutMs: 10_000, killGraceMs: 300, ...extra });
+  runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env, timeoutMs: 10_000, killGraceMs: 300, ...extra });
   return runner;
 }
 
@@ -28,13 +28,27 @@ describe('childEnvironment', () => {
     expect(env).toMatchObject({ TENSORPOOL_KEY: 'k-1', PYTHONUNBUFFERED: '1', TQDM_DISABLE: '1', COLUMNS: '1000', PATH: '/bin' });
   });
 
-  it('keeps other credentials the server holds away from tp and the commands the engine sends it', () => {
+  it('gives tp only its allow-list of the environment: other credentials and settings stay with the server', () => {
     const env = childEnvironment({
       TENSORPOOL_API_KEY: 'k-1', AWS_SECRET_ACCESS_KEY: 'a', GITHUB_TOKEN: 'b', OPENAI_API_KEY: 'c', DB_PASSWORD: 'd',
-      PATH: '/bin', HOME: '/root', SSH_AUTH_SOCK: '/tmp/agent', HTTPS_PROXY: 'http://proxy', REQUESTS_CA_BUNDLE: '/ca.pem',
+      DATABASE_URL: 'postgres://u:p@db/x', HF_TOKEN_X: 'hf', TENSORPOOL_MCP_AUTH_TOKENS: 'server-token', SSH_AUTH_SOCK: '/tmp/agent',
+      PATH: '/bin', HOME: '/root', HTTPS_PROXY: 'http://proxy', REQUESTS_CA_BUNDLE: '/ca.pem', LC_ALL: 'C.UTF-8', TENSORPOOL_ENGINE: 'http://e',
+      PYTHONPATH: '/py', SYSTEMROOT: 'C:\\Windows',
     });
-    expect(Object.keys(env).sort()).toEqual(['COLUMNS', 'HOME', 'HTTPS_PROXY', 'PATH', 'PYTHONUNBUFFERED', 'REQUESTS_CA_BUNDLE', 'SSH_AUTH_SOCK', 'TENSORPOOL_KEY', 'TQDM_DISABLE']);
+    expect(Object.keys(env).sort()).toEqual([
+      'COLUMNS', 'HOME', 'HTTPS_PROXY', 'LC_ALL', 'PATH', 'PYTHONPATH', 'PYTHONUNBUFFERED', 'REQUESTS_CA_BUNDLE', 'SYSTEMROOT', 'TENSORPOOL_ENGINE',
+      'TENSORPOOL_KEY', 'TQDM_DISABLE',
+    ]);
     expect(env.TENSORPOOL_KEY).toBe('k-1');
+  });
+
+  it('passes what --pass-env names, one name or a NAME* prefix, and nothing else', () => {
+    const server = { PATH: '/bin', DATABASE_URL: 'postgres://x', HF_HOME: '/hf', HF_TOKEN_X: 'hf', WANDB_MODE: 'offline', WANDB_API_KEY: 'w' };
+    expect(childEnvironment(server, ['HF_HOME'])).toMatchObject({ HF_HOME: '/hf' });
+    expect(childEnvironment(server, ['HF_HOME'])).not.toHaveProperty('HF_TOKEN_X');
+    const wandb = childEnvironment(server, ['WANDB_*']);
+    expect(wandb).toMatchObject({ WANDB_MODE: 'offline', WANDB_API_KEY: 'w' });
+    expect(wandb).not.toHaveProperty('DATABASE_URL');
   });
 
   it('keeps TENSORPOOL_KEY when both are set and drops an empty engine URL', () => {
@@ -44,6 +58,26 @@ describe('childEnvironment', () => {
 });
 
 describe('TpRunner', () => {
+  it('masks the other secrets it is given (auth tokens), plain and encoded, like the key', async () => {
+    const token = 'server-auth-token-0123456789abcdef';
+    const printed = `token ${token} b64 ${Buffer.from(token).toString('base64')} hex ${Buffer.from(token).toString('hex')}`;
+    const result = await makeRunner(ws.env({ FAKE_TP_STDERR: printed }), { secrets: [token] }).run(['--no-input', 'me']);
+    expect(result.stderr).toBe(`token [REDACTED] b64 [REDACTED] hex [REDACTED]\n`);
+  });
+
+  it('tp sees DATABASE_URL and HF_TOKEN_X only when --pass-env names them', async () => {
+    const env = ws.env({ DATABASE_URL: 'postgres://user:pw@db/prod', HF_TOKEN_X: 'hf_secret', HF_HOME: '/hf' });
+    await makeRunner(env).run(['--no-input', 'me']);
+    expect(ws.lastCall().envNames).toContain('PATH');
+    expect(ws.lastCall().envNames).not.toContain('DATABASE_URL');
+    expect(ws.lastCall().envNames).not.toContain('HF_TOKEN_X');
+    expect(ws.lastCall().envNames).not.toContain('HF_HOME');
+    await runner!.shutdown();
+    await makeRunner(env, { passEnv: [...FAKE_TP_PASS_ENV, 'HF_HOME'] }).run(['--no-input', 'me']);
+    expect(ws.lastCall().envNames).toContain('HF_HOME');
+    expect(ws.lastCall().envNames).not.toContain('HF_TOKEN_X');
+  });
+
   it('runs tp with stdin from /dev/null, the bridged key and settings, in a private empty directory', async () => {
     const env = { ...ws.env({ TENSORPOOL_ENGINE: 'http://127.0.0.1:9' }), TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: TEST_KEY };
     const result = await makeRunner(env).run(['--no-input', 'cluster', 'list']);
@@ -212,7 +246,7 @@ describe('TpRunner', () => {
     );
     chmodSync(script, 0o755);
     try {
-      const result = await makeRunner(ws.env({ ESCAPED_PID_FILE: pidFile }), { tpPath: script }).run(['me']);
+      const result = await makeRunner(ws.env({ ESCAPED_PID_FILE: pidFile }), { tpPath: script, passEnv: ['ESCAPED_PID_FILE'] }).run(['me']);
       expect(result).toMatchObject({ exitCode: 0, timedOut: false, cancelled: false, stdout: 'tp is done\n' });
       expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
     } finally {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { childEnvironment } from '../../../src/tp/environment.js';
 import { Redactor } from '../../../src/tp/redact.js';
 import { TpProcess, type TpProcessOptions } from '../../../src/tp/tp-process.js';
-import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../../helpers/fake-tp.js';
 
 let ws: FakeTpWorkspace;
 const started: TpProcess[] = [];
@@ -21,7 +21,7 @@ function start(env: Record<string, string>, options: Partial<TpProcessOptions> =
     executable: FAKE_TP,
     args: ['--no-input', 'cluster', 'list'],
     cwd: ws.dir,
-    env: childEnvironment(ws.env(env)),
+    env: childEnvironment(ws.env(env), FAKE_TP_PASS_ENV),
     redactor: new Redactor([TEST_KEY]),
     timeoutMs: 60_000,
     graceMs: 300,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuthRefusal } from '../../../../src/errors.js';
 import { TensorPoolKeyAuthenticator, tpMeVerifier, type KeyVerdict } from '../../../../src/http/auth/tensorpool-key.js';
 import { TpRunner } from '../../../../src/tp/runner.js';
-import { FAKE_TP, FakeTpWorkspace } from '../../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace } from '../../../helpers/fake-tp.js';
 
 const GOOD = 'tpk_good_0123456789abcdef';
 const OTHER_GOOD = 'tpk_good_fedcba9876543210';
@@ -143,7 +143,7 @@ describe('tpMeVerifier: the production check runs `tp me` with the key', () => {
 
   it('finds a key TensorPool takes valid and one it refuses invalid, with that key in the child env only', async () => {
     ws = new FakeTpWorkspace();
-    runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: GOOD }), timeoutMs: 10_000 });
+    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: GOOD }), timeoutMs: 10_000 });
     const verify = tpMeVerifier(runner);
     expect(await verify(GOOD)).toEqual({ valid: true });
     expect(await verify(BAD)).toEqual({ valid: false });

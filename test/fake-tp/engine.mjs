@@ -276,7 +276,7 @@ export const handlers = {
     for (let n = 1; n <= lines; n++) await say(`[${o.job_id}] epoch ${n}/${lines} loss=${(0.52 / n).toFixed(2)}`);
     if (state === 'running') {
       // the job goes on: the stream stays open until tp is stopped
-      await new Promise(() => {});
+      await new Promise(() => setInterval(() => {}, 60_000));
     }
     if (state === 'failed') {
       await say(`[${o.job_id}] Traceback (most recent call last):`, `[${o.job_id}]   File "train.py", line 42, in <module>`,

@@ -94,3 +94,30 @@ describe.each(GENERATIONS)('a whole job on tp %s, with ids from structuredConten
     expect(argvs.find((argv) => argv.includes('info') && argv.includes('cluster'))!.at(-1)).toBe(clusterId);
   });
 });
+
+describe('the next step, when a resource is not usable yet', () => {
+  it('a push onto a cluster that is not RUNNING says to wait with cluster_info, and a job that keeps running costs little to watch', async () => {
+    mcp = await connectInMemory({ env: ws.env({ FAKE_TP_CLUSTER_STATE: 'PROVISIONING' }), allowedDirs: [project] });
+    await mcp.call('job_write_config', { commands: ['python train.py'] });
+    const pushed = await mcp.call('job_push', { cluster_id: 'c-fake123', confirm: true });
+    expect(pushed.isError).toBe(true);
+    expect(textOf(pushed)).toContain('the cluster is not RUNNING yet: call cluster_info(cluster_id="c-fake123") until its status is RUNNING');
+  });
+
+  it('an attach to a volume that is not READY says to check storage_list', async () => {
+    mcp = await connectInMemory({ env: ws.env({ FAKE_TP_VOLUME_STATE: 'CREATING' }) });
+    const attached = await mcp.call('cluster_attach_storage', { cluster_id: 'c-fake123', storage_id: 's-fake123' });
+    expect(attached.isError).toBe(true);
+    expect(textOf(attached)).toMatch(/the volume is not READY yet: check storage_list until its status is READY/);
+  });
+
+  it('a running job: each look returns only new lines, and one with nothing new is at most 600 bytes', async () => {
+    mcp = await connectInMemory({ env: ws.env({ FAKE_TP_JOB_STATE: 'running', FAKE_TP_JOB_LINES: '4' }) });
+    const first = await mcp.call('job_listen', { job_id: 'j-9', max_seconds: 1 });
+    expect(first.structuredContent).toMatchObject({ job_status: 'RUNNING', new_lines: 5, next_line: 5 });
+    const again = await mcp.call('job_listen', { job_id: 'j-9', max_seconds: 1 });
+    expect(again.structuredContent).toMatchObject({ job_status: 'RUNNING', new_lines: 0, next_line: 5 });
+    expect(textOf(again)).not.toContain('epoch');
+    expect(Buffer.byteLength(textOf(again) + JSON.stringify(again.structuredContent))).toBeLessThanOrEqual(600);
+  });
+});

@@ -52,6 +52,10 @@ interface Session {
   /** Who opened it: every later request must come from the same caller. */
   caller?: Caller;
   idle?: NodeJS.Timeout;
+  /** POSTs still being answered. */
+  inflight: number;
+  /** Its caller's credential was revoked: it ends once the answers in flight are out. */
+  revoked?: true;
 }
 
 const MCP_PATH = '/mcp';
@@ -95,6 +99,11 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       if (!session || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found; start a new session with initialize.');
       touch(session);
       cancelOnDisconnect(res, req.body, session.transport);
+      session.inflight++;
+      res.once('close', () => {
+        session.inflight--;
+        if (session.revoked && session.inflight === 0) void session.transport.close();
+      });
       return session.transport.handleRequest(req, res, req.body);
     }
     if (!isInitializeRequest(req.body)) {
@@ -132,7 +141,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        const session: Session = { transport, server, caller };
+        const session: Session = { transport, server, caller, inflight: 0 };
         settle(id);
         sessions.set(id, session);
         touch(session);
@@ -170,15 +179,20 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
   // the endpoints of the HTTP+SSE transport (protocol 2024-11-05), which clients of that age try
   app.all(['/sse', '/messages'], (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 404, { error: 'not_found', error_description: STREAMABLE_ONLY }));
 
-  // a credential TensorPool stopped accepting ends every session of its caller, with what they run
+  // A credential TensorPool stopped accepting ends every session of its caller. The auth layer already
+  // refuses the credential, so nothing new starts; a session ends once the answers in flight (among
+  // them the call that found the key refused) are out, and closing stops whatever it still runs.
   options.authenticator?.onRevoked?.((callerId) => {
     const ended = callers.sessionsOf(callerId).flatMap((id) => {
       const session = sessions.get(id);
-      return session ? [session] : [];
+      return session && !session.revoked ? [session] : [];
     });
     if (ended.length === 0) return;
-    options.onInfo?.(`${ended[0]!.caller?.label ?? 'a caller'}: its credential was revoked; ended its ${ended.length} session(s)`);
-    for (const session of ended) void session.transport.close();
+    options.onInfo?.(`${ended[0]!.caller?.label ?? 'a caller'}: its credential was revoked; ending its ${ended.length} session(s)`);
+    for (const session of ended) {
+      session.revoked = true;
+      if (session.inflight === 0) void session.transport.close();
+    }
   });
 
   // a body over the JSON parser's limit (100 kB) gets a JSON-RPC error, not an HTML page

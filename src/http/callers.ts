@@ -9,6 +9,8 @@ export interface CallerEntry {
    * so callers take turns, not sessions (one caller's ten sessions get one turn, like another's one).
    */
   readonly lane: object;
+  /** Its credential was revoked: a session still being opened ends as soon as it is open. */
+  revoked?: true;
 }
 
 /**
@@ -46,9 +48,12 @@ export class CallerSessions {
     this.forgetIfIdle(callerId, entry);
   }
 
-  /** The ids of the caller's open sessions. */
-  sessionsOf(callerId: string): string[] {
-    return [...(this.callers.get(callerId)?.sessions ?? [])];
+  /** Marks the caller revoked; the ids of its open sessions. */
+  revoke(callerId: string): string[] {
+    const entry = this.callers.get(callerId);
+    if (!entry) return [];
+    entry.revoked = true;
+    return [...entry.sessions];
   }
 
   private forgetIfIdle(callerId: string, entry: CallerEntry): void {

@@ -95,8 +95,8 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     const sessionId = sessionIdOf(req);
     if (sessionId) {
       const session = sessions.get(sessionId);
-      // another caller's session looks like none at all
-      if (!session || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found; start a new session with initialize.');
+      // another caller's session looks like none at all, and so does a revoked one
+      if (!session || session.revoked || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found; start a new session with initialize.');
       touch(session);
       cancelOnDisconnect(res, req.body, session.transport);
       session.inflight++;
@@ -142,6 +142,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         const session: Session = { transport, server, caller, inflight: 0 };
+        if (entry?.revoked) session.revoked = true;
         settle(id);
         sessions.set(id, session);
         touch(session);
@@ -159,6 +160,8 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     try {
       await server.connect(transport);
       await transport.handleRequest(req, res, req.body);
+      // revoked while it was being opened: it ends now that its answer is out
+      if (entry?.revoked && transport.sessionId) void transport.close();
     } finally {
       settle();
     }
@@ -170,7 +173,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     const session = sessionId ? sessions.get(sessionId) : undefined;
     // most often an old SSE client, or a person trying the URL in a browser
     if (!sessionId) return jsonRpcError(res, 400, -32000, `Bad Request: no mcp-session-id header. ${STREAMABLE_ONLY}`);
-    if (!session || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found.');
+    if (!session || session.revoked || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found.');
     touch(session);
     await session.transport.handleRequest(req, res);
   };
@@ -183,7 +186,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
   // refuses the credential, so nothing new starts; a session ends once the answers in flight (among
   // them the call that found the key refused) are out, and closing stops whatever it still runs.
   options.authenticator?.onRevoked?.((callerId) => {
-    const ended = callers.sessionsOf(callerId).flatMap((id) => {
+    const ended = callers.revoke(callerId).flatMap((id) => {
       const session = sessions.get(id);
       return session && !session.revoked ? [session] : [];
     });

@@ -17,7 +17,7 @@ export interface TensorPoolKeyOptions {
   validTtlMs?: number;
   /** How long a refused key is refused without asking again: a flood of one bad key runs tp once. Default 10 minutes. */
   rejectedTtlMs?: number;
-  /** Most keys being checked at once; further checks wait, client addresses taking turns. Default 4. */
+  /** Most keys being checked at once (a `tp me` mostly waits on the network); further checks wait, client addresses taking turns. Default 8. */
   maxPending?: number;
   /** Most checks waiting in all; past it the server is full and answers 503. Default 32. */
   maxWaiting?: number;
@@ -73,7 +73,7 @@ export class TensorPoolKeyAuthenticator implements Authenticator {
     private readonly options: TensorPoolKeyOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.slots = new Slots(options.maxPending ?? 4);
+    this.slots = new Slots(options.maxPending ?? 8);
     this.budget = new AddressBudget({ burst: options.addressBurst ?? 10, perMinute: options.addressChecksPerMinute ?? 10, now: this.now });
   }
 

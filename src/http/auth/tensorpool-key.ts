@@ -1,9 +1,9 @@
 import { AuthRefusal, ToolError } from '../../errors.js';
 import { tpArgv } from '../../tp/commands.js';
 import type { TpRunner } from '../../tp/runner.js';
-import type { Authenticator } from './authenticator.js';
 import { Slots } from '../../tp/slots.js';
 import { AddressBudget } from './address-budget.js';
+import type { Authenticator } from './authenticator.js';
 import { sha256, type Caller } from './caller.js';
 
 /** What checking a key found: TensorPool took it, refused it, or could not be asked. */
@@ -129,13 +129,14 @@ export class TensorPoolKeyAuthenticator implements Authenticator {
     const running = this.pending.get(hash);
     if (running) return running;
     const entry = this.lanes.get(address);
-    if (this.slots.waiting >= (this.options.maxWaiting ?? 32)) {
-      throw new AuthRefusal(503, 'The server is checking too many API keys just now; try again shortly.', undefined, { retryAfterSeconds: 5 });
-    }
+    // the caller over its own limit hears so (429) before it hears that the server is full (503)
     if (entry && this.slots.waitingIn(entry.lane) >= MAX_WAITING_PER_ADDRESS) throw tooMany(1);
     if (charged) {
       const spent = this.budget.take(address);
       if (!spent.ok) throw tooMany(spent.retryAfterSeconds);
+    }
+    if (this.slots.waiting >= (this.options.maxWaiting ?? 32)) {
+      throw new AuthRefusal(503, 'The server is checking too many API keys just now; try again shortly.', undefined, { retryAfterSeconds: 5 });
     }
     const lane = entry ?? { lane: {}, checks: 0 };
     lane.checks++;

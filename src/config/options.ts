@@ -183,7 +183,7 @@ export const OPTIONS = {
   }),
   maxProcesses: option({
     flags: '--max-processes <n>', env: 'TENSORPOOL_MCP_MAX_PROCESSES', group: 'tp',
-    help: 'most tp processes at once; further calls wait, taking turns across sessions',
+    help: 'most tp processes at once; further calls wait, taking turns across callers (across sessions without authentication)',
     default: 4, parse: integer('--max-processes', 1, 64),
   }),
   envFile: option<string | undefined>({

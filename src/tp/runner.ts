@@ -20,7 +20,7 @@ export interface TpRunnerOptions {
   /** Bytes kept from the start and from the end of each of stdout and stderr. */
   outputHeadBytes?: number;
   outputTailBytes?: number;
-  /** Most tp processes at once; further calls wait, taking turns across sessions. Default 4. */
+  /** Most tp processes at once; further calls wait, taking turns across lanes (callers, or sessions). Default 4. */
   maxProcesses?: number;
   /** Most calls one lane (a caller's sessions, or one session) may have waiting for a process; one more is refused. Default: the larger of 16 and 2 × maxProcesses. */
   maxWaitingPerSession?: number;

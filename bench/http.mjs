@@ -3,9 +3,14 @@
 // session's single call must still come back with its result inside the sync budget.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { RawHttp } from './lib/http-client.mjs';
+import { INITIALIZE } from './lib/stdio-session.mjs';
 import { cpuMs, peakTracker, rss, start, stop } from './lib/processes.mjs';
 import { now, percentile } from './lib/stats.mjs';
 import { benchEnv } from './servers.mjs';
@@ -178,5 +183,93 @@ export async function measureHttpFlood({ node, streams, batch, auth, delaySecond
   } finally {
     for (const stream of opened) stream.close();
     await server.close();
+  }
+}
+
+/** Issue 18 adds per-address limits on key checks; the key flood runs only against a server that has them. */
+export function supportsKeyFlood(node) {
+  return execFileSync(node.path, [paths.bin, '--help'], { encoding: 'utf8', env: benchEnv() }).includes('--trust-proxy');
+}
+
+/** One initialize with `key`, sent from `localAddress` (any of 127.0.0.0/8 reaches loopback on Linux). */
+function initializeFrom(url, key, localAddress, agent) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        agent,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: INITIALIZE }));
+  });
+}
+
+/**
+ * The key flood of issue 18 under --auth tensorpool-key: `loops` loops send initialize with random keys
+ * from 127.0.0.1 while `team` members with valid keys open sessions from 127.0.0.2 on. Counted: how many
+ * members got in within 5 s, how many `tp me` runs the flood cost, and the server's peak RSS.
+ */
+export async function measureKeyFlood({ node, loops = 12, team = 8, floodMs = 10_000, tpSeconds = 0.5 }) {
+  const dir = mkdtempSync(join(tmpdir(), 'tpmcp-bench-keys-'));
+  const log = join(dir, 'tp.log');
+  const keys = Array.from({ length: team }, (_, i) => `tpk_team_${i}_${randomBytes(8).toString('hex')}`);
+  const server = await startHttp(node, ['--auth', 'tensorpool-key'], benchEnv({ BENCH_TP_VALID_KEYS: keys.join(','), BENCH_TP_LOG: log, BENCH_TP_DELAY: String(tpSeconds) }));
+  const tracker = peakTracker(server.child.pid);
+  const statuses = {};
+  let stopAt = Infinity;
+  let floodRequests = 0;
+  try {
+    const started = now();
+    const flooding = Array.from({ length: loops }, async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        // stops by itself: when the flood time is over, or after its last request at the latest
+        for (let i = 0; i < 100_000 && now() < Math.min(stopAt, started + floodMs); i++) {
+          const status = await initializeFrom(server.url, `tpk_${randomBytes(12).toString('hex')}`, '127.0.0.1', agent).catch((error) => error.code ?? 'error');
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          floodRequests++;
+        }
+      } finally {
+        agent.destroy();
+      }
+    });
+    // the team arrives one second into the flood
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const teamStarted = now();
+    const times = await Promise.all(
+      keys.map(async (key, i) => {
+        const status = await initializeFrom(server.url, key, `127.0.0.${i + 2}`).catch(() => 0);
+        return status === 200 ? now() - teamStarted : Infinity;
+      }),
+    );
+    stopAt = Math.max(now(), started + floodMs);
+    await Promise.all(flooding);
+    const runs = readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('me '));
+    return {
+      loops,
+      team,
+      tpSeconds,
+      floodSeconds: (now() - started) / 1000,
+      floodRequests,
+      statuses,
+      teamIn5s: times.filter((ms) => ms < 5_000).length,
+      teamSlowestMs: Math.max(...times),
+      floodChecks: runs.filter((line) => !keys.includes(line.slice(3))).length,
+      baseRss: tracker.base,
+      peakRss: tracker.peak(),
+    };
+  } finally {
+    tracker.stop();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -84,6 +84,20 @@ export function resultRows(results) {
       verdict(flood.bystanderInBudget && flood.peakRss < TARGETS.floodRssMb * 1024 * 1024),
     ]);
   }
+  const keys = results.keyFlood;
+  if (keys) {
+    const answered = Object.entries(keys.statuses)
+      .map(([status, count]) => `${count} × ${status}`)
+      .join(', ');
+    rows.push([
+      `HTTP key flood (--auth tensorpool-key): ${keys.loops} loops of random keys from one address for ${keys.floodSeconds.toFixed(1)} s (${keys.floodRequests} requests: ${answered}) while ${keys.team} team members open sessions from other addresses; tp me takes ${keys.tpSeconds} s`,
+      `${keys.teamIn5s}/${keys.team} members in within 5 s (slowest ${ms(keys.teamSlowestMs)})`,
+      `RSS ${mb(keys.baseRss)} → peak ${mb(keys.peakRss)}`,
+      `${keys.floodChecks} tp me for flood keys`,
+      `≥ ${keys.team - 1} members in 5 s, ≤ 20 tp me`,
+      verdict(keys.teamIn5s >= keys.team - 1 && keys.floodChecks <= 20),
+    ]);
+  }
   return rows;
 }
 

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { measureColdStart } from './cold-start.mjs';
-import { measureHttpFlood, measureHttpLoad, supportsAuthToken } from './http.mjs';
+import { measureHttpFlood, measureHttpLoad, measureKeyFlood, supportsAuthToken, supportsKeyFlood } from './http.mjs';
 import { measureMemory } from './memory.mjs';
 import { nodes } from './lib/nodes.mjs';
 import { envNumber, now } from './lib/stats.mjs';
@@ -78,6 +78,10 @@ if (only.includes('http')) {
   results.httpLoad = await measureHttpLoad({ node: primary, sessions: knobs.httpSessions, calls: knobs.httpCalls, auth });
   log(`HTTP flood: ${knobs.floodStreams} SSE sessions and a ${knobs.floodBatch}-call batch`);
   results.httpFlood = await measureHttpFlood({ node: primary, streams: knobs.floodStreams, batch: knobs.floodBatch, auth });
+  if (supportsKeyFlood(primary)) {
+    log('HTTP key flood: 12 loops of random keys from 127.0.0.1, 8 team members from 127.0.0.2–9');
+    results.keyFlood = await measureKeyFlood({ node: primary });
+  }
 }
 if (only.includes('profile')) {
   log(`cold start breakdown (${knobs.profileRuns} runs)`);

@@ -159,9 +159,9 @@ async function serve(
   // and every session shares one spool space and one limit on output reads
   const spoolSpace = SpoolSpace.forOperations(config.maxOutputBytes);
   const reads = outputReads();
-  const newServer = (client: TpClient = runner, sessionLogger = logger) =>
+  const newServer = (client: TpClient = runner, sessionLogger = logger, lane?: object) =>
     createServer({
-      runner: client, config, tools: selection.tools, deferred: selection.deferred, toolsets: selection.toolsets, installation, logger: sessionLogger, spoolSpace, outputReads: reads,
+      runner: client, config, tools: selection.tools, deferred: selection.deferred, toolsets: selection.toolsets, installation, logger: sessionLogger, spoolSpace, outputReads: reads, lane,
     });
 
   let closeTransport = async (): Promise<void> => {};
@@ -173,21 +173,23 @@ async function serve(
       import('./http/auth/index.js'),
       import('./http/readiness.js'),
     ]);
+    const authenticator = await createAuthenticator(security.config.auth, { runner, mcpPath: '/mcp', onError: logger.error });
     let http;
     try {
       http = await startHttpServer({
         host: config.host,
         port: config.port,
         version: VERSION,
-        // a session opened with a caller's own key runs every tp with that key, and masks it in what it logs
-        createServer: (caller) => {
-          if (!caller?.tpKey) return newServer();
-          const client = keyedClient(runner, caller.tpKey);
-          return newServer(client, redactingLogger(logger, client.redactor));
+        // a session opened with a caller's own key runs every tp with that key, and masks it in what it logs;
+        // when tp says TensorPool refused the key, the caller's sessions end
+        createServer: (caller, lane) => {
+          if (!caller?.tpKey) return newServer(runner, logger, lane);
+          const client = keyedClient(runner, caller.tpKey, () => authenticator?.revoke?.(caller));
+          return newServer(client, redactingLogger(logger, client.redactor), lane);
         },
         sessionIdleMs: config.sessionIdleMs,
         security: security.config,
-        authenticator: await createAuthenticator(security.config.auth, { runner, mcpPath: '/mcp', onError: logger.error }),
+        authenticator,
         readiness: tpReadiness(installation),
         onError: logger.error,
         onInfo: logger.info,
@@ -198,7 +200,10 @@ async function serve(
       process.exit(1);
     }
     closeTransport = http.close;
-    logger.info(`authentication: ${security.config.auth.mode}; at most ${security.config.maxSessions} sessions`);
+    logger.info(
+      `authentication: ${security.config.auth.mode}; at most ${security.config.maxSessions} sessions, ${security.config.maxSessionsPerCaller} per caller` +
+        (security.config.trustProxy ? '; client addresses from X-Forwarded-For (--trust-proxy)' : ''),
+    );
     logger.info(`listening on ${http.url}`);
   } else {
     // a person who ran the command by hand would otherwise see nothing at all

@@ -63,7 +63,7 @@ export class ConfigFileError extends Error {}
 export class AuthRefusal extends Error {
   override readonly name = 'AuthRefusal';
   constructor(
-    readonly status: 401 | 403 | 503,
+    readonly status: 401 | 403 | 429 | 503,
     message: string,
     readonly code?: 'invalid_token' | 'insufficient_scope',
     readonly extra: { scope?: string; retryAfterSeconds?: number } = {},

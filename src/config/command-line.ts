@@ -23,7 +23,8 @@ export function readOptions(
 ): ReadOptions {
   const program = buildProgram(writeErr);
   program.parse([...argv]);
-  const read = optionValues(program, env, entries().map(([name]) => name));
+  // stdio uses no port: a PORT=abc (or HOST) left in the shell must neither stop it nor show up in its settings
+  const read = optionValues(program, program.getOptionValue('http') === true ? env : withoutHttpVariables(env), entries().map(([name]) => name));
   if (!read.values.http) {
     // `--port 3000` alone would otherwise quietly serve stdio
     const stray = entries().find(([name, spec]) => spec.httpOnly && read.fromCli.has(name));
@@ -60,6 +61,11 @@ export function optionValues<N extends OptionName>(
     } else values[name] = spec.default;
   }
   return { values: values as Pick<OptionValues, N>, fromEnv, fromCli };
+}
+
+function withoutHttpVariables(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const httpVariables = new Set(entries().flatMap(([, spec]) => (spec.httpOnly && spec.env ? [spec.env] : [])));
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !httpVariables.has(name)));
 }
 
 function entries(): [OptionName, OptionSpec<unknown>][] {

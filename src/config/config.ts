@@ -31,7 +31,7 @@ export interface Config {
   readonly tpGeneration: 'auto' | Generation;
   /** Limit of one tp call. */
   readonly timeoutMs: number;
-  /** Most tp processes at once; further calls wait, taking turns across sessions. */
+  /** Most tp processes at once; further calls wait, taking turns across callers (sessions, without authentication). */
   readonly maxProcesses: number;
   readonly envFile: string | undefined;
   /** Variables of the server's environment tp gets beyond its allow-list (tp/environment.ts); NAME* is a prefix. */

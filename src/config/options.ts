@@ -169,6 +169,15 @@ export const OPTIONS = {
     flags: '--max-sessions <n>', env: 'TENSORPOOL_MCP_MAX_SESSIONS', group: 'hosting',
     help: 'most open sessions; more get 503 with Retry-After', default: 100, parse: integer('--max-sessions', 1, 100_000), httpOnly: true,
   }),
+  maxSessionsPerCaller: option({
+    flags: '--max-sessions-per-caller <n>', env: 'TENSORPOOL_MCP_MAX_SESSIONS_PER_CALLER', group: 'hosting',
+    help: 'most open sessions of one authenticated caller (token, API key or OAuth principal); more get 429 with Retry-After',
+    default: 16, parse: integer('--max-sessions-per-caller', 1, 100_000), httpOnly: true,
+  }),
+  trustProxy: switchOption({
+    flags: '--trust-proxy', env: 'TENSORPOOL_MCP_TRUST_PROXY', group: 'hosting',
+    help: "behind one proxy that appends the client's address to X-Forwarded-For: limit key checks by that address, not the proxy's", httpOnly: true,
+  }),
 
   tpPath: option({ flags: '--tp-path <path>', env: 'TP_PATH', group: 'tp', help: 'the tp executable', default: 'tp', defaultHelp: 'tp on PATH', parse: text }),
   tpGeneration: option<'auto' | Generation>({
@@ -182,7 +191,7 @@ export const OPTIONS = {
   }),
   maxProcesses: option({
     flags: '--max-processes <n>', env: 'TENSORPOOL_MCP_MAX_PROCESSES', group: 'tp',
-    help: 'most tp processes at once; further calls wait, taking turns across sessions',
+    help: 'most tp processes at once; further calls wait, taking turns across callers (across sessions without authentication)',
     default: 4, parse: integer('--max-processes', 1, 64),
   }),
   passEnv: option<readonly string[]>({

@@ -25,10 +25,15 @@ export interface HttpSecurityConfig {
   corsOrigins: AllowList | undefined;
   /** Most open sessions; more get 503 with Retry-After. */
   maxSessions: number;
+  /** Most open sessions of one authenticated caller; more get 429 with Retry-After. */
+  maxSessionsPerCaller: number;
+  /** The client address is the last one of X-Forwarded-For (one proxy in front appended it), not the socket's. */
+  trustProxy: boolean;
 }
 
 /** The option table's default, for servers built without the command line (tests, library hosts). */
 export const DEFAULT_MAX_SESSIONS = OPTIONS.maxSessions.default;
+export const DEFAULT_MAX_SESSIONS_PER_CALLER = OPTIONS.maxSessionsPerCaller.default;
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -58,5 +63,7 @@ export function defaultHttpSecurity(bindHost: string): HttpSecurityConfig {
     allowedOrigins: [],
     corsOrigins: undefined,
     maxSessions: DEFAULT_MAX_SESSIONS,
+    maxSessionsPerCaller: DEFAULT_MAX_SESSIONS_PER_CALLER,
+    trustProxy: false,
   };
 }

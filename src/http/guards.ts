@@ -57,7 +57,7 @@ export function requestGuards({ security, authenticator, mcpPath, onInfo }: Guar
     router.get(METADATA_PREFIX, metadata);
     router.get(`${METADATA_PREFIX}/*path`, metadata);
   }
-  if (authenticator) router.use(mcpPath, requireBearer(authenticator));
+  if (authenticator) router.use(mcpPath, requireBearer(authenticator, security.trustProxy));
   return router;
 }
 

@@ -81,7 +81,7 @@ export function hostAndOriginCheck(policy: OriginPolicy, onRefusedHost?: (host: 
         reported.add(host);
         onRefusedHost(host);
       }
-      return forbidden(res, host === undefined ? 'A Host header is required.' : `This server does not answer to Host ${host}.`);
+      return forbidden(res, host === undefined ? 'A Host header is required.' : `This server does not answer to Host ${host}; if that is its name (say, behind a proxy), start it with --allowed-hosts ${hostnameOf(host)}.`);
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !originAllowed(origin, host, policy)) {
@@ -89,6 +89,11 @@ export function hostAndOriginCheck(policy: OriginPolicy, onRefusedHost?: (host: 
     }
     next();
   };
+}
+
+/** The name to suggest for --allowed-hosts: the Host without its port, or the header as is when it is no host. */
+function hostnameOf(host: string): string {
+  return parseHost(host)?.hostname ?? host;
 }
 
 function forbidden(res: ServerResponse, message: string): void {

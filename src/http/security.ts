@@ -9,7 +9,7 @@ import { normalizeOrigin, parseHost } from './host-origin.js';
 /** The hosting options of the option table (config/options.ts) this module resolves. */
 export type HttpSecurityValues = Pick<
   OptionValues,
-  'auth' | 'authToken' | 'authTokenFile' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'allowUnauthenticated' | 'allowedHosts' | 'allowedOrigins' | 'corsOrigin' | 'maxSessions'
+  'auth' | 'authToken' | 'authTokenFile' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'allowUnauthenticated' | 'allowedHosts' | 'allowedOrigins' | 'corsOrigin' | 'maxSessions' | 'maxSessionsPerCaller' | 'trustProxy'
 >;
 
 export interface ResolveContext {
@@ -49,6 +49,8 @@ export function resolveHttpSecurity(values: HttpSecurityValues, context: Resolve
       allowedOrigins: resolveOrigins(values.allowedOrigins, '--allowed-origins') ?? [],
       corsOrigins: resolveOrigins(values.corsOrigin, '--cors-origin'),
       maxSessions: values.maxSessions,
+      maxSessionsPerCaller: values.maxSessionsPerCaller,
+      trustProxy: values.trustProxy,
     },
     warnings,
   };

@@ -46,6 +46,11 @@ export interface CreateServerOptions {
   logger?: Logger;
   /** Times operations, the sync budget and progress heartbeats; tests drive one by hand. */
   clock?: Clock;
+  /**
+   * Stands for this session's caller in the process queue, shared by the caller's sessions, so callers
+   * take turns for tp rather than sessions. Default: the session's own lane.
+   */
+  lane?: object;
 }
 
 /** A fresh MCP server with the tools and the operation-output resource registered; transports connect it, one per session. */
@@ -65,10 +70,10 @@ export function createServer(options: CreateServerOptions): McpServer {
   });
   // the session is over: stop everything it started and delete its spool files
   server.server.onclose = () => void operations.dispose();
-  // this session's store stands for it in the process's queues: sessions take turns, each with only so many waiting
+  // this session's store stands for it in the output-read queue; its caller's lane (or the store) in the tp queue
   registerOperationOutput(server, operations, options.outputReads ?? outputReads());
   registerSkill(server);
-  const tp = inSession(options.runner, operations);
+  const tp = inSession(options.runner, options.lane ?? operations);
 
   const installation = options.installation ?? new TpInstallation(options.runner, generationOverride(config));
   registerPrompts(server, { tp, installation, config, tools: tools.map((tool) => tool.name) });

@@ -24,9 +24,9 @@ export interface TpRunnerOptions {
   /** Bytes kept from the start and from the end of each of stdout and stderr. */
   outputHeadBytes?: number;
   outputTailBytes?: number;
-  /** Most tp processes at once; further calls wait, taking turns across sessions. Default 4. */
+  /** Most tp processes at once; further calls wait, taking turns across lanes (callers, or sessions). Default 4. */
   maxProcesses?: number;
-  /** Most calls one session may have waiting for a process; one more is refused. Default: the larger of 16 and 2 × maxProcesses. */
+  /** Most calls one lane (a caller's sessions, or one session) may have waiting for a process; one more is refused. Default: the larger of 16 and 2 × maxProcesses. */
   maxWaitingPerSession?: number;
 }
 
@@ -43,9 +43,9 @@ export interface RunOptions {
   /** false for quick probes (help, version) that must not wait behind long calls for a slot. */
   queued?: boolean;
   /**
-   * Whose call this is: any object standing for one session (see inSession). Waiting calls take
-   * turns across sessions, and a session may have only so many waiting. Default: one lane shared
-   * by every call that names none.
+   * Whose call this is: any object standing for one caller, or one session (see inSession). Waiting
+   * calls take turns across these lanes, and a lane may have only so many waiting. Default: one lane
+   * shared by every call that names none.
    */
   session?: object;
   /**
@@ -97,7 +97,7 @@ export class TpRunner {
     this.slots = new Slots(maxProcesses, {
       maxWaitingPerLane: options.maxWaitingPerSession ?? Math.max(MIN_WAITING_PER_SESSION, 2 * maxProcesses),
       fullMessage: (waiting) =>
-        `This session has too many calls waiting: ${waiting} already wait for a free tp process, the most one session may have waiting. ` +
+        `This session (with its caller's other sessions) has too many calls waiting: ${waiting} already wait for a free tp process, the most one caller may have waiting. ` +
         'This call was refused and tp was not started; wait for running calls to finish (or stop some with operation_cancel), then try again.',
       cancelledMessage: 'The call was cancelled while it waited for a free tp slot; tp never started.',
     });

@@ -61,6 +61,11 @@ export class Slots {
     return this.waitingCount;
   }
 
+  /** Callers waiting in `lane`. */
+  waitingIn(lane: object): number {
+    return this.lanes.get(lane)?.waiters.length ?? 0;
+  }
+
   /**
    * Resolves with a release function once a slot is free; rejects at once when `lane` already has
    * its most callers waiting, and when `signal` aborts before a slot came.

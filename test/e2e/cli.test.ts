@@ -66,7 +66,7 @@ describe('tensorpool-mcp command line', () => {
   });
 
   it.each([
-    [{ PORT: 'nope' }, /from env 'PORT' is invalid/],
+    [{ TENSORPOOL_MCP_TIMEOUT: 'nope' }, /from env 'TENSORPOOL_MCP_TIMEOUT' is invalid/],
     [{ TENSORPOOL_MCP_TOOLSETS: 'all,bogus' }, /unknown toolset "bogus"/],
     [{ TENSORPOOL_MCP_READ_ONLY: 'maybe' }, /TENSORPOOL_MCP_READ_ONLY=maybe is not a switch value/],
     [{ TENSORPOOL_MCP_CONFIRM: 'sometimes' }, /value 'sometimes' from env 'TENSORPOOL_MCP_CONFIRM' is invalid\. Allowed choices are flag, elicit, always-elicit/],
@@ -93,10 +93,10 @@ describe('tensorpool-mcp command line', () => {
   });
 
   it('the env file is loaded before options read the environment', async () => {
-    writeFileSync(join(ws.dir, 'custom.env'), 'PORT=not-a-port\n');
+    writeFileSync(join(ws.dir, 'custom.env'), 'TENSORPOOL_MCP_TIMEOUT=not-a-number\n');
     const { code, stderr } = await runCli([], { env: { ...baseEnv(), TENSORPOOL_MCP_ENV_FILE: join(ws.dir, 'custom.env') } });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/value 'not-a-port' from env 'PORT' is invalid/);
+    expect(stderr).toMatch(/value 'not-a-number' from env 'TENSORPOOL_MCP_TIMEOUT' is invalid/);
   });
 });
 

@@ -10,6 +10,8 @@
  * @property {string | undefined} healthMessage  FAKE_TP_HEALTH_MESSAGE: an extra line after "* Authenticating..." (the engine's notice)
  * @property {boolean} rejectKey                 FAKE_TP_REJECT_KEY=1: the health check rejects the key ("Invalid API key", exit 1)
  * @property {string[] | undefined} validKeys     FAKE_TP_VALID_KEYS=a,b: the health check rejects every other key the same way
+ * @property {string | undefined} validKeysFile  FAKE_TP_VALID_KEYS_FILE=<file>: as FAKE_TP_VALID_KEYS, one key a line, read at each
+ *                                               run, so a test can revoke a key while the server runs (validKeys then)
  * @property {boolean} fail                      FAKE_TP_FAIL=1: "Error: simulated failure from the engine", exit `exitCode`
  * @property {number} exitCode                   FAKE_TP_EXIT_CODE (default 1)
  * @property {string | undefined} stderr         FAKE_TP_STDERR=text: also written to stderr
@@ -57,6 +59,7 @@ export function readKnobs(env) {
     healthMessage: env.FAKE_TP_HEALTH_MESSAGE,
     rejectKey: on('FAKE_TP_REJECT_KEY'),
     validKeys: env.FAKE_TP_VALID_KEYS === undefined ? undefined : env.FAKE_TP_VALID_KEYS.split(','),
+    validKeysFile: env.FAKE_TP_VALID_KEYS_FILE,
     fail: on('FAKE_TP_FAIL'),
     exitCode: int('FAKE_TP_EXIT_CODE', 1),
     stderr: env.FAKE_TP_STDERR,

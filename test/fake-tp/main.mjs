@@ -10,6 +10,7 @@
 //
 // One run: parse argv (help, version and usage errors end here, before any key lookup), write the
 // log line, look up the key, check "health", run the knobs' scenario, then the command's handler.
+import fs from 'node:fs';
 import {
   HelpRequest, UsageError, VersionRequest, buildParser, formatHelp, formatUsage, parseArgs,
 } from './argparse.mjs';
@@ -116,7 +117,8 @@ async function main() {
     await say("Unexpected error during health check: Invalid URL '/health': No scheme supplied. Perhaps you meant https:///health?");
     return 1;
   }
-  if (knobs.rejectKey || (knobs.validKeys && !knobs.validKeys.includes(key))) {
+  const validKeys = knobs.validKeysFile ? fs.readFileSync(knobs.validKeysFile, 'utf8').split('\n').filter(Boolean) : knobs.validKeys;
+  if (knobs.rejectKey || (validKeys && !validKeys.includes(key))) {
     await say('Invalid API key');
     return 1;
   }

@@ -1,4 +1,4 @@
-import { request, type IncomingHttpHeaders } from 'node:http';
+import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
 
 export interface RawResponse {
   status: number;
@@ -7,9 +7,12 @@ export interface RawResponse {
 }
 
 /** One plain HTTP request, with full control of Host, Origin and Authorization. */
-export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string; agent?: Agent } = {},
+): Promise<RawResponse> {
   return new Promise((done, fail) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress, agent: options.agent }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk));
       res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -29,8 +32,14 @@ export const INITIALIZE = {
 };
 
 /** A JSON-RPC POST to /mcp as a Streamable HTTP client sends it. */
-export function mcpPost(url: string, message: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function mcpPost(
+  url: string,
+  message: unknown,
+  headers: Record<string, string> = {},
+  from: { localAddress?: string; agent?: Agent } = {},
+): Promise<RawResponse> {
   return rawRequest(url, {
+    ...from,
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': PROTOCOL_VERSION, ...headers },
     body: JSON.stringify(message),
@@ -38,11 +47,11 @@ export function mcpPost(url: string, message: unknown, headers: Record<string, s
 }
 
 /** Opens a session the raw way: initialize, then the initialized notification. Returns its id. */
-export async function openSession(url: string, headers: Record<string, string> = {}): Promise<string> {
-  const init = await mcpPost(url, INITIALIZE, headers);
+export async function openSession(url: string, headers: Record<string, string> = {}, from: { localAddress?: string } = {}): Promise<string> {
+  const init = await mcpPost(url, INITIALIZE, headers, from);
   const id = init.headers['mcp-session-id'];
   if (init.status !== 200 || typeof id !== 'string') throw new Error(`initialize answered ${init.status}: ${init.body}`);
-  await mcpPost(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, { ...headers, 'mcp-session-id': id });
+  await mcpPost(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, { ...headers, 'mcp-session-id': id }, from);
   return id;
 }
 

@@ -253,7 +253,7 @@ describe('cancellation and the process limit', () => {
     // answered while the first tp is still held: the refusal does not wait for a slot
     const refused = await s.call('job_info', { job_id: 'j-4' });
     expect(refused.isError).toBe(true);
-    expect(textOf(refused)).toMatch(/This session has too many calls waiting: 2 already wait for a free tp process.*tp was not started/);
+    expect(textOf(refused)).toMatch(/This session \(with its caller.s other sessions\) has too many calls waiting: 2 already wait for a free tp process.*tp was not started/);
     expect(ws.commandCalls()).toHaveLength(1);
     ws.release();
     await Promise.all([first, ...waiting]);

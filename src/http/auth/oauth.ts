@@ -66,9 +66,9 @@ export class OAuthAuthenticator implements Authenticator {
     if (missing.length > 0) {
       throw new AuthRefusal(403, `The token lacks the scope ${missing.join(' ')}.`, 'insufficient_scope', { scope: this.options.scopes.join(' ') });
     }
-    const subject = [payload.sub, payload.client_id, payload.azp].find((value): value is string => typeof value === 'string' && value !== '');
-    if (!subject) throw new AuthRefusal(401, 'The token names no subject (sub or client_id).', 'invalid_token');
-    return { id: `oauth:${this.options.issuer}#${subject}`, label: `oauth subject ${subject}` };
+    const principal = principalOf(payload);
+    if (!principal) throw new AuthRefusal(401, 'The token names no subject (sub or client_id).', 'invalid_token');
+    return { id: `oauth:${this.options.issuer}#${principal}`, label: `oauth ${principal}` };
   }
 
   private jwks(): Promise<JWTVerifyGetKey> {
@@ -85,6 +85,18 @@ export class OAuthAuthenticator implements Authenticator {
     );
     return this.keys;
   }
+}
+
+/**
+ * Who a token speaks for, marked with the claim that said it: `sub:alice` for a user, `client:alice`
+ * for a client acting on its own (client_id, or azp). Unmarked, a client registered as "alice" would
+ * be the same caller as the user alice, and could use her sessions.
+ */
+export function principalOf(payload: JWTPayload): string | undefined {
+  const named = (value: unknown): value is string => typeof value === 'string' && value !== '';
+  if (named(payload.sub)) return `sub:${payload.sub}`;
+  const client = [payload.client_id, payload.azp].find(named);
+  return client === undefined ? undefined : `client:${client}`;
 }
 
 /** `scope` is a space-separated string (RFC 9068); some issuers send `scp` as a list instead. */

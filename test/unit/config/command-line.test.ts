@@ -16,13 +16,13 @@ describe('reading options: flag, then variable, then default', () => {
 
   it('a flag wins over its variable, and a variable over the default', () => {
     expect(read(['--http', '--port', '8080'], { PORT: '9090' }).values.port).toBe(8080);
-    const fromEnv = read([], { PORT: '9090', TENSORPOOL_MCP_SYNC_BUDGET: '5' });
+    const fromEnv = read(['--http'], { PORT: '9090', TENSORPOOL_MCP_SYNC_BUDGET: '5' });
     expect(fromEnv.values).toMatchObject({ port: 9090, syncBudget: 5 });
     expect([...fromEnv.fromEnv].sort()).toEqual(['port', 'syncBudget']);
   });
 
   it('an empty variable counts as unset', () => {
-    expect(read([], { PORT: '', HOST: ' ', TENSORPOOL_MCP_READ_ONLY: '' }).values).toMatchObject({ port: 3000, host: '127.0.0.1', readOnly: false });
+    expect(read(['--http'], { PORT: '', HOST: ' ', TENSORPOOL_MCP_READ_ONLY: '' }).values).toMatchObject({ port: 3000, host: '127.0.0.1', readOnly: false });
   });
 
   it.each([
@@ -45,7 +45,15 @@ describe('reading options: flag, then variable, then default', () => {
     [{ TENSORPOOL_MCP_CONFIRM: 'sometimes' }, "option '--confirm <mode>' value 'sometimes' from env 'TENSORPOOL_MCP_CONFIRM' is invalid. Allowed choices are flag, elicit, always-elicit."],
     [{ TENSORPOOL_MCP_DRY_RUN: 'maybe' }, 'TENSORPOOL_MCP_DRY_RUN=maybe is not a switch value; use 1/true/yes or 0/false/no'],
   ])('a bad variable (%j) is a ConfigError naming it', (env, message) => {
-    expect(() => read([], env)).toThrow(new ConfigError(message));
+    expect(() => read(['--http'], env)).toThrow(new ConfigError(message));
+  });
+
+  it('stdio reads none of the HTTP variables: a stray PORT=abc or HOST in the shell neither stops it nor shows', () => {
+    const stdio = read([], { PORT: 'abc', HOST: '0.0.0.0', TENSORPOOL_MCP_MAX_SESSIONS: 'lots', TENSORPOOL_MCP_SYNC_BUDGET: '5' });
+    expect(stdio.values).toMatchObject({ http: false, port: 3000, host: '127.0.0.1', maxSessions: 100, syncBudget: 5 });
+    expect([...stdio.fromEnv]).toEqual(['syncBudget']);
+    // with --http the same PORT is read, and refused
+    expect(() => read(['--http'], { PORT: 'abc' })).toThrow(/from env 'PORT' is invalid/);
   });
 
   it('a bad flag is a usage error from commander', () => {

@@ -154,6 +154,16 @@ describe('allow-lists, CORS, session cap', () => {
     expect(resolve([], { env: { TENSORPOOL_MCP_MAX_SESSIONS: '9' } }).config.maxSessions).toBe(9);
     expect(() => resolve(['--max-sessions', '0'])).toThrow(/--max-sessions must be a whole number from 1 to 100000/);
   });
+
+  it('caps one caller at 16 sessions unless told otherwise; reads client addresses from X-Forwarded-For only with --trust-proxy', () => {
+    expect(resolve([]).config).toMatchObject({ maxSessionsPerCaller: 16, trustProxy: false });
+    expect(resolve(['--max-sessions-per-caller', '4', '--trust-proxy']).config).toMatchObject({ maxSessionsPerCaller: 4, trustProxy: true });
+    expect(resolve([], { env: { TENSORPOOL_MCP_MAX_SESSIONS_PER_CALLER: '2', TENSORPOOL_MCP_TRUST_PROXY: '1' } }).config).toMatchObject({
+      maxSessionsPerCaller: 2,
+      trustProxy: true,
+    });
+    expect(() => resolve(['--max-sessions-per-caller', '0'])).toThrow(/--max-sessions-per-caller must be a whole number from 1 to 100000/);
+  });
 });
 
 describe('without --http', () => {

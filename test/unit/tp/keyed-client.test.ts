@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyedClient } from '../../../src/tp/keyed-client.js';
+import { keyedClient, keyRefused } from '../../../src/tp/keyed-client.js';
 import { TpRunner } from '../../../src/tp/runner.js';
 import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY } from '../../helpers/fake-tp.js';
 
@@ -52,5 +52,23 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
     await expect(runner.run(['--no-input', 'me'])).rejects.toThrow(/No TensorPool API key is set/);
     expect(client.redactor.redact(`a ${KEY_A} b`)).toBe('a [REDACTED] b');
     expect(runner.redactor.redact(`a ${KEY_A} b`)).toBe(`a ${KEY_A} b`);
+  });
+
+  it("tells its session when TensorPool refuses the key, and only then", async () => {
+    runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: KEY_B }), timeoutMs: 10_000 });
+    let refusedA = 0;
+    let refusedB = 0;
+    const refused = await keyedClient(runner, KEY_A, () => refusedA++).run(['--no-input', 'cluster', 'list']);
+    expect(refused).toMatchObject({ exitCode: 1, stdout: '* Authenticating...\nInvalid API key\n' });
+    await keyedClient(runner, KEY_B, () => refusedB++).run(['--no-input', 'cluster', 'list']);
+    expect([refusedA, refusedB]).toEqual([1, 0]);
+  });
+
+  it.each([
+    ['a failing command after the health check', 1, '* Authenticating...\nError: simulated failure\n'],
+    ["a job's own output that says the words later", 1, '* Authenticating...\nstep 1\nInvalid API key\n'],
+    ['the words with exit code 0', 0, '* Authenticating...\nInvalid API key\n'],
+  ])('does not take %s for a refused key', (_what, exitCode, stdout) => {
+    expect(keyRefused({ exitCode, stdout })).toBe(false);
   });
 });

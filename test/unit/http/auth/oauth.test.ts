@@ -23,9 +23,20 @@ describe('OAuthAuthenticator: a resource server checking JWT access tokens with 
   it('accepts a token the issuer signed for this audience, and names the caller by its subject', async () => {
     issuer = await startLocalIssuer();
     const caller = await authenticator().verify(await issuer.token());
-    expect(caller).toEqual({ id: `oauth:${issuer.issuer}#user-1`, label: 'oauth subject user-1' });
+    expect(caller).toEqual({ id: `oauth:${issuer.issuer}#sub:user-1`, label: 'oauth sub:user-1' });
     // discovery went through the RFC 8414 metadata, then the JWKS
     expect(issuer.requests).toEqual(['/.well-known/oauth-authorization-server', '/jwks']);
+  });
+
+  it('marks the claim a principal came from: a client registered as "alice" is not the user alice', async () => {
+    issuer = await startLocalIssuer();
+    const auth = authenticator();
+    const user = await auth.verify(await issuer.token({ sub: 'alice' }));
+    const client = await auth.verify(await issuer.token({ sub: '', client_id: 'alice' }));
+    const azp = await auth.verify(await issuer.token({ sub: '', azp: 'alice' }));
+    expect(user.id).toBe(`oauth:${issuer.issuer}#sub:alice`);
+    expect(client.id).toBe(`oauth:${issuer.issuer}#client:alice`);
+    expect(azp.id).toBe(client.id);
   });
 
   it.each([
@@ -56,15 +67,15 @@ describe('OAuthAuthenticator: a resource server checking JWT access tokens with 
   it('wants every required scope, from `scope` or an `scp` list, and answers 403 insufficient_scope otherwise', async () => {
     issuer = await startLocalIssuer();
     const auth = authenticator({ scopes: ['mcp', 'tensorpool'] });
-    expect(await auth.verify(await issuer.token({ scope: 'openid mcp tensorpool' }))).toMatchObject({ label: 'oauth subject user-1' });
-    expect(await auth.verify(await issuer.token({ scope: undefined, scp: ['mcp', 'tensorpool'] }))).toMatchObject({ label: 'oauth subject user-1' });
+    expect(await auth.verify(await issuer.token({ scope: 'openid mcp tensorpool' }))).toMatchObject({ label: 'oauth sub:user-1' });
+    expect(await auth.verify(await issuer.token({ scope: undefined, scp: ['mcp', 'tensorpool'] }))).toMatchObject({ label: 'oauth sub:user-1' });
     const refusal = await refusalOf(auth.verify(await issuer.token({ scope: 'mcp' })));
     expect(refusal).toMatchObject({ status: 403, code: 'insufficient_scope', extra: { scope: 'mcp tensorpool' } });
   });
 
   it('finds the JWKS through OpenID discovery too, also for an issuer with a path', async () => {
     issuer = await startLocalIssuer({ metadata: 'openid', path: '/tenant' });
-    expect(await authenticator().verify(await issuer.token())).toMatchObject({ label: 'oauth subject user-1' });
+    expect(await authenticator().verify(await issuer.token())).toMatchObject({ label: 'oauth sub:user-1' });
     expect(issuer.requests).toEqual([
       '/.well-known/oauth-authorization-server/tenant',
       '/.well-known/openid-configuration/tenant',

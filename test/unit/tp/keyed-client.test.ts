@@ -55,7 +55,7 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
   });
 
   it("tells its session when TensorPool refuses the key, and only then", async () => {
-    runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: KEY_B }), timeoutMs: 10_000 });
+    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: KEY_B }), timeoutMs: 10_000 });
     let refusedA = 0;
     let refusedB = 0;
     const refused = await keyedClient(runner, KEY_A, () => refusedA++).run(['--no-input', 'cluster', 'list']);

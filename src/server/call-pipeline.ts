@@ -73,7 +73,7 @@ export async function handleCall(session: Session, tool: ToolDefinition, args: R
     if (refusal) return errorResult(refusal);
     run = await withGeneration(session, tool, known, request.signal); // 4
     const tp = pickClient(session, tool); // 5
-    context = { config: session.config, runtime: runtimeFacts(session, files, request.human.canElicit()), tp, signal: request.signal };
+    context = { config: session.config, runtime: runtimeFacts(session, files, request.human.canElicit() && (request.human.via === 'view' ? 'view' : true)), tp, signal: request.signal };
   } catch (error) {
     return failure(session, tool, error); // 8
   }
@@ -106,7 +106,7 @@ async function withGeneration(session: Session, tool: ToolDefinition, known: Gen
   return async (args, context) => shapeResult(tool.name, generation, await tool.handler(args as never, { ...context, generation } as never));
 }
 
-function runtimeFacts(session: Session, files: AllowedDirs, clientCanElicit: boolean): RuntimeFacts {
+function runtimeFacts(session: Session, files: AllowedDirs, clientCanElicit: RuntimeFacts['clientCanElicit']): RuntimeFacts {
   return { installation: session.installation, selection: session.selection, files, operations: session.operations, clientCanElicit };
 }
 

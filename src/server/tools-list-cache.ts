@@ -10,7 +10,7 @@ import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextproto
  */
 const listsBySelection = new WeakMap<object, Promise<ListToolsResult>>();
 
-type RequestHandler = (request: unknown, extra: unknown) => Promise<ListToolsResult>;
+type RequestHandler<Result = ListToolsResult> = (request: unknown, extra: unknown) => Promise<Result>;
 
 /**
  * Answers `tools/list` on `server` from the list computed once for `selection` (any object that
@@ -75,13 +75,14 @@ function builtList(toolNames: readonly string[] | undefined): ListToolsResult | 
 
 /**
  * The handler the SDK registered for `method`. Protocol keeps them in a private map, and
- * McpServer offers no other way to reach its list; checked against SDK 1.32 (pinned to that minor).
+ * McpServer offers no other way to reach its list (nor, for app/index.ts, its tools/call and
+ * resources/read); checked against SDK 1.32 (pinned to that minor).
  */
-function registeredHandler(server: McpServer, method: string): RequestHandler | undefined {
+export function registeredHandler<Result = ListToolsResult>(server: McpServer, method: string): RequestHandler<Result> | undefined {
   const handlers = (server.server as unknown as { _requestHandlers?: unknown })._requestHandlers;
   if (!(handlers instanceof Map)) return undefined;
   const handler: unknown = handlers.get(method);
-  return typeof handler === 'function' ? (handler as RequestHandler) : undefined;
+  return typeof handler === 'function' ? (handler as RequestHandler<Result>) : undefined;
 }
 
 /** One object is handed to every session: none of them may change it for the others. */

@@ -1,0 +1,98 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  type CallToolResult,
+  type ListToolsResult,
+  type ReadResourceResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ToolDefinition } from '../registry/tool.js';
+import type { HumanChannel } from '../server/approval.js';
+import { handleCall, type CallRequest, type Session } from '../server/call-pipeline.js';
+import { registeredHandler } from '../server/tools-list-cache.js';
+import { rendersApps } from './capability.js';
+import { VIEW_URI } from './links.js';
+
+type Serve = typeof import('./serve.js');
+type Extra = Parameters<Parameters<McpServer['server']['setRequestHandler']>[1]>[1];
+
+export interface ConsoleOptions {
+  session: Session;
+  /** The tools this server registered, which the view's links are drawn from. */
+  tools: readonly ToolDefinition[];
+  /** How the server turns a tools/call's `extra` into a CallRequest (signal, roots, the person, progress). */
+  callRequest(extra: Extra): CallRequest;
+  /** How long a waiting call waits for Approve (the elicitation time-out). */
+  approvalTimeoutMs: number;
+}
+
+export interface Console {
+  /** The person for a call: elicitation where the client has it, else the view's approval card where it renders Apps. */
+  human(elicitation: HumanChannel): HumanChannel;
+}
+
+/**
+ * The TensorPool view (an MCP App) for a client that declares the `io.modelcontextprotocol/ui` extension.
+ * A client without it sees no change at all: the same tools/list, the same resources, the same results; and
+ * nothing of the view (serve.ts, ext-apps, the HTML) is loaded until such a client asks for something.
+ */
+export function attachConsole(server: McpServer, options: ConsoleOptions): Console {
+  const withApps = () => rendersApps(server.server.getClientCapabilities());
+  let loaded: Promise<{ serve: Serve; session: InstanceType<Serve['ConsoleSession']> } | undefined> | undefined;
+  // the second check (ext-apps' own getUiCapability) agrees with rendersApps; it runs where ext-apps is loaded anyway
+  const load = () =>
+    (loaded ??= import('./serve.js').then((serve) =>
+      serve.supportsView(server.server.getClientCapabilities())
+        ? { serve, session: new serve.ConsoleSession(options.session.clock, options.approvalTimeoutMs) }
+        : undefined,
+    ));
+
+  const listTools = registeredHandler<ListToolsResult>(server, 'tools/list');
+  const callTool = registeredHandler<CallToolResult>(server, 'tools/call');
+  const readResource = registeredHandler<ReadResourceResult>(server, 'resources/read');
+  // a server without tools (or resources) has nothing to show in a view
+  if (!listTools || !callTool || !readResource) return { human: (elicitation) => elicitation };
+
+  server.server.setRequestHandler(ListToolsRequestSchema, async (request, extra) => {
+    const base = await listTools(request, extra);
+    const apps = withApps() ? await load() : undefined;
+    return apps ? apps.serve.listWithView(base, options.tools, apps.session) : base;
+  });
+
+  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const apps = withApps() ? await load() : undefined;
+    const tool = apps?.session.appTool(request.params.name);
+    if (!apps || !tool) return callTool(request, extra);
+    const args = apps.session.parse(tool, request.params.arguments);
+    if (typeof args === 'string') return apps.session.invalid(args);
+    return handleCall(options.session, tool, args, options.callRequest(extra));
+  });
+
+  server.server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+    const apps = request.params.uri === VIEW_URI && withApps() ? await load() : undefined;
+    return apps ? apps.serve.readView() : readResource(request, extra);
+  });
+
+  const closed = server.server.onclose;
+  server.server.onclose = () => {
+    closed?.();
+    void loaded?.then((apps) => apps?.session.dispose());
+  };
+
+  return {
+    human: (elicitation) =>
+      elicitation.canElicit() || !withApps()
+        ? elicitation
+        : {
+            via: 'view',
+            canElicit: () => true,
+            ask: async (message, signal, question) => {
+              const apps = await load();
+              // a client that declared the extension without HTML views: no card to show, so no yes
+              if (!apps) return false;
+              return apps.session.ask(question ?? { tool: 'unknown', action: message, args: {} }, signal);
+            },
+          },
+  };
+}

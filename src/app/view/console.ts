@@ -159,7 +159,8 @@ const DETAIL_LABELS: Record<string, string> = {
 };
 
 function approvalCard(approval: Pending): HTMLElement {
-  const details = Object.entries(approval.args).filter(([key, value]) => key !== 'confirm' && value !== undefined && value !== '');
+  // what the call was given, less its defaults' noise (false switches) and the model's own confirm
+  const details = Object.entries(approval.args).filter(([key, value]) => key !== 'confirm' && value !== undefined && value !== '' && value !== false);
   const done = decided.get(approval.id);
   return el(
     'section',

@@ -10,7 +10,7 @@ import {
 import type { ToolDefinition } from '../registry/tool.js';
 import type { HumanChannel } from '../server/approval.js';
 import { handleCall, type CallRequest, type Session } from '../server/call-pipeline.js';
-import { registeredHandler } from '../server/tools-list-cache.js';
+import { registeredHandler } from '../server/sdk-handlers.js';
 import { rendersApps } from './capability.js';
 import { VIEW_URI } from './links.js';
 

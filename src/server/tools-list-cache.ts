@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
+import { registeredHandler } from './sdk-handlers.js';
 
 /**
  * The SDK's McpServer converts every tool's zod schemas to JSON Schema on every `tools/list`
@@ -9,8 +10,6 @@ import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextproto
  * and shared by every server built from that selection.
  */
 const listsBySelection = new WeakMap<object, Promise<ListToolsResult>>();
-
-type RequestHandler<Result = ListToolsResult> = (request: unknown, extra: unknown) => Promise<Result>;
 
 /**
  * Answers `tools/list` on `server` from the list computed once for `selection` (any object that
@@ -22,7 +21,7 @@ type RequestHandler<Result = ListToolsResult> = (request: unknown, extra: unknow
  * `notifications/tools/list_changed`, and from then on answers from the SDK's handler, live.
  */
 export function serveToolsListOnce(server: McpServer, selection: object, toolNames?: readonly string[]): void {
-  const sdkHandler = registeredHandler(server, 'tools/list');
+  const sdkHandler = registeredHandler<ListToolsResult>(server, 'tools/list');
   // no tools registered (no handler, no tools capability) or an SDK whose internals moved: leave the SDK be
   if (!sdkHandler) return;
 
@@ -71,18 +70,6 @@ function builtList(toolNames: readonly string[] | undefined): ListToolsResult | 
   }
   if (!builtFile || builtFile.tools.length !== toolNames.length || builtFile.tools.some((name, i) => name !== toolNames[i])) return undefined;
   return deepFreeze(builtFile.result);
-}
-
-/**
- * The handler the SDK registered for `method`. Protocol keeps them in a private map, and
- * McpServer offers no other way to reach its list (nor, for app/index.ts, its tools/call and
- * resources/read); checked against SDK 1.32 (pinned to that minor).
- */
-export function registeredHandler<Result = ListToolsResult>(server: McpServer, method: string): RequestHandler<Result> | undefined {
-  const handlers = (server.server as unknown as { _requestHandlers?: unknown })._requestHandlers;
-  if (!(handlers instanceof Map)) return undefined;
-  const handler: unknown = handlers.get(method);
-  return typeof handler === 'function' ? (handler as RequestHandler<Result>) : undefined;
 }
 
 /** One object is handed to every session: none of them may change it for the others. */

@@ -14,6 +14,12 @@ import { startHttpProcess, type HttpServerProcess } from '../helpers/server-proc
  * a small host on ext-apps' AppBridge, connected over HTTP on 127.0.0.1 to the built server with the fake tp.
  * UPDATE_SCREENSHOTS=1 also writes the screenshots docs/ and the README show.
  */
+/** What test/browser/host/host.ts puts on the host page's window (the page's, not this process's). */
+interface HostWindow {
+  openView(options: { mcpUrl: string; tool: string; args: Record<string, unknown>; theme: 'light' | 'dark' }): Promise<void>;
+  toolResult?: { isError?: boolean };
+}
+
 const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 const WIDTH = 420;
 
@@ -59,8 +65,8 @@ async function openView(tool: string, args: Record<string, unknown>, options: { 
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(hostOrigin);
-  await page.waitForFunction(() => typeof window.openView === 'function');
-  await page.evaluate((o) => window.openView(o), { mcpUrl: server.url, tool, args, theme: options.theme ?? 'light' });
+  await page.waitForFunction(() => typeof (globalThis as unknown as HostWindow).openView === 'function');
+  await page.evaluate((o) => (globalThis as unknown as HostWindow).openView(o), { mcpUrl: server.url, tool, args, theme: options.theme ?? 'light' });
   return {
     ws,
     server,
@@ -132,8 +138,8 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', () => {
         expect(creates(host.ws)).toHaveLength(0);
         await screenshot(host.page, 'approval-light');
         await card.getByRole('button', { name: 'Approve' }).click();
-        await waitFor(() => host.page.evaluate(() => window.toolResult !== undefined), 30_000, 'the create to return');
-        expect(await host.page.evaluate(() => window.toolResult?.isError)).toBeFalsy();
+        await waitFor(() => host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult !== undefined), 30_000, 'the create to return');
+        expect(await host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult?.isError)).toBeFalsy();
         await expect.poll(() => host.view.locator('[data-decided]').innerText(), { timeout: 30_000 }).toMatch(/Approved: cluster_create runs now/);
         expect(creates(host.ws)).toHaveLength(1);
         expect(creates(host.ws)[0]!.argv).toContain('1xH100');
@@ -149,8 +155,8 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', () => {
         await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(1);
         await screenshot(host.page, 'approval-dark');
         await card.getByRole('button', { name: 'Decline' }).click();
-        await waitFor(() => host.page.evaluate(() => window.toolResult !== undefined), 30_000, 'the create to be refused');
-        expect(await host.page.evaluate(() => window.toolResult?.isError)).toBe(true);
+        await waitFor(() => host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult !== undefined), 30_000, 'the create to be refused');
+        expect(await host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult?.isError)).toBe(true);
         expect(creates(host.ws)).toHaveLength(0);
       } finally {
         await host.stop();

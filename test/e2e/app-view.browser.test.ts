@@ -17,6 +17,7 @@ import { startHttpProcess, type HttpServerProcess } from '../helpers/server-proc
 /** What test/browser/host/host.ts puts on the host page's window (the page's, not this process's). */
 interface HostWindow {
   openView(options: { mcpUrl: string; tool: string; args: Record<string, unknown>; theme: 'light' | 'dark' }): Promise<void>;
+  setTheme(theme: 'light' | 'dark'): void;
   toolResult?: { isError?: boolean };
 }
 
@@ -115,6 +116,10 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', () => {
       await expect.poll(() => log.innerText(), { timeout: 30_000 }).toContain('progress line 2');
       expect(await host.view.locator('[data-job-view="job-fake1"]').innerText()).toMatch(/following live/);
       await screenshot(host.page, 'job-light');
+      // the person switches the host to dark while the view is open
+      await host.page.evaluate(() => (globalThis as unknown as HostWindow).setTheme('dark'));
+      await expect.poll(() => host.view.locator('html').getAttribute('data-theme'), { timeout: 30_000 }).toBe('dark');
+      await screenshot(host.page, 'job-dark');
       ws.release();
       await expect.poll(() => log.innerText(), { timeout: 30_000 }).toContain('[job-fake1] epoch 2/2 loss=0.31');
       await expect.poll(() => host.view.locator('[data-job-view="job-fake1"]').innerText(), { timeout: 30_000 }).toMatch(/ended/);

@@ -25,6 +25,8 @@ function policy(csp: Csp | undefined): string {
 declare global {
   interface Window {
     openView(options: { mcpUrl: string; tool: string; args: Record<string, unknown>; theme: 'light' | 'dark' }): Promise<void>;
+    /** The host switches between light and dark, as a person does in the host's settings. */
+    setTheme(theme: 'light' | 'dark'): void;
     /** The result of the tool call the view shows, once the server answers it. */
     toolResult?: CallToolResult;
   }
@@ -49,7 +51,12 @@ window.openView = async ({ mcpUrl, tool, args, theme }) => {
   iframe.setAttribute('sandbox', 'allow-scripts');
   iframe.title = 'TensorPool view';
   document.body.append(iframe);
-  const bridge = new AppBridge(client, HOST, { serverTools: {}, serverResources: {} }, { hostContext: { theme, toolInfo: { tool: definition }, platform: 'web' } });
+  const context = { theme, toolInfo: { tool: definition }, platform: 'web' as const };
+  const bridge = new AppBridge(client, HOST, { serverTools: {}, serverResources: {} }, { hostContext: context });
+  window.setTheme = (next) => {
+    document.body.style.background = next === 'dark' ? '#0f1012' : '#ffffff';
+    bridge.setHostContext({ ...context, theme: next });
+  };
   bridge.onsizechange = async ({ height }) => {
     if (height !== undefined) iframe.style.height = `${height}px`;
   };

@@ -16,7 +16,7 @@ import { NAME, VERSION } from '../version.js';
 import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
 import { APPROVAL_TIMEOUT_MS, elicitation, type SendRequest } from './elicitation.js';
 import type { HumanChannel } from './approval.js';
-import { attachConsole } from '../app/index.js';
+import { attachConsole } from './app-view.js';
 import { outputReads, registerOperationOutput } from './output-resource.js';
 import { sessionDirs } from './roots.js';
 import { serveToolsListOnce } from './tools-list-cache.js';

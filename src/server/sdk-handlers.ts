@@ -4,7 +4,7 @@ export type RequestHandler<Result> = (request: unknown, extra: unknown) => Promi
 
 /**
  * The handler the SDK registered for `method`, for a wrapper that answers some requests itself and hands
- * the rest on: tools-list-cache.ts (tools/list) and app/index.ts (tools/list, tools/call, resources/read).
+ * the rest on: tools-list-cache.ts (tools/list) and app-view.ts (tools/list, tools/call, resources/read).
  * Protocol keeps them in a private map, and McpServer offers no other way to reach them; checked against
  * SDK 1.32 (pinned to that minor).
  */

@@ -7,14 +7,14 @@ import {
   type ListToolsResult,
   type ReadResourceResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import { rendersApps } from '../app/capability.js';
+import { VIEW_URI } from '../app/links.js';
 import type { ToolDefinition } from '../registry/tool.js';
-import type { HumanChannel } from '../server/approval.js';
-import { handleCall, type CallRequest, type Session } from '../server/call-pipeline.js';
-import { registeredHandler } from '../server/sdk-handlers.js';
-import { rendersApps } from './capability.js';
-import { VIEW_URI } from './links.js';
+import type { HumanChannel } from './approval.js';
+import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
+import { registeredHandler } from './sdk-handlers.js';
 
-type Serve = typeof import('./serve.js');
+type Serve = typeof import('../app/serve.js');
 type Extra = Parameters<Parameters<McpServer['server']['setRequestHandler']>[1]>[1];
 
 export interface ConsoleOptions {
@@ -35,14 +35,15 @@ export interface Console {
 /**
  * The TensorPool view (an MCP App) for a client that declares the `io.modelcontextprotocol/ui` extension.
  * A client without it sees no change at all: the same tools/list, the same resources, the same results; and
- * nothing of the view (serve.ts, ext-apps, the HTML) is loaded until such a client asks for something.
+ * nothing of the view (app/serve.ts, ext-apps, the HTML) is loaded until such a client asks for something.
+ * The view itself lives in src/app/; this is where it meets the SDK's server.
  */
 export function attachConsole(server: McpServer, options: ConsoleOptions): Console {
   const withApps = () => rendersApps(server.server.getClientCapabilities());
   let loaded: Promise<{ serve: Serve; session: InstanceType<Serve['ConsoleSession']> } | undefined> | undefined;
   // the second check (ext-apps' own getUiCapability) agrees with rendersApps; it runs where ext-apps is loaded anyway
   const load = () =>
-    (loaded ??= import('./serve.js').then((serve) =>
+    (loaded ??= import('../app/serve.js').then((serve) =>
       serve.supportsView(server.server.getClientCapabilities())
         ? { serve, session: new serve.ConsoleSession(options.session.clock, options.approvalTimeoutMs) }
         : undefined,

@@ -41,10 +41,15 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
     runs: 'local',
     title: 'Refresh the TensorPool view',
     description: 'For the TensorPool view: clusters, volumes, jobs and the calls waiting for approval; with job_id, that job too.',
-    inputSchema: { job_id: jobId.optional() },
+    inputSchema: {
+      job_id: jobId.optional(),
+      approvals_only: z.boolean().default(false).describe('Only the calls waiting for approval; runs no tp'),
+    },
     outputSchema: {},
     annotations: 'read-only',
     handler: async (args, context) => {
+      // the view asks this every second while it waits for a call's card to appear: no tp for that
+      if (args.approvals_only) return appResult(`${state.pending.list().length} waiting for approval`, { pending: state.pending.list() });
       const [clusters, volumes, jobs, job] = await Promise.all([
         listRows(context, tpArgv.clusterList({ org: false }, await context.runtime.installation.generation(context.signal))),
         listRows(context, tpArgv.storageList({ org: false })),

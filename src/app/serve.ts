@@ -3,7 +3,6 @@ import { getUiCapability, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-a
 import type { ClientCapabilities, ListToolsResult, ReadResourceResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Clock } from '../operations/clock.js';
-import { errorResult } from '../registry/results.js';
 import { strictInput } from '../registry/strict-args.js';
 import type { ToolDefinition } from '../registry/tool.js';
 import type { ApprovalQuestion } from '../server/approval.js';
@@ -45,10 +44,6 @@ export class ConsoleSession {
     const parsed = strictInput(tool.name, tool.inputSchema).safeParse(args ?? {});
     if (parsed.success) return parsed.data as Record<string, unknown>;
     return `Input validation error: Invalid arguments for tool ${tool.name}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`).join('; ')}`;
-  }
-
-  invalid(message: string) {
-    return errorResult(message);
   }
 
   /** Waits for the person's Approve or Decline on the view's approval card. */

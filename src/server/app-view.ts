@@ -9,6 +9,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { rendersApps } from '../app/capability.js';
 import { VIEW_URI } from '../app/links.js';
+import { errorResult } from '../registry/results.js';
 import type { ToolDefinition } from '../registry/tool.js';
 import type { HumanChannel } from './approval.js';
 import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
@@ -66,7 +67,7 @@ export function attachConsole(server: McpServer, options: ConsoleOptions): Conso
     const tool = apps?.session.appTool(request.params.name);
     if (!apps || !tool) return callTool(request, extra);
     const args = apps.session.parse(tool, request.params.arguments);
-    if (typeof args === 'string') return apps.session.invalid(args);
+    if (typeof args === 'string') return errorResult(args);
     return handleCall(options.session, tool, args, options.callRequest(extra));
   });
 

@@ -88,7 +88,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.locator('iframe').screenshot({ path: resolve(SCREENSHOTS, `${name}.png`) });
 }
 
-describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', () => {
+// a hang guard, not a time limit: a browser, a server and tp per test on a loaded machine
+describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000 }, () => {
   for (const theme of ['light', 'dark'] as const) {
     it(`shows the clusters, their jobs and the volumes from tp (${theme})`, async () => {
       const host = await openView('cluster_list', {}, { theme });

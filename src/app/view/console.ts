@@ -84,6 +84,17 @@ async function refresh(): Promise<void> {
   render();
 }
 
+/** Only the calls waiting for approval: what the view polls for while it waits for a card. */
+async function refreshApprovals(): Promise<void> {
+  try {
+    const { pending } = (await call('console_refresh', { approvals_only: true })) as unknown as Pick<Overview, 'pending'>;
+    overview = overview ? { ...overview, pending } : { clusters: [], volumes: [], jobs: [], errors: [], job: null, pending };
+  } catch (error) {
+    message = error instanceof Error ? error.message : String(error);
+  }
+  render();
+}
+
 async function readLog(): Promise<void> {
   if (!jobId || log.finished) return;
   try {
@@ -104,7 +115,7 @@ function schedule(): void {
   if (!(jobId && !log.finished) && !waitingForCard) return;
   timer = setTimeout(async () => {
     if (waitingForCard) awaitingCard--;
-    await Promise.all([jobId && !log.finished ? readLog() : undefined, waitingForCard ? refresh() : undefined]);
+    await Promise.all([jobId && !log.finished ? readLog() : undefined, waitingForCard ? refreshApprovals() : undefined]);
     schedule();
   }, POLL_MS);
 }

@@ -6,7 +6,7 @@ import { delimiter, join } from 'node:path';
  * undefined when there is none: the browser tests then skip, except in CI (CI=true), where they fail.
  */
 export function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (process.env.CHROMIUM_PATH) return existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     for (const name of ['chromium', 'chromium-browser']) {
       const candidate = join(dir, name);

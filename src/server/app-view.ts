@@ -8,6 +8,7 @@ import {
   type ReadResourceResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { rendersApps } from '../app/capability.js';
+import type { Clock, Timer } from '../operations/clock.js';
 import { VIEW_URI } from '../app/links.js';
 import { errorResult } from '../registry/results.js';
 import type { ToolDefinition } from '../registry/tool.js';
@@ -29,8 +30,11 @@ export interface ConsoleOptions {
 }
 
 export interface Console {
-  /** The person for a call: elicitation where the client has it, else the view's approval card where it renders Apps. */
-  human(elicitation: HumanChannel): HumanChannel;
+  /**
+   * The person for a call: elicitation where the client has it, else the view's approval card where it renders Apps;
+   * while the card waits, a call that asked for progress hears so every heartbeat (a host may time out a silent call).
+   */
+  human(elicitation: HumanChannel, progress?: CallRequest['progress']): HumanChannel;
 }
 
 /**
@@ -83,7 +87,7 @@ export function attachConsole(server: McpServer, options: ConsoleOptions): Conso
   };
 
   return {
-    human: (elicitation) =>
+    human: (elicitation, progress) =>
       elicitation.canElicit() || !withApps()
         ? elicitation
         : {
@@ -93,8 +97,30 @@ export function attachConsole(server: McpServer, options: ConsoleOptions): Conso
               const apps = await load();
               // a client that declared the extension without HTML views: no card to show, so no yes
               if (!apps) return false;
-              return apps.session.ask(question ?? { tool: 'unknown', action: message, args: {} }, signal);
+              const stop = progress ? heartbeat(progress, options.session.config.heartbeatMs, options.session.clock) : undefined;
+              try {
+                return await apps.session.ask(question ?? { tool: 'unknown', action: message, args: {} }, signal);
+              } finally {
+                stop?.();
+              }
             },
           },
   };
+}
+
+const WAITING = 'waiting for the person to press Approve or Decline in the TensorPool view';
+
+/** Progress notifications while a call waits for its card: one at once, then one every heartbeat; returns the stop. */
+function heartbeat(progress: NonNullable<CallRequest['progress']>, everyMs: number, clock: Clock): () => void {
+  let count = 0;
+  let timer: Timer | undefined;
+  const beat = () => {
+    count += 1;
+    progress.send({ progressToken: progress.token, progress: count, message: WAITING }).catch(() => {
+      // a client that went away cannot be told anything
+    });
+    timer = clock.setTimeout(beat, everyMs);
+  };
+  beat();
+  return () => timer?.clear();
 }

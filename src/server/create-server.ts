@@ -14,8 +14,7 @@ import { inSession, type TpClient } from '../tp/runner.js';
 import type { Slots } from '../tp/slots.js';
 import { NAME, VERSION } from '../version.js';
 import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
-import { APPROVAL_TIMEOUT_MS, elicitation, type SendRequest } from './elicitation.js';
-import type { HumanChannel } from './approval.js';
+import { APPROVAL_TIMEOUT_MS, elicitation } from './elicitation.js';
 import { attachConsole } from './app-view.js';
 import { outputReads, registerOperationOutput } from './output-resource.js';
 import { sessionDirs } from './roots.js';
@@ -83,19 +82,18 @@ export function createServer(options: CreateServerOptions): McpServer {
   const allowedDirs = sessionDirs(server, config, logger);
 
   // what a tools/call's extra brings, as the call pipeline wants it; the person is asked as the client allows
-  // elicitation where the client has it, else the view's approval card where it renders MCP Apps (view: below)
-  const human = (sendRequest: SendRequest): HumanChannel => view.human(elicitation(server, sendRequest, logger));
+  // what a tools/call's extra brings, as the call pipeline wants it; the person is asked as the client allows:
+  // elicitation where it has it, else the view's approval card where it renders MCP Apps (view: below)
   const callRequest = (extra: RequestHandlerExtra<ServerRequest, ServerNotification>): CallRequest => {
     const token = extra._meta?.progressToken;
+    const progress: CallRequest['progress'] =
+      token === undefined ? undefined : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) };
     return {
       signal: extra.signal,
       // asked within the tool call, so over HTTP roots and approval questions travel on this call's own stream
       allowedDirs: () => allowedDirs(extra.sendRequest, extra.signal),
-      human: human(extra.sendRequest),
-      progress:
-        token === undefined
-          ? undefined
-          : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) },
+      human: view.human(elicitation(server, extra.sendRequest, logger), progress),
+      progress,
     };
   };
 

@@ -132,7 +132,10 @@ describe('a client that renders MCP Apps', () => {
     async function waitingCreate() {
       const session = await connect(APPS, { confirmCreates: true });
       // the model passes confirm=true: it must not be what approves the call here
-      const result = session.call('cluster_create', { instance_type: '1xH100', num_nodes: 1, confirm: true });
+      const heard: string[] = [];
+      const result = session.client.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', num_nodes: 1, confirm: true } }, undefined, {
+        onprogress: (progress) => heard.push(progress.message ?? ''),
+      }) as Promise<CallToolResult>;
       let pending: { id: string; tool: string; action: string; args: Record<string, unknown> }[] = [];
       await waitFor(async () => {
         pending = ((await session.call('console_refresh', { approvals_only: true })).structuredContent as { pending: typeof pending }).pending;
@@ -141,12 +144,15 @@ describe('a client that renders MCP Apps', () => {
       expect(creates()).toHaveLength(0);
       // what the view polls while it waits for a card runs no tp
       expect(ws.commandCalls().filter((call) => call.argv.includes('list'))).toHaveLength(0);
-      return { ...session, result, pending };
+      return { ...session, result, pending, heard };
     }
 
     it('Approve runs the call exactly once', async () => {
-      const { call, result, pending } = await waitingCreate();
+      const { call, result, pending, heard } = await waitingCreate();
       expect(pending).toHaveLength(1);
+      // a host that times out a silent call hears that the call waits for a person
+      await waitFor(() => heard.length > 0, 20_000, 'a progress notification');
+      expect(heard[0]).toBe('waiting for the person to press Approve or Decline in the TensorPool view');
       expect(pending[0]).toMatchObject({ tool: 'cluster_create', args: { instance_type: '1xH100', num_nodes: 1 } });
       expect(pending[0]!.action).toMatch(/1xH100.*starts billing/);
       const approved = await call('approval_decide', { approval_id: pending[0]!.id, decision: 'approve' });

@@ -295,9 +295,10 @@ app.ontoolinput = ({ arguments: args }) => {
   const name = app.getHostContext()?.toolInfo?.tool.name ?? '';
   const id = typeof args?.job_id === 'string' ? args.job_id : undefined;
   if (id && (JOB_TOOLS.has(name) || !name)) openJob(id);
-  // a call that needs approval shows its card as soon as it waits for one
-  if (name && !['cluster_list', 'storage_list', 'job_list', 'job_info', 'job_listen'].includes(name)) {
-    awaitingCard = 60;
+  // a call that needs approval shows its card as soon as it waits for one; a host that does not say which tool
+  // this view shows gets a short look (the polls read the server's waiting list only, no tp)
+  if (!['cluster_list', 'storage_list', 'job_list', 'job_info', 'job_listen'].includes(name)) {
+    awaitingCard = name ? 60 : 10;
     void refresh().then(schedule);
   }
 };

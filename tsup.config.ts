@@ -15,8 +15,8 @@ export default defineConfig({
   // everything is bundled: `npx -y tensorpool-mcp` installs one package, not a tree of 100
   noExternal: [/.*/],
   esbuildPlugins: [slimBundle()],
-  // tools/list of the default selection, computed once here instead of on every cold start
-  onSuccess: 'node scripts/build-tools-list.mjs',
+  // tools/list of the default selection, computed once here instead of on every cold start; and the view (src/app/view/)
+  onSuccess: 'node scripts/build-tools-list.mjs && node scripts/build-view.mjs',
   // build/slim-bundle.ts's test reads which modules went into which file
   metafile: true,
   // smaller files parse faster; identifiers keep their names so that a logged stack still reads

@@ -20,8 +20,11 @@ export interface RuntimeFacts {
   files: AllowedDirs;
   /** This session's operations, for the operation_* tools. */
   operations: OperationStore;
-  /** Whether the connected client can answer an elicitation (approval asks the person then). */
-  clientCanElicit: boolean;
+  /**
+   * Whether the person behind the connected client can be asked for approval: true through elicitation, 'view' on the
+   * approval card of the MCP Apps view (a client that renders Apps but has no elicitation), false not at all.
+   */
+  clientCanElicit: boolean | 'view';
   /** How many lines of each job's log job_listen has returned in this session. */
   logCursors: Map<string, number>;
   /** Lists the deferred tools of a toolset in this session (tools/list_changed); returns their names. */

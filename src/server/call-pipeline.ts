@@ -78,7 +78,8 @@ export async function handleCall(session: Session, tool: ToolDefinition, args: R
     run = await withGeneration(session, tool, known, request.signal); // 4
     const tp = pickClient(session, tool); // 5
     const waitMs = waitWindow(session.config, tool, request);
-    context = { config: session.config, runtime: runtimeFacts(session, files, request.human.canElicit()), tp, signal: request.signal, waitMs };
+    const canAsk = request.human.canElicit() && (request.human.via === 'view' ? 'view' : true);
+    context = { config: session.config, runtime: runtimeFacts(session, files, canAsk), tp, signal: request.signal, waitMs };
   } catch (error) {
     return failure(session, tool, error); // 8
   }
@@ -111,7 +112,7 @@ async function withGeneration(session: Session, tool: ToolDefinition, known: Gen
   return async (args, context) => shapeResult(tool.name, generation, await tool.handler(args as never, { ...context, generation } as never));
 }
 
-function runtimeFacts(session: Session, files: AllowedDirs, clientCanElicit: boolean): RuntimeFacts {
+function runtimeFacts(session: Session, files: AllowedDirs, clientCanElicit: RuntimeFacts['clientCanElicit']): RuntimeFacts {
   const { installation, selection, operations, logCursors, enableToolset } = session;
   return { installation, selection, files, operations, clientCanElicit, logCursors, enableToolset };
 }

@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { generationOverride, resolveConfig, type ConfigInput } from '../config/config.js';
 import { silentLogger, type Logger } from '../log.js';
 import { systemClock, type Clock } from '../operations/clock.js';
@@ -13,7 +14,8 @@ import { inSession, type TpClient } from '../tp/runner.js';
 import type { Slots } from '../tp/slots.js';
 import { NAME, VERSION } from '../version.js';
 import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
-import { elicitation } from './elicitation.js';
+import { APPROVAL_TIMEOUT_MS, elicitation } from './elicitation.js';
+import { attachConsole } from './app-view.js';
 import { outputReads, registerOperationOutput } from './output-resource.js';
 import { sessionDirs } from './roots.js';
 import { ListedTools, serveToolsList } from './tools-list.js';
@@ -92,6 +94,21 @@ export function createServer(options: CreateServerOptions): McpServer {
   const allowedDirs = sessionDirs(server, config, logger);
 
   const listed = new ListedTools(tools, deferred, () => server.sendToolListChanged());
+  // what a tools/call's extra brings, as the call pipeline wants it; the person is asked as the client allows:
+  // elicitation where it has it, else the view's approval card where it renders MCP Apps (view: below)
+  const callRequest = (extra: RequestHandlerExtra<ServerRequest, ServerNotification>): CallRequest => {
+    const token = extra._meta?.progressToken;
+    const progress: CallRequest['progress'] =
+      token === undefined ? undefined : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) };
+    return {
+      signal: extra.signal,
+      // asked within the tool call, so over HTTP roots and approval questions travel on this call's own stream
+      allowedDirs: () => allowedDirs(extra.sendRequest, extra.signal),
+      human: view.human(elicitation(server, extra.sendRequest, logger), progress),
+      progress,
+    };
+  };
+
   for (const tool of tools) {
     const registered = server.registerTool(
       tool.name,
@@ -102,25 +119,14 @@ export function createServer(options: CreateServerOptions): McpServer {
         // the title is listed once, at the top level (annotations.title is its older, duplicate place)
         annotations: tool.annotations,
       },
-      async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
-        const token = extra._meta?.progressToken;
-        const request: CallRequest = {
-          signal: extra.signal,
-          // asked within the tool call, so over HTTP roots and approval questions travel on this call's own stream
-          allowedDirs: () => allowedDirs(extra.sendRequest, extra.signal),
-          human: elicitation(server, extra.sendRequest, logger),
-          progress:
-            token === undefined
-              ? undefined
-              : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) },
-        };
-        return handleCall(session, tool, args, request);
-      },
+      async (args: Record<string, unknown>, extra): Promise<CallToolResult> => handleCall(session, tool, args, callRequest(extra)),
     );
     // "forbidden" is what the protocol assumes without it: listing it costs 40 bytes a tool
     registered.execution = undefined;
   }
   session.enableToolset = (toolset) => listed.enable(toolset);
   serveToolsList(server, () => listed.current);
+  // for a client that renders MCP Apps: the view, its links and app-only tools, and its approval card
+  const view = attachConsole(server, { session, tools, callRequest, approvalTimeoutMs: APPROVAL_TIMEOUT_MS });
   return server;
 }

@@ -7,8 +7,8 @@ import type { HumanChannel } from './approval.js';
 /** Sends a request to the client on the stream of the tool call being handled. */
 export type SendRequest = RequestHandlerExtra<ServerRequest, ServerNotification>['sendRequest'];
 
-/** How long a person has to answer an approval question. */
-const APPROVAL_TIMEOUT_MS = 10 * 60_000;
+/** How long a person has to answer an approval question (the view's approval card waits as long). */
+export const APPROVAL_TIMEOUT_MS = 10 * 60_000;
 
 const QUESTION = {
   type: 'object' as const,

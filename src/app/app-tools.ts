@@ -6,7 +6,8 @@ import { tpToolResult } from '../registry/results.js';
 import { defineTool, type ToolContext, type ToolDefinition } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import type { PendingApprovals } from './pending.js';
-import { parseFields, parseTable, type Row } from './tables.js';
+import { readList, type ListKind } from '../results/rows.js';
+import { parseFields, type Row } from './tables.js';
 
 /** What the app-only tools of one session share: its waiting approvals and the job logs the view follows. */
 export interface ConsoleState {
@@ -23,10 +24,14 @@ const jobId = z
 /** A page of log the view asks for at once: enough for a screen, small enough to answer quickly. */
 const LOG_PAGE_BYTES = 16_384;
 
-async function listRows(context: ToolContext, argv: string[]): Promise<{ rows: Row[]; error: string | null }> {
+/** The rows of a list, read as the list tools read them (results/rows.ts), as text for the view. */
+async function listRows(context: ToolContext, kind: ListKind, argv: string[]): Promise<{ rows: Row[]; error: string | null }> {
   const result = await context.tp.run(argv, { signal: context.signal });
   if (result.exitCode !== 0) return { rows: [], error: (result.stderr || result.stdout).trim().split('\n').pop() ?? `tp exited with ${result.exitCode}` };
-  return { rows: parseTable(result.stdout), error: null };
+  const rows = readList(kind, result.stdout).rows.map((row) =>
+    Object.fromEntries(Object.entries(row).map(([field, value]) => [field, Array.isArray(value) ? value.join(', ') : String(value)])),
+  );
+  return { rows, error: null };
 }
 
 function appResult(text: string, structuredContent: Record<string, unknown>): CallToolResult {
@@ -50,9 +55,9 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
       // the view asks this every second while it waits for a call's card to appear: no tp for that
       if (args.approvals_only) return appResult(`${state.pending.list().length} waiting for approval`, { pending: state.pending.list() });
       const [clusters, volumes, jobs, job] = await Promise.all([
-        listRows(context, tpArgv.clusterList({ org: false }, await context.runtime.installation.generation(context.signal))),
-        listRows(context, tpArgv.storageList({ org: false })),
-        listRows(context, tpArgv.jobList({ org: false })),
+        listRows(context, 'clusters', tpArgv.clusterList({ org: false }, await context.runtime.installation.generation(context.signal))),
+        listRows(context, 'volumes', tpArgv.storageList({ org: false })),
+        listRows(context, 'jobs', tpArgv.jobList({ org: false })),
         args.job_id === undefined ? undefined : context.tp.run(tpArgv.jobInfo({ jobId: args.job_id }), { signal: context.signal }),
       ]);
       const pending = state.pending.list();

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpRunner } from '../../src/tp/runner.js';
-import { FAKE_TP, FakeTpWorkspace, waitFor } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, waitFor } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
 
 /** What a host that renders MCP Apps declares in initialize (ext-apps spec 2026-01-26). */
@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 async function connect(capabilities: ClientCapabilities, config: ConfigInput = {}) {
-  const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
+  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
   const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...config } });
   const client = new Client({ name: 'app-view-test', version: '1' }, { capabilities });
   const [a, b] = InMemoryTransport.createLinkedPair();
@@ -92,16 +92,17 @@ describe('a client that renders MCP Apps', () => {
 
   it("refreshes the view's data from tp: cluster, volume and job ids with their columns", async () => {
     const { call } = await connect(APPS);
-    const result = await call('console_refresh', { job_id: 'job-fake1' });
+    const result = await call('console_refresh', { job_id: 'j-fake1' });
     expect(result.isError).toBeFalsy();
     const data = result.structuredContent as { clusters: Record<string, string>[]; volumes: Record<string, string>[]; jobs: Record<string, string>[]; job: { fields: Record<string, string> } };
     expect(data.clusters.map((c) => [c.cluster_id, c.instance_type, c.nodes, c.status])).toEqual([
-      ['c-fake123', '1xH100', '1', 'running'],
-      ['c-fake456', '8xH100', '2', 'provisioning'],
+      ['c-fake123', '1xH100', '1', 'RUNNING'],
+      ['c-fake456', '8xH100', '2', 'RUNNING'],
+      ['c-fake789', '1xL40S', '1', 'RUNNING'],
     ]);
     expect(data.volumes.map((v) => v.storage_id)).toEqual(['s-fake123', 's-fake456']);
-    expect(data.jobs.map((j) => [j.job_id, j.cluster])).toEqual([['job-fake1', 'c-fake123'], ['job-fake0', 'c-fake123']]);
-    expect(data.job.fields.status).toBe('running');
+    expect(data.jobs.map((j) => [j.job_id, j.cluster_id])).toEqual([['j-fake1', 'c-fake123'], ['j-fake2', 'c-fake456'], ['j-fake0', 'c-fake123']]);
+    expect(data.job.fields.status).toBe('RUNNING');
   });
 
   it("reads a job's log in pages, to its end", async () => {
@@ -116,7 +117,7 @@ describe('a client that renders MCP Apps', () => {
       finished = page.finished;
       return finished;
     }, 20_000, 'the log to end');
-    expect(text).toContain('[job-fake1] epoch 2/2 loss=0.31');
+    expect(text).toContain('[job-fake1] epoch 2/2 loss=0.26');
     expect(ws.commandCalls().filter((c) => c.argv.includes('listen'))).toHaveLength(1);
   });
 
@@ -181,7 +182,7 @@ describe('a client that renders MCP Apps', () => {
   });
 
   it('asks through elicitation where the client has it, and shows no card', async () => {
-    const runner = new TpRunner({ tpPath: FAKE_TP, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
+    const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
     const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none', confirmCreates: true } });
     const client = new Client({ name: 'both', version: '1' }, { capabilities: { ...APPS, elicitation: {} } });
     const asked: string[] = [];

@@ -96,9 +96,9 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000
       try {
         const cluster = host.view.locator('[data-cluster="c-fake123"]');
         await expect.poll(() => cluster.count(), { timeout: 30_000 }).toBe(1);
-        expect(await cluster.innerText()).toMatch(/c-fake123[\s\S]*running[\s\S]*1xH100[\s\S]*Nodes\s+1/);
-        expect(await host.view.locator('[data-cluster="c-fake456"]').innerText()).toMatch(/8xH100[\s\S]*provisioning|provisioning[\s\S]*8xH100/);
-        expect(await cluster.locator('[data-job]').allInnerTexts()).toEqual(['job-fake1', 'job-fake0']);
+        expect(await cluster.innerText()).toMatch(/c-fake123[\s\S]*RUNNING[\s\S]*1xH100[\s\S]*Nodes\s+1/);
+        expect(await host.view.locator('[data-cluster="c-fake456"]').innerText()).toMatch(/8xH100[\s\S]*RUNNING|RUNNING[\s\S]*8xH100/);
+        expect(await cluster.locator('[data-job]').allInnerTexts()).toEqual(['j-fake1', 'j-fake0']);
         expect(await host.view.locator('[data-volume]').allInnerTexts()).toEqual([expect.stringContaining('s-fake123'), expect.stringContaining('s-fake456')]);
         expect(await host.view.locator('html').getAttribute('data-theme')).toBe(theme);
         await screenshot(host.page, `overview-${theme}`);
@@ -122,7 +122,7 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000
       await expect.poll(() => host.view.locator('html').getAttribute('data-theme'), { timeout: 30_000 }).toBe('dark');
       await screenshot(host.page, 'job-dark');
       ws.release();
-      await expect.poll(() => log.innerText(), { timeout: 30_000 }).toContain('[job-fake1] epoch 2/2 loss=0.31');
+      await expect.poll(() => log.innerText(), { timeout: 30_000 }).toContain('[job-fake1] epoch 2/2 loss=0.26');
       await expect.poll(() => host.view.locator('[data-job-view="job-fake1"]').innerText(), { timeout: 30_000 }).toMatch(/ended/);
     } finally {
       ws.release();
@@ -136,7 +136,7 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000
     const creates = (ws: FakeTpWorkspace) => ws.commandCalls().filter((call) => call.argv.includes('create'));
 
     it('runs exactly once when the person presses Approve; the model\'s confirm=true alone did not run it', async () => {
-      const host = await openView('cluster_create', create, { serverArgs: ['--confirm-creates'] });
+      const host = await openView('cluster_create', create, { serverArgs: [] });
       try {
         const card = host.view.locator('[data-approval]');
         await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(1);
@@ -155,7 +155,7 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000
     });
 
     it('runs nothing when the person presses Decline', async () => {
-      const host = await openView('cluster_create', create, { serverArgs: ['--confirm-creates'], theme: 'dark' });
+      const host = await openView('cluster_create', create, { serverArgs: [], theme: 'dark' });
       try {
         const card = host.view.locator('[data-approval]');
         await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(1);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 /**
  * The SDK's McpServer converts every tool's zod schemas to JSON Schema on every `tools/list`
@@ -82,13 +83,4 @@ function registeredHandler(server: McpServer, method: string): RequestHandler | 
   if (!(handlers instanceof Map)) return undefined;
   const handler: unknown = handlers.get(method);
   return typeof handler === 'function' ? (handler as RequestHandler) : undefined;
-}
-
-/** One object is handed to every session: none of them may change it for the others. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

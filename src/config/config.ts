@@ -3,8 +3,6 @@ import type { Generation } from '../tp/generation.js';
 import { deepFreeze } from '../deep-freeze.js';
 import { defaultOptionValues, type ConfirmMode, type OptionValues } from './options.js';
 
-export type { ConfirmMode } from './options.js';
-
 /** Spending limits set by the operator; a call outside them is refused before anything runs. */
 export interface Guardrails {
   /** Instance types that may be started; `*` matches any run of characters. Undefined: any. */

@@ -4,7 +4,7 @@ import type { TpResult } from '../tp/runner.js';
 
 /**
  * The fields every tool that runs `tp` returns in structuredContent, as one compact schema: it is
- * listed with 28 tools, so each byte here is paid 28 times in tools/list. It names what a caller acts
+ * listed with each of those tools, so each byte here is paid once per tool in tools/list. It names what a caller acts
  * on; the other fields of a run (exit_code, signal, duration_ms, timed_out, cancelled, truncated, argv,
  * dry_run, and operation on a handle) are always there too, and the server instructions describe
  * them once (RUN_FIELDS).

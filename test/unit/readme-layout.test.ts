@@ -30,7 +30,9 @@ describe("README's layout of src/", () => {
   const named = layoutNames(readFileSync(resolve(ROOT, 'README.md'), 'utf8'));
 
   it('reads the block the way a person does: folders and files at the start of each line', () => {
-    expect(named).toEqual(expect.arrayContaining(['cli.ts', 'tools/', 'doctor/', 'subcommands/', 'errors.ts', 'version.ts']));
+    expect(named).toEqual(
+      expect.arrayContaining(['cli.ts', 'tools/', 'doctor/', 'subcommands/', 'errors.ts', 'version.ts']),
+    );
     // words of a description are not names, even when they look like one
     expect(named).not.toContain('stdio.ts,');
     expect(named).not.toContain('options.ts');

@@ -16,7 +16,20 @@ describe('shellQuote', () => {
   });
 
   it('gives back the same argv when the printed line is pasted into a shell', () => {
-    const argv = ["it's", 'two words', '$HOME', '`id`', 'a;b', '*', '', 'new\nline', "'", '"q"', '\\', '--x=$(rm -rf /)'];
+    const argv = [
+      "it's",
+      'two words',
+      '$HOME',
+      '`id`',
+      'a;b',
+      '*',
+      '',
+      'new\nline',
+      "'",
+      '"q"',
+      '\\',
+      '--x=$(rm -rf /)',
+    ];
     expect(argvAfterPasting(shellQuote(argv))).toEqual(argv);
   });
 });

@@ -113,8 +113,8 @@ export function breakdownRows(profile, coldStart) {
 }
 
 export function markdownTable(header, rows) {
-  const escape = (cell) => String(cell).replaceAll('|', '\\|');
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`)].join('\n');
+  const escapeCell = (cell) => String(cell).replaceAll('|', '\\|');
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n');
 }
 
 export const RESULT_HEADER = ['Measure', 'tensorpool-mcp', 'Baseline', 'Ratio', 'Target', 'Met'];

@@ -37,7 +37,7 @@ export const CHECKED_SDK_MINOR = '1.32';
 
 const STUBS = join(dirname(fileURLToPath(import.meta.url)), 'stubs');
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
@@ -50,7 +50,7 @@ function packagePath(importer: string): string | undefined {
 
 export function slimBundle(): Plugin {
   const specifiers = [...new Set([...SUBSTITUTES.map((s) => s.specifier), ...LEFT_OUT])];
-  const filter = new RegExp(`^(${specifiers.map(escape).join('|')})(/.*)?$`);
+  const filter = new RegExp(`^(${specifiers.map(escapeRegExp).join('|')})(/.*)?$`);
   return {
     name: 'tensorpool-slim-bundle',
     setup(build) {

@@ -1,4 +1,4 @@
 import packageJson from '../package.json' with { type: 'json' };
 
 export const VERSION: string = packageJson.version;
-export const NAME = 'tensorpool-mcp';
+export const NAME: string = packageJson.name;

@@ -17,4 +17,4 @@ export function nodes() {
   return list;
 }
 
-export const major = (version) => Number(/^v?(\d+)/.exec(version)[1]);
+const major = (version) => Number(/^v?(\d+)/.exec(version)[1]);

@@ -30,7 +30,7 @@ export function stop(child, { graceMs = 5_000 } = {}) {
   });
 }
 
-export function stopAll() {
+function stopAll() {
   for (const child of children) child.kill('SIGKILL');
 }
 process.once('exit', stopAll);

@@ -2,10 +2,10 @@ import { posix, win32 } from 'node:path';
 import type { Machine } from './machine.js';
 
 export const CLIENT_IDS = ['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf', 'codex'] as const;
-export type ClientId = (typeof CLIENT_IDS)[number];
+type ClientId = (typeof CLIENT_IDS)[number];
 
 /** How a client's file holds MCP servers. */
-export type ConfigShape = 'mcpServers' | 'vscode' | 'codex-toml';
+type ConfigShape = 'mcpServers' | 'vscode' | 'codex-toml';
 
 export interface Client {
   id: ClientId;

@@ -1,10 +1,11 @@
-import { posix, win32 } from 'node:path';
+import { posix } from 'node:path';
 import type { Client } from './clients.js';
 import type { Machine } from './machine.js';
+import { shellQuote } from '../shell-quote.js';
 
 /** The key clients store the server under. */
 export const SERVER_KEY = 'tensorpool';
-export const PACKAGE = 'tensorpool-mcp';
+const PACKAGE = 'tensorpool-mcp';
 /** Written where the key goes: a snippet never carries a real key, so it can be pasted, shown and shared. */
 export const KEY_PLACEHOLDER = '<your TensorPool API key>';
 /** VS Code asks for the key once and keeps it in its secret storage. */
@@ -60,12 +61,6 @@ function keyReference(client: Client): string {
 
 /** `claude mcp add …` for the same launch: Claude Code's own way to add a server (local scope: private to you, this project). */
 export function claudeMcpAddCommand(launch: ServerLaunch): string {
-  const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
-  const env = Object.entries({ ...launch.env, TENSORPOOL_API_KEY: KEY_PLACEHOLDER }).map(([name, value]) => `--env ${quote(`${name}=${value}`)}`);
-  return ['claude mcp add', SERVER_KEY, ...env, '--', quote(launch.command), ...launch.args.map(quote)].join(' ');
-}
-
-/** Path helpers for the platform the snippet is for, not the one running the tests. */
-export function pathApi(machine: Machine) {
-  return machine.platform === 'win32' ? win32 : posix;
+  const env = Object.entries({ ...launch.env, TENSORPOOL_API_KEY: KEY_PLACEHOLDER }).map(([name, value]) => `--env ${shellQuote([`${name}=${value}`])}`);
+  return ['claude mcp add', SERVER_KEY, ...env, '--', shellQuote([launch.command, ...launch.args])].join(' ');
 }

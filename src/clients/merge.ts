@@ -44,7 +44,7 @@ export function mergeConfig(client: Client, existing: string | undefined, launch
 }
 
 /** A key the user already filled in (not our placeholder, not a VS Code input reference), or undefined. */
-export function existingKey(entry: unknown): string | undefined {
+function existingKey(entry: unknown): string | undefined {
   const env = (entry as { env?: Record<string, unknown> } | undefined)?.env;
   const key = env?.TENSORPOOL_API_KEY ?? env?.TENSORPOOL_KEY;
   if (typeof key !== 'string' || key === KEY_PLACEHOLDER || key.startsWith('${')) return undefined;

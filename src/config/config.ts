@@ -1,8 +1,7 @@
 import type { AllowedDirs } from '../files/allowed-dirs.js';
 import type { Generation } from '../tp/generation.js';
+import { deepFreeze } from '../deep-freeze.js';
 import { defaultOptionValues, type ConfirmMode, type OptionValues } from './options.js';
-
-export type { ConfirmMode } from './options.js';
 
 /** Spending limits set by the operator; a call outside them is refused before anything runs. */
 export interface Guardrails {
@@ -135,12 +134,4 @@ export function resolveConfig(input: ConfigInput = {}): Config {
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   // a copy: freezing must not reach into the caller's own arrays
   return deepFreeze(structuredClone({ ...DEFAULT_CONFIG, ...defined, guardrails: { ...DEFAULT_CONFIG.guardrails, ...input.guardrails } }));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

@@ -95,10 +95,10 @@ function oneOf<T extends string>(choices: readonly T[]) {
   };
 }
 
-export const AUTH_MODES = ['none', 'token', 'tensorpool-key', 'oauth'] as const;
+const AUTH_MODES = ['none', 'token', 'tensorpool-key', 'oauth'] as const;
 export type AuthModeName = (typeof AUTH_MODES)[number];
 
-export const CONFIRM_MODES = ['flag', 'elicit', 'always-elicit'] as const;
+const CONFIRM_MODES = ['flag', 'elicit', 'always-elicit'] as const;
 export type ConfirmMode = (typeof CONFIRM_MODES)[number];
 const TP_GENERATIONS = ['auto', ...GENERATIONS] as const;
 

@@ -42,7 +42,7 @@ export interface DoctorDeps {
   redact(text: string): string;
 }
 
-export const MIN_NODE_MAJOR = 20;
+const MIN_NODE_MAJOR = 20;
 const KEY_SOURCE = 'https://tensorpool.dev/dashboard';
 
 export function checkNode(deps: Pick<DoctorDeps, 'nodeVersion' | 'nodePath'>): Finding {
@@ -126,7 +126,7 @@ export function checkAllowedDirs(input: Pick<DoctorInput, 'allowDirs' | 'cwd' | 
   }
 }
 
-export function describeApproval(input: Pick<DoctorInput, 'confirmMode' | 'confirmCreates' | 'readOnly'>): Finding {
+function describeApproval(input: Pick<DoctorInput, 'confirmMode' | 'confirmCreates' | 'readOnly'>): Finding {
   const modes = { flag: 'irreversible calls need confirm=true', elicit: 'irreversible calls ask you in the client when it can', 'always-elicit': 'irreversible calls always ask you in the client' };
   const parts = [`${input.confirmMode}: ${modes[input.confirmMode]}`];
   parts.push(input.confirmCreates ? 'calls that start billing ask too' : 'calls that start billing run unasked (--no-confirm-creates)');

@@ -37,6 +37,7 @@ export function publicKeyProblem(value: string): string | undefined {
   }
   const embedded = embeddedKeyType(Buffer.from(blob, 'base64'));
   if (embedded !== type) return 'has a key blob whose embedded type does not match the key type prefix';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this check rejects
   if (/[\x00-\x1f\x7f]/.test(comment.join(' '))) return 'comment must not contain control characters';
   return undefined;
 }

@@ -7,7 +7,7 @@ import { isInside } from './allowed-dirs.js';
  * Names of files that usually hold a credential (`*`: any run of characters; case does not matter).
  * Public halves (`*.pub`) are meant to be shared and do not count.
  */
-export const KEY_FILE_NAMES: readonly string[] = [
+const KEY_FILE_NAMES: readonly string[] = [
   '.env',
   '.env.*',
   '*.pem',

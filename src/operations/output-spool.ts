@@ -9,7 +9,7 @@ export const IN_MEMORY_OUTPUT_BYTES = 64 * 1024;
 export const DEFAULT_MAX_OUTPUT_BYTES = 100 * 1024 * 1024;
 
 /** The spool files of a process together may hold this many operations' worth of output at its most. */
-export const SPOOL_SPACE_OPERATIONS = 4;
+const SPOOL_SPACE_OPERATIONS = 4;
 
 /** An open spool file and where it is. */
 export interface SpoolFile {
@@ -357,7 +357,7 @@ export function wholeCharacterStart(bytes: Buffer): number {
 }
 
 /** Where a buffer's last whole UTF-8 character ends: an unfinished one at the end is left for the next read. */
-export function wholeCharacterEnd(bytes: Buffer): number {
+function wholeCharacterEnd(bytes: Buffer): number {
   // the lead byte of the last character, at most 3 bytes back
   let lead = bytes.length - 1;
   while (lead >= 0 && lead > bytes.length - 4 && (bytes[lead]! & 0xc0) === 0x80) lead--;

@@ -7,7 +7,7 @@ export function outputUri(operation: Operation): string {
 }
 
 /** The resource_link to an operation's full output, while the operation is kept. */
-export function outputLink(operation: Operation) {
+function outputLink(operation: Operation) {
   return {
     type: 'resource_link' as const,
     uri: outputUri(operation),

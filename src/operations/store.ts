@@ -18,7 +18,7 @@ export interface OperationStoreOptions {
   clock: Clock;
 }
 
-export const DEFAULT_OPERATION_TTL_MS = 10 * 60_000;
+const DEFAULT_OPERATION_TTL_MS = 10 * 60_000;
 const DEFAULT_MAX_FINISHED = 50;
 /** A finished operation is swept a little after its TTL, so the sweep never lands just before it expires. */
 const SWEEP_SLACK_MS = 100;

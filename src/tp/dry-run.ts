@@ -1,10 +1,6 @@
+import { shellQuote } from '../shell-quote.js';
 import { displayedArgv } from './argv.js';
 import { withRun, type TpClient, type TpResult } from './runner.js';
-
-/** Quotes an argv for display the way a POSIX shell would need it, so the printed command can be pasted. */
-function shellQuote(argv: readonly string[]): string {
-  return argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
-}
 
 /**
  * Stands in for the runner under --dry-run: reports the exact command a changing tool would run,

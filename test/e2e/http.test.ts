@@ -6,7 +6,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
 import { FAKE_TP, FakeTpWorkspace, isAlive, waitFor } from '../helpers/fake-tp.js';
+import { PROTOCOL_VERSION, mcpPost, openSession } from '../helpers/http-raw.js';
 import { textOf } from '../helpers/in-memory.js';
 import { builtToolNames, startHttpProcess, type HttpServerProcess } from '../helpers/server-process.js';
 
@@ -200,29 +202,26 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
 
   it('closes a session that sees no request for --session-idle seconds', async () => {
     server = await startHttpProcess(['--tp-path', FAKE_TP, '--session-idle', '1'], ws.env(), ws.dir);
-    const { transport } = await connect(server.url);
-    const id = transport.sessionId!;
-    const listTools = () => rawRequest(server!.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+    const id = await openSession(server.url);
+    const lastRequest = Date.now();
+    // the session's server-to-client stream: the server ends it when it closes the session, so the
+    // test waits for that event rather than for a time to pass
+    const stream = await rawRequest(server.url, {
+      method: 'GET',
+      headers: { accept: 'text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': PROTOCOL_VERSION },
     });
-    // Every request is activity, so each look comes a full idle period after the one before; on a
-    // slow machine the server's timer may fire late, and then the next look finds the session gone.
-    let status = 200;
-    for (let look = 0; look < 10 && status !== 404; look++) {
-      await new Promise((r) => setTimeout(r, 1500));
-      status = (await listTools()).status;
-      expect([200, 404]).toContain(status);
-    }
-    expect(status).toBe(404);
+    expect(stream.status).toBe(200);
+    // not before a full idle second (less a little for the clocks' granularity)
+    expect(Date.now() - lastRequest).toBeGreaterThanOrEqual(950);
+    const after = await mcpPost(server.url, { jsonrpc: '2.0', id: 9, method: 'tools/list' }, { 'mcp-session-id': id });
+    expect(after.status).toBe(404);
   });
 
   it('answers /healthz with status and version', async () => {
     const { url } = await start();
     const health = await rawRequest(url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'ok', version: '0.1.0' });
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok', version: packageJson.version });
   });
 
   it('ending a session stops its running tp and the grandchild', async () => {

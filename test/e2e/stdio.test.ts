@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
 import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
 import { BIN, assertBuilt, builtToolNames, stopProcess } from '../helpers/server-process.js';
@@ -44,7 +45,7 @@ describe('stdio transport, built bin as a child process', () => {
     const { tools } = await c.listTools();
     expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['cluster_create', 'job_push', 'toolset_enable', 'server_status']));
     expect(tools.some((tool) => tool.name.startsWith('object_storage'))).toBe(false);
-    expect(c.getServerVersion()).toMatchObject({ name: 'tensorpool-mcp', version: '0.1.0' });
+    expect(c.getServerVersion()).toMatchObject({ name: 'tensorpool-mcp', version: packageJson.version });
     const result = (await c.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
     expect(result.isError ?? false).toBe(false);
     // rows, not tp's table or spinner

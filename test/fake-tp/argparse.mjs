@@ -227,7 +227,7 @@ function optionTuples(parser, arg) {
  * @returns {OptionTuple | null}
  */
 function parseOptional(parser, arg) {
-  if (!arg || arg[0] !== '-') return null;
+  if (arg?.[0] !== '-') return null;
   const exact = parser.optionMap.get(arg);
   if (exact) return { action: exact, optionString: arg, explicit: null };
   if (arg.length === 1) return null;
@@ -316,7 +316,7 @@ function parseKnownArgs(parser, argStrings) {
   for (let i = 0; i < argStrings.length; i++) {
     const argString = /** @type {string} */ (argStrings[i]);
     if (argString === '--') {
-      pattern += '-' + 'A'.repeat(argStrings.length - i - 1);
+      pattern += `-${'A'.repeat(argStrings.length - i - 1)}`;
       break;
     }
     const tuple = parseOptional(parser, argString);

@@ -20,6 +20,7 @@
  * @property {boolean} grandchild                FAKE_TP_GRANDCHILD=1: a long-lived child in tp's process group holding stdout and stderr open
  * @property {string | undefined} pidFile        FAKE_TP_PIDFILE=<file>: {"tp": pid, "grandchild": pid}, written once the grandchild is up
  * @property {boolean} ignoreSigterm             FAKE_TP_IGNORE_SIGTERM=1: tp (and the grandchild) ignore SIGTERM
+ * @property {string | undefined} sigtermFile    FAKE_TP_SIGTERM_FILE=<file>: each SIGTERM so ignored appends the pid's line
  * @property {number} progressLines              FAKE_TP_PROGRESS_LINES=N: print "progress line 1" … "progress line N" at once
  * @property {string | undefined} readyFile      FAKE_TP_READY_FILE=<file>: created once those lines (and the grandchild) are out
  * @property {string | undefined} releaseFile    FAKE_TP_RELEASE_FILE=<file>: after the ready file, wait until this file exists
@@ -68,6 +69,7 @@ export function readKnobs(env) {
     grandchild: on('FAKE_TP_GRANDCHILD'),
     pidFile: env.FAKE_TP_PIDFILE,
     ignoreSigterm: on('FAKE_TP_IGNORE_SIGTERM'),
+    sigtermFile: env.FAKE_TP_SIGTERM_FILE,
     progressLines: int('FAKE_TP_PROGRESS_LINES', 0),
     readyFile: env.FAKE_TP_READY_FILE,
     releaseFile: env.FAKE_TP_RELEASE_FILE,

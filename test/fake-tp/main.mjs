@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import {
   HelpRequest, UsageError, VersionRequest, buildParser, formatHelp, formatUsage, parseArgs,
 } from './argparse.mjs';
+import { appendFileSync } from 'node:fs';
 import { GENERATIONS, commandTable, isGeneration } from './commands.mjs';
 import { handlers } from './engine.mjs';
 import { readConfig, readKeyFile } from './files.mjs';
@@ -43,7 +44,10 @@ async function main() {
     await printErr(`fake-tp: FAKE_TP_GENERATION must be one of ${GENERATIONS.join(', ')}, not ${pyRepr(gen)}\n`);
     return 3;
   }
-  if (knobs.ignoreSigterm) process.on('SIGTERM', () => {});
+  if (knobs.ignoreSigterm) {
+    const sigtermFile = knobs.sigtermFile;
+    process.on('SIGTERM', () => sigtermFile && appendFileSync(sigtermFile, `${process.pid}\n`));
+  }
   const columns = terminalColumns();
   const invocation = { stdin: stdinKind(), generation: gen };
   /** @param {Record<string, unknown>} fields */

@@ -8,7 +8,9 @@ import { print, say, sleep } from './io.mjs';
 /** @typedef {import('./knobs.mjs').Knobs} Knobs */
 
 const GRANDCHILD_CODE = [
-  "if (process.env.FAKE_TP_GRANDCHILD_IGNORE_SIGTERM === '1') process.on('SIGTERM', () => {});",
+  'const sigtermFile = process.env.FAKE_TP_SIGTERM_FILE;',
+  "const ignored = () => sigtermFile && require('fs').appendFileSync(sigtermFile, `${process.pid}\\n`);",
+  "if (process.env.FAKE_TP_GRANDCHILD_IGNORE_SIGTERM === '1') process.on('SIGTERM', ignored);",
   'setInterval(() => {}, 1000);',
   // A safety net so a test that forgets to kill it does not leave it running for ever.
   'setTimeout(() => process.exit(0), Number(process.env.FAKE_TP_GRANDCHILD_LIFETIME_MS) || 120000);',

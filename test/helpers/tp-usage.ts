@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
  * reference must fail, never run with fewer cases.
  */
 
-export const TP_USAGE_DIR = resolve(import.meta.dirname, '../reference/tp-usage');
+const TP_USAGE_DIR = resolve(import.meta.dirname, '../reference/tp-usage');
 
 /** The generations that have a file; 0.0.7 is derived from 0.0.8. */
 export const USAGE_VERSIONS = ['0.0.6', '0.0.8', '0.0.9'] as const;
@@ -57,6 +57,6 @@ export function usageEntries(gen: UsageGeneration): UsageEntry[] {
 /** The usage line `tp <command> --help` prints on a generation; throws when the command has none there. */
 export function usageLine(gen: UsageGeneration, command: string): string {
   const entry = usageEntries(gen).find((e) => e.command === command);
-  if (!entry || entry.exit !== 0) throw new Error(`test/reference/tp-usage has no usage line for "tp ${command}" on ${gen}`);
+  if (entry?.exit !== 0) throw new Error(`test/reference/tp-usage has no usage line for "tp ${command}" on ${gen}`);
   return entry.line;
 }

@@ -46,7 +46,13 @@ async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
     });
   }
   let roots = setup.roots ?? [];
-  if (setup.roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((dir) => ({ uri: pathToFileURL(dir).href })) }));
+  let rootsAsked = 0;
+  if (setup.roots) {
+    client.setRequestHandler(ListRootsRequestSchema, async () => {
+      rootsAsked++;
+      return { roots: roots.map((dir) => ({ uri: pathToFileURL(dir).href })) };
+    });
+  }
   const [a, b] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(b), client.connect(a)]);
   cleanups.push(async () => {
@@ -58,10 +64,12 @@ async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
     asked,
     logs,
     call: async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    rootsAsked: () => rootsAsked,
+    // no wait after the notification: one transport delivers messages in order, so the server has
+    // seen roots/list_changed before it sees the next call
     setRoots: async (dirs: string[]) => {
       roots = dirs;
       await client.sendRootsListChanged();
-      await new Promise((r) => setTimeout(r, 50));
     },
   };
 }
@@ -176,8 +184,10 @@ describe('MCP roots', () => {
     const outside = await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] });
     expect(textOf(outside)).toMatch(/outside the allowed directories \(.*one\)/);
 
+    expect(mcp.rootsAsked()).toBe(1);
     await mcp.setRoots([join(a, 'two')]);
     expect((await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] })).isError ?? false).toBe(false);
+    expect(mcp.rootsAsked()).toBe(2);
     const status = await mcp.call('server_status');
     expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(a, 'two')]);
   });

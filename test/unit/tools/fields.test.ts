@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { clusterId, instanceType, path } from '../../../src/tools/fields.js';
 
 function problem(schema: z.ZodType, value: unknown): string | undefined {

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthRefusal } from '../../../../src/errors.js';
+import type { AuthRefusal } from '../../../../src/errors.js';
 import { TensorPoolKeyAuthenticator, tpMeVerifier, type KeyVerdict } from '../../../../src/http/auth/tensorpool-key.js';
 import { TpRunner } from '../../../../src/tp/runner.js';
 import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace } from '../../../helpers/fake-tp.js';

@@ -25,5 +25,7 @@ export default defineConfig({
     options.minifySyntax = true;
   },
   // bundled CommonJS (cross-spawn, express) calls require() for Node's own modules, which ESM lacks
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });

@@ -14,13 +14,15 @@ import { FIXED_RESOURCES, WORKFLOWS, WORLD } from './agent/workflows.mjs';
 import { paths } from './paths.mjs';
 
 const asJson = process.argv.includes('--json');
-if (!existsSync(`${paths.dist}cli.js`)) throw new Error('dist/ is missing: `npm run bench:agent` builds it first (npm run build)');
+if (!existsSync(`${paths.dist}cli.js`))
+  throw new Error('dist/ is missing: `npm run bench:agent` builds it first (npm run build)');
 const started = performance.now();
 
 /** The harness's environment without anything that could point tp at a real account or engine. */
 function cleanEnv() {
   const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('TENSORPOOL') || name.startsWith('FAKE_TP') || name === 'TP_PATH') delete env[name];
+  for (const name of Object.keys(env))
+    if (name.startsWith('TENSORPOOL') || name.startsWith('FAKE_TP') || name === 'TP_PATH') delete env[name];
   return env;
 }
 
@@ -47,7 +49,13 @@ const shellLog = commandLog(shellEnv.FAKE_TP_LOG);
 const serverLog = commandLog(serverEnv.FAKE_TP_LOG);
 
 let exitCode = 0;
-const server = await ServerSide.start({ node: process.execPath, bin: paths.bin, tpPath: paths.fakeTp, dir: dirs.server, env: serverEnv });
+const server = await ServerSide.start({
+  node: process.execPath,
+  bin: paths.bin,
+  tpPath: paths.fakeTp,
+  dir: dirs.server,
+  env: serverEnv,
+});
 try {
   const serverFixed = await server.fixedCost(FIXED_RESOURCES);
   const tasks = [];
@@ -71,7 +79,11 @@ try {
   const meta = {
     commit: (() => {
       try {
-        return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: paths.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+          cwd: paths.root,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
       } catch {
         return 'unknown';
       }

@@ -18,7 +18,9 @@ server.registerTool(
       child.stdout.on('data', (chunk) => out.push(chunk));
       child.stderr.resume();
       child.once('error', reject);
-      child.once('close', (code) => resolve({ content: [{ type: 'text', text: Buffer.concat(out).toString() }], isError: code !== 0 }));
+      child.once('close', (code) =>
+        resolve({ content: [{ type: 'text', text: Buffer.concat(out).toString() }], isError: code !== 0 }),
+      );
     }),
 );
 await server.connect(new StdioServerTransport());

@@ -55,7 +55,10 @@ export async function measureColdStart({ node, runs, warmup = 2, compileCache = 
   const cacheDir = compileCache ? mkdtempSync(join(tmpdir(), 'tpmcp-bench-cache-')) : undefined;
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, TP_PATH: paths.standIn };
   const contestants = {
-    'tensorpool-mcp': { args: [paths.bin, '--stdio'], env: { ...base, ...(cacheDir ? { NODE_COMPILE_CACHE: cacheDir } : {}) } },
+    'tensorpool-mcp': {
+      args: [paths.bin, '--stdio'],
+      env: { ...base, ...(cacheDir ? { NODE_COMPILE_CACHE: cacheDir } : {}) },
+    },
     'bare SDK server': { args: [paths.bareServer], env: base },
     'Node floor': { args: [paths.nodeFloor], env: base },
   };
@@ -66,7 +69,11 @@ export async function measureColdStart({ node, runs, warmup = 2, compileCache = 
     const summary = {};
     for (const [name, values] of Object.entries(samples)) {
       const measured = values.slice(warmup); // the first runs warm the disk (and the compile) cache
-      summary[name] = { wall: median(measured.map((v) => v.wall)), cpu: median(measured.map((v) => v.cpu)), tools: measured[0].tools };
+      summary[name] = {
+        wall: median(measured.map((v) => v.wall)),
+        cpu: median(measured.map((v) => v.cpu)),
+        tools: measured[0].tools,
+      };
     }
     const cacheFiles = cacheDir ? countFiles(cacheDir) : undefined;
     return { node: node.version, runs, compileCache, cacheFiles, ...summary };

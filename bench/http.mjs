@@ -22,7 +22,10 @@ export function supportsAuthToken(node) {
 }
 
 async function startHttp(node, args, env) {
-  const child = start(node.path, [paths.bin, '--http', '--host', '127.0.0.1', '--port', '0', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = start(node.path, [paths.bin, '--http', '--host', '127.0.0.1', '--port', '0', ...args], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   const url = await new Promise((resolve, reject) => {
@@ -110,9 +113,21 @@ export async function measureHttpLoad({ node, sessions, calls, auth }) {
  * calls (each tp taking `delaySeconds`), and once the server has taken the batch, another session
  * makes one call. With calls queued first-come-first-served, that call waits behind the whole batch.
  */
-export async function measureHttpFlood({ node, streams, batch, auth, delaySeconds = 0.3, syncBudgetSeconds = 5, concurrency = 16 }) {
+export async function measureHttpFlood({
+  node,
+  streams,
+  batch,
+  auth,
+  delaySeconds = 0.3,
+  syncBudgetSeconds = 5,
+  concurrency = 16,
+}) {
   const credentials = authFor(auth);
-  const server = await startHttp(node, [...credentials.args, '--sync-budget', String(syncBudgetSeconds)], benchEnv({ BENCH_TP_DELAY: String(delaySeconds) }));
+  const server = await startHttp(
+    node,
+    [...credentials.args, '--sync-budget', String(syncBudgetSeconds)],
+    benchEnv({ BENCH_TP_DELAY: String(delaySeconds) }),
+  );
   const raw = new RawHttp(server.url, credentials.header);
   const opened = [];
   const refused = {};
@@ -120,7 +135,8 @@ export async function measureHttpFlood({ node, streams, batch, auth, delaySecond
     // the two sessions that matter exist before the flood, as a user's would
     const batcher = await raw.openSession();
     const bystander = await raw.openSession();
-    if (!batcher.sessionId || !bystander.sessionId) throw new Error(`could not open sessions: ${batcher.status} ${bystander.status}`);
+    if (!batcher.sessionId || !bystander.sessionId)
+      throw new Error(`could not open sessions: ${batcher.status} ${bystander.status}`);
     const tracker = peakTracker(server.child.pid);
 
     let next = 0;
@@ -145,7 +161,12 @@ export async function measureHttpFlood({ node, streams, batch, auth, delaySecond
     );
     const rssWithStreams = rss(server.child.pid);
 
-    const requests = Array.from({ length: batch }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'tools/call', params: { name: 'cluster_list', arguments: {} } }));
+    const requests = Array.from({ length: batch }, (_, i) => ({
+      jsonrpc: '2.0',
+      id: i + 1,
+      method: 'tools/call',
+      params: { name: 'cluster_list', arguments: {} },
+    }));
     let batchAccepted;
     const accepted = new Promise((resolve) => (batchAccepted = resolve));
     const batchDone = raw.request('POST', { sessionId: batcher.sessionId, body: requests, onResponse: batchAccepted });
@@ -174,9 +195,15 @@ export async function measureHttpFlood({ node, streams, batch, auth, delaySecond
       peakRss: tracker.peak(),
       bystanderMs,
       bystanderStatus: answer.status,
-      bystanderInBudget: answer.status === 200 && bystanderResult !== undefined && !bystanderResult.isError && !isHandle(bystanderResult),
+      bystanderInBudget:
+        answer.status === 200 &&
+        bystanderResult !== undefined &&
+        !bystanderResult.isError &&
+        !isHandle(bystanderResult),
       batchStatus: batchAnswer.status,
-      batchCompleted: results.filter((message) => message.result && !message.result.isError && !isHandle(message.result)).length,
+      batchCompleted: results.filter(
+        (message) => message.result && !message.result.isError && !isHandle(message.result),
+      ).length,
       batchHandles: results.filter((message) => isHandle(message.result)).length,
       batchErrors: results.filter((message) => message.error || message.result?.isError).length,
     };
@@ -188,7 +215,9 @@ export async function measureHttpFlood({ node, streams, batch, auth, delaySecond
 
 /** Issue 18 adds per-address limits on key checks; the key flood runs only against a server that has them. */
 export function supportsKeyFlood(node) {
-  return execFileSync(node.path, [paths.bin, '--help'], { encoding: 'utf8', env: benchEnv() }).includes('--trust-proxy');
+  return execFileSync(node.path, [paths.bin, '--help'], { encoding: 'utf8', env: benchEnv() }).includes(
+    '--trust-proxy',
+  );
 }
 
 /** One initialize with `key`, sent from `localAddress` (any of 127.0.0.0/8 reaches loopback on Linux). */
@@ -200,7 +229,11 @@ function initializeFrom(url, key, localAddress, agent) {
         method: 'POST',
         localAddress,
         agent,
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
       },
       (res) => {
         res.resume();
@@ -222,7 +255,11 @@ export async function measureKeyFlood({ node, loops = 12, team = 8, floodMs = 10
   const dir = mkdtempSync(join(tmpdir(), 'tpmcp-bench-keys-'));
   const log = join(dir, 'tp.log');
   const keys = Array.from({ length: team }, (_, i) => `tpk_team_${i}_${randomBytes(8).toString('hex')}`);
-  const server = await startHttp(node, ['--auth', 'tensorpool-key'], benchEnv({ BENCH_TP_VALID_KEYS: keys.join(','), BENCH_TP_LOG: log, BENCH_TP_DELAY: String(tpSeconds) }));
+  const server = await startHttp(
+    node,
+    ['--auth', 'tensorpool-key'],
+    benchEnv({ BENCH_TP_VALID_KEYS: keys.join(','), BENCH_TP_LOG: log, BENCH_TP_DELAY: String(tpSeconds) }),
+  );
   const tracker = peakTracker(server.child.pid);
   const statuses = {};
   let stopAt = Infinity;
@@ -234,7 +271,12 @@ export async function measureKeyFlood({ node, loops = 12, team = 8, floodMs = 10
       try {
         // stops by itself: when the flood time is over, or after its last request at the latest
         for (let i = 0; i < 100_000 && now() < Math.min(stopAt, started + floodMs); i++) {
-          const status = await initializeFrom(server.url, `tpk_${randomBytes(12).toString('hex')}`, '127.0.0.1', agent).catch((error) => error.code ?? 'error');
+          const status = await initializeFrom(
+            server.url,
+            `tpk_${randomBytes(12).toString('hex')}`,
+            '127.0.0.1',
+            agent,
+          ).catch((error) => error.code ?? 'error');
           statuses[status] = (statuses[status] ?? 0) + 1;
           floodRequests++;
         }
@@ -253,7 +295,9 @@ export async function measureKeyFlood({ node, loops = 12, team = 8, floodMs = 10
     );
     stopAt = Math.max(now(), started + floodMs);
     await Promise.all(flooding);
-    const runs = readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('me '));
+    const runs = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('me '));
     return {
       loops,
       team,

@@ -12,7 +12,11 @@ const MB = 1024 * 1024;
 async function once(node, outputMb, progress, nodeFlags) {
   const env = benchEnv({ BENCH_TP_OUTPUT_BYTES: String(outputMb * MB) });
   // budget and timeout out of the way: this measures one long call, not the handle it would become
-  const server = await startStdio(node, [...nodeFlags, paths.bin, '--stdio', '--sync-budget', '3600', '--timeout', '3600'], { env });
+  const server = await startStdio(
+    node,
+    [...nodeFlags, paths.bin, '--stdio', '--sync-budget', '3600', '--timeout', '3600'],
+    { env },
+  );
   try {
     await server.session.request('tools/list');
     let notifications = 0;
@@ -20,7 +24,11 @@ async function once(node, outputMb, progress, nodeFlags) {
       if (message.method === 'notifications/progress') notifications++;
     };
     const tracker = peakTracker(server.child.pid);
-    const { result, ms } = await server.session.callTool('cluster_list', {}, progress ? { progressToken: 'bench' } : undefined);
+    const { result, ms } = await server.session.callTool(
+      'cluster_list',
+      {},
+      progress ? { progressToken: 'bench' } : undefined,
+    );
     const peak = tracker.peak();
     tracker.stop();
     if (result.isError) throw new Error(`cluster_list failed: ${JSON.stringify(result.content).slice(0, 300)}`);

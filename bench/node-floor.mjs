@@ -11,7 +11,11 @@ process.stdin.on('data', (chunk) => {
     if (message.id === undefined) continue;
     const result =
       message.method === 'initialize'
-        ? { protocolVersion: message.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'floor', version: '1' } }
+        ? {
+            protocolVersion: message.params.protocolVersion,
+            capabilities: { tools: {} },
+            serverInfo: { name: 'floor', version: '1' },
+          }
         : { tools: [] };
     process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result })}\n`);
   }

@@ -14,7 +14,9 @@ function spawnDirectly() {
     child.stdout.on('data', (chunk) => out.push(chunk));
     child.stderr.resume();
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(now() - started) : reject(new Error(`stand-in exited ${code}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve(now() - started) : reject(new Error(`stand-in exited ${code}`)),
+    );
   });
 }
 
@@ -42,8 +44,14 @@ export async function measurePerCall({ node, rounds, warmup = 10 }) {
     };
     contestants['tensorpool-mcp'] = timed(ours, 'ours');
     contestants['bare spawning server'] = timed(bare, 'bare');
-    const samples = await interleaved(rounds + warmup, Object.keys(contestants), (name, round) => contestants[name](round));
-    const result = { node: node.version, rounds, cpuPerCall: { 'tensorpool-mcp': cpu.ours / rounds, 'bare spawning server': cpu.bare / rounds } };
+    const samples = await interleaved(rounds + warmup, Object.keys(contestants), (name, round) =>
+      contestants[name](round),
+    );
+    const result = {
+      node: node.version,
+      rounds,
+      cpuPerCall: { 'tensorpool-mcp': cpu.ours / rounds, 'bare spawning server': cpu.bare / rounds },
+    };
     for (const [name, values] of Object.entries(samples)) result[name] = median(values.slice(warmup));
     return result;
   } finally {

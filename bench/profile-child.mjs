@@ -20,9 +20,13 @@ const dist = process.argv[2];
 const bundled = process.argv[3] === 'bundled';
 
 if (!bundled) {
-  await step("zod (classic build, every locale)", () => import('zod'));
-  await step("zod/v3 and zod/v4-mini (the SDK's compatibility layer)", () => Promise.all([import('zod/v3'), import('zod/v4-mini')]));
-  await step('ajv + ajv-formats (the SDK validator this server never uses)', () => Promise.all([import('ajv'), import('ajv-formats')]));
+  await step('zod (classic build, every locale)', () => import('zod'));
+  await step("zod/v3 and zod/v4-mini (the SDK's compatibility layer)", () =>
+    Promise.all([import('zod/v3'), import('zod/v4-mini')]),
+  );
+  await step('ajv + ajv-formats (the SDK validator this server never uses)', () =>
+    Promise.all([import('ajv'), import('ajv-formats')]),
+  );
   await step('zod-to-json-schema (only for zod 3 schemas)', () => import('zod-to-json-schema'));
   await step('MCP SDK (types, McpServer, stdio transport)', () =>
     Promise.all([
@@ -36,10 +40,15 @@ if (!bundled) {
   );
 }
 const { rawSession } = await import('../scripts/lib/raw-session.mjs');
-const library = await step(bundled ? 'tensorpool-mcp modules, dependencies bundled in' : 'tensorpool-mcp modules (tools and their schemas built)', async () => {
-  const [index] = await Promise.all([import(`${dist}index.js`), import(`${dist}cli.js`)]);
-  return index;
-});
+const library = await step(
+  bundled
+    ? 'tensorpool-mcp modules, dependencies bundled in'
+    : 'tensorpool-mcp modules (tools and their schemas built)',
+  async () => {
+    const [index] = await Promise.all([import(`${dist}index.js`), import(`${dist}cli.js`)]);
+    return index;
+  },
+);
 const server = await step('createServer(): every tool registered with the SDK', () => {
   const runner = new library.TpRunner({ tpPath: 'tp', env: {}, timeoutMs: 1_000 });
   // the tools a plain `tensorpool-mcp --stdio` offers: the default selection
@@ -48,7 +57,10 @@ const server = await step('createServer(): every tool registered with the SDK', 
 });
 
 const { request } = await rawSession(server, 'profile');
-const first = await step('first tools/list (read from dist/tools-list.json when the build wrote it, else every schema converted)', () => request('tools/list'));
+const first = await step(
+  'first tools/list (read from dist/tools-list.json when the build wrote it, else every schema converted)',
+  () => request('tools/list'),
+);
 await step('second tools/list (computed once: served from memory)', () => request('tools/list'));
 process.stdout.write(`${JSON.stringify({ steps, tools: first.result.tools.length })}\n`);
 process.exit(0);

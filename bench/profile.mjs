@@ -9,22 +9,30 @@ import { paths } from './paths.mjs';
 /** Whether dist/ imports its dependencies or carries them (the bundle of issue 10). */
 export function distIsBundled() {
   const files = readdirSync(paths.dist).filter((name) => name.endsWith('.js'));
-  return !files.some((name) => /from\s*["'](zod|@modelcontextprotocol\/sdk)[/"']/.test(readFileSync(join(paths.dist, name), 'utf8')));
+  return !files.some((name) =>
+    /from\s*["'](zod|@modelcontextprotocol\/sdk)[/"']/.test(readFileSync(join(paths.dist, name), 'utf8')),
+  );
 }
 
 function once(node, bundled) {
   return new Promise((resolve, reject) => {
-    const child = start(node.path, [paths.profileChild, pathToFileURL(paths.dist).href, bundled ? 'bundled' : 'modules'], {
-      cwd: paths.root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = start(
+      node.path,
+      [paths.profileChild, pathToFileURL(paths.dist).href, bundled ? 'bundled' : 'modules'],
+      {
+        cwd: paths.root,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (err = (err + chunk).slice(-2_000)));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`profile child exited ${code}: ${err}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`profile child exited ${code}: ${err}`)),
+    );
   });
 }
 

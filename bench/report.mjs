@@ -19,23 +19,66 @@ export function resultRows(results) {
     const wallRatio = ours.wall / bare.wall;
     const target = cold.compileCache ? TARGETS.coldStartCached : TARGETS.coldStart;
     const label = `Cold start, Node ${cold.node}${cold.compileCache ? ' + compile cache' : ''}: spawn → initialize + tools/list (${ours.tools} tools)`;
-    rows.push([label, ms(ours.wall), `bare SDK server ${ms(bare.wall)}`, ratio(wallRatio), `≤ ${target.toFixed(2)}×`, verdict(wallRatio <= target)]);
-    rows.push([`  CPU used by then, Node ${cold.node}`, ms(ours.cpu), ms(bare.cpu), ratio(ours.cpu / bare.cpu), '', '']);
+    rows.push([
+      label,
+      ms(ours.wall),
+      `bare SDK server ${ms(bare.wall)}`,
+      ratio(wallRatio),
+      `≤ ${target.toFixed(2)}×`,
+      verdict(wallRatio <= target),
+    ]);
+    rows.push([
+      `  CPU used by then, Node ${cold.node}`,
+      ms(ours.cpu),
+      ms(bare.cpu),
+      ratio(ours.cpu / bare.cpu),
+      '',
+      '',
+    ]);
     const floor = cold['Node floor'];
-    rows.push([`  the floor: Node answering with canned replies, importing nothing`, '—', ms(floor.wall), `${ratio(floor.wall / bare.wall)} of bare`, '', '']);
+    rows.push([
+      `  the floor: Node answering with canned replies, importing nothing`,
+      '—',
+      ms(floor.wall),
+      `${ratio(floor.wall / bare.wall)} of bare`,
+      '',
+      '',
+    ]);
   }
   const call = results.perCall;
   if (call) {
     const ours = call['tensorpool-mcp'];
     const bare = call['bare spawning server'];
     const direct = call['direct spawn'];
-    rows.push([`Per call: cluster_list over stdio, Node ${call.node}`, ms(ours), `bare SDK server spawning the stand-in ${ms(bare)}`, ratio(ours / bare), `≤ ${TARGETS.perCall.toFixed(2)}×`, verdict(ours / bare <= TARGETS.perCall)]);
-    rows.push([`  the same against spawning the stand-in directly`, ms(ours), `direct spawn ${ms(direct)}`, ratio(ours / direct), 'reported', '']);
+    rows.push([
+      `Per call: cluster_list over stdio, Node ${call.node}`,
+      ms(ours),
+      `bare SDK server spawning the stand-in ${ms(bare)}`,
+      ratio(ours / bare),
+      `≤ ${TARGETS.perCall.toFixed(2)}×`,
+      verdict(ours / bare <= TARGETS.perCall),
+    ]);
+    rows.push([
+      `  the same against spawning the stand-in directly`,
+      ms(ours),
+      `direct spawn ${ms(direct)}`,
+      ratio(ours / direct),
+      'reported',
+      '',
+    ]);
     const cpu = call.cpuPerCall;
-    rows.push([`  server CPU per call (mean over the rounds)`, ms(cpu['tensorpool-mcp']), ms(cpu['bare spawning server']), ratio(cpu['tensorpool-mcp'] / cpu['bare spawning server']), '', '']);
+    rows.push([
+      `  server CPU per call (mean over the rounds)`,
+      ms(cpu['tensorpool-mcp']),
+      ms(cpu['bare spawning server']),
+      ratio(cpu['tensorpool-mcp'] / cpu['bare spawning server']),
+      '',
+      '',
+    ]);
   }
   const memory = results.memory ?? [];
-  const growthAt = (size, progress, flags) => memory.find((m) => m.outputMb === size && m.progress === progress && m.nodeFlags.join(' ') === flags)?.growth;
+  const growthAt = (size, progress, flags) =>
+    memory.find((m) => m.outputMb === size && m.progress === progress && m.nodeFlags.join(' ') === flags)?.growth;
   for (const m of memory) {
     const size = m.outputMb * 1024 * 1024;
     const flags = m.nodeFlags.join(' ');
@@ -104,18 +147,37 @@ export function resultRows(results) {
 export function breakdownRows(profile, coldStart) {
   const counted = profile.steps.filter((step) => !step.name.startsWith('second tools/list'));
   const total = (key) => counted.reduce((sum, step) => sum + step[key], 0);
-  const rows = profile.steps.map((step) => [step.name, ms(step.ms), ms(step.cpu), counted.includes(step) ? percent(step.cpu, total('cpu')) : '—']);
+  const rows = profile.steps.map((step) => [
+    step.name,
+    ms(step.ms),
+    ms(step.cpu),
+    counted.includes(step) ? percent(step.cpu, total('cpu')) : '—',
+  ]);
   rows.push(['Sum of the steps', ms(total('ms')), ms(total('cpu')), '100%']);
   if (coldStart) {
-    rows.push(['For scale: the real cold start, medians from the table above (spawn, CLI, stdio and JSON-RPC included)', ms(coldStart.wall), ms(coldStart.cpu), '']);
+    rows.push([
+      'For scale: the real cold start, medians from the table above (spawn, CLI, stdio and JSON-RPC included)',
+      ms(coldStart.wall),
+      ms(coldStart.cpu),
+      '',
+    ]);
   }
   return rows;
 }
 
 export function markdownTable(header, rows) {
   const escapeCell = (cell) => String(cell).replaceAll('|', '\\|');
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+  ].join('\n');
 }
 
 export const RESULT_HEADER = ['Measure', 'tensorpool-mcp', 'Baseline', 'Ratio', 'Target', 'Met'];
-export const BREAKDOWN_HEADER = ['Step (fresh process, each import after the ones above)', 'Wall', 'CPU', 'Share of CPU'];
+export const BREAKDOWN_HEADER = [
+  'Step (fresh process, each import after the ones above)',
+  'Wall',
+  'CPU',
+  'Share of CPU',
+];

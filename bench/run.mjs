@@ -26,7 +26,8 @@ import { BREAKDOWN_HEADER, breakdownRows, markdownTable, RESULT_HEADER, resultRo
 
 const PHASES = ['cold', 'call', 'memory', 'http', 'profile'];
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((name) => name.trim()) : PHASES;
-for (const name of only) if (!PHASES.includes(name)) throw new Error(`BENCH_ONLY: unknown phase ${name}; use ${PHASES.join(', ')}`);
+for (const name of only)
+  if (!PHASES.includes(name)) throw new Error(`BENCH_ONLY: unknown phase ${name}; use ${PHASES.join(', ')}`);
 const knobs = {
   runs: envNumber('BENCH_RUNS', 20),
   callRounds: envNumber('BENCH_CALL_ROUNDS', 60),
@@ -39,7 +40,8 @@ const knobs = {
   floodBatch: envNumber('BENCH_FLOOD_BATCH', 100),
 };
 
-if (!existsSync(`${paths.dist}cli.js`)) throw new Error('dist/ is missing: `npm run bench` builds it first (npm run build)');
+if (!existsSync(`${paths.dist}cli.js`))
+  throw new Error('dist/ is missing: `npm run bench` builds it first (npm run build)');
 const [primary, node22] = nodes();
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 const started = now();
@@ -70,14 +72,31 @@ if (only.includes('memory')) {
   results.memory = await measureMemory({ node: primary, sizesMb: knobs.memoryMb, runs: knobs.memoryRuns });
   // where we own node's command line (the MCP bundle, the Render blueprint) it runs with a small young generation
   log('memory again with node --max-semi-space-size=2');
-  results.memory.push(...(await measureMemory({ node: primary, sizesMb: knobs.memoryMb, runs: knobs.memoryRuns, nodeFlags: ['--max-semi-space-size=2'] })));
+  results.memory.push(
+    ...(await measureMemory({
+      node: primary,
+      sizesMb: knobs.memoryMb,
+      runs: knobs.memoryRuns,
+      nodeFlags: ['--max-semi-space-size=2'],
+    })),
+  );
 }
 if (only.includes('http')) {
   const auth = supportsAuthToken(primary);
   log(`HTTP: ${knobs.httpSessions} sessions × ${knobs.httpCalls} calls, auth ${auth ? 'on' : 'off'}`);
-  results.httpLoad = await measureHttpLoad({ node: primary, sessions: knobs.httpSessions, calls: knobs.httpCalls, auth });
+  results.httpLoad = await measureHttpLoad({
+    node: primary,
+    sessions: knobs.httpSessions,
+    calls: knobs.httpCalls,
+    auth,
+  });
   log(`HTTP flood: ${knobs.floodStreams} SSE sessions and a ${knobs.floodBatch}-call batch`);
-  results.httpFlood = await measureHttpFlood({ node: primary, streams: knobs.floodStreams, batch: knobs.floodBatch, auth });
+  results.httpFlood = await measureHttpFlood({
+    node: primary,
+    streams: knobs.floodStreams,
+    batch: knobs.floodBatch,
+    auth,
+  });
   if (supportsKeyFlood(primary)) {
     log('HTTP key flood: 12 loops of random keys from 127.0.0.1, 8 team members from 127.0.0.2–9');
     results.keyFlood = await measureKeyFlood({ node: primary });
@@ -91,12 +110,18 @@ if (only.includes('profile')) {
 const minutes = (now() - started) / 60_000;
 const table = markdownTable(RESULT_HEADER, resultRows(results));
 const ourColdStart = results.coldStart?.[0]?.['tensorpool-mcp'];
-const breakdown = results.profile ? markdownTable(BREAKDOWN_HEADER, breakdownRows(results.profile, ourColdStart)) : undefined;
+const breakdown = results.profile
+  ? markdownTable(BREAKDOWN_HEADER, breakdownRows(results.profile, ourColdStart))
+  : undefined;
 const context = describeRun({ minutes, loadBefore, loadAfter: loadavg()[0] });
 
 process.stdout.write(`\n${table}\n\n${context}\n`);
-if (breakdown) process.stdout.write(`\nWhere a cold start goes (Node ${results.profile.node}, medians of ${results.profile.runs} runs):\n\n${breakdown}\n\n`);
-for (const failure of results.httpLoad?.firstErrors ?? []) process.stderr.write(`bench: an HTTP call failed: ${failure}\n`);
+if (breakdown)
+  process.stdout.write(
+    `\nWhere a cold start goes (Node ${results.profile.node}, medians of ${results.profile.runs} runs):\n\n${breakdown}\n\n`,
+  );
+for (const failure of results.httpLoad?.firstErrors ?? [])
+  process.stderr.write(`bench: an HTTP call failed: ${failure}\n`);
 
 if (process.env.BENCH_WRITE !== '0' && only.length === PHASES.length) {
   writeDoc([
@@ -146,7 +171,10 @@ function writeDoc(lines) {
   const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Performance\n\n${BEGIN}\n${END}\n`;
   const from = current.indexOf(BEGIN);
   const to = current.indexOf(END);
-  const next = from === -1 || to === -1 ? `${current.trimEnd()}\n\n${block}\n` : `${current.slice(0, from)}${block}${current.slice(to + END.length)}`;
+  const next =
+    from === -1 || to === -1
+      ? `${current.trimEnd()}\n\n${block}\n`
+      : `${current.slice(0, from)}${block}${current.slice(to + END.length)}`;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, next);
 }

@@ -20,10 +20,26 @@ export interface Substitute {
 }
 
 export const SUBSTITUTES: readonly Substitute[] = [
-  { specifier: '../validation/ajv-provider.js', importer: /^@modelcontextprotocol\/sdk\/dist\/esm\/server\/index\.js$/, stub: 'ajv-provider.ts' },
-  { specifier: 'zod-to-json-schema', importer: /^@modelcontextprotocol\/sdk\/dist\/esm\/server\/zod-json-schema-compat\.js$/, stub: 'zod-to-json-schema.ts' },
-  { specifier: 'zod/v3', importer: /^@modelcontextprotocol\/sdk\/dist\/esm\/server\/zod-compat\.js$/, stub: 'zod-v3.ts' },
-  { specifier: '../locales/index.js', importer: /^zod\/v4\/(core\/index|classic\/external|mini\/external)\.js$/, stub: 'zod-locales.ts' },
+  {
+    specifier: '../validation/ajv-provider.js',
+    importer: /^@modelcontextprotocol\/sdk\/dist\/esm\/server\/index\.js$/,
+    stub: 'ajv-provider.ts',
+  },
+  {
+    specifier: 'zod-to-json-schema',
+    importer: /^@modelcontextprotocol\/sdk\/dist\/esm\/server\/zod-json-schema-compat\.js$/,
+    stub: 'zod-to-json-schema.ts',
+  },
+  {
+    specifier: 'zod/v3',
+    importer: /^@modelcontextprotocol\/sdk\/dist\/esm\/server\/zod-compat\.js$/,
+    stub: 'zod-v3.ts',
+  },
+  {
+    specifier: '../locales/index.js',
+    importer: /^zod\/v4\/(core\/index|classic\/external|mini\/external)\.js$/,
+    stub: 'zod-locales.ts',
+  },
 ];
 
 /**
@@ -56,9 +72,13 @@ export function slimBundle(): Plugin {
     setup(build) {
       build.onResolve({ filter }, (args) => {
         const from = packagePath(args.importer);
-        const substitute = SUBSTITUTES.find((s) => s.specifier === args.path && from !== undefined && s.importer.test(from));
+        const substitute = SUBSTITUTES.find(
+          (s) => s.specifier === args.path && from !== undefined && s.importer.test(from),
+        );
         if (substitute) return { path: join(STUBS, substitute.stub) };
-        const leftOut = LEFT_OUT.find((name) => args.path === name || (!name.includes('/') && args.path.startsWith(`${name}/`)));
+        const leftOut = LEFT_OUT.find(
+          (name) => args.path === name || (!name.includes('/') && args.path.startsWith(`${name}/`)),
+        );
         if (leftOut) {
           return {
             errors: [

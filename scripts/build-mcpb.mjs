@@ -33,7 +33,10 @@ try {
     filter: (path) => !path.endsWith('.map') && !path.endsWith('.d.ts') && !/metafile-.*\.json$/.test(path),
   });
   // the files are ES modules
-  writeFileSync(join(stage, 'server', 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', private: true }, null, 2)}\n`);
+  writeFileSync(
+    join(stage, 'server', 'package.json'),
+    `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', private: true }, null, 2)}\n`,
+  );
   run(['validate', join(stage, 'manifest.json')]);
   rmSync(output, { force: true });
   run(['pack', stage, output]);

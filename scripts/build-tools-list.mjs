@@ -8,7 +8,6 @@ import { rawSession } from './lib/raw-session.mjs';
 const dist = new URL('../dist/', import.meta.url);
 const { allTools, createServer, selectTools, TpRunner } = await import(new URL('index.js', dist).href);
 
-
 const runner = new TpRunner({ tpPath: 'tp', env: {}, timeoutMs: 1_000 });
 const { tools, deferred } = selectTools(allTools, {});
 const server = createServer({ runner, tools, deferred });
@@ -16,4 +15,7 @@ const { request } = await rawSession(server, 'build');
 const { result } = await request('tools/list');
 await server.close();
 await runner.shutdown();
-writeFileSync(new URL('tools-list.json', dist), JSON.stringify({ tools: result.tools.map((tool) => tool.name), result }));
+writeFileSync(
+  new URL('tools-list.json', dist),
+  JSON.stringify({ tools: result.tools.map((tool) => tool.name), result }),
+);

@@ -13,7 +13,9 @@ const englishOnly = {
   name: 'zod-english-only',
   setup(esbuild) {
     esbuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: new URL('../build/stubs/zod-locales.ts', import.meta.url).pathname } : undefined,
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? { path: new URL('../build/stubs/zod-locales.ts', import.meta.url).pathname }
+        : undefined,
     );
   },
 };

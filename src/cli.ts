@@ -82,16 +82,25 @@ function leftOut(fuller: Selection, selection: Selection): string[] {
  * checked before anything starts; .env is loaded first, so options can read it. Starts nothing, so tests
  * (and the deploy blueprint's) can check a command line.
  */
-export function parseCommandLine(argv: readonly string[]): { config: Config; security: ResolvedHttpSecurity | undefined; notices: StartupNotices } {
+export function parseCommandLine(argv: readonly string[]): {
+  config: Config;
+  security: ResolvedHttpSecurity | undefined;
+  notices: StartupNotices;
+} {
   const { ignored } = loadEnvFile(argv.slice(2), process.env, process.cwd());
   const { values, fromEnv } = readOptions(argv, process.env);
   if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
     // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
-    throw new ConfigError(`HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`);
+    throw new ConfigError(
+      `HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`,
+    );
   }
   const security = values.http ? resolveHttpSecurity(values, { host: values.host }) : undefined;
   return {
-    config: configFromOptions(values, resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() })),
+    config: configFromOptions(
+      values,
+      resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() }),
+    ),
     security,
     notices: { ignoredEnv: ignored },
   };
@@ -130,20 +139,27 @@ async function serve(
   const logger = stderrLogger(runner.redactor);
   // key files of a server that was killed (SIGKILL skips every exit handler) must not stay behind
   void sweepStaleTempDirs().then((removed) => {
-    if (removed.length > 0) logger.info(`removed ${removed.length} temporary director${removed.length === 1 ? 'y' : 'ies'} left by servers that were killed`);
+    if (removed.length > 0)
+      logger.info(
+        `removed ${removed.length} temporary director${removed.length === 1 ? 'y' : 'ies'} left by servers that were killed`,
+      );
   });
   for (const warning of security?.warnings ?? []) logger.error(warning);
   const envNotice = ignoredEnvNotice(notices.ignoredEnv);
   if (envNotice) logger.info(envNotice);
   if (notices.readOnlyDropped?.length) {
-    logger.error(`--read-only leaves out ${notices.readOnlyDropped.join(', ')}, named in --tools: ${notices.readOnlyDropped.length === 1 ? 'it changes' : 'they change'} things; drop --read-only to offer ${notices.readOnlyDropped.length === 1 ? 'it' : 'them'}`);
+    logger.error(
+      `--read-only leaves out ${notices.readOnlyDropped.join(', ')}, named in --tools: ${notices.readOnlyDropped.length === 1 ? 'it changes' : 'they change'} things; drop --read-only to offer ${notices.readOnlyDropped.length === 1 ? 'it' : 'them'}`,
+    );
   }
   if (ownKey) {
     const conflict = keyVariableConflict(process.env);
     if (conflict) logger.error(conflict);
   }
   if (!resolveExecutable(config.tpPath)) {
-    logger.error(`tp not found (${config.tpPath}): install it with \`pipx install tensorpool\` (or uv tool install tensorpool), or point --tp-path / TP_PATH at it; until then every tool that runs tp says the same`);
+    logger.error(
+      `tp not found (${config.tpPath}): install it with \`pipx install tensorpool\` (or uv tool install tensorpool), or point --tp-path / TP_PATH at it; until then every tool that runs tp says the same`,
+    );
   }
   if (droppedFileTools.length > 0) {
     logger.info(
@@ -152,8 +168,10 @@ async function serve(
     );
   } else if (config.allowedDirsProblem) logger.info(config.allowedDirsProblem);
   logger.info(`approval: ${approvalInForce(config.confirmMode, undefined, config.confirmCreates)}`);
-  if (!ownKey) logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
-  else if (!runner.hasApiKey) logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
+  if (!ownKey)
+    logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
+  else if (!runner.hasApiKey)
+    logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
   // one probe of the installed tp serves every session
   const installation = new TpInstallation(runner, generationOverride(config));
   // and every session shares one spool space and one limit on output reads
@@ -161,7 +179,16 @@ async function serve(
   const reads = outputReads();
   const newServer = (client: TpClient = runner, sessionLogger = logger, lane?: object) =>
     createServer({
-      runner: client, config, tools: selection.tools, deferred: selection.deferred, toolsets: selection.toolsets, installation, logger: sessionLogger, spoolSpace, outputReads: reads, lane,
+      runner: client,
+      config,
+      tools: selection.tools,
+      deferred: selection.deferred,
+      toolsets: selection.toolsets,
+      installation,
+      logger: sessionLogger,
+      spoolSpace,
+      outputReads: reads,
+      lane,
     });
 
   let closeTransport = async (): Promise<void> => {};
@@ -173,7 +200,11 @@ async function serve(
       import('./http/auth/index.js'),
       import('./http/readiness.js'),
     ]);
-    const authenticator = await createAuthenticator(security.config.auth, { runner, mcpPath: '/mcp', onError: logger.error });
+    const authenticator = await createAuthenticator(security.config.auth, {
+      runner,
+      mcpPath: '/mcp',
+      onError: logger.error,
+    });
     let http;
     try {
       http = await startHttpServer({
@@ -207,7 +238,10 @@ async function serve(
     logger.info(`listening on ${http.url}`);
   } else {
     // a person who ran the command by hand would otherwise see nothing at all
-    if (process.stdin.isTTY) process.stderr.write(`${NAME} ${VERSION} waits for an MCP client on stdin (a client such as Claude or Cursor starts it; see \`${NAME} doctor\`). Ctrl-C to quit.\n`);
+    if (process.stdin.isTTY)
+      process.stderr.write(
+        `${NAME} ${VERSION} waits for an MCP client on stdin (a client such as Claude or Cursor starts it; see \`${NAME} doctor\`). Ctrl-C to quit.\n`,
+      );
     const { serveStdio } = await import('./transports/stdio.js');
     const server = newServer();
     closeTransport = () => server.close();

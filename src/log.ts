@@ -25,5 +25,8 @@ export const silentLogger: Logger = { info: () => {}, error: () => {} };
 
 /** `logger` with `redactor` in front: a session's lines also mask that session's own key. */
 export function redactingLogger(logger: Logger, redactor: { redact(text: string): string }): Logger {
-  return { info: (message) => logger.info(redactor.redact(message)), error: (message) => logger.error(redactor.redact(message)) };
+  return {
+    info: (message) => logger.info(redactor.redact(message)),
+    error: (message) => logger.error(redactor.redact(message)),
+  };
 }

@@ -16,7 +16,12 @@ export interface ShutdownOptions {
  * returned function is called (a stdio client went away). A second signal while stopping exits at
  * once; the exit hook still kills every tp group.
  */
-export function onShutdown({ logger, stop, signals = process, exit = (code) => process.exit(code) }: ShutdownOptions): (reason: string) => void {
+export function onShutdown({
+  logger,
+  stop,
+  signals = process,
+  exit = (code) => process.exit(code),
+}: ShutdownOptions): (reason: string) => void {
   let stopping = false;
   const shutdown = (reason: string) => {
     if (stopping) {

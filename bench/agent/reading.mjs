@@ -4,30 +4,58 @@
 
 /** Status words the engine's tables have used, lower-case; a row's status is the first cell among them. */
 const STATUS_WORDS = new Set([
-  'running', 'provisioning', 'pending', 'queued', 'starting', 'creating', 'ready', 'attached', 'available',
-  'success', 'succeeded', 'completed', 'failed', 'error', 'canceled', 'cancelled', 'stopped', 'destroying', 'destroyed',
+  'running',
+  'provisioning',
+  'pending',
+  'queued',
+  'starting',
+  'creating',
+  'ready',
+  'attached',
+  'available',
+  'success',
+  'succeeded',
+  'completed',
+  'failed',
+  'error',
+  'canceled',
+  'cancelled',
+  'stopped',
+  'destroying',
+  'destroyed',
 ]);
-const PREFIX = { cluster_id: /^c-[\w-]+$/, job_id: /^(?:j|job)-[\w-]+$/, storage_id: /^s-[\w-]+$/, key_id: /^(?:k|key)-[\w-]+$/ };
+const PREFIX = {
+  cluster_id: /^c-[\w-]+$/,
+  job_id: /^(?:j|job)-[\w-]+$/,
+  storage_id: /^s-[\w-]+$/,
+  key_id: /^(?:k|key)-[\w-]+$/,
+};
 
 /** The first value under `key` anywhere in `value` (breadth first), or undefined. */
-export function findField(value, key) {
+function findField(value, key) {
   const queue = [value];
   while (queue.length > 0) {
     const item = queue.shift();
     if (item === null || typeof item !== 'object') continue;
-    if (!Array.isArray(item) && Object.hasOwn(item, key) && item[key] !== null && typeof item[key] !== 'object') return item[key];
+    if (!Array.isArray(item) && Object.hasOwn(item, key) && item[key] !== null && typeof item[key] !== 'object')
+      return item[key];
     queue.push(...Object.values(item));
   }
   return undefined;
 }
 
 /** The first array of objects anywhere in `value` whose items carry `idKey`, or undefined. */
-export function findRows(value, idKey) {
+function findRows(value, idKey) {
   const queue = [value];
   while (queue.length > 0) {
     const item = queue.shift();
     if (item === null || typeof item !== 'object') continue;
-    if (Array.isArray(item) && item.length > 0 && item.every((row) => row && typeof row === 'object' && Object.hasOwn(row, idKey))) return item;
+    if (
+      Array.isArray(item) &&
+      item.length > 0 &&
+      item.every((row) => row && typeof row === 'object' && Object.hasOwn(row, idKey))
+    )
+      return item;
     queue.push(...Object.values(item));
   }
   return undefined;
@@ -41,7 +69,10 @@ export function findRows(value, idKey) {
 export function tableRows(text, idKey) {
   const rows = [];
   for (const line of text.split('\n')) {
-    const cells = line.split(/[│┃║|]|\s{2,}/).map((cell) => cell.trim()).filter(Boolean);
+    const cells = line
+      .split(/[│┃║|]|\s{2,}/)
+      .map((cell) => cell.trim())
+      .filter(Boolean);
     const id = cells.find((cell) => PREFIX[idKey].test(cell));
     if (!id) continue;
     const row = { [idKey]: id };
@@ -57,7 +88,7 @@ export function tableRows(text, idKey) {
 }
 
 /** All the text a tool result shows the model: its text blocks, and any other block as JSON. */
-export function resultText(result) {
+function resultText(result) {
   return (result.content ?? []).map((block) => (block.type === 'text' ? block.text : JSON.stringify(block))).join('\n');
 }
 
@@ -89,7 +120,8 @@ export class ResultView {
       if (fromStructured !== undefined) return this.#took(candidate, fromStructured, 'structured');
     }
     const match = pattern?.exec(this.text);
-    if (!match) throw new Error(`no ${tried.join(' or ')} in the result, neither as a field nor in the text:\n${this.text}`);
+    if (!match)
+      throw new Error(`no ${tried.join(' or ')} in the result, neither as a field nor in the text:\n${this.text}`);
     return this.#took(name, match[1] ?? match[0], 'text');
   }
 

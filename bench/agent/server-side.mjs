@@ -39,7 +39,10 @@ export class ServerSide {
     });
     const stderr = [];
     transport.stderr?.on('data', (chunk) => stderr.push(chunk));
-    const client = new Client({ name: 'tensorpool-mcp-agent-bench', version: '1' }, { capabilities: { elicitation: {} } });
+    const client = new Client(
+      { name: 'tensorpool-mcp-agent-bench', version: '1' },
+      { capabilities: { elicitation: {} } },
+    );
     const side = new ServerSide(client, transport, stderr);
     client.setRequestHandler(ElicitRequestSchema, async (request) => {
       side.elicited.push(bytes(request.params.message ?? ''));
@@ -66,11 +69,17 @@ export class ServerSide {
       tools.push(...page.tools);
       cursor = page.nextCursor;
     } while (cursor);
-    const seen = tools.map((tool) => ({ name: tool.name, title: tool.title ?? tool.annotations?.title, description: tool.description, inputSchema: tool.inputSchema }));
+    const seen = tools.map((tool) => ({
+      name: tool.name,
+      title: tool.title ?? tool.annotations?.title,
+      description: tool.description,
+      inputSchema: tool.inputSchema,
+    }));
     const instructions = this.client.getInstructions() ?? '';
     const uris = new Set(extraResources);
     if (this.client.getServerCapabilities()?.resources) {
-      for (const resource of (await this.client.listResources()).resources) if (instructions.includes(resource.uri)) uris.add(resource.uri);
+      for (const resource of (await this.client.listResources()).resources)
+        if (instructions.includes(resource.uri)) uris.add(resource.uri);
     }
     const resources = [];
     for (const uri of uris) {
@@ -114,10 +123,23 @@ export class ServerSide {
     } catch (error) {
       // a protocol error or a dead server: the workflow fails, the run still reports
       const stderr = Buffer.concat(this.stderr).toString('utf8').split('\n').slice(-10).join('\n');
-      return { step: `${step.tool} ${JSON.stringify(args)}`, written: bytes(call.name) + bytes(JSON.stringify(call.arguments ?? {})), readText: 0, readStrict: 0, elicitation: 0, isError: true, taken: [], problems: [`${error.message}\nserver stderr:\n${stderr}`], done: true };
+      return {
+        step: `${step.tool} ${JSON.stringify(args)}`,
+        written: bytes(call.name) + bytes(JSON.stringify(call.arguments ?? {})),
+        readText: 0,
+        readStrict: 0,
+        elicitation: 0,
+        isError: true,
+        taken: [],
+        problems: [`${error.message}\nserver stderr:\n${stderr}`],
+        done: true,
+      };
     }
     const view = new ResultView(result);
-    const text = (result.content ?? []).reduce((sum, block) => sum + bytes(block.type === 'text' ? block.text : JSON.stringify(block)), 0);
+    const text = (result.content ?? []).reduce(
+      (sum, block) => sum + bytes(block.type === 'text' ? block.text : JSON.stringify(block)),
+      0,
+    );
     const structured = result.structuredContent === undefined ? 0 : bytes(JSON.stringify(result.structuredContent));
     const record = {
       step: `${step.tool} ${JSON.stringify(args)}`,

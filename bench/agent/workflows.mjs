@@ -54,7 +54,9 @@ function grab(text, pattern) {
 
 /** Idle clusters: listed, but no job of theirs is running. */
 function idleClusters(clusters, jobs) {
-  const busy = new Set(jobs.filter((job) => statusIs(job.status, 'running', 'pending', 'queued')).map((job) => job.cluster_id));
+  const busy = new Set(
+    jobs.filter((job) => statusIs(job.status, 'running', 'pending', 'queued')).map((job) => job.cluster_id),
+  );
   return clusters.map((cluster) => cluster.cluster_id).filter((id) => !busy.has(id));
 }
 
@@ -66,22 +68,36 @@ export const WORKFLOWS = [
     id: 'train',
     title: 'Train: 1xH100 cluster, job config, push, follow, pull, destroy',
     shell: [
-      { line: () => 'tp cluster create 1xH100 --wait', take: (text, ctx) => (ctx.cluster = grab(text, /Cluster ID: (c-[\w-]+)/)) },
+      {
+        line: () => 'tp cluster create 1xH100 --wait',
+        take: (text, ctx) => (ctx.cluster = grab(text, /Cluster ID: (c-[\w-]+)/)),
+      },
       { line: () => `cat > job.tp.toml <<'EOF'\n${JOB_CONFIG}EOF` },
-      { line: (ctx) => `tp job push job.tp.toml ${ctx.cluster}`, take: (text, ctx) => (ctx.job = grab(text, /Job ID: ((?:j|job)-[\w-]+)/)) },
+      {
+        line: (ctx) => `tp job push job.tp.toml ${ctx.cluster}`,
+        take: (text, ctx) => (ctx.job = grab(text, /Job ID: ((?:j|job)-[\w-]+)/)),
+      },
       { line: (ctx) => `tp job listen ${ctx.job}` },
       { line: (ctx) => `tp job pull ${ctx.job}` },
       { line: (ctx) => `tp cluster destroy ${ctx.cluster} --no-input` },
     ],
     server: [
-      { tool: 'cluster_create', args: () => ({ instance_type: '1xH100', wait: true }), take: (view, ctx) => (ctx.cluster = view.field('cluster_id', /Cluster ID: (c-[\w-]+)/)) },
+      {
+        tool: 'cluster_create',
+        args: () => ({ instance_type: '1xH100', wait: true }),
+        take: (view, ctx) => (ctx.cluster = view.field('cluster_id', /Cluster ID: (c-[\w-]+)/)),
+      },
       {
         tool: 'job_write_config',
         // the allowed directory is the project: paths default to it
         args: () => ({ commands: ['python train.py'], outputs: ['checkpoints/'] }),
         take: (view, ctx) => (ctx.config = view.field(['config_path', 'path'], /Wrote (\S+?):?\n/)),
       },
-      { tool: 'job_push', args: (ctx) => ({ cluster_id: ctx.cluster }), take: (view, ctx) => (ctx.job = view.field('job_id', /Job ID: ((?:j|job)-[\w-]+)/)) },
+      {
+        tool: 'job_push',
+        args: (ctx) => ({ cluster_id: ctx.cluster }),
+        take: (view, ctx) => (ctx.job = view.field('job_id', /Job ID: ((?:j|job)-[\w-]+)/)),
+      },
       {
         tool: 'job_listen',
         args: (ctx) => ({ job_id: ctx.job }),
@@ -94,14 +110,20 @@ export const WORKFLOWS = [
     verify(calls, ctx) {
       const problems = [];
       const create = ran(calls, 'cluster create');
-      if (create.length !== 1 || create[0].options.instance_type !== '1xH100') problems.push('no single 1xH100 cluster create');
+      if (create.length !== 1 || create[0].options.instance_type !== '1xH100')
+        problems.push('no single 1xH100 cluster create');
       const push = ran(calls, 'job push')[0];
-      if (!push || !/python train\.py/.test(push.config ?? '') || !/checkpoints\//.test(push.config ?? '')) problems.push('no push of a config running train.py with checkpoints/ as output');
-      else if (push.options.cluster_id !== ctx.cluster) problems.push(`pushed to ${push.options.cluster_id}, not to the new cluster ${ctx.cluster}`);
-      if (ran(calls, 'job listen').length === 0 && ran(calls, 'job info').length === 0) problems.push('the job was never followed');
-      if (!existsSync(join(ctx.dir, WORLD.pulled))) problems.push(`${WORLD.pulled} was not pulled into the working directory`);
+      if (!push || !/python train\.py/.test(push.config ?? '') || !/checkpoints\//.test(push.config ?? ''))
+        problems.push('no push of a config running train.py with checkpoints/ as output');
+      else if (push.options.cluster_id !== ctx.cluster)
+        problems.push(`pushed to ${push.options.cluster_id}, not to the new cluster ${ctx.cluster}`);
+      if (ran(calls, 'job listen').length === 0 && ran(calls, 'job info').length === 0)
+        problems.push('the job was never followed');
+      if (!existsSync(join(ctx.dir, WORLD.pulled)))
+        problems.push(`${WORLD.pulled} was not pulled into the working directory`);
       const destroyed = ran(calls, 'cluster destroy').map((call) => call.options.cluster_id);
-      if (!sameSet(destroyed, [ctx.cluster])) problems.push(`destroyed ${destroyed.join(', ') || 'nothing'} instead of ${ctx.cluster}`);
+      if (!sameSet(destroyed, [ctx.cluster]))
+        problems.push(`destroyed ${destroyed.join(', ') || 'nothing'} instead of ${ctx.cluster}`);
       return problems;
     },
   },
@@ -109,11 +131,24 @@ export const WORKFLOWS = [
     id: 'failed',
     title: 'A job failed: find it and say why',
     shell: [
-      { line: () => 'tp job list', take: (text, ctx) => (ctx.job = tableRows(text, 'job_id').find((row) => statusIs(row.status, 'failed', 'error'))?.job_id) },
-      { line: (ctx) => `tp job listen ${ctx.job}`, exit: 1, take: (text, ctx) => (ctx.reason = grab(text, FAILURE_LINE)) },
+      {
+        line: () => 'tp job list',
+        take: (text, ctx) =>
+          (ctx.job = tableRows(text, 'job_id').find((row) => statusIs(row.status, 'failed', 'error'))?.job_id),
+      },
+      {
+        line: (ctx) => `tp job listen ${ctx.job}`,
+        exit: 1,
+        take: (text, ctx) => (ctx.reason = grab(text, FAILURE_LINE)),
+      },
     ],
     server: [
-      { tool: 'job_list', args: () => ({}), take: (view, ctx) => (ctx.job = view.rows('job_id').find((row) => statusIs(row.status, 'failed', 'error'))?.job_id) },
+      {
+        tool: 'job_list',
+        args: () => ({}),
+        take: (view, ctx) =>
+          (ctx.job = view.rows('job_id').find((row) => statusIs(row.status, 'failed', 'error'))?.job_id),
+      },
       {
         tool: 'job_listen',
         args: (ctx) => ({ job_id: ctx.job }),
@@ -122,9 +157,10 @@ export const WORKFLOWS = [
         take: (view, ctx) => (ctx.reason = grab(view.text, FAILURE_LINE)),
       },
     ],
-    verify(calls, ctx) {
+    verify(_calls, ctx) {
       const problems = [];
-      if (ctx.job !== WORLD.failedJob) problems.push(`found ${ctx.job ?? 'no job'} instead of the failed ${WORLD.failedJob}`);
+      if (ctx.job !== WORLD.failedJob)
+        problems.push(`found ${ctx.job ?? 'no job'} instead of the failed ${WORLD.failedJob}`);
       if (!ctx.reason?.includes(WORLD.failure)) problems.push(`the reason read was ${JSON.stringify(ctx.reason)}`);
       return problems;
     },
@@ -135,21 +171,30 @@ export const WORKFLOWS = [
     shell: [
       { line: () => 'tp cluster list', take: (text, ctx) => (ctx.clusters = tableRows(text, 'cluster_id')) },
       { line: () => 'tp storage list', take: (text, ctx) => (ctx.volumes = tableRows(text, 'storage_id')) },
-      { line: () => 'tp job list', take: (text, ctx) => (ctx.idle = idleClusters(ctx.clusters, tableRows(text, 'job_id'))) },
-      { each: (ctx) => ctx.idle, line: (ctx, id) => `tp cluster destroy ${id} --no-input` },
+      {
+        line: () => 'tp job list',
+        take: (text, ctx) => (ctx.idle = idleClusters(ctx.clusters, tableRows(text, 'job_id'))),
+      },
+      { each: (ctx) => ctx.idle, line: (_ctx, id) => `tp cluster destroy ${id} --no-input` },
     ],
     server: [
       { tool: 'cluster_list', args: () => ({}), take: (view, ctx) => (ctx.clusters = view.rows('cluster_id')) },
       { tool: 'storage_list', args: () => ({}), take: (view, ctx) => (ctx.volumes = view.rows('storage_id')) },
-      { tool: 'job_list', args: () => ({}), take: (view, ctx) => (ctx.idle = idleClusters(ctx.clusters, view.rows('job_id'))) },
-      { each: (ctx) => ctx.idle, tool: 'cluster_destroy', args: (ctx, id) => ({ cluster_id: id }) },
+      {
+        tool: 'job_list',
+        args: () => ({}),
+        take: (view, ctx) => (ctx.idle = idleClusters(ctx.clusters, view.rows('job_id'))),
+      },
+      { each: (ctx) => ctx.idle, tool: 'cluster_destroy', args: (_ctx, id) => ({ cluster_id: id }) },
     ],
     verify(calls, ctx) {
       const problems = [];
-      for (const command of ['cluster list', 'storage list']) if (ran(calls, command).length === 0) problems.push(`never ran ${command}`);
+      for (const command of ['cluster list', 'storage list'])
+        if (ran(calls, command).length === 0) problems.push(`never ran ${command}`);
       if (!(ctx.volumes?.length > 0)) problems.push('no volume was read from the storage list');
       const destroyed = ran(calls, 'cluster destroy').map((call) => call.options.cluster_id);
-      if (!sameSet(destroyed, WORLD.idleClusters)) problems.push(`destroyed ${destroyed.join(', ') || 'nothing'} instead of ${WORLD.idleClusters.join(', ')}`);
+      if (!sameSet(destroyed, WORLD.idleClusters))
+        problems.push(`destroyed ${destroyed.join(', ') || 'nothing'} instead of ${WORLD.idleClusters.join(', ')}`);
       return problems;
     },
   },
@@ -162,18 +207,25 @@ export const WORKFLOWS = [
       { line: (ctx) => `tp storage edit ${ctx.volume} -s 200` },
     ],
     server: [
-      { tool: 'storage_create', args: () => ({ size_gb: 100, wait: true }), take: (view, ctx) => (ctx.volume = view.field('storage_id', /\b(s-[\w-]+)/)) },
+      {
+        tool: 'storage_create',
+        args: () => ({ size_gb: 100, wait: true }),
+        take: (view, ctx) => (ctx.volume = view.field('storage_id', /\b(s-[\w-]+)/)),
+      },
       { tool: 'cluster_attach_storage', args: (ctx) => ({ cluster_id: WORLD.busyCluster, storage_id: ctx.volume }) },
       { tool: 'storage_edit', args: (ctx) => ({ storage_id: ctx.volume, size_gb: 200 }) },
     ],
     verify(calls, ctx) {
       const problems = [];
       const create = ran(calls, 'storage create');
-      if (create.length !== 1 || Number(create[0].options.size) !== 100) problems.push('no single 100 GB storage create');
+      if (create.length !== 1 || Number(create[0].options.size) !== 100)
+        problems.push('no single 100 GB storage create');
       const attach = ran(calls, 'cluster attach')[0];
-      if (attach?.options.storage_id !== ctx.volume || attach?.options.cluster_id !== WORLD.busyCluster) problems.push(`the new volume was not attached to ${WORLD.busyCluster}`);
+      if (attach?.options.storage_id !== ctx.volume || attach?.options.cluster_id !== WORLD.busyCluster)
+        problems.push(`the new volume was not attached to ${WORLD.busyCluster}`);
       const edit = ran(calls, 'storage edit')[0];
-      if (edit?.options.storage_id !== ctx.volume || Number(edit?.options.size) !== 200) problems.push('the volume was not grown to 200 GB');
+      if (edit?.options.storage_id !== ctx.volume || Number(edit?.options.size) !== 200)
+        problems.push('the volume was not grown to 200 GB');
       return problems;
     },
   },

@@ -17,7 +17,13 @@ export class RawHttp {
         onResponse?.(res);
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, messages: parseBody(res, Buffer.concat(chunks).toString()) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            headers: res.headers,
+            messages: parseBody(res, Buffer.concat(chunks).toString()),
+          }),
+        );
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -27,7 +33,9 @@ export class RawHttp {
 
   /** initialize + notifications/initialized; the session id, or the HTTP status that refused it. */
   async openSession() {
-    const init = await this.request('POST', { body: { jsonrpc: '2.0', id: 0, method: 'initialize', params: INITIALIZE } });
+    const init = await this.request('POST', {
+      body: { jsonrpc: '2.0', id: 0, method: 'initialize', params: INITIALIZE },
+    });
     const sessionId = init.headers['mcp-session-id'];
     if (init.status !== 200 || !sessionId) return { status: init.status };
     await this.request('POST', { sessionId, body: { jsonrpc: '2.0', method: 'notifications/initialized' } });
@@ -39,7 +47,11 @@ export class RawHttp {
     return new Promise((resolve, reject) => {
       const req = http.request(
         this.url,
-        { method: 'GET', headers: { ...this.headers, accept: 'text/event-stream', 'mcp-session-id': sessionId }, agent: false },
+        {
+          method: 'GET',
+          headers: { ...this.headers, accept: 'text/event-stream', 'mcp-session-id': sessionId },
+          agent: false,
+        },
         (res) => {
           res.resume();
           res.on('error', () => {});

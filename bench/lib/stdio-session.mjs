@@ -29,7 +29,8 @@ export class StdioSession {
       if (start < chunk.length) parts.push(chunk.subarray(start));
     });
     child.once('exit', (code, signal) => {
-      for (const { reject } of this.pending.values()) reject(new Error(`server exited (${code ?? signal}) before answering`));
+      for (const { reject } of this.pending.values())
+        reject(new Error(`server exited (${code ?? signal}) before answering`));
       this.pending.clear();
     });
   }
@@ -67,7 +68,11 @@ export class StdioSession {
   }
 
   async callTool(name, args = {}, meta) {
-    const { message, ms } = await this.request('tools/call', { name, arguments: args, ...(meta ? { _meta: meta } : {}) });
+    const { message, ms } = await this.request('tools/call', {
+      name,
+      arguments: args,
+      ...(meta ? { _meta: meta } : {}),
+    });
     if (message.error) throw new Error(`${name} failed: ${message.error.message}`);
     return { result: message.result, ms };
   }

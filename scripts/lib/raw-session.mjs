@@ -17,6 +17,10 @@ export async function rawSession(server, clientName) {
       answers.set(id, resolve);
       void clientSide.send({ jsonrpc: '2.0', id, method, params });
     });
-  await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: clientName, version: '1' } });
+  await request('initialize', {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: clientName, version: '1' },
+  });
   return { request };
 }

@@ -25,11 +25,21 @@ const jobId = z
 const LOG_PAGE_BYTES = 16_384;
 
 /** The rows of a list, read as the list tools read them (results/rows.ts), as text for the view. */
-async function listRows(context: ToolContext, kind: ListKind, argv: string[]): Promise<{ rows: Row[]; error: string | null }> {
+async function listRows(
+  context: ToolContext,
+  kind: ListKind,
+  argv: string[],
+): Promise<{ rows: Row[]; error: string | null }> {
   const result = await context.tp.run(argv, { signal: context.signal });
-  if (result.exitCode !== 0) return { rows: [], error: (result.stderr || result.stdout).trim().split('\n').pop() ?? `tp exited with ${result.exitCode}` };
+  if (result.exitCode !== 0)
+    return {
+      rows: [],
+      error: (result.stderr || result.stdout).trim().split('\n').pop() ?? `tp exited with ${result.exitCode}`,
+    };
   const rows = readList(kind, result.stdout).rows.map((row) =>
-    Object.fromEntries(Object.entries(row).map(([field, value]) => [field, Array.isArray(value) ? value.join(', ') : String(value)])),
+    Object.fromEntries(
+      Object.entries(row).map(([field, value]) => [field, Array.isArray(value) ? value.join(', ') : String(value)]),
+    ),
   );
   return { rows, error: null };
 }
@@ -45,7 +55,8 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
     toolset: 'status',
     runs: 'local',
     title: 'Refresh the TensorPool view',
-    description: 'For the TensorPool view: clusters, volumes, jobs and the calls waiting for approval; with job_id, that job too.',
+    description:
+      'For the TensorPool view: clusters, volumes, jobs and the calls waiting for approval; with job_id, that job too.',
     inputSchema: {
       job_id: jobId.optional(),
       approvals_only: z.boolean().default(false).describe('Only the calls waiting for approval; runs no tp'),
@@ -53,23 +64,33 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
     annotations: 'read-only',
     handler: async (args, context) => {
       // the view asks this every second while it waits for a call's card to appear: no tp for that
-      if (args.approvals_only) return appResult(`${state.pending.list().length} waiting for approval`, { pending: state.pending.list() });
+      if (args.approvals_only)
+        return appResult(`${state.pending.list().length} waiting for approval`, { pending: state.pending.list() });
       const [clusters, volumes, jobs, job] = await Promise.all([
-        listRows(context, 'clusters', tpArgv.clusterList({ org: false }, await context.runtime.installation.generation(context.signal))),
+        listRows(
+          context,
+          'clusters',
+          tpArgv.clusterList({ org: false }, await context.runtime.installation.generation(context.signal)),
+        ),
         listRows(context, 'volumes', tpArgv.storageList({ org: false })),
         listRows(context, 'jobs', tpArgv.jobList({ org: false })),
-        args.job_id === undefined ? undefined : context.tp.run(tpArgv.jobInfo({ jobId: args.job_id }), { signal: context.signal }),
+        args.job_id === undefined
+          ? undefined
+          : context.tp.run(tpArgv.jobInfo({ jobId: args.job_id }), { signal: context.signal }),
       ]);
       const pending = state.pending.list();
-      return appResult(`${clusters.rows.length} clusters, ${volumes.rows.length} volumes, ${jobs.rows.length} jobs, ${pending.length} waiting for approval`, {
-        clusters: clusters.rows,
-        volumes: volumes.rows,
-        jobs: jobs.rows,
-        errors: [clusters.error, volumes.error, jobs.error].filter((error) => error !== null),
-        job: job === undefined ? null : { id: args.job_id, fields: parseFields(job.stdout), exit_code: job.exitCode },
-        pending,
-        updated_at: new Date().toISOString(),
-      });
+      return appResult(
+        `${clusters.rows.length} clusters, ${volumes.rows.length} volumes, ${jobs.rows.length} jobs, ${pending.length} waiting for approval`,
+        {
+          clusters: clusters.rows,
+          volumes: volumes.rows,
+          jobs: jobs.rows,
+          errors: [clusters.error, volumes.error, jobs.error].filter((error) => error !== null),
+          job: job === undefined ? null : { id: args.job_id, fields: parseFields(job.stdout), exit_code: job.exitCode },
+          pending,
+          updated_at: new Date().toISOString(),
+        },
+      );
     },
   });
 
@@ -79,7 +100,10 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
     runs: 'local',
     title: "Read a job's log for the TensorPool view",
     description: "For the TensorPool view: the job's log from offset on (follows `tp job listen` while the job runs).",
-    inputSchema: { job_id: jobId, offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe('Bytes already shown') },
+    inputSchema: {
+      job_id: jobId,
+      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe('Bytes already shown'),
+    },
     annotations: 'read-only',
     handler: async (args, context) => {
       let follower = state.followers.get(args.job_id);
@@ -89,13 +113,16 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
       }
       const page = await follower.readOutput(args.offset, LOG_PAGE_BYTES);
       const finished = follower.finished && page.next >= page.size;
-      return appResult(`${page.next - page.offset} bytes of job ${args.job_id}'s log${finished ? ', to its end' : ''}`, {
-        job_id: args.job_id,
-        text: page.text,
-        next_offset: page.next,
-        finished,
-        listen_status: follower.status,
-      });
+      return appResult(
+        `${page.next - page.offset} bytes of job ${args.job_id}'s log${finished ? ', to its end' : ''}`,
+        {
+          job_id: args.job_id,
+          text: page.text,
+          next_offset: page.next,
+          finished,
+          listen_status: follower.status,
+        },
+      );
     },
   });
 
@@ -106,14 +133,23 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
     title: 'Approve or decline a waiting call',
     description: 'For the TensorPool view: the person pressed Approve or Decline on a waiting call.',
     inputSchema: {
-      approval_id: z.string().regex(/^ap_[0-9a-f]{12}$/, 'approval_id must be an id from the approval card (ap_ and 12 hex digits)').describe('Approval id'),
+      approval_id: z
+        .string()
+        .regex(/^ap_[0-9a-f]{12}$/, 'approval_id must be an id from the approval card (ap_ and 12 hex digits)')
+        .describe('Approval id'),
       decision: z.enum(['approve', 'decline']).describe('approve or decline'),
     },
     annotations: 'local-edit',
     handler: async (args) => {
       const approval = state.pending.decide(args.approval_id, args.decision === 'approve');
-      if (!approval) throw new ToolError(`approval_id: no call waits for approval ${args.approval_id}; it was decided already, expired, or was cancelled.`);
-      const text = args.decision === 'approve' ? `Approved: ${approval.tool} runs now (${approval.action}).` : `Declined: ${approval.tool} does not run.`;
+      if (!approval)
+        throw new ToolError(
+          `approval_id: no call waits for approval ${args.approval_id}; it was decided already, expired, or was cancelled.`,
+        );
+      const text =
+        args.decision === 'approve'
+          ? `Approved: ${approval.tool} runs now (${approval.action}).`
+          : `Declined: ${approval.tool} does not run.`;
       return appResult(text, { approval_id: approval.id, tool: approval.tool, decision: args.decision });
     },
   });
@@ -128,7 +164,11 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
       .run(tpArgv.jobListen({ jobId: id }), { signal: operation.controller.signal, observer: operation.observer })
       .then(
         (result) => operation.finish(tpToolResult(result)),
-        (error: unknown) => operation.finish({ isError: true, content: [{ type: 'text', text: error instanceof Error ? error.message : String(error) }] }),
+        (error: unknown) =>
+          operation.finish({
+            isError: true,
+            content: [{ type: 'text', text: error instanceof Error ? error.message : String(error) }],
+          }),
       );
     return operation;
   }

@@ -29,7 +29,11 @@ export class PendingApprovals {
   /** Resolves true on Approve; false on Decline, on time-out, or when `signal` aborts (the call was cancelled). */
   wait(question: ApprovalQuestion, signal: AbortSignal): { approval: PendingApproval; answer: Promise<boolean> } {
     const id = `ap_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-    const approval: PendingApproval = { id, ...question, expiresAt: new Date(this.clock.now() + this.timeoutMs).toISOString() };
+    const approval: PendingApproval = {
+      id,
+      ...question,
+      expiresAt: new Date(this.clock.now() + this.timeoutMs).toISOString(),
+    };
     let timer: Timer | undefined;
     const answer = new Promise<boolean>((resolve) => {
       const settle = (yes: boolean) => {

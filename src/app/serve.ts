@@ -60,13 +60,20 @@ const listsFor = new WeakMap<ListToolsResult, ListToolsResult>();
 
 /**
  * The tools/list of every client, with the view linked from the tools it shows and the app-only tools added.
- * Computed once per process for each list (the lists are shared and frozen: tools-list-cache.ts).
+ * Computed once per process for each list (the lists are shared and frozen: tools-list.ts).
+ * @public loaded by app-view.ts through a dynamic import, which knip does not follow to its members
  */
-export function listWithView(base: ListToolsResult, registered: readonly ToolDefinition[], session: ConsoleSession): ListToolsResult {
+export function listWithView(
+  base: ListToolsResult,
+  registered: readonly ToolDefinition[],
+  session: ConsoleSession,
+): ListToolsResult {
   let list = listsFor.get(base);
   if (list) return list;
   const linked = new Set(registered.filter(linksToView).map((tool) => tool.name));
-  const tools: Tool[] = base.tools.map((tool) => (linked.has(tool.name) ? { ...tool, _meta: { ...tool._meta, ui: { resourceUri: VIEW_URI } } } : tool));
+  const tools: Tool[] = base.tools.map((tool) =>
+    linked.has(tool.name) ? { ...tool, _meta: { ...tool._meta, ui: { resourceUri: VIEW_URI } } } : tool,
+  );
   for (const tool of session.tools) {
     tools.push({
       name: tool.name,
@@ -90,13 +97,23 @@ function viewHtml(): Promise<string> {
     .catch(() => readFile(new URL('../../dist/console.html', import.meta.url), 'utf8'))
     .catch((error: unknown) => {
       html = undefined;
-      throw new Error(`the TensorPool view is not built (npm run build writes dist/console.html): ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `the TensorPool view is not built (npm run build writes dist/console.html): ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   return html;
 }
 
+/** @public loaded by app-view.ts through a dynamic import */
 export async function readView(): Promise<ReadResourceResult> {
   return {
-    contents: [{ uri: VIEW_URI, mimeType: RESOURCE_MIME_TYPE, text: await viewHtml(), _meta: { ui: { csp: VIEW_CSP, prefersBorder: true } } }],
+    contents: [
+      {
+        uri: VIEW_URI,
+        mimeType: RESOURCE_MIME_TYPE,
+        text: await viewHtml(),
+        _meta: { ui: { csp: VIEW_CSP, prefersBorder: true } },
+      },
+    ],
   };
 }

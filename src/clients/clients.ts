@@ -81,7 +81,8 @@ export const CLIENTS: readonly Client[] = [
     name: 'Codex',
     shape: 'codex-toml',
     lacksShellPath: false,
-    configPath: (machine) => pathFor(machine).join(machine.env.CODEX_HOME || pathFor(machine).join(machine.home, '.codex'), 'config.toml'),
+    configPath: (machine) =>
+      pathFor(machine).join(machine.env.CODEX_HOME || pathFor(machine).join(machine.home, '.codex'), 'config.toml'),
     where: '~/.codex/config.toml',
   },
 ];

@@ -10,7 +10,11 @@ import { resolveExecutable } from '../tp/which.js';
  * - script: anything else (a clone, a local node_modules) → `node /abs/bin/tensorpool-mcp.js`;
  * - command: --command names the executable to run.
  */
-export type Installation = { kind: 'npx' } | { kind: 'global'; command: string; script: string } | { kind: 'script'; script: string } | { kind: 'command'; command: string };
+export type Installation =
+  | { kind: 'npx' }
+  | { kind: 'global'; command: string; script: string }
+  | { kind: 'script'; script: string }
+  | { kind: 'command'; command: string };
 
 export function thisInstallation(
   scriptArg: string | undefined,

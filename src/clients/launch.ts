@@ -30,7 +30,8 @@ export function launchFor(client: Client, machine: Machine, serverArgs: readonly
   const installation = machine.installation ?? { kind: 'npx' };
   if (installation.kind === 'command') return { command: installation.command, args: [...serverArgs], env };
   // a clone or a local install: node by absolute path runs it wherever the client starts it
-  if (installation.kind === 'script') return { command: machine.nodePath, args: [installation.script, ...serverArgs], env };
+  if (installation.kind === 'script')
+    return { command: machine.nodePath, args: [installation.script, ...serverArgs], env };
   if (installation.kind === 'global') {
     // its `#!/usr/bin/env node` needs node on PATH, which a client without the shell's PATH lacks
     if (client.lacksShellPath || machine.platform === 'win32') {
@@ -61,6 +62,8 @@ function keyReference(client: Client): string {
 
 /** `claude mcp add …` for the same launch: Claude Code's own way to add a server (local scope: private to you, this project). */
 export function claudeMcpAddCommand(launch: ServerLaunch): string {
-  const env = Object.entries({ ...launch.env, TENSORPOOL_API_KEY: KEY_PLACEHOLDER }).map(([name, value]) => `--env ${shellQuote([`${name}=${value}`])}`);
+  const env = Object.entries({ ...launch.env, TENSORPOOL_API_KEY: KEY_PLACEHOLDER }).map(
+    ([name, value]) => `--env ${shellQuote([`${name}=${value}`])}`,
+  );
   return ['claude mcp add', SERVER_KEY, ...env, '--', shellQuote([launch.command, ...launch.args])].join(' ');
 }

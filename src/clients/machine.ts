@@ -15,5 +15,12 @@ export interface Machine {
 }
 
 export function thisMachine(npxPath?: string, installation?: Installation): Machine {
-  return { platform: process.platform, home: homedir(), env: process.env, nodePath: process.execPath, npxPath, installation };
+  return {
+    platform: process.platform,
+    home: homedir(),
+    env: process.env,
+    nodePath: process.execPath,
+    npxPath,
+    installation,
+  };
 }

@@ -5,7 +5,6 @@ import { KEY_PLACEHOLDER, SERVER_KEY, type ServerLaunch } from './launch.js';
 import { serverEntry, tomlSection, VSCODE_KEY_PROMPT } from './snippet.js';
 import { ConfigFileError } from '../errors.js';
 
-
 const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
 
 /**
@@ -25,7 +24,8 @@ export function mergeConfig(client: Client, existing: string | undefined, launch
   }
   let text = existing?.trim() ? existing : '{}\n';
   const root = parseJson(text, path);
-  if (root === null || typeof root !== 'object' || Array.isArray(root)) throw new ConfigFileError(`${path} does not hold a JSON object; fix it or add the snippet by hand.`);
+  if (root === null || typeof root !== 'object' || Array.isArray(root))
+    throw new ConfigFileError(`${path} does not hold a JSON object; fix it or add the snippet by hand.`);
   const listKey = client.shape === 'vscode' ? 'servers' : 'mcpServers';
   const keptKey = existingKey((root as Record<string, Record<string, unknown> | undefined>)[listKey]?.[SERVER_KEY]);
   launch = keepingKey(launch, keptKey);
@@ -37,7 +37,10 @@ export function mergeConfig(client: Client, existing: string | undefined, launch
     } else {
       const at = inputs.findIndex((input) => (input as { id?: unknown })?.id === VSCODE_KEY_PROMPT.id);
       const edit = at === -1 ? { index: inputs.length, insert: true } : { index: at, insert: false };
-      text = applyEdits(text, modify(text, ['inputs', edit.index], VSCODE_KEY_PROMPT, { ...FORMAT, isArrayInsertion: edit.insert }));
+      text = applyEdits(
+        text,
+        modify(text, ['inputs', edit.index], VSCODE_KEY_PROMPT, { ...FORMAT, isArrayInsertion: edit.insert }),
+      );
     }
   }
   return { text: text.endsWith('\n') ? text : `${text}\n`, keptKey };
@@ -66,7 +69,9 @@ function parseJson(text: string, path: string): unknown {
   const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const line = text.slice(0, errors[0]!.offset).split('\n').length;
-    throw new ConfigFileError(`${path} is not valid JSON (${printParseErrorCode(errors[0]!.error)} on line ${line}); fix it or add the snippet by hand.`);
+    throw new ConfigFileError(
+      `${path} is not valid JSON (${printParseErrorCode(errors[0]!.error)} on line ${line}); fix it or add the snippet by hand.`,
+    );
   }
   return value;
 }
@@ -86,7 +91,11 @@ function mergeToml(existing: string, launch: ServerLaunch, path: string): string
   } else {
     let end = start + 1;
     // the table ends at the next header that is not one of its own sub-tables
-    while (end < lines.length && !(/^\s*\[/.test(lines[end]!) && !new RegExp(`^\\s*\\[\\s*mcp_servers\\.${SERVER_KEY}\\.`).test(lines[end]!))) end++;
+    while (
+      end < lines.length &&
+      !(/^\s*\[/.test(lines[end]!) && !new RegExp(`^\\s*\\[\\s*mcp_servers\\.${SERVER_KEY}\\.`).test(lines[end]!))
+    )
+      end++;
     while (end > start + 1 && lines[end - 1]!.trim() === '') end--;
     text = [...lines.slice(0, start), section, ...lines.slice(end)].join('\n');
     if (!text.endsWith('\n')) text += '\n';
@@ -99,6 +108,8 @@ function checkToml(text: string, path: string): void {
   try {
     parseToml(text);
   } catch (error) {
-    throw new ConfigFileError(`${path} is not valid TOML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix it or add the snippet by hand.`);
+    throw new ConfigFileError(
+      `${path} is not valid TOML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix it or add the snippet by hand.`,
+    );
   }
 }

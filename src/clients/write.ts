@@ -1,4 +1,14 @@
-import { chmodSync, copyFileSync, existsSync, rmSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  rmSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 
@@ -12,7 +22,18 @@ export interface PlannedWrite {
 
 export function planWrite(path: string, after: string): PlannedWrite {
   const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-  const diff = before === after ? '' : createTwoFilesPatch(before === undefined ? '/dev/null' : path, path, before ?? '', after, undefined, undefined, { context: 3 });
+  const diff =
+    before === after
+      ? ''
+      : createTwoFilesPatch(
+          before === undefined ? '/dev/null' : path,
+          path,
+          before ?? '',
+          after,
+          undefined,
+          undefined,
+          { context: 3 },
+        );
   return { path, before, after, diff };
 }
 

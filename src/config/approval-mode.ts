@@ -5,7 +5,9 @@ import type { ConfirmMode } from './options.js';
  * (the connected client, which answers an elicitation (true), shows the view's approval card ('view'), or neither).
  */
 export function approvalInForce(mode: ConfirmMode, clientCanElicit?: boolean | 'view', billing = true): string {
-  const subject = billing ? 'irreversible, sensitive and billing calls' : 'irreversible and sensitive calls (billing calls run unasked: --no-confirm-creates)';
+  const subject = billing
+    ? 'irreversible, sensitive and billing calls'
+    : 'irreversible and sensitive calls (billing calls run unasked: --no-confirm-creates)';
   if (mode === 'flag') return `flag: ${subject} run with confirm=true, passed after the user agreed`;
   if (clientCanElicit === undefined) {
     return mode === 'elicit'

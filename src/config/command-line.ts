@@ -24,11 +24,18 @@ export function readOptions(
   const program = buildProgram(writeErr);
   program.parse([...argv]);
   // stdio uses no port: a PORT=abc (or HOST) left in the shell must neither stop it nor show up in its settings
-  const read = optionValues(program, program.getOptionValue('http') === true ? env : withoutHttpVariables(env), entries().map(([name]) => name));
+  const read = optionValues(
+    program,
+    program.getOptionValue('http') === true ? env : withoutHttpVariables(env),
+    entries().map(([name]) => name),
+  );
   if (!read.values.http) {
     // `--port 3000` alone would otherwise quietly serve stdio
     const stray = entries().find(([name, spec]) => spec.httpOnly && read.fromCli.has(name));
-    if (stray) throw new ConfigError(`${stray[1].flags.split(' ')[0]} applies only to the HTTP transport; add --http, or drop it to serve stdio`);
+    if (stray)
+      throw new ConfigError(
+        `${stray[1].flags.split(' ')[0]} applies only to the HTTP transport; add --http, or drop it to serve stdio`,
+      );
   }
   return read;
 }
@@ -78,7 +85,10 @@ function fromVariable(spec: OptionSpec<unknown>, raw: string): unknown {
   } catch (error) {
     if (!(error instanceof OptionValueError)) throw error;
     // the wording commander uses for its own variables
-    if (spec.parse) throw new ConfigError(`option '${spec.flags}' value '${raw}' from env '${spec.env}' is invalid. ${error.message}`);
+    if (spec.parse)
+      throw new ConfigError(
+        `option '${spec.flags}' value '${raw}' from env '${spec.env}' is invalid. ${error.message}`,
+      );
     throw new ConfigError(`${spec.env}=${raw} is not a switch value; ${error.message}`);
   }
 }
@@ -100,7 +110,8 @@ const specs = new WeakMap<Option, OptionSpec<unknown>>();
 
 function commanderOption(name: OptionName, spec: OptionSpec<unknown>): Option {
   const option = new Option(spec.flags, spec.help).helpGroup(HELP_GROUPS[spec.group]);
-  if (option.attributeName() !== name) throw new Error(`option table: ${spec.flags} must be listed as ${option.attributeName()}`);
+  if (option.attributeName() !== name)
+    throw new Error(`option table: ${spec.flags} must be listed as ${option.attributeName()}`);
   if (spec.conflicts) option.conflicts(spec.conflicts);
   const parse = spec.parse;
   if (parse) {
@@ -130,5 +141,10 @@ function describe(option: Option): string {
 
 /** commander's error on one line, its "(Did you mean --allow-dir?)" suggestion included. */
 function oneLine(message: string): string {
-  return `${message.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}\n`;
+  return `${message
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ')}\n`;
 }

@@ -117,7 +117,11 @@ export function configFromOptions(values: OptionValues, dirs: AllowedDirs = NO_D
     confirmMode: values.confirm,
     confirmCreates: values.confirmCreates,
     dryRun: values.dryRun,
-    guardrails: { allowInstanceTypes: values.allowInstanceTypes, maxNodes: values.maxNodes, maxStorageGb: values.maxStorageGb },
+    guardrails: {
+      allowInstanceTypes: values.allowInstanceTypes,
+      maxNodes: values.maxNodes,
+      maxStorageGb: values.maxStorageGb,
+    },
     syncBudgetMs: values.syncBudget * 1000,
     heartbeatMs: FIXED.heartbeatMs,
     operationTtlMs: values.operationTtl * 1000,
@@ -133,5 +137,11 @@ export const DEFAULT_CONFIG: Config = configFromOptions(defaultOptionValues());
 export function resolveConfig(input: ConfigInput = {}): Config {
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   // a copy: freezing must not reach into the caller's own arrays
-  return deepFreeze(structuredClone({ ...DEFAULT_CONFIG, ...defined, guardrails: { ...DEFAULT_CONFIG.guardrails, ...input.guardrails } }));
+  return deepFreeze(
+    structuredClone({
+      ...DEFAULT_CONFIG,
+      ...defined,
+      guardrails: { ...DEFAULT_CONFIG.guardrails, ...input.guardrails },
+    }),
+  );
 }

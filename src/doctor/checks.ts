@@ -48,13 +48,21 @@ const KEY_SOURCE = 'https://tensorpool.dev/dashboard';
 export function checkNode(deps: Pick<DoctorDeps, 'nodeVersion' | 'nodePath'>): Finding {
   const major = Number(deps.nodeVersion.replace(/^v/, '').split('.')[0]);
   if (major < MIN_NODE_MAJOR) {
-    return { status: 'fail', subject: 'Node', detail: `${deps.nodeVersion} at ${deps.nodePath} is too old`, fix: `install Node ${MIN_NODE_MAJOR} or newer (https://nodejs.org)` };
+    return {
+      status: 'fail',
+      subject: 'Node',
+      detail: `${deps.nodeVersion} at ${deps.nodePath} is too old`,
+      fix: `install Node ${MIN_NODE_MAJOR} or newer (https://nodejs.org)`,
+    };
   }
   const cache = major >= 22 ? ', compile cache on' : '';
   return { status: 'ok', subject: 'Node', detail: `${deps.nodeVersion} at ${deps.nodePath}${cache}` };
 }
 
-export async function checkTp(input: Pick<DoctorInput, 'tpPath'>, deps: DoctorDeps): Promise<{ finding: Finding; usable: boolean }> {
+export async function checkTp(
+  input: Pick<DoctorInput, 'tpPath'>,
+  deps: DoctorDeps,
+): Promise<{ finding: Finding; usable: boolean }> {
   const where = deps.resolveExecutable(input.tpPath);
   if (!where) {
     return {
@@ -69,20 +77,42 @@ export async function checkTp(input: Pick<DoctorInput, 'tpPath'>, deps: DoctorDe
   }
   try {
     const facts = await deps.describeTp();
-    const how = { usage: 'read from its help', version: 'from its version', override: 'set by --tp-generation', assumed: 'assumed' }[facts.source];
+    const how = {
+      usage: 'read from its help',
+      version: 'from its version',
+      override: 'set by --tp-generation',
+      assumed: 'assumed',
+    }[facts.source];
     const detail = `${where}, version ${facts.version ?? 'unknown'}, CLI generation ${facts.generation} (${how})`;
     if (facts.source === 'assumed') {
-      return { usable: true, finding: { status: 'warn', subject: 'tp', detail, fix: 'pass --tp-generation 0.0.6|0.0.7|0.0.8|0.0.9 to name the generation, or upgrade tp with `pipx upgrade tensorpool`' } };
+      return {
+        usable: true,
+        finding: {
+          status: 'warn',
+          subject: 'tp',
+          detail,
+          fix: 'pass --tp-generation 0.0.6|0.0.7|0.0.8|0.0.9 to name the generation, or upgrade tp with `pipx upgrade tensorpool`',
+        },
+      };
     }
     return { usable: true, finding: { status: 'ok', subject: 'tp', detail } };
   } catch (error) {
     const message = deps.redact(error instanceof Error ? error.message : String(error));
-    return { usable: false, finding: { status: 'fail', subject: 'tp', detail: `${where} does not run: ${message}`, fix: 'reinstall it with `pipx reinstall tensorpool`, or pass --tp-path to a working tp' } };
+    return {
+      usable: false,
+      finding: {
+        status: 'fail',
+        subject: 'tp',
+        detail: `${where} does not run: ${message}`,
+        fix: 'reinstall it with `pipx reinstall tensorpool`, or pass --tp-path to a working tp',
+      },
+    };
   }
 }
 
 /** What tp prints when the health check got no answer from the engine, as opposed to a refusal. */
-const UNREACHABLE = /Cannot reach the TensorPool|Unexpected error during health check|malformed response from server during health check/i;
+const UNREACHABLE =
+  /Cannot reach the TensorPool|Unexpected error during health check|malformed response from server during health check/i;
 
 /** The last four characters only, and only of a key long enough that they give nothing away. */
 export function maskKey(key: string): string {
@@ -92,14 +122,23 @@ export function maskKey(key: string): string {
 export async function checkApiKey(deps: DoctorDeps, tpUsable: boolean): Promise<Finding> {
   const key = apiKeyFrom(deps.env);
   if (!key) {
-    return { status: 'fail', subject: 'API key', detail: 'TENSORPOOL_API_KEY is not set', fix: `set TENSORPOOL_API_KEY to your key from ${KEY_SOURCE} (in the client's "env" block, or a .env file)` };
+    return {
+      status: 'fail',
+      subject: 'API key',
+      detail: 'TENSORPOOL_API_KEY is not set',
+      fix: `set TENSORPOOL_API_KEY to your key from ${KEY_SOURCE} (in the client's "env" block, or a .env file)`,
+    };
   }
   const variable = deps.env.TENSORPOOL_KEY?.trim() ? 'TENSORPOOL_KEY' : 'TENSORPOOL_API_KEY';
   const shown = `${variable} ${maskKey(key)}`;
   if (!tpUsable) return { status: 'info', subject: 'API key', detail: `${shown} is set; not checked, tp does not run` };
   const me = await deps.accountMe();
   if (me.exitCode === 0) return { status: 'ok', subject: 'API key', detail: `${shown} accepted by TensorPool (tp me)` };
-  const said = deps.redact(`${me.stdout}\n${me.stderr}`).split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('* '));
+  const said = deps
+    .redact(`${me.stdout}\n${me.stderr}`)
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line && !line.startsWith('* '));
   // the key is only in question when TensorPool answered (docs/tp-cli.md, the health check)
   if (me.timedOut || (said !== undefined && UNREACHABLE.test(said))) {
     return {
@@ -110,26 +149,52 @@ export async function checkApiKey(deps: DoctorDeps, tpUsable: boolean): Promise<
     };
   }
   const why = said ?? `tp me exited with ${me.exitCode}`;
-  return { status: 'fail', subject: 'API key', detail: `${shown} rejected by TensorPool: ${why}`, fix: `check the key at ${KEY_SOURCE}` };
+  return {
+    status: 'fail',
+    subject: 'API key',
+    detail: `${shown} rejected by TensorPool: ${why}`,
+    fix: `check the key at ${KEY_SOURCE}`,
+  };
 }
 
 export function checkAllowedDirs(input: Pick<DoctorInput, 'allowDirs' | 'cwd' | 'home'>): Finding {
   try {
     const resolved = resolveAllowedDirs(input);
     if (resolved.allowedDirs.length === 0) {
-      return { status: 'warn', subject: 'allowed directories', detail: `none: file tools (job_init, job_push, job_pull, …) will refuse; started in ${input.cwd}`, fix: 'pass --allow-dir /path/to/your/project (repeatable)' };
+      return {
+        status: 'warn',
+        subject: 'allowed directories',
+        detail: `none: file tools (job_init, job_push, job_pull, …) will refuse; started in ${input.cwd}`,
+        fix: 'pass --allow-dir /path/to/your/project (repeatable)',
+      };
     }
-    const source = input.allowDirs.length > 0 ? '' : ' (the launch directory; clients start servers elsewhere, so name it with --allow-dir)';
+    const source =
+      input.allowDirs.length > 0
+        ? ''
+        : ' (the launch directory; clients start servers elsewhere, so name it with --allow-dir)';
     return { status: 'ok', subject: 'allowed directories', detail: `${resolved.allowedDirs.join(', ')}${source}` };
   } catch (error) {
-    return { status: 'fail', subject: 'allowed directories', detail: error instanceof Error ? error.message : String(error), fix: 'create the directory or correct the --allow-dir path; the server refuses to start otherwise' };
+    return {
+      status: 'fail',
+      subject: 'allowed directories',
+      detail: error instanceof Error ? error.message : String(error),
+      fix: 'create the directory or correct the --allow-dir path; the server refuses to start otherwise',
+    };
   }
 }
 
 function describeApproval(input: Pick<DoctorInput, 'confirmMode' | 'confirmCreates' | 'readOnly'>): Finding {
-  const modes = { flag: 'irreversible calls need confirm=true', elicit: 'irreversible calls ask you in the client when it can', 'always-elicit': 'irreversible calls always ask you in the client' };
+  const modes = {
+    flag: 'irreversible calls need confirm=true',
+    elicit: 'irreversible calls ask you in the client when it can',
+    'always-elicit': 'irreversible calls always ask you in the client',
+  };
   const parts = [`${input.confirmMode}: ${modes[input.confirmMode]}`];
-  parts.push(input.confirmCreates ? 'calls that start billing ask too' : 'calls that start billing run unasked (--no-confirm-creates)');
+  parts.push(
+    input.confirmCreates
+      ? 'calls that start billing ask too'
+      : 'calls that start billing run unasked (--no-confirm-creates)',
+  );
   if (input.readOnly) parts.push('read-only: nothing that changes anything is offered');
   return { status: 'info', subject: 'approval', detail: parts.join('; ') };
 }
@@ -138,7 +203,12 @@ export function describeLimits(input: Pick<DoctorInput, 'guardrails'>): Finding 
   const { allowInstanceTypes, maxNodes, maxStorageGb } = input.guardrails;
   const detail = `instance types ${allowInstanceTypes?.join(', ') ?? 'any'}, nodes per cluster ${maxNodes ?? 'any'}, storage ${maxStorageGb === undefined ? 'any' : `${maxStorageGb} GB`}`;
   if (allowInstanceTypes?.length === 0) {
-    return { status: 'fail', subject: 'limits', detail: `${detail}: an empty instance-type list blocks every cluster_create`, fix: 'name the types, e.g. --allow-instance-types 1xH100,*L40S, or leave the flag out' };
+    return {
+      status: 'fail',
+      subject: 'limits',
+      detail: `${detail}: an empty instance-type list blocks every cluster_create`,
+      fix: 'name the types, e.g. --allow-instance-types 1xH100,*L40S, or leave the flag out',
+    };
   }
   return { status: 'info', subject: 'limits', detail };
 }
@@ -146,5 +216,12 @@ export function describeLimits(input: Pick<DoctorInput, 'guardrails'>): Finding 
 /** Every check, in the order a person would fix things. */
 export async function runChecks(input: DoctorInput, deps: DoctorDeps): Promise<Finding[]> {
   const tp = await checkTp(input, deps);
-  return [checkNode(deps), tp.finding, await checkApiKey(deps, tp.usable), checkAllowedDirs(input), describeApproval(input), describeLimits(input)];
+  return [
+    checkNode(deps),
+    tp.finding,
+    await checkApiKey(deps, tp.usable),
+    checkAllowedDirs(input),
+    describeApproval(input),
+    describeLimits(input),
+  ];
 }

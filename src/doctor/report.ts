@@ -5,7 +5,10 @@ const MARK: Record<Status, string> = { ok: ' ok ', info: 'info', warn: 'warn', f
 /** One line per finding; a problem carries its fix on the same line. */
 export function formatFindings(findings: readonly Finding[]): string {
   return findings
-    .map((finding) => `  [${MARK[finding.status]}] ${finding.subject}: ${finding.detail}${finding.fix ? ` → fix: ${finding.fix}` : ''}`)
+    .map(
+      (finding) =>
+        `  [${MARK[finding.status]}] ${finding.subject}: ${finding.detail}${finding.fix ? ` → fix: ${finding.fix}` : ''}`,
+    )
     .join('\n');
 }
 

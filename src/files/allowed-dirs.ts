@@ -42,12 +42,7 @@ export function resolveAllowedDirs(input: { allowDirs: readonly string[]; cwd: s
  * Relative paths start from the first allowed directory. Symlinks and '..' are resolved before
  * the check, so neither can lead outside.
  */
-export function confinePath(
-  field: string,
-  given: string,
-  allowed: AllowedDirs,
-  expect: 'directory' | 'file',
-): string {
+export function confinePath(field: string, given: string, allowed: AllowedDirs, expect: 'directory' | 'file'): string {
   const [base] = allowed.allowedDirs;
   if (base === undefined) throw new ToolError(allowed.allowedDirsProblem ?? 'No directory is allowed for file tools.');
   const absolute = isAbsolute(given) ? given : join(base, given);

@@ -36,13 +36,17 @@ export function readJobConfigFile(field: string, path: string): Record<string, u
   try {
     return parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ToolError(`${field}: ${path} is not a valid TOML job config (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`);
+    throw new ToolError(
+      `${field}: ${path} is not a valid TOML job config (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`,
+    );
   }
 }
 
 /** The config's `ignore` entries; a missing or malformed list ignores nothing. */
 export function ignoreEntries(config: Record<string, unknown>): string[] {
-  return Array.isArray(config.ignore) ? config.ignore.filter((entry): entry is string => typeof entry === 'string') : [];
+  return Array.isArray(config.ignore)
+    ? config.ignore.filter((entry): entry is string => typeof entry === 'string')
+    : [];
 }
 
 /**
@@ -87,11 +91,20 @@ export async function checkConfigWritable(dir: string, filename: string, overwri
 }
 
 /** Writes `content` as `dir/filename`; refuses to replace a file unless asked, and never follows a symlink. */
-export async function writeConfigFile(dir: string, filename: string, content: string, overwrite: boolean): Promise<string> {
+export async function writeConfigFile(
+  dir: string,
+  filename: string,
+  content: string,
+  overwrite: boolean,
+): Promise<string> {
   const path = join(dir, filename);
   // O_NONBLOCK: opening a FIFO for writing would otherwise block a libuv thread for good
   const flags =
-    constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK | (overwrite ? 0 : constants.O_EXCL);
+    constants.O_WRONLY |
+    constants.O_CREAT |
+    constants.O_NOFOLLOW |
+    constants.O_NONBLOCK |
+    (overwrite ? 0 : constants.O_EXCL);
   let handle;
   try {
     handle = await open(path, flags, 0o644);

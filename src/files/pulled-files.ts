@@ -43,9 +43,14 @@ export async function pullThroughPrivateDir<T>(
     // anything beside the download directory got there through a '..' in its path
     for (const entry of await readdir(privateDir, { withFileTypes: true })) {
       if (entry.name === DOWNLOAD) continue;
-      await walk(join(privateDir, entry.name), `../${entry.name}`, async (_from, path) => {
-        report.skipped.push({ path, reason: "its path leads out of the work directory ('..')" });
-      }, report);
+      await walk(
+        join(privateDir, entry.name),
+        `../${entry.name}`,
+        async (_from, path) => {
+          report.skipped.push({ path, reason: "its path leads out of the work directory ('..')" });
+        },
+        report,
+      );
     }
     return { result, report };
   } finally {
@@ -54,14 +59,20 @@ export async function pullThroughPrivateDir<T>(
 }
 
 /** Calls `file` for each regular file at or under `from`, reporting links and other kinds as skipped. */
-async function walk(from: string, path: string, file: (from: string, path: string) => Promise<void>, report: PullReport): Promise<void> {
+async function walk(
+  from: string,
+  path: string,
+  file: (from: string, path: string) => Promise<void>,
+  report: PullReport,
+): Promise<void> {
   const info = await lstat(from);
   if (info.isSymbolicLink()) {
     report.skipped.push({ path, reason: 'a symbolic link; links in a download are never followed or moved' });
   } else if (info.isFile()) {
     await file(from, path);
   } else if (info.isDirectory()) {
-    for (const entry of await readdir(from)) await walk(join(from, entry), path === '' ? entry : `${path}/${entry}`, file, report);
+    for (const entry of await readdir(from))
+      await walk(join(from, entry), path === '' ? entry : `${path}/${entry}`, file, report);
   } else {
     report.skipped.push({ path, reason: 'not a regular file' });
   }
@@ -75,7 +86,10 @@ async function place(from: string, path: string, workdir: string, force: boolean
   for (const [index, part] of parts.entries()) {
     const entered = await enterDirectory(join(dir, part), workdir);
     if ('problem' in entered) {
-      report.skipped.push({ path, reason: `${parts.slice(0, index + 1).join('/')} in the work directory ${entered.problem}` });
+      report.skipped.push({
+        path,
+        reason: `${parts.slice(0, index + 1).join('/')} in the work directory ${entered.problem}`,
+      });
       return;
     }
     dir = entered.dir;
@@ -83,8 +97,16 @@ async function place(from: string, path: string, workdir: string, force: boolean
   const to = join(dir, name);
   const existing = await lstat(to).catch(() => undefined);
   if (existing) {
-    if (existing.isSymbolicLink()) return void report.skipped.push({ path, reason: 'a symbolic link in the work directory has that name; not replaced' });
-    if (!existing.isFile()) return void report.skipped.push({ path, reason: 'something other than a file in the work directory has that name' });
+    if (existing.isSymbolicLink())
+      return void report.skipped.push({
+        path,
+        reason: 'a symbolic link in the work directory has that name; not replaced',
+      });
+    if (!existing.isFile())
+      return void report.skipped.push({
+        path,
+        reason: 'something other than a file in the work directory has that name',
+      });
     if (!force) return void report.kept.push(path);
     await replaceFile(from, to);
   } else if (!(await addFile(from, to))) {

@@ -56,7 +56,10 @@ export function narrowToRoots(operator: AllowedDirs, roots: readonly string[]): 
  * or /, where file tools would have nothing). A root of /, of the home directory or of one of its
  * ancestors would hand over every file, and is refused. `roots` and `home` are real paths.
  */
-export function rootsAsAllowedDirs(roots: readonly string[], home: string): { allowed: AllowedDirs | undefined; tooWide: string[] } {
+export function rootsAsAllowedDirs(
+  roots: readonly string[],
+  home: string,
+): { allowed: AllowedDirs | undefined; tooWide: string[] } {
   const tooWide = roots.filter((root) => root === resolve('/') || isInside(home, root));
   const usable = roots.filter((root) => !tooWide.includes(root));
   const dirs = usable.filter((dir) => !usable.some((other) => other !== dir && isInside(dir, other)));

@@ -85,11 +85,12 @@ const MAX_PUBLIC_KEY_FILE = 16 * 1024;
  * retyping the key. The file must be inside the allowed directories, or a `.pub` file directly in
  * ~/.ssh (public keys are public; nothing else there is read), and must hold one public key line.
  */
-export function readPublicKeyFile(field: string, given: string, allowedDirs: readonly string[]): string {
+function readPublicKeyFile(field: string, given: string, allowedDirs: readonly string[]): string {
   const home = homedir();
   const expanded = given.trim().replace(/^~(?=\/|$)/, home);
   const base = allowedDirs.length === 1 ? allowedDirs[0] : undefined;
-  if (!isAbsolute(expanded) && !base) throw new ToolError(`${field}: ${given} is relative; give the .pub file's absolute path.`);
+  if (!isAbsolute(expanded) && !base)
+    throw new ToolError(`${field}: ${given} is relative; give the .pub file's absolute path.`);
   const path = resolve(base ?? '/', expanded);
   let real: string;
   try {
@@ -100,10 +101,13 @@ export function readPublicKeyFile(field: string, given: string, allowedDirs: rea
   const sshDir = join(home, '.ssh');
   const inSshDir = dirname(real) === (existsSync(sshDir) ? realpathSync(sshDir) : sshDir);
   if (!inSshDir && !allowedDirs.some((dir) => real === dir || real.startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
-    throw new ToolError(`${field}: ${path} is outside the allowed directories and ~/.ssh; pass a .pub file from there, or the key's one line.`);
+    throw new ToolError(
+      `${field}: ${path} is outside the allowed directories and ~/.ssh; pass a .pub file from there, or the key's one line.`,
+    );
   }
   const stats = statSync(real);
-  if (!stats.isFile() || stats.size > MAX_PUBLIC_KEY_FILE) throw new ToolError(`${field}: ${path} is not a public key file (a regular file of at most 16 KB).`);
+  if (!stats.isFile() || stats.size > MAX_PUBLIC_KEY_FILE)
+    throw new ToolError(`${field}: ${path} is not a public key file (a regular file of at most 16 KB).`);
   const text = readFileSync(real, 'utf8').trim();
   const problem = publicKeyProblem(text);
   if (problem) throw new ToolError(`${field}: the content of ${path} ${problem}`);

@@ -35,7 +35,7 @@ const KEY_NAME = new RegExp(`^(?:${KEY_FILE_NAMES.map(globBody).join('|')})$`, '
 const PRIVATE_KEY_CONTENT = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|PuTTY-User-Key-File-\d|b3BlbnNzaC1rZXktdjE/;
 
 /** Why a file would not be uploaded. */
-export type UploadProblemKind = 'name' | 'content' | 'link to a key file' | 'link outside the allowed directories';
+type UploadProblemKind = 'name' | 'content' | 'link to a key file' | 'link outside the allowed directories';
 
 export interface UploadProblem {
   /** Relative path with '/'. */
@@ -56,12 +56,19 @@ const KIND_TEXT: Record<UploadProblemKind, string> = {
  * symlink to either or out of the allowed directories. `tp job push` uploads everything not ignored,
  * following links, so a hand-written `ignore = []` next to `.env` would send the API key to TensorPool.
  */
-export async function refuseUploadedKeyFiles(workdir: string, ignore: readonly string[], configPath: string, allowedDirs?: readonly string[]): Promise<void> {
+export async function refuseUploadedKeyFiles(
+  workdir: string,
+  ignore: readonly string[],
+  configPath: string,
+  allowedDirs?: readonly string[],
+): Promise<void> {
   const found = await findUploadProblems(workdir, ignore, allowedDirs);
   if (found.length === 0) return;
   const named =
-    found.slice(0, LISTED).map((problem) => `${problem.path} (${KIND_TEXT[problem.kind]})`).join(', ') +
-    (found.length > LISTED ? ` and ${found.length - LISTED} more` : '');
+    found
+      .slice(0, LISTED)
+      .map((problem) => `${problem.path} (${KIND_TEXT[problem.kind]})`)
+      .join(', ') + (found.length > LISTED ? ` and ${found.length - LISTED} more` : '');
   throw new ToolError(
     `workdir: ${workdir} holds files that look like secrets, and the config's ignore list does not cover them: ${named}. ` +
       `job push would upload them to TensorPool. Add each to ignore in ${configPath} by its exact relative path ` +
@@ -70,7 +77,11 @@ export async function refuseUploadedKeyFiles(workdir: string, ignore: readonly s
 }
 
 /** Relative paths (with '/') of the key files under `workdir` that `ignore` leaves in the upload, nearest first. */
-export async function findUncoveredKeyFiles(workdir: string, ignore: readonly string[], allowedDirs?: readonly string[]): Promise<string[]> {
+export async function findUncoveredKeyFiles(
+  workdir: string,
+  ignore: readonly string[],
+  allowedDirs?: readonly string[],
+): Promise<string[]> {
   return (await findUploadProblems(workdir, ignore, allowedDirs)).map((problem) => problem.path);
 }
 
@@ -79,7 +90,11 @@ export async function findUncoveredKeyFiles(workdir: string, ignore: readonly st
  * (real paths), a symlink whose target lies outside them counts too. Symlinked directories inside are
  * looked into, each real directory once.
  */
-export async function findUploadProblems(workdir: string, ignore: readonly string[], allowedDirs?: readonly string[]): Promise<UploadProblem[]> {
+export async function findUploadProblems(
+  workdir: string,
+  ignore: readonly string[],
+  allowedDirs?: readonly string[],
+): Promise<UploadProblem[]> {
   const ignored = ignoreMatcher(ignore);
   const found: UploadProblem[] = [];
   const visited = new Set<string>([await realpath(workdir)]);
@@ -110,13 +125,15 @@ export async function findUploadProblems(workdir: string, ignore: readonly strin
       } else if (entry.isSymbolicLink()) {
         const target = await linkTarget(full);
         if (target === undefined) continue; // a dangling link uploads nothing
-        if (allowedDirs && !allowedDirs.some((allowed) => isInside(target.real, allowed))) found.push({ path, kind: 'link outside the allowed directories' });
+        if (allowedDirs && !allowedDirs.some((allowed) => isInside(target.real, allowed)))
+          found.push({ path, kind: 'link outside the allowed directories' });
         else if (target.isDirectory) {
           if (!visited.has(target.real)) {
             visited.add(target.real);
             queue.push(path);
           }
-        } else if (isKeyName(basename(target.real)) || (await holdsPrivateKey(target.real))) found.push({ path, kind: 'link to a key file' });
+        } else if (isKeyName(basename(target.real)) || (await holdsPrivateKey(target.real)))
+          found.push({ path, kind: 'link to a key file' });
         continue;
       }
       if (entry.isDirectory()) queue.push(path);
@@ -160,7 +177,8 @@ export function ignoreMatcher(ignore: readonly string[]): (path: string) => bool
   const patterns = ignore.flatMap((entry) => {
     const trimmed = entry.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
     // absolute, upward and backslashed entries mean different things to different matchers
-    if (trimmed === '' || trimmed.startsWith('/') || trimmed.includes('\\') || trimmed.split('/').includes('..')) return [];
+    if (trimmed === '' || trimmed.startsWith('/') || trimmed.includes('\\') || trimmed.split('/').includes('..'))
+      return [];
     return [new RegExp(`^${globBody(trimmed)}$`)];
   });
   return (path) => {
@@ -174,5 +192,7 @@ export function ignoreMatcher(ignore: readonly string[]): (path: string) => bool
 
 /** A simple glob as a regular expression body: `*` and `?` within one path segment, everything else literal. */
 function globBody(glob: string): string {
-  return [...glob].map((char) => (char === '*' ? '[^/]*' : char === '?' ? '[^/]' : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  return [...glob]
+    .map((char) => (char === '*' ? '[^/]*' : char === '?' ? '[^/]' : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
 }

@@ -9,7 +9,6 @@ export type AuthConfig =
   | { mode: 'tensorpool-key' }
   | { mode: 'oauth'; issuer: string; audience: string; scopes: readonly string[] };
 
-export type AuthMode = AuthConfig['mode'];
 
 /** `'any'`: the check is off, on the operator's explicit `*`. */
 export type AllowList = readonly string[] | 'any';
@@ -32,8 +31,8 @@ export interface HttpSecurityConfig {
 }
 
 /** The option table's default, for servers built without the command line (tests, library hosts). */
-export const DEFAULT_MAX_SESSIONS = OPTIONS.maxSessions.default;
-export const DEFAULT_MAX_SESSIONS_PER_CALLER = OPTIONS.maxSessionsPerCaller.default;
+const DEFAULT_MAX_SESSIONS = OPTIONS.maxSessions.default;
+const DEFAULT_MAX_SESSIONS_PER_CALLER = OPTIONS.maxSessionsPerCaller.default;
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 

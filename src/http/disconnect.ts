@@ -15,7 +15,11 @@ export function cancelOnDisconnect(res: ServerResponse, body: unknown, transport
   res.once('close', () => {
     if (res.writableFinished) return;
     for (const requestId of ids) {
-      transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'the client disconnected' } });
+      transport.onmessage?.({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId, reason: 'the client disconnected' },
+      });
     }
   });
 }

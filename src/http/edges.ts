@@ -23,7 +23,9 @@ export function listenProblem(error: NodeJS.ErrnoException, port: number, host: 
     case 'EADDRINUSE':
       return `port ${port} is in use; pick another with --port`;
     case 'EACCES':
-      return port < 1024 ? `port ${port} needs root on this system; pick one above 1023 with --port` : `not allowed to listen on ${host} port ${port}`;
+      return port < 1024
+        ? `port ${port} needs root on this system; pick one above 1023 with --port`
+        : `not allowed to listen on ${host} port ${port}`;
     case 'EADDRNOTAVAIL':
       return `cannot bind --host ${host}: no network interface of this machine has that address`;
     case 'ENOTFOUND':
@@ -37,7 +39,10 @@ export function listenProblem(error: NodeJS.ErrnoException, port: number, host: 
 
 /** Unknown paths get JSON, as everything else here, not Express's HTML page. */
 export function notFound(req: IncomingMessage, res: ServerResponse): void {
-  sendJson(res, 404, { error: 'not_found', error_description: `Nothing at ${req.method} ${(req.url ?? '/').split('?')[0]}; MCP is served at /mcp.` });
+  sendJson(res, 404, {
+    error: 'not_found',
+    error_description: `Nothing at ${req.method} ${(req.url ?? '/').split('?')[0]}; MCP is served at /mcp.`,
+  });
 }
 
 /** The last error handler: a bug answers 500 in JSON, and its details go to the log only. */

@@ -16,7 +16,14 @@ export interface GuardOptions {
 }
 
 /** The headers a browser client must be allowed to send and to read for Streamable HTTP with a bearer token. */
-const CORS_REQUEST_HEADERS = ['Content-Type', 'Accept', 'Authorization', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID'];
+const CORS_REQUEST_HEADERS = [
+  'Content-Type',
+  'Accept',
+  'Authorization',
+  'Mcp-Session-Id',
+  'Mcp-Protocol-Version',
+  'Last-Event-ID',
+];
 const CORS_EXPOSED_HEADERS = ['Mcp-Session-Id', 'Mcp-Protocol-Version', 'WWW-Authenticate'];
 
 /**
@@ -32,7 +39,8 @@ export function requestGuards({ security, authenticator, mcpPath, onInfo }: Guar
     hostAndOriginCheck(
       // a page the operator opened CORS to may of course send requests
       { allowedHosts: security.allowedHosts, allowedOrigins: union(allowedOrigins, corsOrigins) },
-      (host) => onInfo?.(`refused a request for Host ${host}; if that is this server's name, add it with --allowed-hosts`),
+      (host) =>
+        onInfo?.(`refused a request for Host ${host}; if that is this server's name, add it with --allowed-hosts`),
     ),
   );
   if (corsOrigins !== undefined) {
@@ -49,7 +57,11 @@ export function requestGuards({ security, authenticator, mcpPath, onInfo }: Guar
   const auth = security.auth;
   if (auth.mode === 'oauth') {
     const metadata = (req: IncomingMessage, res: ServerResponse) => {
-      const document = protectedResourceMetadata({ resource: resourceOf(auth.audience, req, mcpPath), issuer: auth.issuer, scopes: auth.scopes });
+      const document = protectedResourceMetadata({
+        resource: resourceOf(auth.audience, req, mcpPath),
+        issuer: auth.issuer,
+        scopes: auth.scopes,
+      });
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' });
       res.end(JSON.stringify(document));
     };

@@ -28,7 +28,9 @@ export function hostAllowed(hostHeader: string | undefined, allowed: AllowList):
   if (!host) return false;
   return allowed.some((entry) => {
     const wanted = parseHost(entry);
-    return wanted !== undefined && wanted.hostname === host.hostname && (wanted.port === '' || wanted.port === host.port);
+    return (
+      wanted !== undefined && wanted.hostname === host.hostname && (wanted.port === '' || wanted.port === host.port)
+    );
   });
 }
 
@@ -81,7 +83,12 @@ export function hostAndOriginCheck(policy: OriginPolicy, onRefusedHost?: (host: 
         reported.add(host);
         onRefusedHost(host);
       }
-      return forbidden(res, host === undefined ? 'A Host header is required.' : `This server does not answer to Host ${host}; if that is its name (say, behind a proxy), start it with --allowed-hosts ${hostnameOf(host)}.`);
+      return forbidden(
+        res,
+        host === undefined
+          ? 'A Host header is required.'
+          : `This server does not answer to Host ${host}; if that is its name (say, behind a proxy), start it with --allowed-hosts ${hostnameOf(host)}.`,
+      );
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !originAllowed(origin, host, policy)) {

@@ -17,7 +17,10 @@ export function readinessHandler(check: () => Promise<Readiness>) {
     } catch (error) {
       readiness = { ready: false, detail: { reason: error instanceof Error ? error.message : String(error) } };
     }
-    sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', ...readiness.detail });
+    sendJson(res, readiness.ready ? 200 : 503, {
+      status: readiness.ready ? 'ready' : 'not ready',
+      ...readiness.detail,
+    });
   };
 }
 
@@ -28,7 +31,9 @@ export function tpReadiness(installation: TpInstallation): () => Promise<Readine
     if (facts.source === 'assumed') {
       return {
         ready: false,
-        detail: { reason: `could not tell the generation of the installed tp (version ${facts.version ?? 'unknown'}); set --tp-generation` },
+        detail: {
+          reason: `could not tell the generation of the installed tp (version ${facts.version ?? 'unknown'}); set --tp-generation`,
+        },
       };
     }
     return { ready: true, detail: { tp_generation: facts.generation } };

@@ -9,7 +9,19 @@ import { normalizeOrigin, parseHost } from './host-origin.js';
 /** The hosting options of the option table (config/options.ts) this module resolves. */
 export type HttpSecurityValues = Pick<
   OptionValues,
-  'auth' | 'authToken' | 'authTokenFile' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'allowUnauthenticated' | 'allowedHosts' | 'allowedOrigins' | 'corsOrigin' | 'maxSessions' | 'maxSessionsPerCaller' | 'trustProxy'
+  | 'auth'
+  | 'authToken'
+  | 'authTokenFile'
+  | 'oauthIssuer'
+  | 'oauthAudience'
+  | 'oauthScope'
+  | 'allowUnauthenticated'
+  | 'allowedHosts'
+  | 'allowedOrigins'
+  | 'corsOrigin'
+  | 'maxSessions'
+  | 'maxSessionsPerCaller'
+  | 'trustProxy'
 >;
 
 export interface ResolveContext {
@@ -40,7 +52,9 @@ export function resolveHttpSecurity(values: HttpSecurityValues, context: Resolve
   }
   const allowedHosts = resolveHosts(values.allowedHosts, context.host);
   if (allowedHosts === 'any' && auth.mode === 'none') {
-    warnings.push('WARNING: --allowed-hosts * without authentication: any web page this machine opens can reach the server by DNS rebinding.');
+    warnings.push(
+      'WARNING: --allowed-hosts * without authentication: any web page this machine opens can reach the server by DNS rebinding.',
+    );
   }
   return {
     config: {
@@ -61,17 +75,28 @@ const TOKEN_SHAPE = /^[A-Za-z0-9\-._~+/]+=*$/;
 const MIN_TOKEN_LENGTH = 16;
 
 function resolveAuth(values: HttpSecurityValues, warnings: string[]): AuthConfig {
-  const tokens = [...(values.authToken ?? []), ...(values.authTokenFile ? readTokenFile(values.authTokenFile, warnings) : [])];
+  const tokens = [
+    ...(values.authToken ?? []),
+    ...(values.authTokenFile ? readTokenFile(values.authTokenFile, warnings) : []),
+  ];
   const mode = values.auth ?? (tokens.length > 0 ? 'token' : 'none');
-  if (tokens.length > 0 && mode !== 'token') throw new ConfigError(`--auth-token and --auth-token-file go with --auth token, not --auth ${mode}`);
-  const oauthGiven = values.oauthIssuer !== undefined || values.oauthAudience !== undefined || values.oauthScope !== undefined;
-  if (oauthGiven && mode !== 'oauth') throw new ConfigError(`--oauth-issuer, --oauth-audience and --oauth-scope go with --auth oauth, not --auth ${mode}`);
+  if (tokens.length > 0 && mode !== 'token')
+    throw new ConfigError(`--auth-token and --auth-token-file go with --auth token, not --auth ${mode}`);
+  const oauthGiven =
+    values.oauthIssuer !== undefined || values.oauthAudience !== undefined || values.oauthScope !== undefined;
+  if (oauthGiven && mode !== 'oauth')
+    throw new ConfigError(
+      `--oauth-issuer, --oauth-audience and --oauth-scope go with --auth oauth, not --auth ${mode}`,
+    );
   switch (mode) {
     case 'none':
     case 'tensorpool-key':
       return { mode };
     case 'token':
-      if (tokens.length === 0) throw new ConfigError('--auth token needs tokens: --auth-token, TENSORPOOL_MCP_AUTH_TOKENS or --auth-token-file');
+      if (tokens.length === 0)
+        throw new ConfigError(
+          '--auth token needs tokens: --auth-token, TENSORPOOL_MCP_AUTH_TOKENS or --auth-token-file',
+        );
       tokens.forEach((token, index) => {
         // the token itself is never printed: it is a secret, and the mistake may be a pasted key
         if (token.length < MIN_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) {
@@ -83,8 +108,12 @@ function resolveAuth(values: HttpSecurityValues, warnings: string[]): AuthConfig
       });
       return { mode, tokens };
     case 'oauth': {
-      if (!values.oauthIssuer) throw new ConfigError('--auth oauth needs --oauth-issuer URL (the authorization server\'s issuer)');
-      if (!values.oauthAudience) throw new ConfigError('--auth oauth needs --oauth-audience (the audience its tokens carry, best the public URL of /mcp)');
+      if (!values.oauthIssuer)
+        throw new ConfigError("--auth oauth needs --oauth-issuer URL (the authorization server's issuer)");
+      if (!values.oauthAudience)
+        throw new ConfigError(
+          '--auth oauth needs --oauth-audience (the audience its tokens carry, best the public URL of /mcp)',
+        );
       try {
         checkAuthorityUrl(values.oauthIssuer, '--oauth-issuer');
       } catch (error) {
@@ -99,22 +128,29 @@ function readTokenFile(path: string, warnings: string[]): string[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-    if ((statSync(path).mode & 0o077) !== 0) warnings.push(`WARNING: --auth-token-file ${path} can be read by other users; chmod 600 it`);
+    if ((statSync(path).mode & 0o077) !== 0)
+      warnings.push(`WARNING: --auth-token-file ${path} can be read by other users; chmod 600 it`);
   } catch (error) {
-    throw new ConfigError(`--auth-token-file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new ConfigError(
+      `--auth-token-file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   const tokens = text
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
-  if (tokens.length === 0) throw new ConfigError(`--auth-token-file ${path} holds no token (one per line; # starts a comment)`);
+  if (tokens.length === 0)
+    throw new ConfigError(`--auth-token-file ${path} holds no token (one per line; # starts a comment)`);
   return tokens;
 }
 
 function resolveHosts(given: readonly string[] | undefined, bindHost: string): AllowList {
   if (given?.includes('*')) return 'any';
   for (const name of given ?? []) {
-    if (!parseHost(name)) throw new ConfigError(`--allowed-hosts: "${name}" is not a host name (like mcp.example.com, or mcp.example.com:8443)`);
+    if (!parseHost(name))
+      throw new ConfigError(
+        `--allowed-hosts: "${name}" is not a host name (like mcp.example.com, or mcp.example.com:8443)`,
+      );
   }
   return [...new Set([...defaultAllowedHosts(bindHost), ...(given ?? []).map((name) => name.toLowerCase())])];
 }

@@ -16,7 +16,9 @@ export function bundleArgsToFlags(args: readonly string[]): string[] {
     const flag = args[i]!;
     let next = i + 1;
     while (next < args.length && !args[next]!.startsWith('--')) next++;
-    const values = args.slice(i + 1, next).filter((value) => value.trim() !== '' && !/^\$\{user_config\.[^}]*\}$/.test(value));
+    const values = args
+      .slice(i + 1, next)
+      .filter((value) => value.trim() !== '' && !/^\$\{user_config\.[^}]*\}$/.test(value));
     i = next;
     if (!flag.startsWith('--')) continue;
     if (SWITCHES.has(flag)) {

@@ -8,7 +8,10 @@ import { UnreadOutput } from './unread-output.js';
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** What a listener hears: output as it comes, the queue position, and the end. */
-export type OperationEvent = { kind: 'output'; text: string } | { kind: 'queued'; position: number } | { kind: 'finished' };
+export type OperationEvent =
+  | { kind: 'output'; text: string }
+  | { kind: 'queued'; position: number }
+  | { kind: 'finished' };
 
 export interface OperationOptions {
   /** Opens the file its output moves to once it outgrows memory. */

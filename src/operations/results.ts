@@ -38,7 +38,9 @@ export function handleResult(operation: Operation): CallToolResult {
   const text =
     `${operation.tool} is still running after ${seconds} s and goes on in the background as operation ${operation.id}. ` +
     `Call operation_status with operation_id "${operation.id}" (and wait_seconds up to 50) to follow it and get its result; operation_cancel stops it.` +
-    (tail ? `\n\nOutput so far (tail):\n${operation.tool.startsWith('job_') ? fence(tail, 'operation output') : tail}` : '');
+    (tail
+      ? `\n\nOutput so far (tail):\n${operation.tool.startsWith('job_') ? fence(tail, 'operation output') : tail}`
+      : '');
   return {
     content: [{ type: 'text', text }, outputLink(operation)],
     structuredContent: {

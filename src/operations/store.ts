@@ -50,7 +50,11 @@ export class OperationStore {
   start(tool: string, argsSummary: string): Operation {
     if (this.disposed) throw new ToolError('This session has ended; nothing was started.');
     this.evict();
-    const operation = new Operation(tool, argsSummary, { openSpool: (id) => this.openSpool(id), spoolLimits: this.spoolLimits, clock: this.options.clock });
+    const operation = new Operation(tool, argsSummary, {
+      openSpool: (id) => this.openSpool(id),
+      spoolLimits: this.spoolLimits,
+      clock: this.options.clock,
+    });
     this.operations.set(operation.id, operation);
     // an idle session must not keep a finished operation's output past its time
     operation.onFinished = () => this.scheduleSweep();
@@ -112,11 +116,14 @@ export class OperationStore {
     }
     if (oldest === Infinity) return;
     const due = oldest + this.options.ttlMs + SWEEP_SLACK_MS - this.options.clock.now();
-    this.sweep = this.options.clock.setTimeout(() => {
-      this.sweep = undefined;
-      this.evict();
-      this.scheduleSweep();
-    }, Math.max(0, due));
+    this.sweep = this.options.clock.setTimeout(
+      () => {
+        this.sweep = undefined;
+        this.evict();
+        this.scheduleSweep();
+      },
+      Math.max(0, due),
+    );
     this.sweep.unref();
   }
 

@@ -17,7 +17,16 @@ const LIST_TIMEOUT_MS = 20_000;
 const MAX_VALUES = 100;
 
 /** Instance types TensorPool's own guide names; offered when the operator set no allow-list, or as matches of its patterns. */
-export const KNOWN_INSTANCE_TYPES = ['1xH100', '2xH100', '4xH100', '8xH100', '1xH200', '8xH200', '8xB200', '1xL40S'] as const;
+export const KNOWN_INSTANCE_TYPES = [
+  '1xH100',
+  '2xH100',
+  '4xH100',
+  '8xH100',
+  '1xH200',
+  '8xH200',
+  '8xB200',
+  '1xL40S',
+] as const;
 
 function matching(values: readonly string[], typed: string): string[] {
   const prefix = typed.toLowerCase();
@@ -34,7 +43,10 @@ export function allowedInstanceTypes(guardrails: Pick<Guardrails, 'allowInstance
   return [...new Set([...literal, ...matched])];
 }
 
-export function completeInstanceType(guardrails: Pick<Guardrails, 'allowInstanceTypes'> | undefined, typed: string): string[] {
+export function completeInstanceType(
+  guardrails: Pick<Guardrails, 'allowInstanceTypes'> | undefined,
+  typed: string,
+): string[] {
   return matching(allowedInstanceTypes(guardrails), typed);
 }
 

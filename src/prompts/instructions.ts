@@ -10,7 +10,8 @@ export function serverInstructions(config: Config): string {
   const limits = operatorLimits(config);
   const approval = {
     flag: 'they run only with confirm=true, passed after the user agreed.',
-    elicit: 'the server asks the user itself where the client can (then do not ask in chat too); elsewhere pass confirm=true after the user agreed.',
+    elicit:
+      'the server asks the user itself where the client can (then do not ask in chat too); elsewhere pass confirm=true after the user agreed.',
     'always-elicit': 'the server asks the user itself; without a client that can ask, they do not run.',
   }[config.confirmMode];
   return [

@@ -6,7 +6,12 @@ export interface ToolAnnotations {
   openWorldHint: boolean;
 }
 
-function hints(readOnlyHint: boolean, destructiveHint: boolean, idempotentHint: boolean, openWorldHint: boolean): Readonly<ToolAnnotations> {
+function hints(
+  readOnlyHint: boolean,
+  destructiveHint: boolean,
+  idempotentHint: boolean,
+  openWorldHint: boolean,
+): Readonly<ToolAnnotations> {
   return Object.freeze({ readOnlyHint, destructiveHint, idempotentHint, openWorldHint });
 }
 

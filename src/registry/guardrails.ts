@@ -35,13 +35,16 @@ export function checkInstanceType(guardrails: Guardrails, field: string, instanc
 function checkNodes(guardrails: Guardrails, nodes: number): void {
   const max = guardrails.maxNodes;
   if (max === undefined || nodes <= max) return;
-  throw new ToolError(`num_nodes ${nodes} is over this server's limit of ${max}. The operator can change it with --max-nodes or TENSORPOOL_MCP_MAX_NODES.`);
+  throw new ToolError(
+    `num_nodes ${nodes} is over this server's limit of ${max}. The operator can change it with --max-nodes or TENSORPOOL_MCP_MAX_NODES.`,
+  );
 }
 
 function checkStorageGb(guardrails: Guardrails, sizeGb: number | 'unsized'): void {
   const max = guardrails.maxStorageGb;
   if (max === undefined) return;
-  if (sizeGb === 'unsized') throw new ToolError(`size_gb is required on this server, which limits volumes to ${max} GB.`);
+  if (sizeGb === 'unsized')
+    throw new ToolError(`size_gb is required on this server, which limits volumes to ${max} GB.`);
   if (sizeGb <= max) return;
   throw new ToolError(
     `size_gb ${sizeGb} is over this server's limit of ${max} GB. The operator can change it with --max-storage-gb or TENSORPOOL_MCP_MAX_STORAGE_GB.`,

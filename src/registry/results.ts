@@ -20,7 +20,11 @@ export function tpToolResult(result: TpResult): CallToolResult {
     argv: result.argv,
     dry_run: result.dryRun ?? false,
   };
-  return { content: [{ type: 'text', text: result.stdout.trim() || 'OK' }], structuredContent, ...(ok ? {} : { isError: true }) };
+  return {
+    content: [{ type: 'text', text: result.stdout.trim() || 'OK' }],
+    structuredContent,
+    ...(ok ? {} : { isError: true }),
+  };
 }
 
 /** A refusal or failure before or without `tp`: the text tells the model what to change. */

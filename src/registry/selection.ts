@@ -35,12 +35,18 @@ export interface Selection {
  */
 export function selectTools(all: readonly ToolDefinition[], options: SelectionOptions = {}): Selection {
   const toolNames = new Set(all.map((tool) => tool.name));
-  const unknownTools = [...(options.tools ?? []), ...(options.excludeTools ?? [])].filter((name) => !toolNames.has(name));
+  const unknownTools = [...(options.tools ?? []), ...(options.excludeTools ?? [])].filter(
+    (name) => !toolNames.has(name),
+  );
   if (unknownTools.length > 0) {
-    throw new SelectionError(`unknown tool ${unknownTools.map((n) => `"${n}"`).join(', ')}; valid tools: ${[...toolNames].join(', ')}`);
+    throw new SelectionError(
+      `unknown tool ${unknownTools.map((n) => `"${n}"`).join(', ')}; valid tools: ${[...toolNames].join(', ')}`,
+    );
   }
   const toolsets = resolveToolsets(options.toolsets ?? (options.tools?.length ? [] : ['default']));
-  const secretTools = (options.tools ?? []).filter((name) => all.find((tool) => tool.name === name)?.secrets === 'shown');
+  const secretTools = (options.tools ?? []).filter(
+    (name) => all.find((tool) => tool.name === name)?.secrets === 'shown',
+  );
   if (secretTools.length > 0 && !options.allowSecrets) {
     throw new SelectionError(`${secretTools.join(', ')} print or write secrets and need --allow-secrets`);
   }
@@ -60,7 +66,8 @@ export function selectTools(all: readonly ToolDefinition[], options: SelectionOp
     (tool.secrets !== 'shown' || options.allowSecrets) &&
     (!tool.touchesFiles || !options.noServerFiles);
   const tools = all.filter((tool) => !excluded.has(tool.name) && (tool.alwaysOn || offered(tool)));
-  const plainDefault = (options.toolsets === undefined || options.toolsets.join() === 'default') && !options.tools?.length;
+  const plainDefault =
+    (options.toolsets === undefined || options.toolsets.join() === 'default') && !options.tools?.length;
   const deferred = plainDefault ? tools.filter((tool) => !tool.core).map((tool) => tool.name) : [];
   return { tools, toolsets, deferred };
 }

@@ -23,12 +23,15 @@ function words(name: string): string[] {
 function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;
@@ -61,7 +64,8 @@ export function closestParameters(unknown: string, known: readonly string[]): st
     .map((name) => ({ name, distance: editDistance(target, squash(name)) }))
     .filter((entry) => entry.distance <= limit)
     .sort((a, b) => a.distance - b.distance);
-  if (scored.length > 0) return scored.filter((entry) => entry.distance === scored[0]!.distance).map((entry) => entry.name);
+  if (scored.length > 0)
+    return scored.filter((entry) => entry.distance === scored[0]!.distance).map((entry) => entry.name);
 
   // last resort: a shared word that says something (`gpu_type` → `instance_type`, `node_count` → `num_nodes`)
   const telling = unknownWords.filter((word) => word.length >= 3).map((word) => word.replace(/s$/, ''));
@@ -69,7 +73,11 @@ export function closestParameters(unknown: string, known: readonly string[]): st
 }
 
 /** What the model reads when it passed arguments the tool does not have. */
-export function unknownArgumentsMessage(toolName: string, unknown: readonly string[], known: readonly string[]): string {
+export function unknownArgumentsMessage(
+  toolName: string,
+  unknown: readonly string[],
+  known: readonly string[],
+): string {
   const named = unknown.map((name) => {
     const suggestions = closestParameters(name, known);
     const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?)` : '';
@@ -91,7 +99,8 @@ export function strictInput<Shape extends z.ZodRawShape>(toolName: string, shape
   const known = Object.keys(shape);
   const schema = withoutDialect(
     z.strictObject(shape, {
-      error: (issue) => (issue.code === 'unrecognized_keys' ? unknownArgumentsMessage(toolName, issue.keys, known) : undefined),
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' ? unknownArgumentsMessage(toolName, issue.keys, known) : undefined,
     }),
   );
   built.set(shape, { toolName, schema });

@@ -113,7 +113,10 @@ type Kinds<Shape extends z.ZodRawShape, Extra> =
 export type ToolSpec<Shape extends z.ZodRawShape> = Kinds<Shape, { annotations: AnnotationPreset }>;
 
 /** A tool as the registry and the server use it: annotation hints spelled out. */
-export type ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> = Kinds<Shape, { annotations: ToolAnnotations }>;
+export type ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> = Kinds<
+  Shape,
+  { annotations: ToolAnnotations }
+>;
 
 /** A tool that needs the installed generation: every tp tool but those for any tp. */
 export type GenerationTool = Extract<ToolDefinition, { since?: Generation }>;

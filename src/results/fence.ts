@@ -13,7 +13,7 @@ export type Source = 'job output' | 'pulled file list' | 'operation output';
 const NOTE: Record<Source, string> = {
   'job output': "output of the user's job (relayed by tp)",
   'pulled file list': "tp's report of the files pulled from the user's job",
-  'operation output': 'what tp printed for this operation, which can include output of the user\'s job',
+  'operation output': "what tp printed for this operation, which can include output of the user's job",
 };
 
 export interface Fence {

@@ -48,7 +48,20 @@ function flagValue(line: string, names: readonly string[]): string | undefined {
 function positionals(line: string): string[] {
   // words that are neither options nor the values of the options these commands take
   const words = line.trim().split(/\s+/);
-  const taking = new Set(['-t', '--type', '--instance-type', '-s', '--size', '-n', '--num-nodes', '--name', '-i', '--public-key', '--container', '--experimental-container']);
+  const taking = new Set([
+    '-t',
+    '--type',
+    '--instance-type',
+    '-s',
+    '--size',
+    '-n',
+    '--num-nodes',
+    '--name',
+    '-i',
+    '--public-key',
+    '--container',
+    '--experimental-container',
+  ]);
   const kept: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!.replace(/[`'".,;)]+$/, '');
@@ -62,8 +75,16 @@ const REST = String.raw`([^\n\`]*)`;
 const integer = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
 
 const REWRITES: readonly Rewrite[] = [
-  { pattern: cmd('cluster info', `\\s+${ID}`), rewrite: (m) => call('cluster_info', { cluster_id: m[1] }), fromJobOutput: true },
-  { pattern: cmd('cluster (?:list|ls)', '(\\s+--instances)?\\b'), rewrite: (m) => call('cluster_list', { instances: m[1] ? true : undefined }), fromJobOutput: true },
+  {
+    pattern: cmd('cluster info', `\\s+${ID}`),
+    rewrite: (m) => call('cluster_info', { cluster_id: m[1] }),
+    fromJobOutput: true,
+  },
+  {
+    pattern: cmd('cluster (?:list|ls)', '(\\s+--instances)?\\b'),
+    rewrite: (m) => call('cluster_list', { instances: m[1] ? true : undefined }),
+    fromJobOutput: true,
+  },
   {
     pattern: cmd('cluster (?:destroy|rm)', `(?:\\s+--\\S+)*\\s+${ID}`),
     rewrite: (m) => call('cluster_destroy', { cluster_id: m[1], confirm: true }) + AFTER_CONSENT,
@@ -74,7 +95,10 @@ const REWRITES: readonly Rewrite[] = [
     pattern: cmd('cluster create', REST),
     rewrite: (m, generation) => {
       const line = m[1]!;
-      const type = generation === '0.0.6' ? flagValue(line, ['-t', '--instance-type']) : (positionals(line)[0] ?? flagValue(line, ['-t', '--instance-type']));
+      const type =
+        generation === '0.0.6'
+          ? flagValue(line, ['-t', '--instance-type'])
+          : (positionals(line)[0] ?? flagValue(line, ['-t', '--instance-type']));
       const nodes = integer(flagValue(line, ['-n', '--num-nodes']));
       return call('cluster_create', { instance_type: type ?? '<instance type>', num_nodes: nodes });
     },
@@ -82,10 +106,19 @@ const REWRITES: readonly Rewrite[] = [
   },
   {
     pattern: cmd('cluster (attach|detach)', `\\s+${ID}\\s+${ID}`),
-    rewrite: (m) => call(`cluster_${m[1]}_storage`, { cluster_id: m[2], storage_id: m[3], confirm: m[1] === 'detach' ? true : undefined }) + (m[1] === 'detach' ? AFTER_CONSENT : ''),
+    rewrite: (m) =>
+      call(`cluster_${m[1]}_storage`, {
+        cluster_id: m[2],
+        storage_id: m[3],
+        confirm: m[1] === 'detach' ? true : undefined,
+      }) + (m[1] === 'detach' ? AFTER_CONSENT : ''),
     fromJobOutput: false,
   },
-  { pattern: cmd('storage info', `\\s+${ID}`), rewrite: (m) => call('storage_info', { storage_id: m[1] }), fromJobOutput: true },
+  {
+    pattern: cmd('storage info', `\\s+${ID}`),
+    rewrite: (m) => call('storage_info', { storage_id: m[1] }),
+    fromJobOutput: true,
+  },
   { pattern: cmd('storage (?:list|ls)\\b'), rewrite: () => call('storage_list'), fromJobOutput: true },
   {
     pattern: cmd('storage (?:destroy|rm)', `(?:\\s+--\\S+)*\\s+${ID}`),
@@ -104,7 +137,11 @@ const REWRITES: readonly Rewrite[] = [
     },
     fromJobOutput: false,
   },
-  { pattern: cmd('job listen', `\\s+${ID}`), rewrite: (m) => call('job_listen', { job_id: m[1] }), fromJobOutput: true },
+  {
+    pattern: cmd('job listen', `\\s+${ID}`),
+    rewrite: (m) => call('job_listen', { job_id: m[1] }),
+    fromJobOutput: true,
+  },
   { pattern: cmd('job info', `\\s+${ID}`), rewrite: (m) => call('job_info', { job_id: m[1] }), fromJobOutput: true },
   { pattern: cmd('job (?:list|ls)\\b'), rewrite: () => call('job_list'), fromJobOutput: true },
   {
@@ -125,14 +162,20 @@ const REWRITES: readonly Rewrite[] = [
     pattern: cmd('job push', REST),
     rewrite: (m, generation) => {
       const [config, cluster] = positionals(m[1]!);
-      return call('job_push', { config_path: config ?? '<config>', cluster_id: generation === '0.0.6' ? undefined : (cluster ?? '<cluster id>') });
+      return call('job_push', {
+        config_path: config ?? '<config>',
+        cluster_id: generation === '0.0.6' ? undefined : (cluster ?? '<cluster id>'),
+      });
     },
     fromJobOutput: false,
   },
   { pattern: cmd('job init\\b'), rewrite: () => `${call('job_write_config')} (or job_init)`, fromJobOutput: true },
   {
     pattern: cmd('me sshkey add', REST),
-    rewrite: (m) => call('ssh_key_add', { public_key: positionals(m[1]!).find((word) => word.endsWith('.pub')) ?? '<path of the .pub file>' }),
+    rewrite: (m) =>
+      call('ssh_key_add', {
+        public_key: positionals(m[1]!).find((word) => word.endsWith('.pub')) ?? '<path of the .pub file>',
+      }),
     fromJobOutput: false,
   },
   { pattern: cmd('me sshkey (?:list|ls)\\b'), rewrite: () => call('ssh_key_list'), fromJobOutput: true },
@@ -143,13 +186,14 @@ const REWRITES: readonly Rewrite[] = [
   },
   {
     pattern: cmd('ssh', `\\s+${ID}`),
-    rewrite: (m) => `no tool opens a shell: give the user \`tp ssh ${m[1]}\` to run; cluster_info shows the connection details`,
+    rewrite: (m) =>
+      `no tool opens a shell: give the user \`tp ssh ${m[1]}\` to run; cluster_info shows the connection details`,
     fromJobOutput: true,
   },
   {
     pattern: /\bTENSORPOOL_KEY\b/g,
     rewrite: () =>
-      'this server hands tp the key from its own environment: the user sets TENSORPOOL_API_KEY in the MCP client\'s server config (env); server_status checks it',
+      "this server hands tp the key from its own environment: the user sets TENSORPOOL_API_KEY in the MCP client's server config (env); server_status checks it",
     fromJobOutput: true,
   },
   {
@@ -161,7 +205,8 @@ const REWRITES: readonly Rewrite[] = [
   },
   {
     pattern: /\b(?:volume\s+(s-[A-Za-z0-9]+)\s+)?must be READY\b/gi,
-    rewrite: () => 'the volume is not READY yet: check storage_list until its status is READY (storage_create with wait=true returns only then), then retry',
+    rewrite: () =>
+      'the volume is not READY yet: check storage_list until its status is READY (storage_create with wait=true returns only then), then retry',
     fromJobOutput: true,
   },
   {
@@ -176,7 +221,11 @@ const REWRITES: readonly Rewrite[] = [
  * The tool-terms equivalents of what `text` tells a person to run, each once, in the order tp said them.
  * `fromJobOutput`: the text carries what a user's job printed, so only read-only calls and advice come out.
  */
-export function toolHints(text: string, generation: Generation | undefined, options: { fromJobOutput?: boolean } = {}): Hint[] {
+export function toolHints(
+  text: string,
+  generation: Generation | undefined,
+  options: { fromJobOutput?: boolean } = {},
+): Hint[] {
   // argparse's usage lines describe the syntax, they do not tell anyone to run anything
   const advice = text
     .split('\n')

@@ -57,7 +57,7 @@ type Kind = 'cluster' | 'storage' | 'job' | 'key';
 
 // an id: a safe token (letters, digits, '_', '-', inner dots), never its trailing punctuation
 const TOKEN = String.raw`[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9])){0,127}`;
-const BEFORE = String.raw`(?<![A-Za-z0-9_./-])`;
+const BEFORE = '(?<![A-Za-z0-9_./-])';
 const AFTER = String.raw`(?![A-Za-z0-9_/-]|\.[A-Za-z0-9])`;
 
 const PREFIXES: Record<Kind, string> = { cluster: 'c-', storage: 's-', job: '(?:job|j)-', key: '(?:key|k)-' };

@@ -20,7 +20,12 @@ export interface JobLog {
 const FINAL_STATUS = /^Job \S+ (?:finished )?with status (\w+)/i;
 const FAILED = /^Job \S+ (failed|was cancell?ed|canceled|completed|succeeded)\b/i;
 const EXIT_CODE = /\bexit(?:ed with)? code:?\s*(-?\d+)/i;
-const TP_OWN = [/^Connection (?:ended unexpectedly|lost)\b/i, /^Check 'tp job info/i, /^Close code:/i, /^Job listening (?:completed|failed)/i];
+const TP_OWN = [
+  /^Connection (?:ended unexpectedly|lost)\b/i,
+  /^Check 'tp job info/i,
+  /^Close code:/i,
+  /^Job listening (?:completed|failed)/i,
+];
 
 export function readJobLog(stdout: string, exitCode: number | null, stoppedByUs: boolean): JobLog {
   const lines = stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('* '));

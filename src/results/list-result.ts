@@ -3,7 +3,13 @@ import { tpToolResult } from '../registry/results.js';
 import type { TpResult } from '../tp/runner.js';
 import { readList, renderRows, type ListKind, type Row } from './rows.js';
 
-const FIELD: Record<ListKind, string> = { clusters: 'clusters', jobs: 'jobs', volumes: 'volumes', keys: 'keys', buckets: 'buckets' };
+const FIELD: Record<ListKind, string> = {
+  clusters: 'clusters',
+  jobs: 'jobs',
+  volumes: 'volumes',
+  keys: 'keys',
+  buckets: 'buckets',
+};
 
 /**
  * A list tool's result: its rows in structuredContent under the kind's name, and as compact text (the
@@ -14,7 +20,10 @@ export function listResult(kind: ListKind, run: TpResult, keep: (row: Row) => bo
   const { rows: all, notes } = readList(kind, run.stdout);
   const rows = all.filter(keep);
   const left = all.length - rows.length;
-  const lines = [...notes, rows.length > 0 ? renderRows(rows) : `No ${kind}${left > 0 ? ` of that status (${left} others)` : ''}.`];
+  const lines = [
+    ...notes,
+    rows.length > 0 ? renderRows(rows) : `No ${kind}${left > 0 ? ` of that status (${left} others)` : ''}.`,
+  ];
   return {
     content: [{ type: 'text', text: lines.join('\n') }],
     structuredContent: { ok: true, [FIELD[kind]]: rows, ...(run.truncated ? { truncated: true } : {}) },

@@ -19,19 +19,39 @@ interface KindSpec {
   columns: Readonly<Record<string, string>>;
 }
 
-const CREATED = { created: 'created', 'created at': 'created', age: 'created', started: 'created', 'started at': 'created', submitted: 'created' };
+const CREATED = {
+  created: 'created',
+  'created at': 'created',
+  age: 'created',
+  started: 'created',
+  'started at': 'created',
+  submitted: 'created',
+};
 
 const KINDS: Record<Exclude<ListKind, 'buckets'>, KindSpec> = {
   clusters: {
     id: 'cluster_id',
     prefixes: ['c-'],
     columns: {
-      id: 'cluster_id', 'cluster id': 'cluster_id', cluster: 'cluster_id',
-      name: 'name', 'cluster name': 'name',
-      'instance type': 'instance_type', type: 'instance_type', gpu: 'instance_type', gpus: 'instance_type', hardware: 'instance_type',
-      nodes: 'nodes', 'num nodes': 'nodes', '# nodes': 'nodes', 'node count': 'nodes',
-      status: 'status', state: 'status',
-      instances: 'instance_ids', 'instance ids': 'instance_ids', 'instance id': 'instance_ids',
+      id: 'cluster_id',
+      'cluster id': 'cluster_id',
+      cluster: 'cluster_id',
+      name: 'name',
+      'cluster name': 'name',
+      'instance type': 'instance_type',
+      type: 'instance_type',
+      gpu: 'instance_type',
+      gpus: 'instance_type',
+      hardware: 'instance_type',
+      nodes: 'nodes',
+      'num nodes': 'nodes',
+      '# nodes': 'nodes',
+      'node count': 'nodes',
+      status: 'status',
+      state: 'status',
+      instances: 'instance_ids',
+      'instance ids': 'instance_ids',
+      'instance id': 'instance_ids',
       ...CREATED,
     },
   },
@@ -39,9 +59,13 @@ const KINDS: Record<Exclude<ListKind, 'buckets'>, KindSpec> = {
     id: 'job_id',
     prefixes: ['j-', 'job-'],
     columns: {
-      id: 'job_id', 'job id': 'job_id', job: 'job_id',
-      cluster: 'cluster_id', 'cluster id': 'cluster_id',
-      status: 'status', state: 'status',
+      id: 'job_id',
+      'job id': 'job_id',
+      job: 'job_id',
+      cluster: 'cluster_id',
+      'cluster id': 'cluster_id',
+      status: 'status',
+      state: 'status',
       ...CREATED,
     },
   },
@@ -49,12 +73,28 @@ const KINDS: Record<Exclude<ListKind, 'buckets'>, KindSpec> = {
     id: 'storage_id',
     prefixes: ['s-'],
     columns: {
-      id: 'storage_id', 'storage id': 'storage_id', 'volume id': 'storage_id', storage: 'storage_id', volume: 'storage_id',
-      name: 'name', 'volume name': 'name', 'storage name': 'name',
-      type: 'type', 'volume type': 'type', 'storage type': 'type',
-      size: 'size_gb', 'size gb': 'size_gb', 'size (gb)': 'size_gb', capacity: 'size_gb',
-      status: 'status', state: 'status',
-      'attached to': 'attached_to', attached: 'attached_to', clusters: 'attached_to', cluster: 'attached_to', 'cluster id': 'attached_to',
+      id: 'storage_id',
+      'storage id': 'storage_id',
+      'volume id': 'storage_id',
+      storage: 'storage_id',
+      volume: 'storage_id',
+      name: 'name',
+      'volume name': 'name',
+      'storage name': 'name',
+      type: 'type',
+      'volume type': 'type',
+      'storage type': 'type',
+      size: 'size_gb',
+      'size gb': 'size_gb',
+      'size (gb)': 'size_gb',
+      capacity: 'size_gb',
+      status: 'status',
+      state: 'status',
+      'attached to': 'attached_to',
+      attached: 'attached_to',
+      clusters: 'attached_to',
+      cluster: 'attached_to',
+      'cluster id': 'attached_to',
       ...CREATED,
     },
   },
@@ -67,9 +107,40 @@ const KINDS: Record<Exclude<ListKind, 'buckets'>, KindSpec> = {
 
 /** Every status word the engine is known to use, for rows whose header does not say which cell is the status. */
 const STATUSES = new Set([
-  'pending', 'queued', 'provisioning', 'creating', 'starting', 'initializing', 'running', 'ready', 'available', 'active', 'busy', 'idle',
-  'attaching', 'attached', 'detaching', 'detached', 'in_use', 'updating', 'resizing', 'stopping', 'stopped', 'destroying', 'destroyed',
-  'deleting', 'deleted', 'terminating', 'terminated', 'completed', 'success', 'succeeded', 'failed', 'error', 'canceled', 'cancelled',
+  'pending',
+  'queued',
+  'provisioning',
+  'creating',
+  'starting',
+  'initializing',
+  'running',
+  'ready',
+  'available',
+  'active',
+  'busy',
+  'idle',
+  'attaching',
+  'attached',
+  'detaching',
+  'detached',
+  'in_use',
+  'updating',
+  'resizing',
+  'stopping',
+  'stopped',
+  'destroying',
+  'destroyed',
+  'deleting',
+  'deleted',
+  'terminating',
+  'terminated',
+  'completed',
+  'success',
+  'succeeded',
+  'failed',
+  'error',
+  'canceled',
+  'cancelled',
 ]);
 
 /** A job's status in the words the tools use, whatever the engine printed. */
@@ -87,7 +158,8 @@ function headerKey(cell: string): string {
 }
 
 // an id is its prefix and letters and digits, one of them a digit: `c-abc123-0` (an instance) and `c-style` are not
-const idPattern = (prefixes: readonly string[]) => new RegExp(`(?<![\\w./-])(?:${prefixes.join('|')})(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]+(?![\\w/-])`, 'g');
+const idPattern = (prefixes: readonly string[]) =>
+  new RegExp(`(?<![\\w./-])(?:${prefixes.join('|')})(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]+(?![\\w/-])`, 'g');
 const INSTANCE_ID = /(?<![\w./-])i-(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9_-]+(?![\w/-])/g;
 
 /** "100 GB", "2 TB", "100" under a GB header: a whole number of GB, or undefined. */
@@ -100,7 +172,12 @@ function sizeGb(cell: string, header: string): number | undefined {
   return unit.startsWith('t') ? value * 1000 : value;
 }
 
-function cellValue(field: string, cell: string, header: string, kind: ListKind): string | number | string[] | undefined {
+function cellValue(
+  field: string,
+  cell: string,
+  header: string,
+  kind: ListKind,
+): string | number | string[] | undefined {
   const text = cell.trim();
   if (text === '' || text === '-' || text === '—') return undefined;
   switch (field) {
@@ -144,7 +221,8 @@ function tableRows(table: TextTable, spec: KindSpec, kind: ListKind): Row[] {
       });
       // an id column holding something else is no row of this list
       const id = row[spec.id];
-      if (typeof id !== 'string' || ![...id.matchAll(idPattern(spec.prefixes))].length) row = rowAlone(cells, spec, kind);
+      if (typeof id !== 'string' || ![...id.matchAll(idPattern(spec.prefixes))].length)
+        row = rowAlone(cells, spec, kind);
     } else {
       row = rowAlone(cells, spec, kind);
     }
@@ -214,6 +292,7 @@ function readBuckets(text: string): ListReading {
 /** The rows as compact text: one line of field names, then one line a row, cells split by two spaces. */
 export function renderRows(rows: readonly Row[]): string {
   const fields = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (value: Row[string] | undefined) => (value === undefined ? '-' : Array.isArray(value) ? value.join(',') : String(value));
+  const cell = (value: Row[string] | undefined) =>
+    value === undefined ? '-' : Array.isArray(value) ? value.join(',') : String(value);
   return [fields.join('  '), ...rows.map((row) => fields.map((field) => cell(row[field])).join('  '))].join('\n');
 }

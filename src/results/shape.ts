@@ -16,7 +16,19 @@ interface RawRun extends RunText {
   duration_ms?: number;
 }
 
-const RAW_KEYS = ['ok', 'exit_code', 'signal', 'stdout', 'stderr', 'duration_ms', 'timed_out', 'cancelled', 'truncated', 'argv', 'dry_run'];
+const RAW_KEYS = [
+  'ok',
+  'exit_code',
+  'signal',
+  'stdout',
+  'stderr',
+  'duration_ms',
+  'timed_out',
+  'cancelled',
+  'truncated',
+  'argv',
+  'dry_run',
+];
 
 /**
  * The last step of a tp tool's call: what a person at a terminal would read, made for a model that
@@ -36,14 +48,22 @@ export function shapeResult(tool: string, generation: Generation | undefined, re
   const stderr = withoutProgressBars(run.stderr ?? '');
   const said = stdout;
   const hints = NO_HINTS.has(tool) ? [] : toolHints(`${run.stdout}\n${run.stderr ?? ''}`, generation);
-  const text = run.ok ? (said || 'OK') : failureText(run, said, stderr);
+  const text = run.ok ? said || 'OK' : failureText(run, said, stderr);
   // text a handler added after tp's (a pull report, a note) stays after it
   const added = result.content.slice(1);
-  const content: CallToolResult['content'] = [{ type: 'text', text: [text, renderHints(hints)].filter(Boolean).join('\n') }, ...added];
+  const content: CallToolResult['content'] = [
+    { type: 'text', text: [text, renderHints(hints)].filter(Boolean).join('\n') },
+    ...added,
+  ];
 
   const outcome = run.ok
     ? { ok: true }
-    : { ok: false, exit_code: run.exit_code, ...(run.timed_out ? { timed_out: true } : {}), ...(run.cancelled ? { cancelled: true } : {}) };
+    : {
+        ok: false,
+        exit_code: run.exit_code,
+        ...(run.timed_out ? { timed_out: true } : {}),
+        ...(run.cancelled ? { cancelled: true } : {}),
+      };
   return {
     ...result,
     content,
@@ -55,7 +75,7 @@ export function shapeResult(tool: string, generation: Generation | undefined, re
  * tp's spinner prints `* Authenticating...` and the like once per step off a terminal, and some steps
  * announce themselves (`Uploading job files...`): progress, not a result, so a result leaves them out.
  */
-export function withoutSpinner(text: string): string {
+function withoutSpinner(text: string): string {
   return text
     .split('\n')
     .filter((line) => !line.startsWith('* ') && !/^[A-Z][\w ]*\.\.\.$/.test(line))

@@ -97,7 +97,9 @@ export function attachConsole(server: McpServer, options: ConsoleOptions): Conso
               const apps = await load();
               // a client that declared the extension without HTML views: no card to show, so no yes
               if (!apps) return false;
-              const stop = progress ? heartbeat(progress, options.session.config.heartbeatMs, options.session.clock) : undefined;
+              const stop = progress
+                ? heartbeat(progress, options.session.config.heartbeatMs, options.session.clock)
+                : undefined;
               try {
                 return await apps.session.ask(question ?? { tool: 'unknown', action: message, args: {} }, signal);
               } finally {

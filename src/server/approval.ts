@@ -24,7 +24,11 @@ export interface HumanChannel {
 }
 
 /** What needs a yes for this call: an irreversible action, or (unless --no-confirm-creates) one that starts billing. */
-function actionNeedingApproval(tool: ToolDefinition, args: Record<string, unknown>, config: Config): string | undefined {
+function actionNeedingApproval(
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+  config: Config,
+): string | undefined {
   const irreversible = tool.approval?.irreversible?.(args as never);
   if (irreversible) return `${irreversible}, which cannot be undone`;
   const sensitive = tool.approval?.sensitive?.(args as never);
@@ -51,7 +55,11 @@ export async function approve(
   const action = actionNeedingApproval(tool, args, config);
   if (!action) return undefined;
   if (config.confirmMode !== 'flag' && human.canElicit()) {
-    const yes = await human.ask(`Allow ${tool.name}? It means ${action}.\n\n${describeArguments(args)}`, signal, { tool: tool.name, action, args });
+    const yes = await human.ask(`Allow ${tool.name}? It means ${action}.\n\n${describeArguments(args)}`, signal, {
+      tool: tool.name,
+      action,
+      args,
+    });
     return yes ? undefined : `Not done: the user did not approve ${action}. Do not retry unless the user asks for it.`;
   }
   if (config.confirmMode === 'always-elicit') {

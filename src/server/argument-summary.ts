@@ -7,7 +7,9 @@
 const KEY_FIELDS = new Set(['ssh_public_key', 'public_key']);
 
 function shown(args: Record<string, unknown>, hidden: readonly string[]): [string, unknown][] {
-  return Object.entries(args).filter(([name, value]) => value !== undefined && !KEY_FIELDS.has(name) && !hidden.includes(name));
+  return Object.entries(args).filter(
+    ([name, value]) => value !== undefined && !KEY_FIELDS.has(name) && !hidden.includes(name),
+  );
 }
 
 const MAX_SUMMARY = 200;

@@ -66,7 +66,12 @@ type Run = (args: Record<string, unknown>, context: ToolContext) => Promise<Call
  *
  * Nothing starts, no process and not even the generation probe, until the call has passed 1 to 3.
  */
-export async function handleCall(session: Session, tool: ToolDefinition, args: Record<string, unknown>, request: CallRequest): Promise<CallToolResult> {
+export async function handleCall(
+  session: Session,
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+  request: CallRequest,
+): Promise<CallToolResult> {
   let run: Run;
   let context: ToolContext;
   try {
@@ -79,7 +84,13 @@ export async function handleCall(session: Session, tool: ToolDefinition, args: R
     const tp = pickClient(session, tool); // 5
     const waitMs = waitWindow(session.config, tool, request);
     const canAsk = request.human.canElicit() && (request.human.via === 'view' ? 'view' : true);
-    context = { config: session.config, runtime: runtimeFacts(session, files, canAsk), tp, signal: request.signal, waitMs };
+    context = {
+      config: session.config,
+      runtime: runtimeFacts(session, files, canAsk),
+      tp,
+      signal: request.signal,
+      waitMs,
+    };
   } catch (error) {
     return failure(session, tool, error); // 8
   }
@@ -90,7 +101,11 @@ export async function handleCall(session: Session, tool: ToolDefinition, args: R
 }
 
 /** 1. A tool the installed tp lacks is refused before anyone is asked to approve it; returns the generation it had to detect. */
-async function refuseUnsupported(session: Session, tool: ToolDefinition, signal: AbortSignal): Promise<Generation | undefined> {
+async function refuseUnsupported(
+  session: Session,
+  tool: ToolDefinition,
+  signal: AbortSignal,
+): Promise<Generation | undefined> {
   if (tool.runs !== 'tp' || tool.since === undefined || tool.since === 'any') return undefined;
   const generation = await session.installation.generation(signal);
   requireAtLeast(tool.name, generation, tool.since);
@@ -106,20 +121,30 @@ function applyLimits(config: Config, tool: ToolDefinition, args: Record<string, 
  * 4. The handler, given the installed generation when it builds argv for one; detected only now that the call may go ahead.
  *    A tp tool's result is then shaped for a model (results/shape.ts): ids parsed, tp's advice in tool terms, job output fenced.
  */
-async function withGeneration(session: Session, tool: ToolDefinition, known: Generation | undefined, signal: AbortSignal): Promise<Run> {
+async function withGeneration(
+  session: Session,
+  tool: ToolDefinition,
+  known: Generation | undefined,
+  signal: AbortSignal,
+): Promise<Run> {
   if (tool.runs === 'local') return (args, context) => tool.handler(args as never, context);
   const generation = needsGeneration(tool) ? (known ?? (await session.installation.generation(signal))) : known;
-  return async (args, context) => shapeResult(tool.name, generation, await tool.handler(args as never, { ...context, generation } as never));
+  return async (args, context) =>
+    shapeResult(tool.name, generation, await tool.handler(args as never, { ...context, generation } as never));
 }
 
-function runtimeFacts(session: Session, files: AllowedDirs, clientCanElicit: RuntimeFacts['clientCanElicit']): RuntimeFacts {
+function runtimeFacts(
+  session: Session,
+  files: AllowedDirs,
+  clientCanElicit: RuntimeFacts['clientCanElicit'],
+): RuntimeFacts {
   const { installation, selection, operations, logCursors, enableToolset } = session;
   return { installation, selection, files, operations, clientCanElicit, logCursors, enableToolset };
 }
 
 /** A watch answers within this long: operation_status's longest wait, or with progress notifications about 25 minutes. */
-export const FOLLOW_MS = 50_000;
-export const FOLLOW_WITH_PROGRESS_MS = 25 * 60_000;
+const FOLLOW_MS = 50_000;
+const FOLLOW_WITH_PROGRESS_MS = 25 * 60_000;
 
 /** How long a call may wait for its answer before it becomes a handle (or, for a watch, stops watching). */
 function waitWindow(config: Config, tool: ToolDefinition, request: CallRequest): number {
@@ -133,7 +158,13 @@ function pickClient(session: Session, tool: ToolDefinition): TpClient {
 }
 
 /** 6a. A local tool (config writing, status, the operation tools) answers within the request. */
-async function runLocally(session: Session, tool: ToolDefinition, run: Run, args: Record<string, unknown>, context: ToolContext): Promise<CallToolResult> {
+async function runLocally(
+  session: Session,
+  tool: ToolDefinition,
+  run: Run,
+  args: Record<string, unknown>,
+  context: ToolContext,
+): Promise<CallToolResult> {
   try {
     return await run(args, context);
   } catch (error) {
@@ -165,7 +196,12 @@ function runAsOperation(
     (error: unknown) => operation.finish(failure(session, tool, error)),
   );
   // a watch stops itself within its window: the grace covers stopping tp and shaping what it read
-  return attend(session, operation, request, tool.follows ? context.waitMs + FOLLOW_GRACE_MS : session.config.syncBudgetMs);
+  return attend(
+    session,
+    operation,
+    request,
+    tool.follows ? context.waitMs + FOLLOW_GRACE_MS : session.config.syncBudgetMs,
+  );
 }
 
 const FOLLOW_GRACE_MS = 15_000;
@@ -184,14 +220,21 @@ function observed(client: TpClient, operation: Operation, streams: boolean): TpC
  * cancelled request stops tp. Past the sync budget the call returns a handle instead, and the
  * operation goes on, followed with operation_status.
  */
-async function attend({ config, clock }: Session, operation: Operation, request: CallRequest, budgetMs: number): Promise<CallToolResult> {
+async function attend(
+  { config, clock }: Session,
+  operation: Operation,
+  request: CallRequest,
+  budgetMs: number,
+): Promise<CallToolResult> {
   const cancelWithRequest = () => {
     if (!operation.detached) operation.cancel();
   };
   request.signal.addEventListener('abort', cancelWithRequest, { once: true });
   if (request.signal.aborted) operation.cancel();
   const progress = request.progress;
-  const stopProgress = progress ? reportProgress(operation, progress.token, progress.send, config.heartbeatMs, clock) : () => {};
+  const stopProgress = progress
+    ? reportProgress(operation, progress.token, progress.send, config.heartbeatMs, clock)
+    : () => {};
   let budget: Timer | undefined;
   const overBudget = new Promise<void>((resolve) => (budget = clock.setTimeout(resolve, budgetMs)));
   await Promise.race([operation.done, overBudget]);
@@ -207,6 +250,8 @@ async function attend({ config, clock }: Session, operation: Operation, request:
 function failure(session: Session, tool: ToolDefinition, error: unknown): CallToolResult {
   const { redactor } = session.runner;
   if (error instanceof ToolError) return errorResult(redactor.redact(error.message));
-  session.logger.error(`${tool.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  session.logger.error(
+    `${tool.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   return errorResult(`tensorpool-mcp hit an internal error in ${tool.name}: ${redactor.redact(String(error))}`);
 }

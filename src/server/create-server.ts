@@ -61,7 +61,10 @@ export function createServer(options: CreateServerOptions): McpServer {
   const deferred = new Set(options.deferred ?? []);
   const tools = [...(options.tools ?? allTools), ...(deferred.size > 0 ? [toolsetEnable] : [])];
   const logger = options.logger ?? silentLogger;
-  const server = new McpServer({ name: NAME, title: 'TensorPool', version: VERSION }, { instructions: serverInstructions(config) });
+  const server = new McpServer(
+    { name: NAME, title: 'TensorPool', version: VERSION },
+    { instructions: serverInstructions(config) },
+  );
 
   const clock = options.clock ?? systemClock;
   const operations = new OperationStore({
@@ -99,7 +102,9 @@ export function createServer(options: CreateServerOptions): McpServer {
   const callRequest = (extra: RequestHandlerExtra<ServerRequest, ServerNotification>): CallRequest => {
     const token = extra._meta?.progressToken;
     const progress: CallRequest['progress'] =
-      token === undefined ? undefined : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) };
+      token === undefined
+        ? undefined
+        : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) };
     return {
       signal: extra.signal,
       // asked within the tool call, so over HTTP roots and approval questions travel on this call's own stream
@@ -119,7 +124,8 @@ export function createServer(options: CreateServerOptions): McpServer {
         // the title is listed once, at the top level (annotations.title is its older, duplicate place)
         annotations: tool.annotations,
       },
-      async (args: Record<string, unknown>, extra): Promise<CallToolResult> => handleCall(session, tool, args, callRequest(extra)),
+      async (args: Record<string, unknown>, extra): Promise<CallToolResult> =>
+        handleCall(session, tool, args, callRequest(extra)),
     );
     // "forbidden" is what the protocol assumes without it: listing it costs 40 bytes a tool
     registered.execution = undefined;

@@ -12,7 +12,9 @@ export const APPROVAL_TIMEOUT_MS = 10 * 60_000;
 
 const QUESTION = {
   type: 'object' as const,
-  properties: { confirm: { type: 'boolean' as const, title: 'Go ahead', description: 'Yes, do this now', default: false } },
+  properties: {
+    confirm: { type: 'boolean' as const, title: 'Go ahead', description: 'Yes, do this now', default: false },
+  },
   required: ['confirm'],
 };
 
@@ -20,7 +22,9 @@ const QUESTION = {
 export function elicitation(server: McpServer, sendRequest: SendRequest, logger: Logger): HumanChannel {
   return {
     canElicit: () => {
-      const capability = server.server.getClientCapabilities()?.elicitation as { form?: object; url?: object } | undefined;
+      const capability = server.server.getClientCapabilities()?.elicitation as
+        | { form?: object; url?: object }
+        | undefined;
       // an empty capability object means form elicitation (the spec's older shape)
       return capability !== undefined && (capability.form !== undefined || capability.url === undefined);
     },

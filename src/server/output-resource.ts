@@ -18,13 +18,14 @@ const MAX_WAITING_READS = 16;
 export function outputReads(): Slots {
   return new Slots(CONCURRENT_READS, {
     maxWaitingPerLane: MAX_WAITING_READS,
-    fullMessage: (waiting) => `This session has ${waiting} reads of operation output waiting already; read one page at a time.`,
+    fullMessage: (waiting) =>
+      `This session has ${waiting} reads of operation output waiting already; read one page at a time.`,
     cancelledMessage: 'The read was cancelled before it started.',
   });
 }
 
 /** The URI of the page of an operation's output that starts at byte `offset`; the first page is the plain URI. */
-export function outputPageUri(operation: Operation, offset: number): string {
+function outputPageUri(operation: Operation, offset: number): string {
   return offset === 0 ? outputUri(operation) : `${outputUri(operation)}?offset=${offset}`;
 }
 
@@ -34,12 +35,26 @@ export function outputPageUri(operation: Operation, offset: number): string {
  * `reads` bounds how many are read at once in the process, taking turns across sessions.
  */
 export function registerOperationOutput(server: McpServer, operations: OperationStore, reads: Slots): void {
-  const completeId = { id: (typed: string | undefined) => operations.list().map((operation) => operation.id).filter((id) => id.startsWith(typed ?? '')) };
+  const completeId = {
+    id: (typed: string | undefined) =>
+      operations
+        .list()
+        .map((operation) => operation.id)
+        .filter((id) => id.startsWith(typed ?? '')),
+  };
   const metadata = { mimeType: 'text/plain' };
-  const read = async (uri: URL, variables: Record<string, string | string[]>, signal: AbortSignal): Promise<ReadResourceResult> => {
+  const read = async (
+    uri: URL,
+    variables: Record<string, string | string[]>,
+    signal: AbortSignal,
+  ): Promise<ReadResourceResult> => {
     const operation = operations.get(String(variables.id));
     // -32002: the MCP specification's code for a resource that is not there
-    if (!operation) throw new McpError(RESOURCE_NOT_FOUND, `No operation ${String(variables.id)} in this session (finished ones are kept for a limited time).`);
+    if (!operation)
+      throw new McpError(
+        RESOURCE_NOT_FOUND,
+        `No operation ${String(variables.id)} in this session (finished ones are kept for a limited time).`,
+      );
     const offset = offsetOf(variables.offset);
     const release = await reads.acquire(operations, signal);
     try {
@@ -52,7 +67,14 @@ export function registerOperationOutput(server: McpServer, operations: Operation
           ? `\n[tensorpool-mcp: bytes ${page.offset} to ${page.next} of ${page.size}; the next page is ${next}]\n`
           : `\n[tensorpool-mcp: operation ${operation.id} is still running; what it prints next will be at ${next}]\n`;
       return {
-        contents: [{ uri: uri.href, mimeType: 'text/plain', text: page.text + trailer, ...(more ? { _meta: { 'tensorpool-mcp/next': next } } : {}) }],
+        contents: [
+          {
+            uri: uri.href,
+            mimeType: 'text/plain',
+            text: page.text + trailer,
+            ...(more ? { _meta: { 'tensorpool-mcp/next': next } } : {}),
+          },
+        ],
       };
     } finally {
       release();
@@ -82,7 +104,11 @@ export function registerOperationOutput(server: McpServer, operations: Operation
     'operation-output-page',
     // listed once, above: every page of an output is the same resource
     new ResourceTemplate('tensorpool-mcp://operations/{id}/output{?offset}', { list: undefined, complete: completeId }),
-    { title: 'Operation output, from a byte offset', description: 'One page of an operation\'s output, from the offset a previous page named', ...metadata },
+    {
+      title: 'Operation output, from a byte offset',
+      description: "One page of an operation's output, from the offset a previous page named",
+      ...metadata,
+    },
     (uri, variables, extra) => read(uri, variables, extra.signal),
   );
 }
@@ -90,6 +116,10 @@ export function registerOperationOutput(server: McpServer, operations: Operation
 function offsetOf(value: string | string[] | undefined): number {
   if (value === undefined) return 0;
   const text = String(value);
-  if (!/^\d{1,15}$/.test(text)) throw new McpError(ErrorCode.InvalidParams, `offset must be a whole number of bytes, as the previous page names it; got "${text}".`);
+  if (!/^\d{1,15}$/.test(text))
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `offset must be a whole number of bytes, as the previous page names it; got "${text}".`,
+    );
   return Number(text);
 }

@@ -20,7 +20,11 @@ const ROOTS_TIMEOUT_MS = 5_000;
  * not this one, so they count only with --trust-client-roots. Asked from within a tool call, so over
  * HTTP the request travels on that call's stream.
  */
-export function sessionDirs(server: McpServer, config: Config, logger: Logger): (sendRequest: SendRequest, signal: AbortSignal) => Promise<AllowedDirs> {
+export function sessionDirs(
+  server: McpServer,
+  config: Config,
+  logger: Logger,
+): (sendRequest: SendRequest, signal: AbortSignal) => Promise<AllowedDirs> {
   let roots: Promise<string[]> | undefined;
   server.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
     roots = undefined;
@@ -47,7 +51,9 @@ export function sessionDirs(server: McpServer, config: Config, logger: Logger): 
     const { allowed, tooWide } = rootsAsAllowedDirs(dirs, home);
     if (tooWide.length > 0 && reported !== dirs) {
       reported = dirs;
-      logger.info(`client root ${tooWide.join(', ')} refused for file tools: too wide (/ or the home directory); open a project folder, or start with --allow-dir DIR`);
+      logger.info(
+        `client root ${tooWide.join(', ')} refused for file tools: too wide (/ or the home directory); open a project folder, or start with --allow-dir DIR`,
+      );
     }
     return allowed ?? operator;
   };

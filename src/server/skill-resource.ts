@@ -21,10 +21,16 @@ export function registerSkill(server: McpServer): void {
   server.registerResource(
     'tensorpool-skill',
     SKILL_URI,
-    { title: 'TensorPool workflows', description: 'How to run jobs, clusters and storage well with these tools', mimeType: 'text/markdown' },
+    {
+      title: 'TensorPool workflows',
+      description: 'How to run jobs, clusters and storage well with these tools',
+      mimeType: 'text/markdown',
+    },
     async (uri) => {
       const file = skillFile();
-      const text = file ? readFileSync(file, 'utf8') : 'The skill file is missing from this installation; see the server instructions.';
+      const text = file
+        ? readFileSync(file, 'utf8')
+        : 'The skill file is missing from this installation; see the server instructions.';
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
     },
   );

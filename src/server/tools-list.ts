@@ -23,7 +23,10 @@ function compact(schema: JsonSchema): JsonSchema {
   for (const [key, value] of Object.entries(schema)) {
     if (!KEPT.has(key) || value === undefined) continue;
     if (key === 'default' && (value === false || value === 0 || (Array.isArray(value) && value.length === 0))) continue;
-    if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>).map(([name, field]) => [name, compact(field)]));
+    if (key === 'properties')
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, JsonSchema>).map(([name, field]) => [name, compact(field)]),
+      );
     else if (key === 'items') out[key] = compact(value as JsonSchema);
     else if (key === 'anyOf') out[key] = (value as JsonSchema[]).map(compact);
     else if (key === 'required' && Array.isArray(value) && value.length === 0) continue;
@@ -33,7 +36,7 @@ function compact(schema: JsonSchema): JsonSchema {
 }
 
 /** A tool as tools/list shows it. */
-export function listedTool(tool: ToolDefinition): Tool {
+function listedTool(tool: ToolDefinition): Tool {
   const json = z.toJSONSchema(z.object(tool.inputSchema), { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return {
     name: tool.name,
@@ -76,7 +79,12 @@ function builtList(selection: readonly ToolDefinition[]): ListToolsResult | unde
       builtFile = null;
     }
   }
-  if (!builtFile || builtFile.tools.length !== selection.length || builtFile.tools.some((name, i) => name !== selection[i]!.name)) return undefined;
+  if (
+    !builtFile ||
+    builtFile.tools.length !== selection.length ||
+    builtFile.tools.some((name, i) => name !== selection[i]!.name)
+  )
+    return undefined;
   return deepFreeze(builtFile.result);
 }
 
@@ -107,9 +115,13 @@ export class ListedTools {
   }
 
   enable(toolset: string): string[] {
-    const names = this.all.filter((tool) => tool.toolset === toolset && this.deferred.has(tool.name) && !this.current.includes(tool)).map((tool) => tool.name);
+    const names = this.all
+      .filter((tool) => tool.toolset === toolset && this.deferred.has(tool.name) && !this.current.includes(tool))
+      .map((tool) => tool.name);
     if (names.length === 0) return [];
-    const hidden = new Set([...this.deferred].filter((name) => !names.includes(name) && !this.current.some((tool) => tool.name === name)));
+    const hidden = new Set(
+      [...this.deferred].filter((name) => !names.includes(name) && !this.current.some((tool) => tool.name === name)),
+    );
     this.current = listedArrays(this.all, hidden);
     this.listChanged();
     return names;

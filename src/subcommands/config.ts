@@ -19,12 +19,17 @@ export async function runConfig(command: Command): Promise<number> {
   const options = command.opts<{ client: string; write?: boolean }>();
   const client = clientById(options.client);
   const flags = serverFlagsFrom(command, process.env, cwd);
-  const machine = thisMachine(resolveExecutable('npx'), thisInstallation(process.argv[1], process.env, command.opts<{ command?: string }>().command));
+  const machine = thisMachine(
+    resolveExecutable('npx'),
+    thisInstallation(process.argv[1], process.env, command.opts<{ command?: string }>().command),
+  );
   const launch = launchOnThisMachine(client, machine, flags, cwd, resolveExecutable(flags.tpPath));
   if (!options.write) {
     process.stdout.write(`${snippetText(client, launch)}\n`);
     if (client.id === 'claude-code') process.stderr.write(`or run: ${claudeMcpAddCommand(launch)}\n`);
-    process.stderr.write(`Paste it into ${client.configPath(machine, cwd)}, or run again with --write to merge it there.\n`);
+    process.stderr.write(
+      `Paste it into ${client.configPath(machine, cwd)}, or run again with --write to merge it there.\n`,
+    );
     return 0;
   }
   const path = client.configPath(machine, cwd);
@@ -50,7 +55,8 @@ export async function runConfig(command: Command): Promise<number> {
   process.stdout.write(key ? plan.diff.replaceAll(key, maskKey(key)) : plan.diff);
   const backup = applyWrite(plan);
   process.stdout.write(`wrote ${path}${backup ? ` (the previous file is kept as ${backup})` : ''}\n`);
-  if (after.includes(KEY_PLACEHOLDER)) process.stdout.write(`Replace ${KEY_PLACEHOLDER} in ${path} with your key, then restart ${client.name}.\n`);
+  if (after.includes(KEY_PLACEHOLDER))
+    process.stdout.write(`Replace ${KEY_PLACEHOLDER} in ${path} with your key, then restart ${client.name}.\n`);
   else process.stdout.write(`Restart ${client.name} to start it.\n`);
   return 0;
 }

@@ -20,8 +20,17 @@ const CHECK_TIMEOUT_MS = 60_000;
 export async function runDoctor(command: Command): Promise<number> {
   const cwd = process.cwd();
   const flags = serverFlagsFrom(command, process.env, cwd);
-  const machine = thisMachine(resolveExecutable('npx'), thisInstallation(process.argv[1], process.env, command.opts<{ command?: string }>().command));
-  const runner = new TpRunner({ tpPath: flags.tpPath, env: process.env, passEnv: flags.passEnv, timeoutMs: CHECK_TIMEOUT_MS, maxProcesses: 2 });
+  const machine = thisMachine(
+    resolveExecutable('npx'),
+    thisInstallation(process.argv[1], process.env, command.opts<{ command?: string }>().command),
+  );
+  const runner = new TpRunner({
+    tpPath: flags.tpPath,
+    env: process.env,
+    passEnv: flags.passEnv,
+    timeoutMs: CHECK_TIMEOUT_MS,
+    maxProcesses: 2,
+  });
   const installation = new TpInstallation(runner, flags.tpGeneration as Generation | undefined);
   const deps: DoctorDeps = {
     nodeVersion: process.version,
@@ -41,12 +50,19 @@ export async function runDoctor(command: Command): Promise<number> {
     const tpFound = resolveExecutable(flags.tpPath);
     for (const client of clients) {
       const path = client.configPath(machine, cwd);
-      const state = !existsSync(path) ? 'no file yet' : readFileSync(path, 'utf8').includes('tensorpool-mcp') ? 'tensorpool-mcp already there' : 'file exists, no tensorpool-mcp';
+      const state = !existsSync(path)
+        ? 'no file yet'
+        : readFileSync(path, 'utf8').includes('tensorpool-mcp')
+          ? 'tensorpool-mcp already there'
+          : 'file exists, no tensorpool-mcp';
       const launch = launchOnThisMachine(client, machine, flags, cwd, tpFound);
       out.push('', `${client.name}: ${path} (${state})`, indent(snippetText(client, launch)));
       if (client.id === 'claude-code') out.push(indent(`or: ${claudeMcpAddCommand(launch)}`));
     }
-    out.push('', 'Replace <your TensorPool API key> with your key. Claude Code reads TENSORPOOL_API_KEY from your shell; VS Code asks for it once.');
+    out.push(
+      '',
+      'Replace <your TensorPool API key> with your key. Claude Code reads TENSORPOOL_API_KEY from your shell; VS Code asks for it once.',
+    );
     process.stdout.write(`${out.join('\n')}\n`);
     return hasProblem(findings) ? 1 : 0;
   } finally {

@@ -10,11 +10,15 @@ import { NAME } from '../version.js';
 const USAGE_EXIT = 2;
 
 function buildProgram(): Command {
-  const program = new Command(NAME).exitOverride().configureOutput({ outputError: (message, write) => write(oneLine(message)) });
+  const program = new Command(NAME)
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(oneLine(message)) });
   addServerFlags(
     program
       .command('doctor')
-      .description("Check this machine's set-up the way the server would run it, then print each client's config. Exits 1 when something is wrong.")
+      .description(
+        "Check this machine's set-up the way the server would run it, then print each client's config. Exits 1 when something is wrong.",
+      )
       .addOption(new Option('--client <name>', 'print only this client’s config').choices(CLIENT_IDS))
       .addOption(commandOption()),
   ).action(async (_options, command: Command) => {
@@ -23,7 +27,9 @@ function buildProgram(): Command {
   addServerFlags(
     program
       .command('config')
-      .description("Print the config that starts tensorpool-mcp from a client; --write merges it into the client's file (diff shown, backup kept).")
+      .description(
+        "Print the config that starts tensorpool-mcp from a client; --write merges it into the client's file (diff shown, backup kept).",
+      )
       .addOption(new Option('--client <name>', 'the client').choices(CLIENT_IDS).makeOptionMandatory())
       .option('--write', "merge it into the client's config file")
       .addOption(commandOption()),
@@ -59,5 +65,10 @@ export async function runSubcommand(argv: readonly string[]): Promise<void> {
 
 /** commander's error on one line, its "(Did you mean --allow-dir?)" suggestion included. */
 function oneLine(message: string): string {
-  return `${message.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}\n`;
+  return `${message
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ')}\n`;
 }

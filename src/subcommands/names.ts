@@ -15,7 +15,9 @@ Run \`tensorpool-mcp doctor --help\` or \`tensorpool-mcp config --help\` for the
  */
 export function mistypedSubcommand(word: string | undefined): string | undefined {
   if (word === undefined || word.startsWith('-') || SUBCOMMANDS.includes(word)) return undefined;
-  const scored = SUBCOMMANDS.map((name) => ({ name, distance: editDistance(word.toLowerCase(), name) })).sort((a, b) => a.distance - b.distance);
+  const scored = SUBCOMMANDS.map((name) => ({ name, distance: editDistance(word.toLowerCase(), name) })).sort(
+    (a, b) => a.distance - b.distance,
+  );
   return scored[0] && scored[0].distance <= 2 ? scored[0].name : undefined;
 }
 
@@ -23,7 +25,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length]!;

@@ -48,7 +48,11 @@ export function serverFlagsFrom(command: Command, env: Record<string, string | u
     readOnly: values.readOnly,
     confirmMode: values.confirm,
     confirmCreates: values.confirmCreates,
-    guardrails: { allowInstanceTypes: values.allowInstanceTypes, maxNodes: values.maxNodes, maxStorageGb: values.maxStorageGb },
+    guardrails: {
+      allowInstanceTypes: values.allowInstanceTypes,
+      maxNodes: values.maxNodes,
+      maxStorageGb: values.maxStorageGb,
+    },
     tpGeneration: values.tpGeneration === 'auto' ? undefined : values.tpGeneration,
     given,
   };

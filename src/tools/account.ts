@@ -28,12 +28,15 @@ const sshKeyAdd = defineTool({
     confirm,
   },
   approval: {
-    sensitive: (args) => `saving an SSH key${args.name ? ` named ${args.name}` : ''} on the account, which lets its holder log in to every new cluster until it is removed`,
+    sensitive: (args) =>
+      `saving an SSH key${args.name ? ` named ${args.name}` : ''} on the account, which lets its holder log in to every new cluster until it is removed`,
   },
   annotations: 'create',
   handler: async (args, { tp, runtime, signal }) => {
     const key = publicKeyText('public_key', args.public_key, runtime.files.allowedDirs);
-    return tpToolResult(await withPublicKeyFile(key, (keyPath) => tp.run(tpArgv.sshKeyAdd({ keyPath, name: args.name }), { signal })));
+    return tpToolResult(
+      await withPublicKeyFile(key, (keyPath) => tp.run(tpArgv.sshKeyAdd({ keyPath, name: args.name }), { signal })),
+    );
   },
 });
 
@@ -42,10 +45,11 @@ const sshKeyList = defineTool({
   toolset: 'account',
   runs: 'tp',
   title: 'List SSH keys',
-  description: 'List the account\'s SSH keys (`tp me sshkey list`). Returns key_ids.',
+  description: "List the account's SSH keys (`tp me sshkey list`). Returns key_ids.",
   inputSchema: { org },
   annotations: 'read-only',
-  handler: async (args, { tp, signal }) => listResult('keys', await tp.run(tpArgv.sshKeyList({ org: args.org }), { signal })),
+  handler: async (args, { tp, signal }) =>
+    listResult('keys', await tp.run(tpArgv.sshKeyList({ org: args.org }), { signal })),
 });
 
 const sshKeyRemove = defineTool({
@@ -53,7 +57,8 @@ const sshKeyRemove = defineTool({
   toolset: 'account',
   runs: 'tp',
   title: 'Remove an SSH key',
-  description: 'Remove a saved key (`tp me sshkey remove`); new clusters stop accepting it. confirm=true after the user agrees.',
+  description:
+    'Remove a saved key (`tp me sshkey remove`); new clusters stop accepting it. confirm=true after the user agrees.',
   inputSchema: { key_id: keyId, confirm },
   approval: { irreversible: (args) => `removing SSH key ${args.key_id} from the account` },
   annotations: 'destructive',

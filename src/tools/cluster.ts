@@ -6,7 +6,16 @@ import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import {
   billingConfirm,
-  clusterId, clusterName, confirm, containerImage, deletionProtection, instanceType, org, sshPublicKey, storageId, wait,
+  clusterId,
+  clusterName,
+  confirm,
+  containerImage,
+  deletionProtection,
+  instanceType,
+  org,
+  sshPublicKey,
+  storageId,
+  wait,
 } from './fields.js';
 
 const clusterCreate = defineTool({
@@ -75,7 +84,10 @@ const clusterList = defineTool({
   },
   annotations: 'read-only',
   handler: async (args, { tp, generation, signal }) =>
-    listResult('clusters', await tp.run(tpArgv.clusterList({ org: args.org, instances: args.instances }, generation), { signal })),
+    listResult(
+      'clusters',
+      await tp.run(tpArgv.clusterList({ org: args.org, instances: args.instances }, generation), { signal }),
+    ),
 });
 
 const clusterInfo = defineTool({
@@ -112,12 +124,21 @@ const clusterEdit = defineTool({
   inputSchema: { cluster_id: clusterId, name: clusterName, deletion_protection: deletionProtection, confirm },
   approval: {
     sensitive: (args) =>
-      args.deletion_protection === false ? `turning off deletion protection of cluster ${args.cluster_id}, which lets it be destroyed` : undefined,
+      args.deletion_protection === false
+        ? `turning off deletion protection of cluster ${args.cluster_id}, which lets it be destroyed`
+        : undefined,
   },
   annotations: 'destructive',
   handler: async (args, { tp, signal }) =>
     tpToolResult(
-      await tp.run(tpArgv.clusterEdit({ clusterId: args.cluster_id, name: args.name, deletionProtection: args.deletion_protection }), { signal }),
+      await tp.run(
+        tpArgv.clusterEdit({
+          clusterId: args.cluster_id,
+          name: args.name,
+          deletionProtection: args.deletion_protection,
+        }),
+        { signal },
+      ),
     ),
 });
 
@@ -132,7 +153,10 @@ const clusterAttachStorage = defineTool({
   annotations: 'idempotent-edit',
   handler: async (args, { tp, generation, signal }) =>
     tpToolResult(
-      await tp.run(tpArgv.clusterAttach({ clusterId: args.cluster_id, storageId: args.storage_id, wait: args.wait }, generation), { signal }),
+      await tp.run(
+        tpArgv.clusterAttach({ clusterId: args.cluster_id, storageId: args.storage_id, wait: args.wait }, generation),
+        { signal },
+      ),
     ),
 });
 
@@ -142,15 +166,32 @@ const clusterDetachStorage = defineTool({
   runs: 'tp',
   title: 'Detach storage',
   description: 'Detach a volume from a cluster; writes to it fail.',
-  inputSchema: { cluster_id: clusterId, storage_id: storageId, confirm, wait: wait.describe('Wait until detached (tp 0.0.7+)') },
-  approval: { irreversible: (args) => `detaching volume ${args.storage_id} from cluster ${args.cluster_id} while it may be in use` },
+  inputSchema: {
+    cluster_id: clusterId,
+    storage_id: storageId,
+    confirm,
+    wait: wait.describe('Wait until detached (tp 0.0.7+)'),
+  },
+  approval: {
+    irreversible: (args) =>
+      `detaching volume ${args.storage_id} from cluster ${args.cluster_id} while it may be in use`,
+  },
   annotations: 'destructive',
   handler: async (args, { tp, generation, signal }) =>
     tpToolResult(
-      await tp.run(tpArgv.clusterDetach({ clusterId: args.cluster_id, storageId: args.storage_id, wait: args.wait }, generation), { signal }),
+      await tp.run(
+        tpArgv.clusterDetach({ clusterId: args.cluster_id, storageId: args.storage_id, wait: args.wait }, generation),
+        { signal },
+      ),
     ),
 });
 
 export const clusterTools = [
-  clusterCreate, clusterList, clusterInfo, clusterDestroy, clusterEdit, clusterAttachStorage, clusterDetachStorage,
+  clusterCreate,
+  clusterList,
+  clusterInfo,
+  clusterDestroy,
+  clusterEdit,
+  clusterAttachStorage,
+  clusterDetachStorage,
 ];

@@ -20,25 +20,13 @@ export const jobId = token('job_id', 128, 'e.g. j-abc123');
 export const instanceType = token('instance_type', 64, 'e.g. 1xH100, 8xH100, 1xL40S');
 export const clusterName = token('name', 64, 'Name').optional();
 
-export const org = z
-  .boolean()
-  .default(false)
-  .describe('Whole organization');
+export const org = z.boolean().default(false).describe('Whole organization');
 
-export const confirm = z
-  .boolean()
-  .default(false)
-  .describe('User agreed');
+export const confirm = z.boolean().default(false).describe('User agreed');
 
-export const billingConfirm = z
-  .boolean()
-  .default(false)
-  .describe('User agreed to the cost');
+export const billingConfirm = z.boolean().default(false).describe('User agreed to the cost');
 
-export const wait = z
-  .boolean()
-  .default(false)
-  .describe('Wait until done');
+export const wait = z.boolean().default(false).describe('Wait until done');
 
 /** A path given by the model; where it may point is checked against the allowed directories at call time. */
 export function path(field: string, description: string) {
@@ -90,13 +78,13 @@ export const bucketName = z
   .string()
   .min(3, 'bucket_name must be at least 3 characters')
   .max(63, 'bucket_name must be at most 63 characters')
-  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, "bucket_name must use lowercase letters, digits, '.' and '-', and start and end with a letter or digit")
+  .regex(
+    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    "bucket_name must use lowercase letters, digits, '.' and '-', and start and end with a letter or digit",
+  )
   .describe('S3 rules: 3-63 of a-z, 0-9, ".", "-"');
 
-export const deletionProtection = z
-  .boolean()
-  .optional()
-  .describe('false: unprotect');
+export const deletionProtection = z.boolean().optional().describe('false: unprotect');
 
 export const sizeGb = (field: string, description: string) =>
   z
@@ -115,6 +103,9 @@ export const containerImage = z
   .string()
   .min(1, 'container must not be empty')
   .max(256, 'container must be at most 256 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, "container must be an image reference such as nvcr.io/nvidia/pytorch:24.01-py3 (letters, digits, '._/:@-')")
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/,
+    "container must be an image reference such as nvcr.io/nvidia/pytorch:24.01-py3 (letters, digits, '._/:@-')",
+  )
   .optional()
   .describe('Node image (tp 0.0.7+)');

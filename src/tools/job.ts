@@ -2,7 +2,14 @@ import { dirname } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { confinePath } from '../files/allowed-dirs.js';
-import { checkConfigWritable, ignoreEntries, readJobConfigFile, refuseEscapingEntries, renderJobConfig, writeConfigFile } from '../files/job-config.js';
+import {
+  checkConfigWritable,
+  ignoreEntries,
+  readJobConfigFile,
+  refuseEscapingEntries,
+  renderJobConfig,
+  writeConfigFile,
+} from '../files/job-config.js';
 import { pullThroughPrivateDir, type PullReport } from '../files/pulled-files.js';
 import { refuseUploadedKeyFiles } from '../files/upload-secrets.js';
 import { fenceJobLog } from '../results/fence.js';
@@ -54,7 +61,10 @@ const jobWriteConfig = defineTool({
     filename: z
       .string()
       .max(128, 'filename must be at most 128 characters')
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.toml$/, "filename must be a plain file name ending in .toml (letters, digits, '.', '_', '-'; no directories)")
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]*\.toml$/,
+        "filename must be a plain file name ending in .toml (letters, digits, '.', '_', '-'; no directories)",
+      )
       .default('job.tp.toml')
       .describe('File name'),
     overwrite: z.boolean().default(false).describe('Replace existing'),
@@ -76,7 +86,12 @@ const jobWriteConfig = defineTool({
     if (config.dryRun) {
       const path = await checkConfigWritable(dir, args.filename, args.overwrite);
       return {
-        content: [{ type: 'text', text: `Dry run: nothing was written. Without --dry-run the server would write ${path}:\n\n${content}` }],
+        content: [
+          {
+            type: 'text',
+            text: `Dry run: nothing was written. Without --dry-run the server would write ${path}:\n\n${content}`,
+          },
+        ],
         structuredContent: { ok: true, path },
       };
     }
@@ -99,8 +114,7 @@ const jobPush = defineTool({
   toolset: 'jobs',
   runs: 'tp',
   title: 'Run a job',
-  description:
-    'Upload a directory and run its job config on a RUNNING cluster. Returns job_id; next job_listen.',
+  description: 'Upload a directory and run its job config on a RUNNING cluster. Returns job_id; next job_listen.',
   inputSchema: {
     config_path: path('config_path', 'From job_write_config').default('job.tp.toml'),
     cluster_id: clusterId.optional().describe('Required (tp 0.0.6: none)'),
@@ -109,8 +123,10 @@ const jobPush = defineTool({
     confirm,
   },
   approval: {
-    irreversible: (args) => (args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined),
-    billing: (args) => `running job ${args.config_path}${args.cluster_id ? ` on cluster ${args.cluster_id}` : ''} (uploading ${args.workdir ?? "the config's directory"})`,
+    irreversible: (args) =>
+      args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined,
+    billing: (args) =>
+      `running job ${args.config_path}${args.cluster_id ? ` on cluster ${args.cluster_id}` : ''} (uploading ${args.workdir ?? "the config's directory"})`,
   },
   touchesFiles: true,
   annotations: 'create-destructive',
@@ -118,7 +134,8 @@ const jobPush = defineTool({
     const configPath = confinePath('config_path', args.config_path, runtime.files, 'file');
     const jobConfig = readJobConfigFile('config_path', configPath);
     // tp 0.0.6 starts whatever hardware the config names: a limit only the file can tell
-    if (generation === '0.0.6' && config.guardrails.allowInstanceTypes) checkConfigInstanceType(config.guardrails, jobConfig);
+    if (generation === '0.0.6' && config.guardrails.allowInstanceTypes)
+      checkConfigInstanceType(config.guardrails, jobConfig);
     const workdir = confinePath('workdir', args.workdir ?? dirname(configPath), runtime.files, 'directory');
     await refuseUploadedKeyFiles(workdir, ignoreEntries(jobConfig), configPath, runtime.files.allowedDirs);
     const argv = tpArgv.jobPush({ configPath, clusterId: args.cluster_id, teardown: args.teardown }, generation);
@@ -142,7 +159,11 @@ const jobList = defineTool({
   },
   annotations: 'read-only',
   handler: async (args, { tp, signal }) =>
-    listResult('jobs', await tp.run(tpArgv.jobList({ org: args.org }), { signal }), (row) => !args.status || row.status === args.status),
+    listResult(
+      'jobs',
+      await tp.run(tpArgv.jobList({ org: args.org }), { signal }),
+      (row) => !args.status || row.status === args.status,
+    ),
 });
 
 const jobInfo = defineTool({
@@ -201,7 +222,11 @@ const jobListen = defineTool({
     const log = readJobLog(run.stdout, run.exitCode, stoppedByUs);
     // without a status (stated, or known from how tp ended) tp failed before or while reading: its own error
     if (run.cancelled || run.dryRun || log.jobStatus === undefined) return tpToolResult(run);
-    return listenResult(args.job_id, log, runtime.logCursors, { from: args.from_line, tail: args.tail_lines, seconds: Math.round(run.durationMs / 1000) });
+    return listenResult(args.job_id, log, runtime.logCursors, {
+      from: args.from_line,
+      tail: args.tail_lines,
+      seconds: Math.round(run.durationMs / 1000),
+    });
   },
 });
 
@@ -222,17 +247,25 @@ function listenResult(
   // COMPLETED says exit code 0; any other end says its code where tp stated one
   const code = log.exitCode === undefined || state === 'COMPLETED' ? '' : ` (exit code ${log.exitCode})`;
   const going = state === 'RUNNING' || state === 'PENDING';
-  const head = going ? `Job ${jobId}: ${state} after ${seconds} s of watching; call job_listen again to keep following.` : `Job ${jobId}: ${state}${code}.`;
+  const head = going
+    ? `Job ${jobId}: ${state} after ${seconds} s of watching; call job_listen again to keep following.`
+    : `Job ${jobId}: ${state}${code}.`;
   const first = start + skipped + 1;
   const body =
     shown.length === 0
       ? `No new log lines (${log.lines.length} so far).`
-      : (skipped > 0 ? `${skipped} earlier new lines left out (from_line=${start} reads them).
-` : '') +
-        fenceJobLog(shown, `Log lines ${first}-${first + shown.length - 1}`);
+      : (skipped > 0
+          ? `${skipped} earlier new lines left out (from_line=${start} reads them).
+`
+          : '') + fenceJobLog(shown, `Log lines ${first}-${first + shown.length - 1}`);
   return {
-    content: [{ type: 'text', text: `${head}
-${body}` }],
+    content: [
+      {
+        type: 'text',
+        text: `${head}
+${body}`,
+      },
+    ],
     structuredContent: {
       ok: true,
       job_status: state,
@@ -250,8 +283,7 @@ const jobPull = defineTool({
   runs: 'tp',
   touchesFiles: true,
   title: "Download a job's outputs",
-  description:
-    "Download a job's outputs into workdir; existing files are kept unless force.",
+  description: "Download a job's outputs into workdir; existing files are kept unless force.",
   inputSchema: {
     job_id: jobId,
     workdir: path('workdir', 'Project directory; default: the allowed one').optional(),
@@ -261,7 +293,10 @@ const jobPull = defineTool({
   annotations: 'idempotent-edit',
   handler: async (args, { tp, config, runtime, signal }) => {
     const workdir = confinePath('workdir', args.workdir ?? '.', runtime.files, 'directory');
-    const privateKeyPath = args.private_key_path === undefined ? undefined : confinePath('private_key_path', args.private_key_path, runtime.files, 'file');
+    const privateKeyPath =
+      args.private_key_path === undefined
+        ? undefined
+        : confinePath('private_key_path', args.private_key_path, runtime.files, 'file');
     const argv = tpArgv.jobPull({ jobId: args.job_id, force: args.force, privateKeyPath });
     // a dry run downloads nothing: it shows the command and the directory the files are for
     if (config.dryRun) return tpToolResult(await tp.run(argv, { cwd: workdir, signal }));
@@ -278,7 +313,13 @@ const jobPull = defineTool({
 /** Adds what became of the downloaded files, in paths relative to the work directory. */
 function withPullReport(shaped: CallToolResult, report: PullReport | undefined): CallToolResult {
   if (!report) {
-    return { ...shaped, content: [...shaped.content, { type: 'text', text: 'Nothing was moved into the work directory: tp did not finish.' }] };
+    return {
+      ...shaped,
+      content: [
+        ...shaped.content,
+        { type: 'text', text: 'Nothing was moved into the work directory: tp did not finish.' },
+      ],
+    };
   }
   const lines = [
     `Moved in: ${report.moved.join(', ') || 'nothing'}`,
@@ -299,8 +340,11 @@ function withPullReport(shaped: CallToolResult, report: PullReport | undefined):
 
 function checkConfigInstanceType(guardrails: Guardrails, jobConfig: Record<string, unknown>): void {
   const instanceType = jobConfig.instance_type;
-  if (typeof instanceType !== 'string') throw new ToolError('config_path: the config names no instance_type, which this server needs to check against --allow-instance-types.');
-  checkInstanceType(guardrails, 'the config\'s instance_type', instanceType);
+  if (typeof instanceType !== 'string')
+    throw new ToolError(
+      'config_path: the config names no instance_type, which this server needs to check against --allow-instance-types.',
+    );
+  checkInstanceType(guardrails, "the config's instance_type", instanceType);
 }
 
 const jobCancel = defineTool({

@@ -11,7 +11,8 @@ const enable = defineTool({
   secrets: 'masked',
   since: '0.0.9',
   title: 'Enable object storage',
-  description: 'Enable S3-compatible object storage (`tp object-storage enable`); the secret key it prints is masked without --allow-secrets.',
+  description:
+    'Enable S3-compatible object storage (`tp object-storage enable`); the secret key it prints is masked without --allow-secrets.',
   inputSchema: {},
   annotations: 'idempotent-edit',
   handler: async (_args, { tp, config, signal }) => {
@@ -26,7 +27,8 @@ const disable = defineTool({
   runs: 'tp',
   since: '0.0.9',
   title: 'Disable object storage',
-  description: 'Disable object storage (`tp object-storage disable`); buckets become unreachable. confirm=true after the user agrees.',
+  description:
+    'Disable object storage (`tp object-storage disable`); buckets become unreachable. confirm=true after the user agrees.',
   inputSchema: { confirm },
   approval: { irreversible: () => 'disabling object storage for the account' },
   annotations: 'destructive',
@@ -91,11 +93,20 @@ const bucketDelete = defineTool({
   runs: 'tp',
   since: '0.0.9',
   title: 'Delete a bucket',
-  description: 'Delete a bucket and its objects (`tp object-storage bucket delete`). confirm=true after the user agrees.',
+  description:
+    'Delete a bucket and its objects (`tp object-storage bucket delete`). confirm=true after the user agrees.',
   inputSchema: { bucket_name: bucketName, confirm },
   approval: { irreversible: (args) => `deleting bucket ${args.bucket_name} and its objects` },
   annotations: 'destructive',
   handler: runsTp((args) => tpArgv.bucketDelete({ bucketName: args.bucket_name })),
 });
 
-export const objectStorageTools = [enable, disable, credentials, configureRclone, bucketList, bucketCreate, bucketDelete];
+export const objectStorageTools = [
+  enable,
+  disable,
+  credentials,
+  configureRclone,
+  bucketList,
+  bucketCreate,
+  bucketDelete,
+];

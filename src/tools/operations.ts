@@ -68,8 +68,7 @@ const operationStatus = defineTool({
   runs: 'local',
   alwaysOn: true,
   title: 'Follow a long operation',
-  description:
-    "Follow an operation handle: new output, then the call's result.",
+  description: "Follow an operation handle: new output, then the call's result.",
   inputSchema: {
     operation_id: operationId,
     wait_seconds: z
@@ -89,7 +88,10 @@ const operationStatus = defineTool({
     if (operation.finished && operation.result) {
       // the result carries the output already: it is shown once, there, not again as new output
       return {
-        content: [{ type: 'text', text: `${header} All its output: ${outputUri(operation)}\n\nResult:` }, ...operation.result.content],
+        content: [
+          { type: 'text', text: `${header} All its output: ${outputUri(operation)}\n\nResult:` },
+          ...operation.result.content,
+        ],
         structuredContent: { ...liftedFields(operation.result.structuredContent), ...describe(operation) },
         isError: operation.result.isError,
       };
@@ -124,7 +126,10 @@ const operationCancel = defineTool({
     // SIGTERM, the grace period, then SIGKILL: it ends well within this
     await waitFor(operation, 15, new AbortController().signal);
     const state = describe(operation);
-    return { content: [{ type: 'text', text: `Operation ${operation.id} (${operation.tool}) is ${operation.status}.` }], structuredContent: state };
+    return {
+      content: [{ type: 'text', text: `Operation ${operation.id} (${operation.tool}) is ${operation.status}.` }],
+      structuredContent: state,
+    };
   },
 });
 
@@ -133,14 +138,20 @@ const operationList = defineTool({
   toolset: 'status',
   runs: 'local',
   alwaysOn: true,
-  title: 'List this session\'s operations',
+  title: "List this session's operations",
   description: "This session's tp calls, running and recently finished.",
   inputSchema: {},
   annotations: 'local-read-only',
   handler: async (_args, { runtime }) => {
     const list = runtime.operations.list().map(describe);
-    const lines = list.map((op) => `${op.operation_id}  ${op.status.padEnd(9)}  ${op.tool}  ${op.arguments}  (${Math.round(op.duration_ms / 1000)} s)`);
-    return { content: [{ type: 'text', text: lines.join('\n') || 'No operations in this session.' }], structuredContent: { operations: list } };
+    const lines = list.map(
+      (op) =>
+        `${op.operation_id}  ${op.status.padEnd(9)}  ${op.tool}  ${op.arguments}  (${Math.round(op.duration_ms / 1000)} s)`,
+    );
+    return {
+      content: [{ type: 'text', text: lines.join('\n') || 'No operations in this session.' }],
+      structuredContent: { operations: list },
+    };
   },
 });
 

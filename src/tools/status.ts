@@ -39,7 +39,7 @@ const tpHelp = defineTool({
   runs: 'tp',
   since: 'any',
   title: "Show tp's help",
-  description: 'The installed tp\'s help, `tp [command] --help`; no key, no network.',
+  description: "The installed tp's help, `tp [command] --help`; no key, no network.",
   inputSchema: {
     command: z
       .string()
@@ -59,8 +59,7 @@ const serverStatus = defineTool({
   toolset: 'status',
   runs: 'local',
   title: 'Show the server status',
-  description:
-    'tp, key, allowed directories, limits, approval. Call when a tool fails unexpectedly.',
+  description: 'tp, key, allowed directories, limits, approval. Call when a tool fails unexpectedly.',
   inputSchema: {},
   // names and types only: the result's text says the same in words
   annotations: 'read-only',
@@ -75,7 +74,8 @@ const serverStatus = defineTool({
     if (tp.hasApiKey && facts.value) {
       const me = await tp.run(tpArgv.accountMe(), { signal, timeoutMs: 60_000 });
       accepted = me.exitCode === 0;
-      if (!accepted) keyMessage = (me.stdout + me.stderr).replace(/^\* .*\n/gm, '').trim() || `tp me exited with ${me.exitCode}`;
+      if (!accepted)
+        keyMessage = (me.stdout + me.stderr).replace(/^\* .*\n/gm, '').trim() || `tp me exited with ${me.exitCode}`;
     }
     const status = {
       tp_path: tp.tpPath,

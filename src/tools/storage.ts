@@ -2,7 +2,17 @@ import { tpToolResult } from '../registry/results.js';
 import { listResult } from '../results/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
-import { billingConfirm, confirm, deletionProtection, org, sizeGb, storageId, storageName, volumeType, wait } from './fields.js';
+import {
+  billingConfirm,
+  confirm,
+  deletionProtection,
+  org,
+  sizeGb,
+  storageId,
+  storageName,
+  volumeType,
+  wait,
+} from './fields.js';
 
 const storageCreate = defineTool({
   name: 'storage_create',
@@ -28,7 +38,13 @@ const storageCreate = defineTool({
   annotations: 'create',
   handler: async (args, { tp, generation, signal }) => {
     const argv = tpArgv.storageCreate(
-      { sizeGb: args.size_gb, volumeType: args.volume_type, name: args.name, deletionProtection: args.deletion_protection, wait: args.wait },
+      {
+        sizeGb: args.size_gb,
+        volumeType: args.volume_type,
+        name: args.name,
+        deletionProtection: args.deletion_protection,
+        wait: args.wait,
+      },
       generation,
     );
     return tpToolResult(await tp.run(argv, { signal }));
@@ -44,7 +60,8 @@ const storageList = defineTool({
   description: 'Volumes as rows: id, name, size_gb, status, attached_to.',
   inputSchema: { org },
   annotations: 'read-only',
-  handler: async (args, { tp, signal }) => listResult('volumes', await tp.run(tpArgv.storageList({ org: args.org }), { signal })),
+  handler: async (args, { tp, signal }) =>
+    listResult('volumes', await tp.run(tpArgv.storageList({ org: args.org }), { signal })),
 });
 
 const storageInfo = defineTool({
@@ -64,8 +81,7 @@ const storageEdit = defineTool({
   toolset: 'storage',
   runs: 'tp',
   title: 'Edit a storage volume',
-  description:
-    'Rename, protect or grow a volume (growing bills more).',
+  description: 'Rename, protect or grow a volume (growing bills more).',
   inputSchema: {
     storage_id: storageId,
     name: storageName,
@@ -75,13 +91,21 @@ const storageEdit = defineTool({
   },
   approval: {
     sensitive: (args) =>
-      args.deletion_protection === false ? `turning off deletion protection of volume ${args.storage_id}, which lets it be destroyed with its data` : undefined,
-    billing: (args) => (args.size_gb === undefined ? undefined : `growing volume ${args.storage_id} to ${args.size_gb} GB`),
+      args.deletion_protection === false
+        ? `turning off deletion protection of volume ${args.storage_id}, which lets it be destroyed with its data`
+        : undefined,
+    billing: (args) =>
+      args.size_gb === undefined ? undefined : `growing volume ${args.storage_id} to ${args.size_gb} GB`,
   },
   annotations: 'destructive',
   spends: (args) => ({ storageGb: args.size_gb }),
   handler: async (args, { tp, signal }) => {
-    const argv = tpArgv.storageEdit({ storageId: args.storage_id, name: args.name, deletionProtection: args.deletion_protection, sizeGb: args.size_gb });
+    const argv = tpArgv.storageEdit({
+      storageId: args.storage_id,
+      name: args.name,
+      deletionProtection: args.deletion_protection,
+      sizeGb: args.size_gb,
+    });
     return tpToolResult(await tp.run(argv, { signal }));
   },
 });
@@ -95,7 +119,9 @@ const storageDestroy = defineTool({
   inputSchema: { storage_id: storageId, confirm, wait: wait.describe('Wait until destroyed (tp 0.0.7+)') },
   approval: { irreversible: (args) => `destroying volume ${args.storage_id} and all data on it` },
   annotations: 'destructive',
-  handler: runsTp((args, generation) => tpArgv.storageDestroy({ storageId: args.storage_id, wait: args.wait }, generation)),
+  handler: runsTp((args, generation) =>
+    tpArgv.storageDestroy({ storageId: args.storage_id, wait: args.wait }, generation),
+  ),
 });
 
 export const storageTools = [storageCreate, storageList, storageInfo, storageEdit, storageDestroy];

@@ -20,7 +20,13 @@ export const toolsetEnable = defineTool({
   annotations: 'local-edit',
   handler: async (args, { runtime }) => {
     const names = runtime.enableToolset(args.toolset);
-    if (names.length === 0) throw new ToolError(`Nothing more to list in ${args.toolset}: its tools are listed already, or this server does not offer them.`);
-    return { content: [{ type: 'text', text: `Listed: ${names.join(', ')}.` }], structuredContent: { ok: true, tools: names } };
+    if (names.length === 0)
+      throw new ToolError(
+        `Nothing more to list in ${args.toolset}: its tools are listed already, or this server does not offer them.`,
+      );
+    return {
+      content: [{ type: 'text', text: `Listed: ${names.join(', ')}.` }],
+      structuredContent: { ok: true, tools: names },
+    };
   },
 });

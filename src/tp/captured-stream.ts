@@ -11,9 +11,16 @@ export type StreamName = 'stdout' | 'stderr';
  */
 export class CapturedStream {
   private readonly kept: BoundedOutput;
-  private readonly relay: { decoder: StringDecoder; redactor: StreamRedactor; emit: (text: string) => void } | undefined;
+  private readonly relay:
+    | { decoder: StringDecoder; redactor: StreamRedactor; emit: (text: string) => void }
+    | undefined;
 
-  constructor(name: StreamName, bounds: { headBytes: number; tailBytes: number }, private readonly redactor: Redactor, listener?: (text: string, stream: StreamName) => void) {
+  constructor(
+    name: StreamName,
+    bounds: { headBytes: number; tailBytes: number },
+    private readonly redactor: Redactor,
+    listener?: (text: string, stream: StreamName) => void,
+  ) {
     this.kept = new BoundedOutput(bounds.headBytes, bounds.tailBytes);
     this.relay = listener && {
       decoder: new StringDecoder('utf8'),

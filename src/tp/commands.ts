@@ -12,7 +12,8 @@ import { atLeast, requireAtLeast, unsupported, type Generation } from './generat
 
 /** Defence in depth behind the schemas: a positional starting with '-' would be parsed as an option. */
 function positional(value: string): string {
-  if (value.length === 0 || value.startsWith('-')) throw new ToolError(`Refusing to pass "${value.slice(0, 40)}" to tp as an argument.`);
+  if (value.length === 0 || value.startsWith('-'))
+    throw new ToolError(`Refusing to pass "${value.slice(0, 40)}" to tp as an argument.`);
   return value;
 }
 
@@ -28,7 +29,12 @@ const NO_INPUT = '--no-input';
 /** A command's argv with one `--no-input`: its own where it has one, else the global flag. */
 const command = (...words: string[]) => (words.includes(NO_INPUT) ? words : [NO_INPUT, ...words]);
 
-function waitOption(what: string, generation: Generation, wait: boolean | undefined, minimum: Generation = '0.0.7'): string[] {
+function waitOption(
+  what: string,
+  generation: Generation,
+  wait: boolean | undefined,
+  minimum: Generation = '0.0.7',
+): string[] {
   if (!wait) return [];
   requireAtLeast(`${what} with wait=true`, generation, minimum);
   return ['--wait'];
@@ -59,7 +65,9 @@ interface AttachArgs {
 }
 
 function attachOrDetach(verb: 'attach' | 'detach', tool: string, a: AttachArgs, generation: Generation): string[] {
-  const flags = atLeast(generation, '0.0.7') ? waitOption(tool, generation, a.wait) : [NO_INPUT, ...waitOption(tool, generation, a.wait)];
+  const flags = atLeast(generation, '0.0.7')
+    ? waitOption(tool, generation, a.wait)
+    : [NO_INPUT, ...waitOption(tool, generation, a.wait)];
   return command('cluster', verb, ...flags, positional(a.clusterId), positional(a.storageId));
 }
 
@@ -73,10 +81,24 @@ export const tpArgv = {
     ];
     if (!atLeast(generation, '0.0.7')) {
       if (a.container !== undefined) throw unsupported('cluster_create with container', generation, '0.0.7 or newer');
-      return command('cluster', 'create', ...common, `--instance-type=${a.instanceType}`, NO_INPUT, ...when(a.wait, '--wait'));
+      return command(
+        'cluster',
+        'create',
+        ...common,
+        `--instance-type=${a.instanceType}`,
+        NO_INPUT,
+        ...when(a.wait, '--wait'),
+      );
     }
     const containerFlag = generation === '0.0.7' ? 'experimental-container' : 'container';
-    return command('cluster', 'create', ...common, ...when(a.wait, '--wait'), ...option(containerFlag, a.container), positional(a.instanceType));
+    return command(
+      'cluster',
+      'create',
+      ...common,
+      ...when(a.wait, '--wait'),
+      ...option(containerFlag, a.container),
+      positional(a.instanceType),
+    );
   },
   clusterList(a: { org: boolean; instances?: boolean }, generation: Generation): string[] {
     if (a.instances) requireAtLeast('cluster_list with instances=true', generation, '0.0.7');
@@ -90,64 +112,116 @@ export const tpArgv = {
       throw new ToolError('cluster_edit needs name or deletion_protection: there is nothing to change otherwise.');
     }
     // tp reads any word but true/1/yes as false, so only ever send the two exact words
-    return command('cluster', 'edit', ...option('name', a.name), ...option('deletion-protection', a.deletionProtection), positional(a.clusterId));
+    return command(
+      'cluster',
+      'edit',
+      ...option('name', a.name),
+      ...option('deletion-protection', a.deletionProtection),
+      positional(a.clusterId),
+    );
   },
-  clusterAttach: (a: AttachArgs, generation: Generation) => attachOrDetach('attach', 'cluster_attach_storage', a, generation),
-  clusterDetach: (a: AttachArgs, generation: Generation) => attachOrDetach('detach', 'cluster_detach_storage', a, generation),
+  clusterAttach: (a: AttachArgs, generation: Generation) =>
+    attachOrDetach('attach', 'cluster_attach_storage', a, generation),
+  clusterDetach: (a: AttachArgs, generation: Generation) =>
+    attachOrDetach('detach', 'cluster_detach_storage', a, generation),
 
   storageCreate(a: StorageCreateArgs, generation: Generation): string[] {
     const common = [...option('name', a.name), ...when(a.deletionProtection, '--deletion-protection')];
     if (generation === '0.0.9') {
-      if (a.volumeType !== undefined) throw unsupported('storage_create with volume_type', generation, '0.0.6 to 0.0.8 (0.0.9 sizes volumes in GB only)');
+      if (a.volumeType !== undefined)
+        throw unsupported(
+          'storage_create with volume_type',
+          generation,
+          '0.0.6 to 0.0.8 (0.0.9 sizes volumes in GB only)',
+        );
       if (a.sizeGb === undefined) throw new ToolError('storage_create needs size_gb with the installed tp (0.0.9).');
       return command('storage', 'create', ...common, ...when(a.wait, '--wait'), String(a.sizeGb));
     }
-    if (a.volumeType === undefined) throw new ToolError(`storage_create needs volume_type ("fast" or "flex") with the installed tp (${generation}).`);
+    if (a.volumeType === undefined)
+      throw new ToolError(`storage_create needs volume_type ("fast" or "flex") with the installed tp (${generation}).`);
     if (generation === '0.0.6') {
       if (a.wait) throw unsupported('storage_create with wait=true', generation, '0.0.7 or newer');
       return command('storage', 'create', `--type=${a.volumeType}`, ...option('size', a.sizeGb), ...common, NO_INPUT);
     }
-    return command('storage', 'create', ...option('size', a.sizeGb), ...common, ...when(a.wait, '--wait'), positional(a.volumeType));
+    return command(
+      'storage',
+      'create',
+      ...option('size', a.sizeGb),
+      ...common,
+      ...when(a.wait, '--wait'),
+      positional(a.volumeType),
+    );
   },
   storageList: (a: { org: boolean }) => command('storage', 'list', ...when(a.org, '--org')),
   storageInfo: (a: { storageId: string }) => command('storage', 'info', positional(a.storageId)),
   storageEdit(a: { storageId: string; name?: string; deletionProtection?: boolean; sizeGb?: number }): string[] {
     if (a.name === undefined && a.deletionProtection === undefined && a.sizeGb === undefined) {
-      throw new ToolError('storage_edit needs name, deletion_protection or size_gb: there is nothing to change otherwise.');
+      throw new ToolError(
+        'storage_edit needs name, deletion_protection or size_gb: there is nothing to change otherwise.',
+      );
     }
     return command(
-      'storage', 'edit',
-      ...option('name', a.name), ...option('deletion-protection', a.deletionProtection), ...option('size', a.sizeGb),
+      'storage',
+      'edit',
+      ...option('name', a.name),
+      ...option('deletion-protection', a.deletionProtection),
+      ...option('size', a.sizeGb),
       positional(a.storageId),
     );
   },
   storageDestroy: (a: { storageId: string; wait?: boolean }, generation: Generation) =>
-    command('storage', 'destroy', NO_INPUT, ...waitOption('storage_destroy', generation, a.wait), positional(a.storageId)),
+    command(
+      'storage',
+      'destroy',
+      NO_INPUT,
+      ...waitOption('storage_destroy', generation, a.wait),
+      positional(a.storageId),
+    ),
 
   jobInit: () => command('job', 'init'),
   jobPush(a: { configPath: string; clusterId?: string; teardown: boolean }, generation: Generation): string[] {
     if (!atLeast(generation, '0.0.7')) {
       if (a.clusterId !== undefined) {
-        throw unsupported('job_push with cluster_id', generation, '0.0.7 or newer (0.0.6 picks the hardware from the config\'s instance_type; leave cluster_id out)');
+        throw unsupported(
+          'job_push with cluster_id',
+          generation,
+          "0.0.7 or newer (0.0.6 picks the hardware from the config's instance_type; leave cluster_id out)",
+        );
       }
       if (a.teardown) throw unsupported('job_push with teardown=true', generation, '0.0.7 or newer');
       return command('job', 'push', positional(a.configPath));
     }
-    if (a.clusterId === undefined) throw new ToolError(`job_push needs cluster_id with the installed tp (${generation}); find one with cluster_list.`);
+    if (a.clusterId === undefined)
+      throw new ToolError(
+        `job_push needs cluster_id with the installed tp (${generation}); find one with cluster_list.`,
+      );
     return command('job', 'push', ...when(a.teardown, '--teardown'), positional(a.configPath), positional(a.clusterId));
   },
   jobList: (a: { org: boolean }) => command('job', 'list', ...when(a.org, '--org')),
   jobInfo: (a: { jobId: string }) => command('job', 'info', positional(a.jobId)),
   jobListen: (a: { jobId: string }) => command('job', 'listen', positional(a.jobId)),
   jobPull: (a: { jobId: string; force: boolean; privateKeyPath?: string }) =>
-    command('job', 'pull', ...option('private-key', a.privateKeyPath), ...when(a.force, '--force'), positional(a.jobId)),
+    command(
+      'job',
+      'pull',
+      ...option('private-key', a.privateKeyPath),
+      ...when(a.force, '--force'),
+      positional(a.jobId),
+    ),
   jobCancel: (a: { jobId: string; wait: boolean }, generation: Generation) =>
     // 0.0.6 has no per-command --no-input here, and its global one works for cancel (§4)
-    command('job', 'cancel', ...when(atLeast(generation, '0.0.7'), NO_INPUT), ...when(a.wait, '--wait'), positional(a.jobId)),
+    command(
+      'job',
+      'cancel',
+      ...when(atLeast(generation, '0.0.7'), NO_INPUT),
+      ...when(a.wait, '--wait'),
+      positional(a.jobId),
+    ),
   jobDelete: (a: { jobId: string }) => command('job', 'delete', NO_INPUT, positional(a.jobId)),
 
   accountMe: () => command('me'),
-  sshKeyAdd: (a: { keyPath: string; name?: string }) => command('me', 'sshkey', 'add', ...option('name', a.name), positional(a.keyPath)),
+  sshKeyAdd: (a: { keyPath: string; name?: string }) =>
+    command('me', 'sshkey', 'add', ...option('name', a.name), positional(a.keyPath)),
   sshKeyList: (a: { org: boolean }) => command('me', 'sshkey', 'list', ...when(a.org, '--org')),
   sshKeyRemove: (a: { keyId: string }) => command('me', 'sshkey', 'remove', positional(a.keyId)),
 

@@ -25,25 +25,67 @@ export function keyVariableConflict(env: Env): string | undefined {
  * shell commands the engine sends. More with --pass-env NAME.
  */
 const ALLOWED_NAMES = new Set([
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TERM', 'TZ',
-  'LANG', 'LANGUAGE',
-  'TMPDIR', 'TMP', 'TEMP',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy',
-  'SSL_CERT_FILE', 'SSL_CERT_DIR', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE',
-  'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XDG_RUNTIME_DIR',
-  'VIRTUAL_ENV', 'PIPX_HOME', 'PIPX_BIN_DIR', 'UV_TOOL_DIR', 'UV_TOOL_BIN_DIR', 'UV_CACHE_DIR',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'TERM',
+  'TZ',
+  'LANG',
+  'LANGUAGE',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'all_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+  'XDG_CONFIG_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_DATA_HOME',
+  'XDG_RUNTIME_DIR',
+  'VIRTUAL_ENV',
+  'PIPX_HOME',
+  'PIPX_BIN_DIR',
+  'UV_TOOL_DIR',
+  'UV_TOOL_BIN_DIR',
+  'UV_CACHE_DIR',
   // Windows: Python cannot start without SYSTEMROOT, and finds home and %APPDATA% through these
-  'SYSTEMROOT', 'SystemRoot', 'SYSTEMDRIVE', 'WINDIR', 'COMSPEC', 'PATHEXT', 'USERPROFILE', 'HOMEDRIVE', 'HOMEPATH',
-  'APPDATA', 'LOCALAPPDATA', 'PROGRAMDATA', 'PROGRAMFILES', 'USERNAME', 'NUMBER_OF_PROCESSORS', 'PROCESSOR_ARCHITECTURE',
+  'SYSTEMROOT',
+  'SystemRoot',
+  'SYSTEMDRIVE',
+  'WINDIR',
+  'COMSPEC',
+  'PATHEXT',
+  'USERPROFILE',
+  'HOMEDRIVE',
+  'HOMEPATH',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'PROGRAMDATA',
+  'PROGRAMFILES',
+  'USERNAME',
+  'NUMBER_OF_PROCESSORS',
+  'PROCESSOR_ARCHITECTURE',
 ]);
 
 /** Locale (LC_ALL, LC_CTYPE, …), tp's own settings, and Python's start-up (PYTHONPATH, PYTHONHOME, PYTHONIOENCODING, …). */
 const ALLOWED_PREFIXES = /^(LC_|TENSORPOOL_|PYTHON)/;
 
 /** Variables of the server that tp may see: the allow-list, plus the names (or `PREFIX*`) the operator passes. */
-export function isPassedToTp(name: string, passEnv: readonly string[]): boolean {
+function isPassedToTp(name: string, passEnv: readonly string[]): boolean {
   if (ALLOWED_NAMES.has(name)) return true;
-  if (passEnv.some((passed) => (passed.endsWith('*') ? name.startsWith(passed.slice(0, -1)) : name === passed))) return true;
+  if (passEnv.some((passed) => (passed.endsWith('*') ? name.startsWith(passed.slice(0, -1)) : name === passed)))
+    return true;
   // the server's own settings (TENSORPOOL_MCP_*, auth tokens among them) are not tp's
   return ALLOWED_PREFIXES.test(name) && !name.startsWith('TENSORPOOL_MCP_');
 }
@@ -55,7 +97,8 @@ export function isPassedToTp(name: string, passEnv: readonly string[]): boolean 
  */
 export function childEnvironment(serverEnv: Env, passEnv: readonly string[] = []): Env {
   const env: Env = {};
-  for (const [name, value] of Object.entries(serverEnv)) if (value !== undefined && isPassedToTp(name, passEnv)) env[name] = value;
+  for (const [name, value] of Object.entries(serverEnv))
+    if (value !== undefined && isPassedToTp(name, passEnv)) env[name] = value;
   const key = apiKeyFrom(serverEnv);
   delete env.TENSORPOOL_API_KEY;
   if (key) env.TENSORPOOL_KEY = key;

@@ -9,13 +9,14 @@ import type { TpRunner } from './runner.js';
  */
 export const GENERATIONS = ['0.0.6', '0.0.7', '0.0.8', '0.0.9'] as const;
 export type Generation = (typeof GENERATIONS)[number];
-export const NEWEST: Generation = '0.0.9';
+const NEWEST: Generation = '0.0.9';
 
 export function atLeast(generation: Generation, minimum: Generation): boolean {
   return GENERATIONS.indexOf(generation) >= GENERATIONS.indexOf(minimum);
 }
 
-export const UPGRADE_HINT = 'Upgrade tp with `pipx upgrade tensorpool` (or `uv tool upgrade tensorpool`, `pip install -U tensorpool`).';
+const UPGRADE_HINT =
+  'Upgrade tp with `pipx upgrade tensorpool` (or `uv tool upgrade tensorpool`, `pip install -U tensorpool`).';
 
 /** A tool or parameter the installed `tp` lacks; raised before anything is spawned. */
 export function unsupported(what: string, generation: Generation, supported: string): UnsupportedError {
@@ -41,7 +42,10 @@ export function generationFromUsage(storageCreateUsage: string, clusterCreateUsa
 }
 
 function firstUsageLine(text: string): string | undefined {
-  return text.split('\n').find((line) => line.startsWith('usage: '))?.trimEnd();
+  return text
+    .split('\n')
+    .find((line) => line.startsWith('usage: '))
+    ?.trimEnd();
 }
 
 const GUESS_TTL_MS = 5 * 60_000;

@@ -23,10 +23,13 @@ export class Redactor {
     for (const s of secrets) if (s && s.trim().length >= MIN_PARTIAL) unique.add(s.trim());
     this.originals = [...unique];
     // base64, hex and URL-encoded forms are masked like the secret itself
-    for (const secret of this.originals) for (const form of encodedForms(secret)) if (form.length >= MIN_ENCODED) unique.add(form);
+    for (const secret of this.originals)
+      for (const form of encodedForms(secret)) if (form.length >= MIN_ENCODED) unique.add(form);
     // longest first, so a key that contains another is replaced whole
     this.secrets = [...unique].sort((a, b) => b.length - a.length);
-    this.beginnings = this.secrets.map((secret) => Array.from({ length: secret.length - 1 }, (_, i) => secret.slice(0, secret.length - 1 - i)));
+    this.beginnings = this.secrets.map((secret) =>
+      Array.from({ length: secret.length - 1 }, (_, i) => secret.slice(0, secret.length - 1 - i)),
+    );
   }
 
   /** A redactor that also masks `secret` (a session's own key), leaving this one as it is. */

@@ -60,7 +60,13 @@ export type TpClient = Pick<TpRunner, 'run' | 'hasApiKey' | 'tpPath' | 'redactor
 
 /** `client` with another `run` in front: dry runs and operations wrap the runner this way. */
 export function withRun(client: TpClient, run: TpClient['run']): TpClient {
-  return { tpPath: client.tpPath, hasApiKey: client.hasApiKey, redactor: client.redactor, defaultTimeoutMs: client.defaultTimeoutMs, run };
+  return {
+    tpPath: client.tpPath,
+    hasApiKey: client.hasApiKey,
+    redactor: client.redactor,
+    defaultTimeoutMs: client.defaultTimeoutMs,
+    run,
+  };
 }
 
 /** Every run of `client` in `session`'s lane of the process queue: createServer gives each session its own. */
@@ -89,10 +95,15 @@ export class TpRunner {
 
   constructor(private readonly options: TpRunnerOptions) {
     // a relative path would otherwise resolve against each call's working directory
-    if (options.tpPath.includes('/') && !isAbsolute(options.tpPath)) this.options = { ...options, tpPath: resolve(options.tpPath) };
+    if (options.tpPath.includes('/') && !isAbsolute(options.tpPath))
+      this.options = { ...options, tpPath: resolve(options.tpPath) };
     this.hasApiKey = apiKeyFrom(options.env) !== undefined;
     this.childEnv = childEnvironment(options.env, options.passEnv);
-    this.redactor = new Redactor([options.env.TENSORPOOL_KEY, options.env.TENSORPOOL_API_KEY, ...(options.secrets ?? [])]);
+    this.redactor = new Redactor([
+      options.env.TENSORPOOL_KEY,
+      options.env.TENSORPOOL_API_KEY,
+      ...(options.secrets ?? []),
+    ]);
     const maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     this.slots = new Slots(maxProcesses, {
       maxWaitingPerLane: options.maxWaitingPerSession ?? Math.max(MIN_WAITING_PER_SESSION, 2 * maxProcesses),
@@ -122,7 +133,10 @@ export class TpRunner {
     if ((options.requiresKey ?? true) && !options.key && !this.hasApiKey) throw new NoApiKeyError();
     if (options.signal?.aborted) throw new ToolError('The call was cancelled before tp started.');
     if (options.cwd !== undefined && !isDirectory(options.cwd)) throw missingDirectory(options.cwd);
-    const release = options.queued === false ? NOTHING_TO_RELEASE : await this.slots.acquire(options.session, options.signal, options.observer);
+    const release =
+      options.queued === false
+        ? NOTHING_TO_RELEASE
+        : await this.slots.acquire(options.session, options.signal, options.observer);
     try {
       if (this.closed) throw new ToolError('The server is shutting down; tp was not started.');
       return await this.start(args, options);

@@ -29,7 +29,9 @@ export function encodedForms(secret: string): string[] {
  * characters at the edges, which also carry bits of the neighbours, are left out.
  */
 function base64Core(bytes: Buffer, offset: number): string {
-  const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64').replace(/=+$/, '');
+  const text = Buffer.concat([Buffer.alloc(offset), bytes])
+    .toString('base64')
+    .replace(/=+$/, '');
   const startBit = 8 * offset;
   const endBit = 8 * (offset + bytes.length);
   const first = Math.ceil(startBit / 6);

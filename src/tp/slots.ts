@@ -90,7 +90,9 @@ export class Slots {
   private wait(key: object, signal: AbortSignal | undefined, listener: QueueListener | undefined): Promise<() => void> {
     const waiting = this.lanes.get(key)?.waiters.length ?? 0;
     if (waiting >= this.maxWaitingPerLane) {
-      return Promise.reject(new ToolError(this.options.fullMessage?.(waiting) ?? `${waiting} callers of this session are waiting already.`));
+      return Promise.reject(
+        new ToolError(this.options.fullMessage?.(waiting) ?? `${waiting} callers of this session are waiting already.`),
+      );
     }
     const lane = this.lanes.get(key) ?? this.newLane(key);
     return new Promise((resolve, reject) => {

@@ -38,7 +38,11 @@ let unavailable = process.platform === 'win32';
 function start(): ChildProcess | undefined {
   if (unavailable) return undefined;
   try {
-    const child = spawn('/bin/sh', ['-c', SCRIPT], { stdio: ['pipe', 'ignore', 'ignore'], detached: true, windowsHide: true });
+    const child = spawn('/bin/sh', ['-c', SCRIPT], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true,
+      windowsHide: true,
+    });
     child.on('error', () => {
       unavailable = true;
       watchdog = undefined;

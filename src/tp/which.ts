@@ -2,10 +2,17 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
 /** Where an executable name resolves on PATH (or the path itself), for server_status; undefined when not found. */
-export function resolveExecutable(command: string, env: Record<string, string | undefined> = process.env): string | undefined {
-  const candidates = command.includes('/') || isAbsolute(command)
-    ? [resolve(command)]
-    : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+export function resolveExecutable(
+  command: string,
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
+  const candidates =
+    command.includes('/') || isAbsolute(command)
+      ? [resolve(command)]
+      : (env.PATH ?? '')
+          .split(delimiter)
+          .filter(Boolean)
+          .map((dir) => join(dir, command));
   return candidates.find((candidate) => {
     try {
       accessSync(candidate, constants.X_OK);

@@ -69,7 +69,8 @@ const STREAMABLE_ONLY =
 /** Streamable HTTP at /mcp with sessions, plus /healthz and /readyz, behind the guards of src/http/. */
 export async function startHttpServer(options: HttpOptions): Promise<RunningHttpServer> {
   const security = options.security ?? defaultHttpSecurity(options.host);
-  if (security.auth.mode !== 'none' && !options.authenticator) throw new Error(`auth mode ${security.auth.mode} needs an authenticator`);
+  if (security.auth.mode !== 'none' && !options.authenticator)
+    throw new Error(`auth mode ${security.auth.mode} needs an authenticator`);
   const sessions = new Map<string, Session>();
   const callers = new CallerSessions(security.maxSessionsPerCaller);
   let opening = 0;
@@ -96,7 +97,8 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     if (sessionId) {
       const session = sessions.get(sessionId);
       // another caller's session looks like none at all, and so does a revoked one
-      if (!session || session.revoked || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found; start a new session with initialize.');
+      if (!session || session.revoked || !sameCaller(session.caller, callerOf(req)))
+        return jsonRpcError(res, 404, -32001, 'Session not found; start a new session with initialize.');
       touch(session);
       cancelOnDisconnect(res, req.body, session.transport);
       session.inflight++;
@@ -107,14 +109,25 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       return session.transport.handleRequest(req, res, req.body);
     }
     if (!isInitializeRequest(req.body)) {
-      return jsonRpcError(res, 400, -32000, 'Bad Request: no mcp-session-id header, and the request is not initialize.');
+      return jsonRpcError(
+        res,
+        400,
+        -32000,
+        'Bad Request: no mcp-session-id header, and the request is not initialize.',
+      );
     }
     const caller = callerOf(req);
     // belt and braces: a credential accepted only for existing sessions never opens one
-    if (caller?.existingSessionsOnly) return jsonRpcError(res, 401, -32001, 'Unauthorized: a new session needs its credential checked.');
+    if (caller?.existingSessionsOnly)
+      return jsonRpcError(res, 401, -32001, 'Unauthorized: a new session needs its credential checked.');
     if (sessions.size + opening >= security.maxSessions) {
       res.setHeader('retry-after', String(SESSIONS_RETRY_AFTER_SECONDS));
-      return jsonRpcError(res, 503, -32000, `The server has its most sessions open (--max-sessions ${security.maxSessions}); try again later.`);
+      return jsonRpcError(
+        res,
+        503,
+        -32000,
+        `The server has its most sessions open (--max-sessions ${security.maxSessions}); try again later.`,
+      );
     }
     // one caller cannot fill the server: it is over its own limit (429), the server is not full (503)
     const entry = caller ? callers.reserve(caller.id) : undefined;
@@ -173,14 +186,17 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     const session = sessionId ? sessions.get(sessionId) : undefined;
     // most often an old SSE client, or a person trying the URL in a browser
     if (!sessionId) return jsonRpcError(res, 400, -32000, `Bad Request: no mcp-session-id header. ${STREAMABLE_ONLY}`);
-    if (!session || session.revoked || !sameCaller(session.caller, callerOf(req))) return jsonRpcError(res, 404, -32001, 'Session not found.');
+    if (!session || session.revoked || !sameCaller(session.caller, callerOf(req)))
+      return jsonRpcError(res, 404, -32001, 'Session not found.');
     touch(session);
     await session.transport.handleRequest(req, res);
   };
   app.get(MCP_PATH, withSession);
   app.delete(MCP_PATH, withSession);
   // the endpoints of the HTTP+SSE transport (protocol 2024-11-05), which clients of that age try
-  app.all(['/sse', '/messages'], (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 404, { error: 'not_found', error_description: STREAMABLE_ONLY }));
+  app.all(['/sse', '/messages'], (_req: IncomingMessage, res: ServerResponse) =>
+    sendJson(res, 404, { error: 'not_found', error_description: STREAMABLE_ONLY }),
+  );
 
   // A credential TensorPool stopped accepting ends every session of its caller. The auth layer already
   // refuses the credential, so nothing new starts; a session ends once the answers in flight (among
@@ -191,7 +207,9 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       return session && !session.revoked ? [session] : [];
     });
     if (ended.length === 0) return;
-    options.onInfo?.(`${ended[0]!.caller?.label ?? 'a caller'}: its credential was revoked; ending its ${ended.length} session(s)`);
+    options.onInfo?.(
+      `${ended[0]!.caller?.label ?? 'a caller'}: its credential was revoked; ending its ${ended.length} session(s)`,
+    );
     for (const session of ended) {
       session.revoked = true;
       if (session.inflight === 0) void session.transport.close();
@@ -199,14 +217,28 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
   });
 
   // a body over the JSON parser's limit (100 kB) gets a JSON-RPC error, not an HTML page
-  app.use((error: { status?: number; type?: string; message?: string }, _req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
-    if (error.type === 'entity.too.large') return jsonRpcError(res, 413, -32600, 'Request body too large: the limit is 100 kB per message.');
-    if (error.status === 400) return jsonRpcError(res, 400, -32700, `Parse error: ${error.message ?? 'invalid JSON'}`);
-    next(error);
-  });
+  app.use(
+    (
+      error: { status?: number; type?: string; message?: string },
+      _req: IncomingMessage,
+      res: ServerResponse,
+      next: (error?: unknown) => void,
+    ) => {
+      if (error.type === 'entity.too.large')
+        return jsonRpcError(res, 413, -32600, 'Request body too large: the limit is 100 kB per message.');
+      if (error.status === 400)
+        return jsonRpcError(res, 400, -32700, `Parse error: ${error.message ?? 'invalid JSON'}`);
+      next(error);
+    },
+  );
   app.all(MCP_PATH, (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(405, { allow: 'GET, POST, DELETE', 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'method_not_allowed', error_description: 'MCP over Streamable HTTP uses GET, POST and DELETE.' }));
+    res.end(
+      JSON.stringify({
+        error: 'method_not_allowed',
+        error_description: 'MCP over Streamable HTTP uses GET, POST and DELETE.',
+      }),
+    );
   });
   app.use(notFound);
   app.use(serverError(options.onError));

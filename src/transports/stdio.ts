@@ -13,6 +13,8 @@ export async function serveStdio({ server, onEnd }: StdioOptions): Promise<void>
   process.stdin.once('end', () => onEnd('stdin closed'));
   process.stdin.once('close', () => onEnd('stdin closed'));
   // a reader that went away must not produce a stack trace on stderr
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => onEnd(error.code === 'EPIPE' ? 'stdout closed' : `stdout error: ${error.message}`));
+  process.stdout.on('error', (error: NodeJS.ErrnoException) =>
+    onEnd(error.code === 'EPIPE' ? 'stdout closed' : `stdout error: ${error.message}`),
+  );
   await server.connect(new StdioServerTransport());
 }

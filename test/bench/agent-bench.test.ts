@@ -18,7 +18,13 @@ afterEach(() => {
 
 interface Report {
   ok: boolean;
-  tasks: { id: string; ok: boolean; problems: string[]; shell: { steps: unknown[]; read: number }; server: { steps: unknown[]; readText: number; readStrict: number } }[];
+  tasks: {
+    id: string;
+    ok: boolean;
+    problems: string[];
+    shell: { steps: unknown[]; read: number };
+    server: { steps: unknown[]; readText: number; readStrict: number };
+  }[];
   serverFixed: { tools: number; toolsList: number };
   targets: { name: string; pass: boolean }[];
 }
@@ -40,15 +46,20 @@ function processesIn(dir: string): string[] {
 it('every workflow of issue 16 gets its work done in the shell and through the server, and nothing is left behind', async () => {
   assertBuilt();
   scratch = mkdtempSync(join(tmpdir(), 'tpmcp-agent-bench-'));
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(process.execPath, [BENCH, '--json'], { env: { ...baseEnv(), TMPDIR: scratch }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
-    child.once('error', fail);
-    child.once('close', (exit) => done({ code: exit, stdout: out, stderr: err }));
-  });
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (done, fail) => {
+      const child = spawn(process.execPath, [BENCH, '--json'], {
+        env: { ...baseEnv(), TMPDIR: scratch },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+      child.once('error', fail);
+      child.once('close', (exit) => done({ code: exit, stdout: out, stderr: err }));
+    },
+  );
   expect(code, stderr).toBe(0);
   const report = JSON.parse(stdout) as Report;
   expect(report.tasks.map((task) => task.id)).toEqual(['train', 'failed', 'cleanup', 'storage']);

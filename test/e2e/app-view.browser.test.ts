@@ -16,7 +16,12 @@ import { startHttpProcess, type HttpServerProcess } from '../helpers/server-proc
  */
 /** What test/browser/host/host.ts puts on the host page's window (the page's, not this process's). */
 interface HostWindow {
-  openView(options: { mcpUrl: string; tool: string; args: Record<string, unknown>; theme: 'light' | 'dark' }): Promise<void>;
+  openView(options: {
+    mcpUrl: string;
+    tool: string;
+    args: Record<string, unknown>;
+    theme: 'light' | 'dark';
+  }): Promise<void>;
   setTheme(theme: 'light' | 'dark'): void;
   toolResult?: { isError?: boolean };
 }
@@ -30,11 +35,21 @@ let hostOrigin: string;
 
 beforeAll(async () => {
   if (!CHROMIUM) return;
-  const bundle = await build({ entryPoints: [resolve(import.meta.dirname, '../browser/host/host.ts')], bundle: true, format: 'esm', platform: 'browser', write: false });
+  const bundle = await build({
+    entryPoints: [resolve(import.meta.dirname, '../browser/host/host.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+  });
   const script = bundle.outputFiles[0]!.text;
   hostServer = createHttpServer((request, response) => {
     if (request.url === '/host.js') return response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8"><body style="margin:0"><script type="module" src="/host.js"></script>`);
+    response
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(
+        `<!doctype html><meta charset="utf-8"><body style="margin:0"><script type="module" src="/host.js"></script>`,
+      );
   });
   await new Promise<void>((done) => hostServer.listen(0, '127.0.0.1', done));
   hostOrigin = `http://127.0.0.1:${(hostServer.address() as AddressInfo).port}`;
@@ -55,19 +70,39 @@ interface Host {
 }
 
 /** A server for one test, and a host page in Chromium that opens the view for `tool`'s call with `args`. */
-async function openView(tool: string, args: Record<string, unknown>, options: { theme?: 'light' | 'dark'; env?: Record<string, string>; serverArgs?: string[] } = {}): Promise<Host> {
+async function openView(
+  tool: string,
+  args: Record<string, unknown>,
+  options: { theme?: 'light' | 'dark'; env?: Record<string, string>; serverArgs?: string[] } = {},
+): Promise<Host> {
   const ws = new FakeTpWorkspace();
   const server = await startHttpProcess(
-    ['--tp-path', resolve(import.meta.dirname, '../fake-tp/main.mjs'), '--allowed-origins', hostOrigin, '--cors-origin', hostOrigin, ...(options.serverArgs ?? [])],
+    [
+      '--tp-path',
+      resolve(import.meta.dirname, '../fake-tp/main.mjs'),
+      '--allowed-origins',
+      hostOrigin,
+      '--cors-origin',
+      hostOrigin,
+      ...(options.serverArgs ?? []),
+    ],
     ws.env(options.env),
     ws.dir,
   );
-  const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 }, colorScheme: options.theme ?? 'light' });
+  const page = await browser.newPage({
+    viewport: { width: WIDTH, height: 900 },
+    colorScheme: options.theme ?? 'light',
+  });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(hostOrigin);
   await page.waitForFunction(() => typeof (globalThis as unknown as HostWindow).openView === 'function');
-  await page.evaluate((o) => (globalThis as unknown as HostWindow).openView(o), { mcpUrl: server.url, tool, args, theme: options.theme ?? 'light' });
+  await page.evaluate((o) => (globalThis as unknown as HostWindow).openView(o), {
+    mcpUrl: server.url,
+    tool,
+    args,
+    theme: options.theme ?? 'light',
+  });
   return {
     ws,
     server,
@@ -97,9 +132,14 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000
         const cluster = host.view.locator('[data-cluster="c-fake123"]');
         await expect.poll(() => cluster.count(), { timeout: 30_000 }).toBe(1);
         expect(await cluster.innerText()).toMatch(/c-fake123[\s\S]*RUNNING[\s\S]*1xH100[\s\S]*Nodes\s+1/);
-        expect(await host.view.locator('[data-cluster="c-fake456"]').innerText()).toMatch(/8xH100[\s\S]*RUNNING|RUNNING[\s\S]*8xH100/);
+        expect(await host.view.locator('[data-cluster="c-fake456"]').innerText()).toMatch(
+          /8xH100[\s\S]*RUNNING|RUNNING[\s\S]*8xH100/,
+        );
         expect(await cluster.locator('[data-job]').allInnerTexts()).toEqual(['j-fake1', 'j-fake0']);
-        expect(await host.view.locator('[data-volume]').allInnerTexts()).toEqual([expect.stringContaining('s-fake123'), expect.stringContaining('s-fake456')]);
+        expect(await host.view.locator('[data-volume]').allInnerTexts()).toEqual([
+          expect.stringContaining('s-fake123'),
+          expect.stringContaining('s-fake456'),
+        ]);
         expect(await host.view.locator('html').getAttribute('data-theme')).toBe(theme);
         await screenshot(host.page, `overview-${theme}`);
       } finally {
@@ -123,7 +163,9 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000
       await screenshot(host.page, 'job-dark');
       ws.release();
       await expect.poll(() => log.innerText(), { timeout: 30_000 }).toContain('[job-fake1] epoch 2/2 loss=0.26');
-      await expect.poll(() => host.view.locator('[data-job-view="job-fake1"]').innerText(), { timeout: 30_000 }).toMatch(/ended/);
+      await expect
+        .poll(() => host.view.locator('[data-job-view="job-fake1"]').innerText(), { timeout: 30_000 })
+        .toMatch(/ended/);
     } finally {
       ws.release();
       await host.stop();
@@ -135,18 +177,26 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000
     const create = { instance_type: '1xH100', num_nodes: 2, confirm: true };
     const creates = (ws: FakeTpWorkspace) => ws.commandCalls().filter((call) => call.argv.includes('create'));
 
-    it('runs exactly once when the person presses Approve; the model\'s confirm=true alone did not run it', async () => {
+    it("runs exactly once when the person presses Approve; the model's confirm=true alone did not run it", async () => {
       const host = await openView('cluster_create', create, { serverArgs: [] });
       try {
         const card = host.view.locator('[data-approval]');
         await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(1);
-        expect(await card.innerText()).toMatch(/Approve cluster create\?[\s\S]*1xH100[\s\S]*starts billing[\s\S]*Instance type\s+1xH100[\s\S]*Nodes\s+2/);
+        expect(await card.innerText()).toMatch(
+          /Approve cluster create\?[\s\S]*1xH100[\s\S]*starts billing[\s\S]*Instance type\s+1xH100[\s\S]*Nodes\s+2/,
+        );
         expect(creates(host.ws)).toHaveLength(0);
         await screenshot(host.page, 'approval-light');
         await card.getByRole('button', { name: 'Approve' }).click();
-        await waitFor(() => host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult !== undefined), 30_000, 'the create to return');
+        await waitFor(
+          () => host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult !== undefined),
+          30_000,
+          'the create to return',
+        );
         expect(await host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult?.isError)).toBeFalsy();
-        await expect.poll(() => host.view.locator('[data-decided]').innerText(), { timeout: 30_000 }).toMatch(/Approved: cluster_create runs now/);
+        await expect
+          .poll(() => host.view.locator('[data-decided]').innerText(), { timeout: 30_000 })
+          .toMatch(/Approved: cluster_create runs now/);
         expect(creates(host.ws)).toHaveLength(1);
         expect(creates(host.ws)[0]!.argv).toContain('1xH100');
       } finally {
@@ -161,7 +211,11 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000
         await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(1);
         await screenshot(host.page, 'approval-dark');
         await card.getByRole('button', { name: 'Decline' }).click();
-        await waitFor(() => host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult !== undefined), 30_000, 'the create to be refused');
+        await waitFor(
+          () => host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult !== undefined),
+          30_000,
+          'the create to be refused',
+        );
         expect(await host.page.evaluate(() => (globalThis as unknown as HostWindow).toolResult?.isError)).toBe(true);
         expect(creates(host.ws)).toHaveLength(0);
       } finally {

@@ -18,7 +18,12 @@ afterEach(async () => {
 });
 
 async function stdioClient(args: string[]): Promise<Client> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, '--stdio', '--tp-path', FAKE_TP, ...args], env: baseEnv() as Record<string, string>, stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, '--stdio', '--tp-path', FAKE_TP, ...args],
+    env: baseEnv() as Record<string, string>,
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'test', version: '1' });
   await client.connect(transport);
   cleanups.push(() => client.close());
@@ -43,6 +48,9 @@ describe('the tools/list the build computed', () => {
     const readOnly = await stdioClient(['--read-only']);
     const names = (await readOnly.listTools()).tools.map((tool) => tool.name);
     const { tools, deferred } = selectTools(allTools, { readOnly: true });
-    expect(names).toEqual([...tools.filter((tool) => !deferred.includes(tool.name)).map((tool) => tool.name), 'toolset_enable']);
+    expect(names).toEqual([
+      ...tools.filter((tool) => !deferred.includes(tool.name)).map((tool) => tool.name),
+      'toolset_enable',
+    ]);
   });
 });

@@ -22,7 +22,22 @@ describe('tensorpool-mcp command line', () => {
   it('--help lists every option with its environment variable', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const text of ['--stdio', '--http', '--port', 'PORT', '--host', 'HOST', '--tp-path', 'TP_PATH', '--env-file', '--timeout', '--allow-dir', 'TENSORPOOL_MCP_ALLOWED_DIRS', '--max-result-kb', 'TENSORPOOL_MCP_MAX_RESULT_KB']) {
+    for (const text of [
+      '--stdio',
+      '--http',
+      '--port',
+      'PORT',
+      '--host',
+      'HOST',
+      '--tp-path',
+      'TP_PATH',
+      '--env-file',
+      '--timeout',
+      '--allow-dir',
+      'TENSORPOOL_MCP_ALLOWED_DIRS',
+      '--max-result-kb',
+      'TENSORPOOL_MCP_MAX_RESULT_KB',
+    ]) {
       expect(stdout).toContain(text);
     }
   });
@@ -35,7 +50,9 @@ describe('tensorpool-mcp command line', () => {
       expect(help).toContain(spec.flags);
       if (spec.env) expect(help).toContain(spec.env);
     }
-    expect(help).toMatch(/--allow-dir <dir> .*\(default: the launch directory, unless it is \/ or holds your home directory; env: TENSORPOOL_MCP_ALLOWED_DIRS, ":"-separated\)/);
+    expect(help).toMatch(
+      /--allow-dir <dir> .*\(default: the launch directory, unless it is \/ or holds your home directory; env: TENSORPOOL_MCP_ALLOWED_DIRS, ":"-separated\)/,
+    );
     expect(help).toMatch(/--sync-budget <seconds> .*\(default: 20; env: TENSORPOOL_MCP_SYNC_BUDGET\)/);
     expect(help).toMatch(/--read-only .*\(env: TENSORPOOL_MCP_READ_ONLY=1\)/);
     expect(help).not.toContain('default: []');
@@ -49,14 +66,23 @@ describe('tensorpool-mcp command line', () => {
     [['--max-result-kb', '2'], /--max-result-kb must be a whole number from 8 to 100000/],
     [['--stdio', '--http'], /cannot be used with/],
     [['--allow-dir', '/definitely/not/here'], /--allow-dir .*no such directory/],
-    [['--toolsets', 'clusters,gpus'], /unknown toolset "gpus"; valid toolsets: clusters, jobs, storage, account, object_storage, status, or default, all/],
+    [
+      ['--toolsets', 'clusters,gpus'],
+      /unknown toolset "gpus"; valid toolsets: clusters, jobs, storage, account, object_storage, status, or default, all/,
+    ],
     [['--tools', 'cluster_nuke'], /unknown tool "cluster_nuke"; valid tools: cluster_create/],
     [['--exclude-tools', 'nope'], /unknown tool "nope"/],
     [['--tools', 'object_storage_credentials'], /need --allow-secrets/],
     // checked before anything binds: a remote HTTP server has no user files to offer
-    [['--http', '--host', '0.0.0.0', '--auth-token', 'a0b1c2d3e4f5a6b7c8d9e0f1', '--tools', 'job_pull,cluster_list'], /job_pull touch the server's own files, .*only with an explicit --allow-dir/],
+    [
+      ['--http', '--host', '0.0.0.0', '--auth-token', 'a0b1c2d3e4f5a6b7c8d9e0f1', '--tools', 'job_pull,cluster_list'],
+      /job_pull touch the server's own files, .*only with an explicit --allow-dir/,
+    ],
     [['--confirm', 'sometimes'], /Allowed choices are flag, elicit, always-elicit/],
-    [['--tp-generation', '0.0.5'], /argument '0\.0\.5' is invalid\. Allowed choices are auto, 0\.0\.6, 0\.0\.7, 0\.0\.8, 0\.0\.9/],
+    [
+      ['--tp-generation', '0.0.5'],
+      /argument '0\.0\.5' is invalid\. Allowed choices are auto, 0\.0\.6, 0\.0\.7, 0\.0\.8, 0\.0\.9/,
+    ],
   ])('%j is a one-line error with exit code 2', async (args, message) => {
     const { code, stderr, stdout } = await runCli(args, { env: baseEnv() });
     expect(code).toBe(2);
@@ -69,7 +95,10 @@ describe('tensorpool-mcp command line', () => {
     [{ TENSORPOOL_MCP_TIMEOUT: 'nope' }, /from env 'TENSORPOOL_MCP_TIMEOUT' is invalid/],
     [{ TENSORPOOL_MCP_TOOLSETS: 'all,bogus' }, /unknown toolset "bogus"/],
     [{ TENSORPOOL_MCP_READ_ONLY: 'maybe' }, /TENSORPOOL_MCP_READ_ONLY=maybe is not a switch value/],
-    [{ TENSORPOOL_MCP_CONFIRM: 'sometimes' }, /value 'sometimes' from env 'TENSORPOOL_MCP_CONFIRM' is invalid\. Allowed choices are flag, elicit, always-elicit/],
+    [
+      { TENSORPOOL_MCP_CONFIRM: 'sometimes' },
+      /value 'sometimes' from env 'TENSORPOOL_MCP_CONFIRM' is invalid\. Allowed choices are flag, elicit, always-elicit/,
+    ],
     [{ TENSORPOOL_MCP_ALLOWED_DIRS: '/definitely/not/here' }, /--allow-dir \/definitely\/not\/here: no such directory/],
   ])('a bad value from the environment (%j) is reported the same way', async (env, message) => {
     const { code, stderr } = await runCli([], { env: { ...baseEnv(), ...env } });
@@ -94,7 +123,9 @@ describe('tensorpool-mcp command line', () => {
 
   it('the env file is loaded before options read the environment', async () => {
     writeFileSync(join(ws.dir, 'custom.env'), 'TENSORPOOL_MCP_TIMEOUT=not-a-number\n');
-    const { code, stderr } = await runCli([], { env: { ...baseEnv(), TENSORPOOL_MCP_ENV_FILE: join(ws.dir, 'custom.env') } });
+    const { code, stderr } = await runCli([], {
+      env: { ...baseEnv(), TENSORPOOL_MCP_ENV_FILE: join(ws.dir, 'custom.env') },
+    });
     expect(code).toBe(2);
     expect(stderr).toMatch(/value 'not-a-number' from env 'TENSORPOOL_MCP_TIMEOUT' is invalid/);
   });
@@ -117,24 +148,36 @@ describe('first run: what a new user sees', () => {
   });
 
   it('warns once when both key variables are set and differ, naming the one used', async () => {
-    const { stderr } = await startAndEnd([], { TENSORPOOL_KEY: TEST_KEY, TENSORPOOL_API_KEY: 'tpk_stale_other_key_123' });
+    const { stderr } = await startAndEnd([], {
+      TENSORPOOL_KEY: TEST_KEY,
+      TENSORPOOL_API_KEY: 'tpk_stale_other_key_123',
+    });
     const lines = stderr.split('\n').filter((line) => line.includes('both set'));
-    expect(lines).toEqual(['[tensorpool-mcp] error: TENSORPOOL_KEY and TENSORPOOL_API_KEY are both set and differ: TENSORPOOL_KEY is used (tp reads it first); unset the one that is stale']);
+    expect(lines).toEqual([
+      '[tensorpool-mcp] error: TENSORPOOL_KEY and TENSORPOOL_API_KEY are both set and differ: TENSORPOOL_KEY is used (tp reads it first); unset the one that is stale',
+    ]);
     expect(stderr).not.toContain('tpk_stale_other_key_123');
     const same = await startAndEnd([], { TENSORPOOL_KEY: TEST_KEY, TENSORPOOL_API_KEY: TEST_KEY });
     expect(same.stderr).not.toContain('both set');
   });
 
   it('logs the settings an implicit ./.env held and was not allowed to set (names, never values)', async () => {
-    writeFileSync(join(ws.dir, '.env'), 'TENSORPOOL_API_KEY=tpk_from_dotenv_0123456789\nTENSORPOOL_MCP_READ_ONLY=1\nTP_PATH=/opt/tp\n');
+    writeFileSync(
+      join(ws.dir, '.env'),
+      'TENSORPOOL_API_KEY=tpk_from_dotenv_0123456789\nTENSORPOOL_MCP_READ_ONLY=1\nTP_PATH=/opt/tp\n',
+    );
     const { stderr } = await startAndEnd([]);
-    expect(stderr).toContain('./.env: only the API key is read from an implicit .env; ignored TENSORPOOL_MCP_READ_ONLY, TP_PATH (name the file with --env-file to use them)');
+    expect(stderr).toContain(
+      './.env: only the API key is read from an implicit .env; ignored TENSORPOOL_MCP_READ_ONLY, TP_PATH (name the file with --env-file to use them)',
+    );
     expect(stderr).not.toContain('/opt/tp');
   });
 
   it('warns when --read-only removes a tool named in --tools', async () => {
     const { stderr } = await startAndEnd(['--read-only', '--tools', 'cluster_list,cluster_create']);
-    expect(stderr).toContain('error: --read-only leaves out cluster_create, named in --tools: it changes things; drop --read-only to offer it');
+    expect(stderr).toContain(
+      'error: --read-only leaves out cluster_create, named in --tools: it changes things; drop --read-only to offer it',
+    );
   });
 
   it('logs a missing tp at start-up, with the fix', async () => {
@@ -147,11 +190,21 @@ describe('first run: what a new user sees', () => {
   it('on a terminal, a bare start says in one line that it waits for an MCP client on stdin', () => {
     // script(1) gives the server a terminal; stdin at end of file then ends it
     const result = spawnSync('script', ['-qec', `${process.execPath} ${BIN} --tp-path ${FAKE_TP}`, '/dev/null'], {
-      env: { ...baseEnv() }, cwd: ws.dir, input: '', encoding: 'utf8', timeout: 60_000,
+      env: { ...baseEnv() },
+      cwd: ws.dir,
+      input: '',
+      encoding: 'utf8',
+      timeout: 60_000,
     });
     expect(result.stdout).toMatch(/tensorpool-mcp \S+ waits for an MCP client on stdin .*Ctrl-C to quit\./);
     // without a terminal, not a word of it
-    const piped = spawnSync(process.execPath, [BIN, '--tp-path', FAKE_TP], { env: baseEnv(), cwd: ws.dir, input: '', encoding: 'utf8', timeout: 60_000 });
+    const piped = spawnSync(process.execPath, [BIN, '--tp-path', FAKE_TP], {
+      env: baseEnv(),
+      cwd: ws.dir,
+      input: '',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(piped.stderr).not.toContain('waits for an MCP client');
   });
 });

@@ -1,4 +1,14 @@
-import { realpathSync, statSync, symlinkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  realpathSync,
+  statSync,
+  symlinkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -24,7 +34,10 @@ afterEach(() => {
 
 /** The built CLI in `project`, with a temporary HOME and nothing of the real user's configuration. */
 function cli(args: string[], env: Record<string, string | undefined> = ws.env()) {
-  return runCli(args, { cwd: project, env: { ...env, HOME: home, XDG_CONFIG_HOME: undefined, APPDATA: undefined, CODEX_HOME: undefined } });
+  return runCli(args, {
+    cwd: project,
+    env: { ...env, HOME: home, XDG_CONFIG_HOME: undefined, APPDATA: undefined, CODEX_HOME: undefined },
+  });
 }
 
 /** The indented JSON snippet printed under the line starting with `heading`. */
@@ -36,7 +49,8 @@ function snippetAfter(report: string, heading: string): unknown {
 }
 
 describe('config and doctor print the command that starts this installation', () => {
-  const cursorLaunch = (stdout: string) => (JSON.parse(stdout) as { mcpServers: { tensorpool: { command: string; args: string[] } } }).mcpServers.tensorpool;
+  const cursorLaunch = (stdout: string) =>
+    (JSON.parse(stdout) as { mcpServers: { tensorpool: { command: string; args: string[] } } }).mcpServers.tensorpool;
 
   it('from a clone: node and the absolute path of bin/tensorpool-mcp.js', async () => {
     const { stdout } = await cli(['config', '--client', 'cursor']);
@@ -49,16 +63,36 @@ describe('config and doctor print the command that starts this installation', ()
     mkdirSync(bin);
     symlinkSync(realpathSync(BIN), join(bin, 'tensorpool-mcp'));
     const env = ws.env();
-    const { stdout } = await runCli(['config', '--client', 'cursor'], { cwd: project, env: { ...env, HOME: home, PATH: `${bin}:${env.PATH}` } });
+    const { stdout } = await runCli(['config', '--client', 'cursor'], {
+      cwd: project,
+      env: { ...env, HOME: home, PATH: `${bin}:${env.PATH}` },
+    });
     // a client that has the shell's PATH finds it there; one without it gets node and the script
-    expect(cursorLaunch(stdout).command).toBe(clientById('cursor').lacksShellPath ? process.execPath : 'tensorpool-mcp');
+    expect(cursorLaunch(stdout).command).toBe(
+      clientById('cursor').lacksShellPath ? process.execPath : 'tensorpool-mcp',
+    );
   });
 
   it('--command overrides it, in config and in doctor', async () => {
-    const { stdout } = await cli(['config', '--client', 'cursor', '--command', '/opt/bin/tensorpool-mcp', '--read-only']);
+    const { stdout } = await cli([
+      'config',
+      '--client',
+      'cursor',
+      '--command',
+      '/opt/bin/tensorpool-mcp',
+      '--read-only',
+    ]);
     expect(cursorLaunch(stdout).command).toBe('/opt/bin/tensorpool-mcp');
     expect(cursorLaunch(stdout).args[0]).toBe('--read-only');
-    const doctor = await cli(['doctor', '--tp-path', FAKE_TP, '--client', 'cursor', '--command', '/opt/bin/tensorpool-mcp']);
+    const doctor = await cli([
+      'doctor',
+      '--tp-path',
+      FAKE_TP,
+      '--client',
+      'cursor',
+      '--command',
+      '/opt/bin/tensorpool-mcp',
+    ]);
     expect(doctor.stdout).toContain('"command": "/opt/bin/tensorpool-mcp"');
   });
 });
@@ -71,21 +105,38 @@ describe('tensorpool-mcp doctor', () => {
     expect(stdout).not.toContain(TEST_KEY);
     expect(stdout).toMatch(/\[ ok \] tp: .*fake-tp\/main\.mjs, version 0\.0\.9, CLI generation 0\.0\.9/);
     expect(stdout).toContain('[ ok ] API key: TENSORPOOL_KEY …CRET accepted by TensorPool (tp me)');
-    for (const path of ['.config/Claude/claude_desktop_config.json', '.cursor/mcp.json', '.config/Code/User/mcp.json', '.codeium/windsurf/mcp_config.json', '.codex/config.toml']) {
+    for (const path of [
+      '.config/Claude/claude_desktop_config.json',
+      '.cursor/mcp.json',
+      '.config/Code/User/mcp.json',
+      '.codeium/windsurf/mcp_config.json',
+      '.codex/config.toml',
+    ]) {
       expect(stdout).toContain(join(home, path));
     }
     expect(stdout).toContain(join(project, '.mcp.json'));
     // GUI clients get this machine's absolute paths, and the launch directory as the allowed one
-    const desktop = snippetAfter(stdout, 'Claude Desktop:') as { mcpServers: { tensorpool: { command: string; args: string[] } } };
+    const desktop = snippetAfter(stdout, 'Claude Desktop:') as {
+      mcpServers: { tensorpool: { command: string; args: string[] } };
+    };
     // run from this clone: the snippet starts this clone's bin with this node, which works before any publish
-    expect(desktop.mcpServers.tensorpool.args).toEqual([realpathSync(BIN), '--tp-path', FAKE_TP, '--allow-dir', project]);
+    expect(desktop.mcpServers.tensorpool.args).toEqual([
+      realpathSync(BIN),
+      '--tp-path',
+      FAKE_TP,
+      '--allow-dir',
+      project,
+    ]);
     expect(desktop.mcpServers.tensorpool.command).toBe(process.execPath);
     expect(ws.commandCalls().map((call) => call.argv)).toEqual([['--no-input', 'me']]);
     expect(readdirSync(home)).toEqual([]);
   });
 
   it('a rejected key: exit 1 and one FAIL line with the fix', async () => {
-    const { code, stdout } = await cli(['doctor', '--tp-path', FAKE_TP, '--client', 'cursor'], ws.env({ FAKE_TP_REJECT_KEY: '1' }));
+    const { code, stdout } = await cli(
+      ['doctor', '--tp-path', FAKE_TP, '--client', 'cursor'],
+      ws.env({ FAKE_TP_REJECT_KEY: '1' }),
+    );
     expect(code).toBe(1);
     const failures = stdout.split('\n').filter((line) => line.includes('[FAIL]'));
     expect(failures).toHaveLength(1);
@@ -104,7 +155,10 @@ describe('tensorpool-mcp doctor', () => {
   it('reads the key and TP_PATH from --env-file, as the server would', async () => {
     const envFile = join(ws.dir, 'tp.env');
     writeFileSync(envFile, `TENSORPOOL_API_KEY=${TEST_KEY}\nTP_PATH=${FAKE_TP}\n`);
-    const { code, stdout } = await cli(['doctor', '--env-file', envFile, '--client', 'cursor'], { ...ws.env(), TENSORPOOL_KEY: undefined });
+    const { code, stdout } = await cli(['doctor', '--env-file', envFile, '--client', 'cursor'], {
+      ...ws.env(),
+      TENSORPOOL_KEY: undefined,
+    });
     expect(stdout).toContain('[ ok ] API key: TENSORPOOL_API_KEY …CRET accepted');
     expect(stdout).toContain(`[ ok ] tp: ${FAKE_TP}`);
     expect(code).toBe(0);
@@ -124,10 +178,32 @@ describe('tensorpool-mcp doctor', () => {
 
 describe('tensorpool-mcp config', () => {
   it("takes every stdio flag of the server, so a client's flags can be pasted as they are; HTTP flags are refused", async () => {
-    const { code, stdout } = await cli(['config', '--client', 'cursor', '--tp-path', FAKE_TP, '--toolsets', 'all', '--dry-run', '--timeout', '60']);
+    const { code, stdout } = await cli([
+      'config',
+      '--client',
+      'cursor',
+      '--tp-path',
+      FAKE_TP,
+      '--toolsets',
+      'all',
+      '--dry-run',
+      '--timeout',
+      '60',
+    ]);
     expect(code).toBe(0);
     const snippet = JSON.parse(stdout) as { mcpServers: { tensorpool: { args: string[] } } };
-    expect(snippet.mcpServers.tensorpool.args).toEqual([realpathSync(BIN), '--tp-path', FAKE_TP, '--timeout', '60', '--toolsets', 'all', '--dry-run', '--allow-dir', project]);
+    expect(snippet.mcpServers.tensorpool.args).toEqual([
+      realpathSync(BIN),
+      '--tp-path',
+      FAKE_TP,
+      '--timeout',
+      '60',
+      '--toolsets',
+      'all',
+      '--dry-run',
+      '--allow-dir',
+      project,
+    ]);
     const http = await cli(['config', '--client', 'cursor', '--port', '3000']);
     expect(http.code).toBe(2);
     expect(http.stderr).toMatch(/unknown option '--port'/);
@@ -137,7 +213,14 @@ describe('tensorpool-mcp config', () => {
     const { code, stdout } = await cli(['config', '--client', 'cursor', '--tp-path', FAKE_TP, '--read-only']);
     expect(code).toBe(0);
     const snippet = JSON.parse(stdout) as { mcpServers: { tensorpool: { args: string[] } } };
-    expect(snippet.mcpServers.tensorpool.args).toEqual([realpathSync(BIN), '--tp-path', FAKE_TP, '--read-only', '--allow-dir', project]);
+    expect(snippet.mcpServers.tensorpool.args).toEqual([
+      realpathSync(BIN),
+      '--tp-path',
+      FAKE_TP,
+      '--read-only',
+      '--allow-dir',
+      project,
+    ]);
     expect(readdirSync(home)).toEqual([]);
     expect(readdirSync(project)).toEqual([]);
   });
@@ -157,13 +240,24 @@ describe('tensorpool-mcp config', () => {
   it('--write merges into an existing file: other servers stay, the user’s key stays and is never shown, a backup is kept', async () => {
     const path = join(home, '.cursor/mcp.json');
     mkdirSync(join(home, '.cursor'));
-    const before = JSON.stringify({ mcpServers: { other: { command: 'other' }, tensorpool: { command: 'node', args: ['old.js'], env: { TENSORPOOL_API_KEY: TEST_KEY } } } }, null, 2);
+    const before = JSON.stringify(
+      {
+        mcpServers: {
+          other: { command: 'other' },
+          tensorpool: { command: 'node', args: ['old.js'], env: { TENSORPOOL_API_KEY: TEST_KEY } },
+        },
+      },
+      null,
+      2,
+    );
     writeFileSync(path, before);
     const { code, stdout } = await cli(['config', '--client', 'cursor', '--write', '--allow-dir', '.']);
     expect(code).toBe(0);
     expect(stdout).not.toContain(TEST_KEY);
     expect(stdout).toMatch(/^-\s+"old\.js"/m);
-    const after = JSON.parse(readFileSync(path, 'utf8')) as { mcpServers: Record<string, { args?: string[]; env?: Record<string, string> }> };
+    const after = JSON.parse(readFileSync(path, 'utf8')) as {
+      mcpServers: Record<string, { args?: string[]; env?: Record<string, string> }>;
+    };
     expect(after.mcpServers.other).toEqual({ command: 'other' });
     expect(after.mcpServers.tensorpool!.env!.TENSORPOOL_API_KEY).toBe(TEST_KEY);
     expect(after.mcpServers.tensorpool!.args).toContain(project);
@@ -176,7 +270,13 @@ describe('tensorpool-mcp config', () => {
   it('--write keeps one backup, private (0600), however often it runs', async () => {
     const path = join(home, '.cursor/mcp.json');
     mkdirSync(join(home, '.cursor'));
-    writeFileSync(path, JSON.stringify({ mcpServers: { tensorpool: { command: 'node', args: ['old.js'], env: { TENSORPOOL_API_KEY: TEST_KEY } } } }), { mode: 0o644 });
+    writeFileSync(
+      path,
+      JSON.stringify({
+        mcpServers: { tensorpool: { command: 'node', args: ['old.js'], env: { TENSORPOOL_API_KEY: TEST_KEY } } },
+      }),
+      { mode: 0o644 },
+    );
     expect((await cli(['config', '--client', 'cursor', '--write', '--allow-dir', '.'])).code).toBe(0);
     const middle = readFileSync(path, 'utf8');
     expect((await cli(['config', '--client', 'cursor', '--write', '--allow-dir', '.', '--read-only'])).code).toBe(0);
@@ -204,7 +304,9 @@ describe('tensorpool-mcp config', () => {
     expect((await cli(['config', '--client', 'codex', '--write'])).code).toBe(0);
     const text = readFileSync(path, 'utf8');
     expect(text.startsWith('# mine\nmodel = "o4"\n')).toBe(true);
-    expect(parseToml(text)).toMatchObject({ mcp_servers: { tensorpool: { command: process.execPath, args: [realpathSync(BIN)] } } });
+    expect(parseToml(text)).toMatchObject({
+      mcp_servers: { tensorpool: { command: process.execPath, args: [realpathSync(BIN)] } },
+    });
     // the file before, kept as the one backup
     expect(readFileSync(`${path}.bak`, 'utf8')).toBe('# mine\nmodel = "o4"\n');
   });

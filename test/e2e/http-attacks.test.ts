@@ -33,7 +33,12 @@ afterEach(async () => {
   ws.cleanup();
 });
 
-const callTool = (id: number, name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+const callTool = (id: number, name: string, args: Record<string, unknown> = {}) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const meCalls = () => ws.commandCalls().filter((call) => call.argv.join(' ') === '--no-input me');
 
@@ -46,7 +51,11 @@ function peakRssMb(pid: number): number {
 describe('a flood of random keys from one address', () => {
   it('12 loops from 127.0.0.1 while 8 team members open sessions from 127.0.0.2–9: at least 7 get in within 5 s, and the engine sees a few keys', async () => {
     const team = Array.from({ length: 8 }, (_, i) => `tpk_team_${i}_${randomBytes(8).toString('hex')}`);
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--auth', 'tensorpool-key'], ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: team.join(',') }), ws.dir);
+    server = await startHttpProcess(
+      ['--tp-path', FAKE_TP, '--auth', 'tensorpool-key'],
+      ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: team.join(',') }),
+      ws.dir,
+    );
     const url = server.url;
 
     let teamDone = false;
@@ -121,7 +130,10 @@ describe('one caller cannot fill the server', () => {
     expect(JSON.parse(refused.body).error.message).toMatch(/--max-sessions-per-caller 16/);
 
     expect(await openSession(url, bearer(TOKEN_B))).toEqual(expect.any(String));
-    const closed = await rawRequest(url, { method: 'DELETE', headers: { ...bearer(TOKEN_A), 'mcp-session-id': mine[0]! } });
+    const closed = await rawRequest(url, {
+      method: 'DELETE',
+      headers: { ...bearer(TOKEN_A), 'mcp-session-id': mine[0]! },
+    });
     expect(closed.status).toBe(200);
     expect(await openSession(url, bearer(TOKEN_A))).toEqual(expect.any(String));
   }, 120_000);
@@ -133,17 +145,35 @@ describe('one caller cannot fill the server', () => {
       ws.dir,
     );
     const url = server.url;
-    const [a1, a2, b] = [await openSession(url, bearer(TOKEN_A)), await openSession(url, bearer(TOKEN_A)), await openSession(url, bearer(TOKEN_B))];
+    const [a1, a2, b] = [
+      await openSession(url, bearer(TOKEN_A)),
+      await openSession(url, bearer(TOKEN_A)),
+      await openSession(url, bearer(TOKEN_B)),
+    ];
     const operationsOf = async (session: string, token: string) => {
-      const answer = await mcpPost(url, callTool(9000, 'operation_list'), { ...bearer(token), 'mcp-session-id': session });
-      return messagesOf(answer).find((message) => message.id === 9000)!.result.structuredContent.operations as unknown[];
+      const answer = await mcpPost(url, callTool(9000, 'operation_list'), {
+        ...bearer(token),
+        'mcp-session-id': session,
+      });
+      return messagesOf(answer).find((message) => message.id === 9000)!.result.structuredContent
+        .operations as unknown[];
     };
 
-    const running = mcpPost(url, callTool(1, 'job_info', { job_id: 'a1-1' }), { ...bearer(TOKEN_A), 'mcp-session-id': a1 });
+    const running = mcpPost(url, callTool(1, 'job_info', { job_id: 'a1-1' }), {
+      ...bearer(TOKEN_A),
+      'mcp-session-id': a1,
+    });
     await ws.untilReady();
     // A's second session queues first, then B: by sessions, A's would go next
-    const queued = mcpPost(url, callTool(1, 'job_info', { job_id: 'a2-1' }), { ...bearer(TOKEN_A), 'mcp-session-id': a2 });
-    await waitFor(async () => (await operationsOf(a2, TOKEN_A)).length === 1, 60_000, "A's second session's call to queue");
+    const queued = mcpPost(url, callTool(1, 'job_info', { job_id: 'a2-1' }), {
+      ...bearer(TOKEN_A),
+      'mcp-session-id': a2,
+    });
+    await waitFor(
+      async () => (await operationsOf(a2, TOKEN_A)).length === 1,
+      60_000,
+      "A's second session's call to queue",
+    );
     const other = mcpPost(url, callTool(1, 'job_info', { job_id: 'b-1' }), { ...bearer(TOKEN_B), 'mcp-session-id': b });
     await waitFor(async () => (await operationsOf(b, TOKEN_B)).length === 1, 60_000, "B's call to queue");
     ws.release();
@@ -158,7 +188,9 @@ describe('a key TensorPool stops accepting', () => {
   const KEY_B = 'tpk_bobby_fedcba9876543210';
 
   async function connect(key: string) {
-    const transport = new StreamableHTTPClientTransport(new URL(server!.url), { requestInit: { headers: bearer(key) } });
+    const transport = new StreamableHTTPClientTransport(new URL(server!.url), {
+      requestInit: { headers: bearer(key) },
+    });
     const client = new Client({ name: 'e2e-revoke', version: '1.0.0' });
     await client.connect(transport);
     clients.push(client);
@@ -168,21 +200,33 @@ describe('a key TensorPool stops accepting', () => {
   it("ends its caller's sessions when tp says so: no later call of that session runs, file tools included; other callers go on", async () => {
     const validKeys = join(ws.dir, 'valid-keys');
     writeFileSync(validKeys, `${KEY_A}\n${KEY_B}\n`);
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--auth', 'tensorpool-key'], ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS_FILE: validKeys }), ws.dir);
+    server = await startHttpProcess(
+      ['--tp-path', FAKE_TP, '--auth', 'tensorpool-key'],
+      ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS_FILE: validKeys }),
+      ws.dir,
+    );
     const alice = await connect(KEY_A);
     const bob = await connect(KEY_B);
-    expect(((await alice.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult).isError ?? false).toBe(false);
+    expect(((await alice.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult).isError ?? false).toBe(
+      false,
+    );
 
     // TensorPool revokes Alice's key; her next tp call finds out
     writeFileSync(validKeys, `${KEY_B}\n`);
     const refused = (await alice.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/Invalid API key/);
-    await waitFor(() => /its credential was revoked; ending its 1 session/.test(server!.stderr()), 30_000, 'the server to end the session');
+    await waitFor(
+      () => /its credential was revoked; ending its 1 session/.test(server!.stderr()),
+      30_000,
+      'the server to end the session',
+    );
     const tpRunsWithA = ws.commandCalls().filter((call) => call.env.TENSORPOOL_KEY === KEY_A).length;
 
     // the same session: a file tool and a tp tool, neither runs
-    await expect(alice.callTool({ name: 'job_write_config', arguments: { workdir: ws.dir, commands: ['python train.py'] } })).rejects.toThrow();
+    await expect(
+      alice.callTool({ name: 'job_write_config', arguments: { workdir: ws.dir, commands: ['python train.py'] } }),
+    ).rejects.toThrow();
     await expect(alice.callTool({ name: 'job_list', arguments: {} })).rejects.toThrow();
     expect(existsSync(join(ws.dir, 'job.tp.toml'))).toBe(false);
     // nor a new session with that key, which is not even checked again
@@ -198,12 +242,28 @@ describe('a key TensorPool stops accepting', () => {
 describe('OAuth principals', () => {
   it('a client registered as "alice" (client_id, no sub) cannot use the session of the user alice', async () => {
     issuer = await startLocalIssuer();
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--auth', 'oauth', '--oauth-issuer', issuer.issuer, '--oauth-audience', 'https://mcp.example.test/mcp'], ws.env(), ws.dir);
+    server = await startHttpProcess(
+      [
+        '--tp-path',
+        FAKE_TP,
+        '--auth',
+        'oauth',
+        '--oauth-issuer',
+        issuer.issuer,
+        '--oauth-audience',
+        'https://mcp.example.test/mcp',
+      ],
+      ws.env(),
+      ws.dir,
+    );
     const user = await issuer.token({ sub: 'alice' });
     const client = await issuer.token({ sub: '', client_id: 'alice' });
     const session = await openSession(server.url, bearer(user));
 
-    const stolen = await mcpPost(server.url, callTool(1, 'cluster_list'), { ...bearer(client), 'mcp-session-id': session });
+    const stolen = await mcpPost(server.url, callTool(1, 'cluster_list'), {
+      ...bearer(client),
+      'mcp-session-id': session,
+    });
     expect(stolen.status).toBe(404);
     expect(ws.commandCalls()).toHaveLength(0);
     // the client's token is good for a session of its own

@@ -38,7 +38,9 @@ function accepted(mode: Mode, credential: Credential): boolean {
 }
 
 function headersFor(port: number, credential: Credential, headerCase: HeaderCase): Record<string, string> {
-  const headers: Record<string, string> = { host: headerCase === 'forged Host' ? `rebind.evil.example:${port}` : `127.0.0.1:${port}` };
+  const headers: Record<string, string> = {
+    host: headerCase === 'forged Host' ? `rebind.evil.example:${port}` : `127.0.0.1:${port}`,
+  };
   if (headerCase === 'foreign Origin') headers.origin = 'https://evil.example';
   const token = bearer[credential];
   if (token) headers.authorization = `Bearer ${token}`;
@@ -61,7 +63,9 @@ describe.each([
     beforeAll(async () => {
       ws = new FakeTpWorkspace();
       const authArgs =
-        mode === 'token' ? ['--auth-token', RIGHT_TOKEN] : ['--auth', 'oauth', '--oauth-issuer', issuer.issuer, '--oauth-audience', AUDIENCE];
+        mode === 'token'
+          ? ['--auth-token', RIGHT_TOKEN]
+          : ['--auth', 'oauth', '--oauth-issuer', issuer.issuer, '--oauth-audience', AUDIENCE];
       server = await startHttpProcess(['--tp-path', FAKE_TP, ...authArgs], ws.env(), ws.dir, bindHost);
       // 0.0.0.0 is only ever reached through 127.0.0.1 here
       url = server.url.replace('//0.0.0.0:', '//127.0.0.1:');
@@ -73,7 +77,9 @@ describe.each([
       ws.cleanup();
     });
 
-    const cells = CREDENTIALS.flatMap((credential) => HEADER_CASES.map((headerCase) => [credential, headerCase] as const));
+    const cells = CREDENTIALS.flatMap((credential) =>
+      HEADER_CASES.map((headerCase) => [credential, headerCase] as const),
+    );
 
     it.each(cells)('%s, %s', async (credential, headerCase) => {
       const headers = headersFor(port, credential, headerCase);
@@ -97,7 +103,9 @@ describe.each([
           const challenge = String(response.headers['www-authenticate']);
           expect(challenge).toMatch(/^Bearer /);
           if (mode === 'oauth') {
-            expect(challenge).toContain('resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"');
+            expect(challenge).toContain(
+              'resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
+            );
           }
           if (credential !== 'no token') expect(challenge).toContain('error="invalid_token"');
         }

@@ -30,10 +30,17 @@ describe('a disconnecting HTTP client', () => {
     const sessionId = await openSession(server.url);
     const call = request(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': PROTOCOL_VERSION },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': sessionId,
+        'mcp-protocol-version': PROTOCOL_VERSION,
+      },
     });
     call.on('error', () => {});
-    call.end(JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'cluster_list', arguments: {} } }));
+    call.end(
+      JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'cluster_list', arguments: {} } }),
+    );
     await waitFor(() => existsSync(pidFile), 60_000, 'tp to start');
     const { tp, grandchild } = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
     expect(isAlive(tp)).toBe(true);
@@ -43,15 +50,20 @@ describe('a disconnecting HTTP client', () => {
 
     // the process is gone; the operation settles as cancelled once its exit has been read
     let operations: Array<{ tool: string; status: string }> = [];
-    await waitFor(async () => {
-      const list = await mcpPost(
-        server.url,
-        { jsonrpc: '2.0', id: 12, method: 'tools/call', params: { name: 'operation_list', arguments: {} } },
-        { 'mcp-session-id': sessionId },
-      );
-      operations = messagesOf(list).find((message) => message.id === 12)?.result?.structuredContent?.operations as typeof operations;
-      return operations.every((operation) => operation.status !== 'running');
-    }, 60_000, 'the operation to settle');
+    await waitFor(
+      async () => {
+        const list = await mcpPost(
+          server.url,
+          { jsonrpc: '2.0', id: 12, method: 'tools/call', params: { name: 'operation_list', arguments: {} } },
+          { 'mcp-session-id': sessionId },
+        );
+        operations = messagesOf(list).find((message) => message.id === 12)?.result?.structuredContent
+          ?.operations as typeof operations;
+        return operations.every((operation) => operation.status !== 'running');
+      },
+      60_000,
+      'the operation to settle',
+    );
     expect(operations).toEqual([expect.objectContaining({ tool: 'cluster_list', status: 'cancelled' })]);
     // generous: a loaded 2-core machine starts node processes slowly; every wait above is for an event
   }, 150_000);

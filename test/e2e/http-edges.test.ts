@@ -27,7 +27,10 @@ const base = (url: string) => url.replace(/\/mcp$/, '');
 describe('start-up', () => {
   it('refuses a network bind without an auth mode: exit 2, one line', async () => {
     for (const host of ['0.0.0.0', '0', '::']) {
-      const result = await runCli(['--http', '--host', host, '--port', '0', '--tp-path', FAKE_TP], { env: ws.env(), cwd: ws.dir });
+      const result = await runCli(['--http', '--host', host, '--port', '0', '--tp-path', FAKE_TP], {
+        env: ws.env(),
+        cwd: ws.dir,
+      });
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
         `error: --host ${host} is reachable from other machines, so it needs authentication: --auth-token, --auth tensorpool-key or --auth oauth ` +
@@ -38,7 +41,9 @@ describe('start-up', () => {
 
   it('starts unauthenticated on 0.0.0.0 only with --allow-unauthenticated, and says so loudly', async () => {
     server = await startHttpProcess(['--tp-path', FAKE_TP, '--allow-unauthenticated'], ws.env(), ws.dir, '0.0.0.0');
-    expect(server.stderr()).toMatch(/error: WARNING: --allow-unauthenticated: anyone who can reach --host 0\.0\.0\.0 can run every offered tool/);
+    expect(server.stderr()).toMatch(
+      /error: WARNING: --allow-unauthenticated: anyone who can reach --host 0\.0\.0\.0 can run every offered tool/,
+    );
     const health = await rawRequest(`${base(server.url).replace('//0.0.0.0:', '//127.0.0.1:')}/healthz`);
     expect(health.status).toBe(200);
   });
@@ -49,8 +54,14 @@ describe('start-up', () => {
       /info: approval: elicit: irreversible, sensitive and billing calls are put to the person through elicitation where the client supports it, else on the approval card of the TensorPool view where the client renders MCP Apps, and need confirm=true elsewhere\n/,
     );
     await server.stop();
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--confirm', 'flag', '--no-confirm-creates'], ws.env(), ws.dir);
-    expect(server.stderr()).toMatch(/info: approval: flag: irreversible and sensitive calls \(billing calls run unasked: --no-confirm-creates\) run with confirm=true, passed after the user agreed\n/);
+    server = await startHttpProcess(
+      ['--tp-path', FAKE_TP, '--confirm', 'flag', '--no-confirm-creates'],
+      ws.env(),
+      ws.dir,
+    );
+    expect(server.stderr()).toMatch(
+      /info: approval: flag: irreversible and sensitive calls \(billing calls run unasked: --no-confirm-creates\) run with confirm=true, passed after the user agreed\n/,
+    );
   });
 
   it('names a port in use instead of crashing', async () => {
@@ -58,14 +69,21 @@ describe('start-up', () => {
     const port = new URL(server.url).port;
     const second = await runCli(['--http', '--port', port, '--tp-path', FAKE_TP], { env: ws.env(), cwd: ws.dir });
     expect(second.code).toBe(1);
-    expect(second.stderr.split('\n').filter((line) => line.startsWith('error:'))).toEqual([`error: port ${port} is in use; pick another with --port`]);
+    expect(second.stderr.split('\n').filter((line) => line.startsWith('error:'))).toEqual([
+      `error: port ${port} is in use; pick another with --port`,
+    ]);
     expect(second.stderr).not.toMatch(/Cannot destructure|at .*\.js:\d+/);
   });
 
   it('names an address this machine does not have', async () => {
-    const result = await runCli(['--http', '--host', '203.0.113.7', '--port', '0', '--auth-token', TOKEN, '--tp-path', FAKE_TP], { env: ws.env(), cwd: ws.dir });
+    const result = await runCli(
+      ['--http', '--host', '203.0.113.7', '--port', '0', '--auth-token', TOKEN, '--tp-path', FAKE_TP],
+      { env: ws.env(), cwd: ws.dir },
+    );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: cannot bind --host 203\.0\.113\.7: no network interface of this machine has that address$/m);
+    expect(result.stderr).toMatch(
+      /^error: cannot bind --host 203\.0\.113\.7: no network interface of this machine has that address$/m,
+    );
   });
 });
 
@@ -98,7 +116,10 @@ describe('answers', () => {
     server = await startHttpProcess(['--tp-path', `${ws.dir}/no-such-tp`], ws.env(), ws.dir);
     const missing = await rawRequest(`${base(server.url)}/readyz`);
     expect(missing.status).toBe(503);
-    expect(JSON.parse(missing.body)).toMatchObject({ status: 'not ready', reason: expect.stringMatching(/TensorPool CLI was not found/) });
+    expect(JSON.parse(missing.body)).toMatchObject({
+      status: 'not ready',
+      reason: expect.stringMatching(/TensorPool CLI was not found/),
+    });
     expect((await rawRequest(`${base(server.url)}/healthz`)).status).toBe(200);
   });
 
@@ -110,7 +131,10 @@ describe('answers', () => {
     expect(third.status).toBe(503);
     expect(third.headers['retry-after']).toBe('30');
     expect(JSON.parse(third.body)).toMatchObject({ error: { message: expect.stringMatching(/--max-sessions 2/) } });
-    const ended = await rawRequest(server.url, { method: 'DELETE', headers: { 'mcp-session-id': first, 'mcp-protocol-version': '2025-06-18' } });
+    const ended = await rawRequest(server.url, {
+      method: 'DELETE',
+      headers: { 'mcp-session-id': first, 'mcp-protocol-version': '2025-06-18' },
+    });
     expect(ended.status).toBe(200);
     expect((await mcpPost(server.url, INITIALIZE)).status).toBe(200);
   });
@@ -121,7 +145,18 @@ describe('OAuth protected-resource metadata', () => {
     issuer = await startLocalIssuer();
     const audience = 'https://mcp.example.test/mcp';
     server = await startHttpProcess(
-      ['--tp-path', FAKE_TP, '--auth', 'oauth', '--oauth-issuer', issuer.issuer, '--oauth-audience', audience, '--oauth-scope', 'mcp'],
+      [
+        '--tp-path',
+        FAKE_TP,
+        '--auth',
+        'oauth',
+        '--oauth-issuer',
+        issuer.issuer,
+        '--oauth-audience',
+        audience,
+        '--oauth-scope',
+        'mcp',
+      ],
       ws.env(),
       ws.dir,
     );
@@ -138,11 +173,17 @@ describe('OAuth protected-resource metadata', () => {
     }
     const unauthorized = await mcpPost(server.url, INITIALIZE);
     expect(unauthorized.status).toBe(401);
-    expect(unauthorized.headers['www-authenticate']).toBe('Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"');
-    const forged = await rawRequest(`${base(server.url)}/.well-known/oauth-protected-resource/mcp`, { headers: { host: 'rebind.evil.example' } });
+    expect(unauthorized.headers['www-authenticate']).toBe(
+      'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
+    );
+    const forged = await rawRequest(`${base(server.url)}/.well-known/oauth-protected-resource/mcp`, {
+      headers: { host: 'rebind.evil.example' },
+    });
     expect(forged.status).toBe(403);
     // a token without the required scope gets 403 insufficient_scope
-    const narrow = await mcpPost(server.url, INITIALIZE, { authorization: `Bearer ${await issuer.token({ scope: 'openid' })}` });
+    const narrow = await mcpPost(server.url, INITIALIZE, {
+      authorization: `Bearer ${await issuer.token({ scope: 'openid' })}`,
+    });
     expect(narrow.status).toBe(403);
     expect(narrow.headers['www-authenticate']).toMatch(/error="insufficient_scope".*scope="mcp"/);
   });
@@ -153,7 +194,11 @@ describe('CORS', () => {
   const preflight = (url: string) =>
     rawRequest(url, {
       method: 'OPTIONS',
-      headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization,mcp-session-id' },
+      headers: {
+        origin: APP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization,mcp-session-id',
+      },
     });
 
   it('is off by default: a page on another origin is refused outright', async () => {
@@ -169,7 +214,11 @@ describe('CORS', () => {
   });
 
   it('--cors-origin answers preflights for that origin and exposes Mcp-Session-Id, before authentication', async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--cors-origin', APP, '--auth-token', TOKEN], ws.env(), ws.dir);
+    server = await startHttpProcess(
+      ['--tp-path', FAKE_TP, '--cors-origin', APP, '--auth-token', TOKEN],
+      ws.env(),
+      ws.dir,
+    );
     const response = await preflight(server.url);
     expect(response.status).toBe(204);
     expect(response.headers['access-control-allow-origin']).toBe(APP);
@@ -178,6 +227,9 @@ describe('CORS', () => {
     expect(init.status).toBe(200);
     expect(init.headers['access-control-allow-origin']).toBe(APP);
     expect(init.headers['access-control-expose-headers']).toMatch(/Mcp-Session-Id/);
-    expect((await mcpPost(server.url, INITIALIZE, { origin: 'https://evil.example', authorization: `Bearer ${TOKEN}` })).status).toBe(403);
+    expect(
+      (await mcpPost(server.url, INITIALIZE, { origin: 'https://evil.example', authorization: `Bearer ${TOKEN}` }))
+        .status,
+    ).toBe(403);
   });
 });

@@ -37,7 +37,10 @@ afterEach(async () => {
 
 /** A client that declares roots and lists `roots` (URIs); counts how often the server asked. */
 async function connectWithRoots(url: string, roots: string[], token?: string) {
-  const transport = new StreamableHTTPClientTransport(new URL(url), token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined);
+  const transport = new StreamableHTTPClientTransport(
+    new URL(url),
+    token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined,
+  );
   const client = new Client({ name: 'e2e-roots', version: '1' }, { capabilities: { roots: { listChanged: true } } });
   const asked = { count: 0 };
   client.setRequestHandler(ListRootsRequestSchema, async () => {
@@ -46,8 +49,10 @@ async function connectWithRoots(url: string, roots: string[], token?: string) {
   });
   await client.connect(transport);
   clients.push(client);
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
-  const allowedDirs = async () => ((await call('server_status')).structuredContent as { allowed_dirs: string[] }).allowed_dirs;
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const allowedDirs = async () =>
+    ((await call('server_status')).structuredContent as { allowed_dirs: string[] }).allowed_dirs;
   return { client, asked, call, allowedDirs };
 }
 
@@ -66,7 +71,11 @@ describe('client roots over HTTP', () => {
   });
 
   it('with --trust-client-roots narrow the allowed directories, and a file:/// root still does not widen them', async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all', '--trust-client-roots'], ws.env(), launch);
+    server = await startHttpProcess(
+      ['--tp-path', FAKE_TP, '--toolsets', 'all', '--trust-client-roots'],
+      ws.env(),
+      launch,
+    );
     const narrowing = await connectWithRoots(server.url, [pathToFileURL(join(launch, 'sub')).href]);
     expect(await narrowing.allowedDirs()).toEqual([join(launch, 'sub')]);
     expect(narrowing.asked.count).toBe(1);
@@ -84,10 +93,17 @@ describe('file tools on a network address', () => {
   const dropped = (stderr: string) => stderr.split('\n').filter((line) => /file tools not offered/.test(line));
 
   it('are dropped without --allow-dir, with one start-up line that says how to get them back', async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all', '--auth-token', TOKEN], ws.env(), launch, '0.0.0.0');
+    server = await startHttpProcess(
+      ['--tp-path', FAKE_TP, '--toolsets', 'all', '--auth-token', TOKEN],
+      ws.env(),
+      launch,
+      '0.0.0.0',
+    );
     const lines = dropped(server.stderr());
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\[tensorpool-mcp\] info: file tools not offered \(.*job_pull.*\): on --host 0\.0\.0\.0 .*restart with --allow-dir DIR/);
+    expect(lines[0]).toMatch(
+      /^\[tensorpool-mcp\] info: file tools not offered \(.*job_pull.*\): on --host 0\.0\.0\.0 .*restart with --allow-dir DIR/,
+    );
     // 0.0.0.0 is only ever reached through 127.0.0.1 here
     const session = await connectWithRoots(server.url.replace('//0.0.0.0:', '//127.0.0.1:'), [], TOKEN);
     const { tools } = await session.client.listTools();
@@ -96,10 +112,17 @@ describe('file tools on a network address', () => {
   });
 
   it('are offered with --allow-dir, and nothing is said about dropping them', async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all', '--auth-token', TOKEN, '--allow-dir', launch], ws.env(), launch, '0.0.0.0');
+    server = await startHttpProcess(
+      ['--tp-path', FAKE_TP, '--toolsets', 'all', '--auth-token', TOKEN, '--allow-dir', launch],
+      ws.env(),
+      launch,
+      '0.0.0.0',
+    );
     expect(dropped(server.stderr())).toEqual([]);
     const session = await connectWithRoots(server.url.replace('//0.0.0.0:', '//127.0.0.1:'), [], TOKEN);
     const { tools } = await session.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['job_init', 'job_write_config', 'job_push', 'job_pull']));
+    expect(tools.map((tool) => tool.name)).toEqual(
+      expect.arrayContaining(['job_init', 'job_write_config', 'job_push', 'job_pull']),
+    );
   });
 });

@@ -19,7 +19,8 @@ afterAll(async () => {
   ws.cleanup();
 });
 
-const STREAMABLE_ONLY = /speaks MCP over Streamable HTTP at \/mcp.*older HTTP\+SSE transport \(GET \/sse, POST \/messages\) is not served/;
+const STREAMABLE_ONLY =
+  /speaks MCP over Streamable HTTP at \/mcp.*older HTTP\+SSE transport \(GET \/sse, POST \/messages\) is not served/;
 
 describe('a client that does not speak Streamable HTTP', () => {
   it('a GET of /mcp without a session (an old SSE client, or a browser) is told what the server speaks', async () => {
@@ -28,8 +29,15 @@ describe('a client that does not speak Streamable HTTP', () => {
     expect(JSON.parse(answer.body).error.message).toMatch(STREAMABLE_ONLY);
   });
 
-  it.each([['GET', '/sse'], ['POST', '/messages?sessionId=abc']])('%s %s, the old transport, is told the same', async (method, path) => {
-    const answer = await rawRequest(new URL(path, server.url).href, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+  it.each([
+    ['GET', '/sse'],
+    ['POST', '/messages?sessionId=abc'],
+  ])('%s %s, the old transport, is told the same', async (method, path) => {
+    const answer = await rawRequest(new URL(path, server.url).href, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: method === 'POST' ? '{}' : undefined,
+    });
     expect(answer.status).toBe(404);
     expect(JSON.parse(answer.body).error_description).toMatch(STREAMABLE_ONLY);
   });
@@ -37,7 +45,11 @@ describe('a client that does not speak Streamable HTTP', () => {
 
 describe('the Host check', () => {
   it('names --allowed-hosts and the name to add', async () => {
-    const answer = await rawRequest(server.url, { method: 'POST', headers: { host: 'mcp.example.test:8443', 'content-type': 'application/json' }, body: '{}' });
+    const answer = await rawRequest(server.url, {
+      method: 'POST',
+      headers: { host: 'mcp.example.test:8443', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(answer.status).toBe(403);
     expect(JSON.parse(answer.body).error_description).toBe(
       'This server does not answer to Host mcp.example.test:8443; if that is its name (say, behind a proxy), start it with --allowed-hosts mcp.example.test.',

@@ -23,7 +23,11 @@ beforeEach(async () => {
   server = await startHttpProcess(
     ['--tp-path', FAKE_TP, '--toolsets', 'all', '--auth', 'tensorpool-key'],
     // the operator's own key is in the environment too: it must never stand in for a caller's
-    ws.env({ TENSORPOOL_KEY: OPERATOR_KEY, FAKE_TP_VALID_KEYS: `${KEY_A},${KEY_B},${OPERATOR_KEY}`, FAKE_TP_ECHO_KEY: '1' }),
+    ws.env({
+      TENSORPOOL_KEY: OPERATOR_KEY,
+      FAKE_TP_VALID_KEYS: `${KEY_A},${KEY_B},${OPERATOR_KEY}`,
+      FAKE_TP_ECHO_KEY: '1',
+    }),
     ws.dir,
   );
 });
@@ -34,7 +38,9 @@ afterEach(async () => {
 });
 
 async function connect(key: string) {
-  const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+    requestInit: { headers: { authorization: `Bearer ${key}` } },
+  });
   const client = new Client({ name: 'e2e-key', version: '1.0.0' });
   await client.connect(transport);
   clients.push(client);
@@ -59,7 +65,9 @@ describe('--auth tensorpool-key', () => {
     expect(textOf(bobResult)).toContain('TENSORPOOL_KEY=[REDACTED]');
 
     const bobOperations = (await bob.client.callTool({ name: 'operation_list', arguments: {} })) as CallToolResult;
-    const listed = (bobOperations.structuredContent as { operations: Array<{ tool: string }> }).operations.map((op) => op.tool);
+    const listed = (bobOperations.structuredContent as { operations: Array<{ tool: string }> }).operations.map(
+      (op) => op.tool,
+    );
     expect(listed).toEqual(['job_list']);
     const bobResources = await bob.client.listResources();
     expect(bobResources.resources.map((resource) => resource.name).join('\n')).not.toContain('cluster_list');
@@ -90,7 +98,11 @@ describe('--auth tensorpool-key', () => {
     );
     expect(stolen.status).toBe(404);
     // nor with no key at all
-    const bare = await mcpPost(server.url, { jsonrpc: '2.0', id: 4, method: 'tools/list' }, { 'mcp-session-id': alice.transport.sessionId! });
+    const bare = await mcpPost(
+      server.url,
+      { jsonrpc: '2.0', id: 4, method: 'tools/list' },
+      { 'mcp-session-id': alice.transport.sessionId! },
+    );
     expect(bare.status).toBe(401);
     expect(ws.commandCalls().filter((call) => call.argv.includes('cluster'))).toHaveLength(0);
   });
@@ -113,10 +125,17 @@ describe('--auth tensorpool-key', () => {
     expect(server.stderr()).not.toContain(BAD_KEY);
   });
 
-  it.each([['an empty Mcp-Session-Id', ''], ['a blank one', '  '], ['an unknown one', 'no-such-session']])(
+  it.each([
+    ['an empty Mcp-Session-Id', ''],
+    ['a blank one', '  '],
+    ['an unknown one', 'no-such-session'],
+  ])(
     'an initialize with %s is still checked: a refused key opens nothing, and no tp me is skipped',
     async (_label, sessionId) => {
-      const refused = await mcpPost(server.url, INITIALIZE, { authorization: `Bearer ${BAD_KEY}`, 'mcp-session-id': sessionId });
+      const refused = await mcpPost(server.url, INITIALIZE, {
+        authorization: `Bearer ${BAD_KEY}`,
+        'mcp-session-id': sessionId,
+      });
       expect(refused.status).toBeGreaterThanOrEqual(400);
       expect(refused.status).toBeLessThan(500);
       expect(refused.headers['mcp-session-id']).toBeUndefined();

@@ -4,7 +4,12 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ElicitRequestSchema,
+  ListRootsRequestSchema,
+  type CallToolResult,
+  type ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { FAKE_TP, FakeTpWorkspace, isAlive, waitFor } from '../helpers/fake-tp.js';
@@ -33,7 +38,10 @@ async function start(env: Record<string, string | undefined> = {}) {
 
 async function connect(url: string, elicit?: (message: string) => ElicitResult) {
   const transport = new StreamableHTTPClientTransport(new URL(url));
-  const client = new Client({ name: 'e2e-http', version: '1.0.0' }, { capabilities: elicit ? { elicitation: {} } : {} });
+  const client = new Client(
+    { name: 'e2e-http', version: '1.0.0' },
+    { capabilities: elicit ? { elicitation: {} } : {} },
+  );
   if (elicit) client.setRequestHandler(ElicitRequestSchema, async (request) => elicit(request.params.message));
   await client.connect(transport);
   clients.push(client);
@@ -64,7 +72,9 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     const result = (await client.callTool({ name: 'job_list', arguments: { org: true } })) as CallToolResult;
     expect(result.isError ?? false).toBe(false);
     expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'list', '--org'], stdin: 'devnull' });
-    expect(textOf(result)).toMatch(/^Organization: fake-org\njob_id  cluster_id  status  created\nj-fake1  c-fake123  RUNNING/);
+    expect(textOf(result)).toMatch(
+      /^Organization: fake-org\njob_id  cluster_id  status  created\nj-fake1  c-fake123  RUNNING/,
+    );
     expect((result.structuredContent as { jobs: unknown[] }).jobs).toHaveLength(3);
   });
 
@@ -77,7 +87,12 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     await a.transport.terminateSession();
     const gone = await rawRequest(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': endedId, 'mcp-protocol-version': '2025-06-18' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': endedId,
+        'mcp-protocol-version': '2025-06-18',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
     });
     expect(gone.status).toBe(404);
@@ -86,7 +101,11 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
 
   it('refuses a foreign Host header (DNS rebinding) and requests without a session', async () => {
     const { url } = await start();
-    const evil = await rawRequest(url, { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json' }, body: '{}' });
+    const evil = await rawRequest(url, {
+      method: 'POST',
+      headers: { host: 'evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(evil.status).toBe(403);
     const noSession = await rawRequest(url, {
       method: 'POST',
@@ -101,7 +120,10 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
   it('--dry-run holds over HTTP too', async () => {
     server = await startHttpProcess(['--tp-path', FAKE_TP, '--dry-run'], ws.env(), ws.dir);
     const { client } = await connect(server.url);
-    const result = (await client.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-7', confirm: true } })) as CallToolResult;
+    const result = (await client.callTool({
+      name: 'cluster_destroy',
+      arguments: { cluster_id: 'c-7', confirm: true },
+    })) as CallToolResult;
     expect(textOf(result)).toContain(`would run:\n${FAKE_TP} cluster destroy --no-input c-7`);
     expect(result.structuredContent).toMatchObject({ dry_run: true });
     expect(ws.commandCalls()).toHaveLength(0);
@@ -118,13 +140,18 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(result.isError ?? false, textOf(result)).toBe(false);
     expect(asked[0]).toMatch(/Allow job_cancel\? It means cancelling job j-9/);
     const plain = await connect(server.url);
-    expect(textOf((await plain.client.callTool({ name: 'job_cancel', arguments: { job_id: 'j-9', confirm: true } })) as CallToolResult)).toMatch(
-      /does not support it/,
-    );
+    expect(
+      textOf(
+        (await plain.client.callTool({
+          name: 'job_cancel',
+          arguments: { job_id: 'j-9', confirm: true },
+        })) as CallToolResult,
+      ),
+    ).toMatch(/does not support it/);
     expect(ws.commandCalls()).toHaveLength(1);
   });
 
-  it("with --trust-client-roots, asks a roots-capable client for its roots within the tool call, so calls do not stall", async () => {
+  it('with --trust-client-roots, asks a roots-capable client for its roots within the tool call, so calls do not stall', async () => {
     const launch = join(ws.dir, 'launch');
     const root = join(launch, 'root');
     mkdirSync(root, { recursive: true });
@@ -138,17 +165,23 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     });
     await client.connect(transport);
     clients.push(client);
-    const narrowed = (await client.callTool({ name: 'job_write_config', arguments: { workdir: launch, commands: ['python train.py'] } })) as CallToolResult;
+    const narrowed = (await client.callTool({
+      name: 'job_write_config',
+      arguments: { workdir: launch, commands: ['python train.py'] },
+    })) as CallToolResult;
     // A roots request that stalled would time out and leave the whole launch directory allowed, and
     // this write would succeed: refused here means the answer arrived within the call and narrowed it.
     expect(textOf(narrowed)).toMatch(/outside the allowed directories/);
-    const result = (await client.callTool({ name: 'job_write_config', arguments: { workdir: root, commands: ['python train.py'] } })) as CallToolResult;
+    const result = (await client.callTool({
+      name: 'job_write_config',
+      arguments: { workdir: root, commands: ['python train.py'] },
+    })) as CallToolResult;
     expect(result.isError ?? false, textOf(result)).toBe(false);
     expect(rootsAsked).toBe(1);
     expect(existsSync(join(realpathSync(root), 'job.tp.toml'))).toBe(true);
   });
 
-  it('streams tp\'s output lines to the client as progress notifications over HTTP', async () => {
+  it("streams tp's output lines to the client as progress notifications over HTTP", async () => {
     const { url } = await start(ws.hold(1));
     const { client } = await connect(url);
     const progress: string[] = [];
@@ -171,10 +204,16 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
       ws.dir,
     );
     const { client } = await connect(server.url);
-    const handle = (await client.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true, confirm: true } })) as CallToolResult;
+    const handle = (await client.callTool({
+      name: 'cluster_create',
+      arguments: { instance_type: '1xH100', wait: true, confirm: true },
+    })) as CallToolResult;
     const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
     await ws.untilReady(); // the pid file is written before the ready file
-    const status = (await client.callTool({ name: 'operation_status', arguments: { operation_id: id, wait_seconds: 1 } })) as CallToolResult;
+    const status = (await client.callTool({
+      name: 'operation_status',
+      arguments: { operation_id: id, wait_seconds: 1 },
+    })) as CallToolResult;
     expect(status.structuredContent).toMatchObject({ status: 'running' });
     const { tp, grandchild } = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
     await client.callTool({ name: 'operation_cancel', arguments: { operation_id: id } });
@@ -190,11 +229,18 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(200_000) } }),
     });
     expect(big.status).toBe(413);
-    expect(JSON.parse(big.body)).toMatchObject({ jsonrpc: '2.0', error: { message: expect.stringMatching(/too large/) } });
+    expect(JSON.parse(big.body)).toMatchObject({
+      jsonrpc: '2.0',
+      error: { message: expect.stringMatching(/too large/) },
+    });
     await server!.stop();
 
     server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), ws.dir, '127.0.0.2');
-    const evil = await rawRequest(server.url, { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json' }, body: '{}' });
+    const evil = await rawRequest(server.url, {
+      method: 'POST',
+      headers: { host: 'evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(evil.status).toBe(403);
     const ok = await rawRequest(server.url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });
     expect(ok.status).toBe(200);

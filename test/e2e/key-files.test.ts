@@ -68,7 +68,11 @@ function expectPrivateKeyFile(call: FakeTpCall, tool: KeyTool, key: string, stil
 }
 
 async function waitGone(path: string, what: string): Promise<void> {
-  await waitFor(() => !existsSync(dirname(path)), 15_000, `${what}: the key file's directory ${dirname(path)} to be removed`);
+  await waitFor(
+    () => !existsSync(dirname(path)),
+    15_000,
+    `${what}: the key file's directory ${dirname(path)} to be removed`,
+  );
 }
 
 async function connectStdio(env: Record<string, string | undefined>) {
@@ -93,14 +97,25 @@ async function connectStdio(env: Record<string, string | undefined>) {
 }
 
 /** A stdio server driven by raw JSON-RPC lines, so the test holds the ChildProcess (signals, exit code). */
-function startRawStdio(env: Record<string, string | undefined>): { child: ChildProcessWithoutNullStreams; stderr: () => string } {
-  const child = spawn(process.execPath, [BIN, '--stdio', '--tp-path', FAKE_TP, '--toolsets', 'all'], { env, cwd: ws.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+function startRawStdio(env: Record<string, string | undefined>): {
+  child: ChildProcessWithoutNullStreams;
+  stderr: () => string;
+} {
+  const child = spawn(process.execPath, [BIN, '--stdio', '--tp-path', FAKE_TP, '--toolsets', 'all'], {
+    env,
+    cwd: ws.dir,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   child.stdout.on('data', () => {});
   cleanups.push(() => stopProcess(child, 'SIGKILL'));
   const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
-  send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  send({
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
   send({ method: 'notifications/initialized' });
   return { child, stderr: () => stderr };
 }
@@ -125,7 +140,10 @@ describe('temporary public-key files', () => {
       // and a second call gets a fresh directory, also removed
       const again = (await client.callTool(callFor(tool, publicKeyLine('ssh-rsa', 'second')))) as CallToolResult;
       expect(again.isError ?? false, textOf(again)).toBe(false);
-      const second = ws.calls().filter((c) => c.keyFile).at(-1)!;
+      const second = ws
+        .calls()
+        .filter((c) => c.keyFile)
+        .at(-1)!;
       expect(second.keyFile!.path).not.toBe(call.keyFile.path);
       expect(existsSync(dirname(second.keyFile!.path))).toBe(false);
     });
@@ -158,7 +176,10 @@ describe('temporary public-key files', () => {
       expectPrivateKeyFile(call, tool, key, true);
       const code = await stopProcess(child, 'SIGTERM');
       expect(code, stderr()).toBe(0);
-      expect(existsSync(dirname(call.keyFile.path)), `key directory left behind after SIGTERM; server stderr:\n${stderr()}`).toBe(false);
+      expect(
+        existsSync(dirname(call.keyFile.path)),
+        `key directory left behind after SIGTERM; server stderr:\n${stderr()}`,
+      ).toBe(false);
       await waitFor(() => !isAlive(call.pid), 10_000, 'tp to be stopped with the server');
     });
 
@@ -171,12 +192,19 @@ describe('temporary public-key files', () => {
       const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
       child.stdin.end();
       expect(await exited, stderr()).toBe(0);
-      expect(existsSync(dirname(call.keyFile.path)), `key directory left behind after stdin closed; server stderr:\n${stderr()}`).toBe(false);
+      expect(
+        existsSync(dirname(call.keyFile.path)),
+        `key directory left behind after stdin closed; server stderr:\n${stderr()}`,
+      ).toBe(false);
     });
 
     it('(d) are gone after the HTTP session is deleted mid-call', async () => {
       const key = publicKeyLine('ssh-rsa', 'session@laptop');
-      const server: HttpServerProcess = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all'], ws.env(SLOW), ws.dir);
+      const server: HttpServerProcess = await startHttpProcess(
+        ['--tp-path', FAKE_TP, '--toolsets', 'all'],
+        ws.env(SLOW),
+        ws.dir,
+      );
       cleanups.push(() => stopProcess(server.child));
       const transport = new StreamableHTTPClientTransport(new URL(server.url));
       const client = new Client({ name: 'key-files-http', version: '1.0.0' });
@@ -200,7 +228,11 @@ describe('temporary public-key files', () => {
 
     it('(e) are gone when the HTTP server gets SIGTERM mid-call, and it exits 0', async () => {
       const key = publicKeyLine('ecdsa-sha2-nistp384', 'http-sigterm@laptop');
-      const server: HttpServerProcess = await startHttpProcess(['--tp-path', FAKE_TP, '--toolsets', 'all'], ws.env(SLOW), ws.dir);
+      const server: HttpServerProcess = await startHttpProcess(
+        ['--tp-path', FAKE_TP, '--toolsets', 'all'],
+        ws.env(SLOW),
+        ws.dir,
+      );
       cleanups.push(() => stopProcess(server.child));
       const client = new Client({ name: 'key-files-http', version: '1.0.0' });
       await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
@@ -209,7 +241,10 @@ describe('temporary public-key files', () => {
       const call = await keyFileCall();
       expectPrivateKeyFile(call, tool, key, true);
       expect(await server.stop(), server.stderr()).toBe(0);
-      expect(existsSync(dirname(call.keyFile.path)), `key directory left behind after SIGTERM; server stderr:\n${server.stderr()}`).toBe(false);
+      expect(
+        existsSync(dirname(call.keyFile.path)),
+        `key directory left behind after SIGTERM; server stderr:\n${server.stderr()}`,
+      ).toBe(false);
       await client.close();
       await pending;
     });

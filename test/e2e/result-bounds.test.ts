@@ -32,7 +32,10 @@ async function expectBounded(result: CallToolResult, client: Client, limit: numb
   let whole = '';
   for (let uri: string | undefined = link!.uri, pages = 0; uri; pages++) {
     if (pages > 10) throw new Error('the pages never end');
-    const content = (await client.readResource({ uri })).contents[0] as { text: string; _meta?: Record<string, string> };
+    const content = (await client.readResource({ uri })).contents[0] as {
+      text: string;
+      _meta?: Record<string, string>;
+    };
     expect(content.text.length).toBeLessThanOrEqual(1024 * 1024 + 200);
     whole += content.text;
     uri = content._meta?.['tensorpool-mcp/next'];

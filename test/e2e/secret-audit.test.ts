@@ -10,7 +10,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { pathToFileURL } from 'node:url';
-import { ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult, type Notification, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ElicitRequestSchema,
+  ListRootsRequestSchema,
+  type CallToolResult,
+  type Notification,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, baseEnv, isAlive } from '../helpers/fake-tp.js';
 import { BIN, assertBuilt, startHttpProcess, stopProcess, type HttpServerProcess } from '../helpers/server-process.js';
@@ -38,14 +44,19 @@ const KEY_FORMS = [
 ];
 /** Every piece of the key (or of an encoded form) long enough to identify it: a partial leak counts as a leak. */
 const FRAGMENTS = [
-  ...new Set(KEY_FORMS.flatMap((form) => Array.from({ length: form.length - FRAGMENT_LENGTH + 1 }, (_, i) => form.slice(i, i + FRAGMENT_LENGTH)))),
+  ...new Set(
+    KEY_FORMS.flatMap((form) =>
+      Array.from({ length: form.length - FRAGMENT_LENGTH + 1 }, (_, i) => form.slice(i, i + FRAGMENT_LENGTH)),
+    ),
+  ),
 ];
 
 /** The first fragment of the key found in `text`, with some context, or undefined when it is clean. */
 function leakIn(text: string): string | undefined {
   for (const fragment of FRAGMENTS) {
     const at = text.indexOf(fragment);
-    if (at >= 0) return `"${fragment}" in …${JSON.stringify(text.slice(Math.max(0, at - 80), at + fragment.length + 80))}…`;
+    if (at >= 0)
+      return `"${fragment}" in …${JSON.stringify(text.slice(Math.max(0, at - 80), at + fragment.length + 80))}…`;
   }
   return undefined;
 }
@@ -126,7 +137,10 @@ function argumentsFor(tool: Tool, dirs: Dirs): Record<string, unknown> {
     const value = valueFor(tool.name, param, dirs);
     if (value === undefined) {
       // a new required parameter must get a value here, or the audit would only see a validation error
-      if (required.has(param)) throw new Error(`secret audit: no valid value for required parameter ${param} of ${tool.name}; add one to valueFor()`);
+      if (required.has(param))
+        throw new Error(
+          `secret audit: no valid value for required parameter ${param} of ${tool.name}; add one to valueFor()`,
+        );
       continue;
     }
     args[param] = value;
@@ -156,7 +170,10 @@ function prepareDirs(ws: FakeTpWorkspace): Dirs {
     privateKey: join(allowed, 'id_ed25519'),
   };
   for (const dir of [dirs.init, dirs.write, dirs.push, dirs.pull]) mkdirSync(dir, { recursive: true });
-  writeFileSync(dirs.config, 'commands = ["python train.py"]\noutputs = ["out/"]\nignore = [".env"]\ninstance_type = "1xH100"\n');
+  writeFileSync(
+    dirs.config,
+    'commands = ["python train.py"]\noutputs = ["out/"]\nignore = [".env"]\ninstance_type = "1xH100"\n',
+  );
   // a stand-in: job_pull only checks that the file exists and hands its path to tp
   writeFileSync(dirs.privateKey, 'not a real private key\n', { mode: 0o600 });
   return dirs;
@@ -256,7 +273,12 @@ function newClient(inbox: Inbox, human: Human | undefined): Client {
   return client;
 }
 
-async function startStdio(env: Record<string, string | undefined>, args: string[], inbox: Inbox, human?: Human): Promise<Running> {
+async function startStdio(
+  env: Record<string, string | undefined>,
+  args: string[],
+  inbox: Inbox,
+  human?: Human,
+): Promise<Running> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, '--stdio', ...args],
@@ -287,7 +309,12 @@ async function startStdio(env: Record<string, string | undefined>, args: string[
   };
 }
 
-async function startHttp(env: Record<string, string | undefined>, args: string[], inbox: Inbox, human?: Human): Promise<Running> {
+async function startHttp(
+  env: Record<string, string | undefined>,
+  args: string[],
+  inbox: Inbox,
+  human?: Human,
+): Promise<Running> {
   const server: HttpServerProcess = await startHttpProcess(args, env, ws.dir);
   const child: ChildProcess = server.child;
   const closed = once(child, 'close').catch(() => undefined);
@@ -307,7 +334,13 @@ async function startHttp(env: Record<string, string | undefined>, args: string[]
 }
 
 /** Tools that never start a tp command (so the fake never gets to print the key for them). */
-const NO_TP_COMMAND = new Set(['job_write_config', 'tp_help', 'operation_status', 'operation_cancel', 'operation_list']);
+const NO_TP_COMMAND = new Set([
+  'job_write_config',
+  'tp_help',
+  'operation_status',
+  'operation_cancel',
+  'operation_list',
+]);
 /** Tools whose audit values name something that does not exist (an operation): an error result is their normal answer. */
 const ERROR_EXPECTED = new Set(['operation_status', 'operation_cancel']);
 
@@ -334,13 +367,21 @@ function resourceLinks(result: CallToolResult): string[] {
  * Whatever else a client can read back: operations still running (followed to their end with operation_status),
  * and every resource the server lists or links to (the full output of long calls).
  */
-async function auditFollowUps(client: Client, results: CallToolResult[], audit: Audit, toolNames: Set<string>): Promise<void> {
+async function auditFollowUps(
+  client: Client,
+  results: CallToolResult[],
+  audit: Audit,
+  toolNames: Set<string>,
+): Promise<void> {
   const ids = new Set(results.flatMap(operationIds));
   const links = new Set(results.flatMap(resourceLinks));
   if (toolNames.has('operation_status')) {
     for (const id of ids) {
       for (let round = 0; round < 10; round++) {
-        const status = (await client.callTool({ name: 'operation_status', arguments: { operation_id: id, wait_seconds: 5 } })) as CallToolResult;
+        const status = (await client.callTool({
+          name: 'operation_status',
+          arguments: { operation_id: id, wait_seconds: 5 },
+        })) as CallToolResult;
         audit.check(`operation_status ${id}`, JSON.stringify(status));
         for (const uri of resourceLinks(status)) links.add(uri);
         if ((status.structuredContent as { status?: string } | undefined)?.status !== 'running') break;
@@ -368,7 +409,8 @@ async function auditFollowUps(client: Client, results: CallToolResult[], audit: 
 /** Checks every file under tensorpool-mcp-* entries of the temp directory that were not there `before`. */
 function auditTempFiles(audit: Audit, before: Set<string>, when: string): void {
   const fresh = [...serverTempEntries()].filter((name) => !before.has(name));
-  for (const name of fresh) for (const [path, content] of filesUnder(join(tmpdir(), name))) audit.check(`temp file ${path} (${when})`, content);
+  for (const name of fresh)
+    for (const [path, content] of filesUnder(join(tmpdir(), name))) audit.check(`temp file ${path} (${when})`, content);
 }
 
 /** flag: confirm=true passes; elicit: the client approves each irreversible or billable call when asked (--confirm elicit; billable calls are approved by default). */
@@ -384,7 +426,8 @@ async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent
   // roots only over stdio: over HTTP, a client that declares roots currently stalls every tool call (the server's
   // roots/list request, sent when the session initializes, is not delivered); that is not what this audit is about
   const human = consent === 'elicit' ? { allowedDir: dirs.allowed, roots: kind === 'stdio' } : undefined;
-  const running = kind === 'stdio' ? await startStdio(env, args, inbox, human) : await startHttp(env, args, inbox, human);
+  const running =
+    kind === 'stdio' ? await startStdio(env, args, inbox, human) : await startHttp(env, args, inbox, human);
 
   const { tools } = await running.client.listTools();
   audit.check('tools/list', JSON.stringify(tools));
@@ -410,16 +453,23 @@ async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent
   let redactedOutputs = 0;
   for (const { tool, result, error } of results) {
     if (error !== undefined) {
-      audit.check(`${tool}: thrown error`, error instanceof Error ? `${error.message}\n${JSON.stringify(error)}` : String(error));
+      audit.check(
+        `${tool}: thrown error`,
+        error instanceof Error ? `${error.message}\n${JSON.stringify(error)}` : String(error),
+      );
       continue;
     }
     const texts = result!.content.map((part) => (part.type === 'text' ? part.text : JSON.stringify(part)));
     audit.check(`${tool}: ${result!.isError ? 'isError ' : ''}text content`, texts.join('\n'));
-    audit.check(`${tool}: structuredContent`, result!.structuredContent === undefined ? undefined : JSON.stringify(result!.structuredContent));
+    audit.check(
+      `${tool}: structuredContent`,
+      result!.structuredContent === undefined ? undefined : JSON.stringify(result!.structuredContent),
+    );
     audit.check(`${tool}: whole result`, JSON.stringify(result));
     if (texts.join('\n').includes('[REDACTED]')) redactedOutputs++;
     // the audit only means something if the calls got as far as tp: refusals and validation errors would prove nothing
-    if (mode === 'echo' && !ERROR_EXPECTED.has(tool)) expect(result!.isError ?? false, `${tool} failed: ${texts.join('\n')}`).toBe(false);
+    if (mode === 'echo' && !ERROR_EXPECTED.has(tool))
+      expect(result!.isError ?? false, `${tool} failed: ${texts.join('\n')}`).toBe(false);
     if (mode === 'fail' && !NO_TP_COMMAND.has(tool) && tool !== 'server_status') {
       expect(result!.isError, `${tool} should fail with FAKE_TP_FAIL=1: ${texts.join('\n')}`).toBe(true);
     }
@@ -446,11 +496,17 @@ async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent
   // files the server keeps while it runs (spools of tp output, key files) count as much as those it leaves
   auditTempFiles(audit, before, 'during the run');
 
-  for (const [i, notification] of inbox.notifications.entries()) audit.check(`notification ${i} (${notification.method})`, JSON.stringify(notification));
-  for (const [i, progress] of inbox.progress.entries()) audit.check(`progress notification ${i}`, JSON.stringify(progress));
-  for (const [i, request] of inbox.requests.entries()) audit.check(`server-to-client request ${i}`, JSON.stringify(request));
+  for (const [i, notification] of inbox.notifications.entries())
+    audit.check(`notification ${i} (${notification.method})`, JSON.stringify(notification));
+  for (const [i, progress] of inbox.progress.entries())
+    audit.check(`progress notification ${i}`, JSON.stringify(progress));
+  for (const [i, request] of inbox.requests.entries())
+    audit.check(`server-to-client request ${i}`, JSON.stringify(request));
   // with --confirm elicit, every irreversible or billable call asked the client (and the client said yes)
-  if (consent === 'elicit') expect(inbox.requests.some((request) => (request as { method: string }).method === 'elicitation/create')).toBe(true);
+  if (consent === 'elicit')
+    expect(inbox.requests.some((request) => (request as { method: string }).method === 'elicitation/create')).toBe(
+      true,
+    );
 
   const stderr = await running.stop();
   audit.check('server stderr', stderr);
@@ -481,7 +537,11 @@ describe('secret audit: the API key, plain or encoded, never leaves the server',
     const audit = new Audit();
     const dirs = prepareDirs(ws);
     const inbox: Inbox = { notifications: [], progress: [], requests: [] };
-    const env = { ...serverEnv(ws, 'TENSORPOOL_API_KEY', 'echo'), FAKE_TP_DELAY_MS: '30000', FAKE_TP_LINES_EVERY_MS: '100' };
+    const env = {
+      ...serverEnv(ws, 'TENSORPOOL_API_KEY', 'echo'),
+      FAKE_TP_DELAY_MS: '30000',
+      FAKE_TP_LINES_EVERY_MS: '100',
+    };
     const running = await startStdio(env, [...SERVER_ARGS, '--allow-dir', dirs.allowed, '--timeout', '1'], inbox);
     const calls = [
       { name: 'account_me', arguments: {} },
@@ -489,7 +549,11 @@ describe('secret audit: the API key, plain or encoded, never leaves the server',
       { name: 'job_listen', arguments: { job_id: 'job-audit1' } },
     ];
     const results = (await Promise.all(
-      calls.map((call) => running.client.callTool(call, undefined, { onprogress: (progress) => inbox.progress.push({ tool: call.name, progress }) })),
+      calls.map((call) =>
+        running.client.callTool(call, undefined, {
+          onprogress: (progress) => inbox.progress.push({ tool: call.name, progress }),
+        }),
+      ),
     )) as CallToolResult[];
     const tools = new Set((await running.client.listTools()).tools.map((tool) => tool.name));
     await auditFollowUps(running.client, results, audit, tools);
@@ -504,8 +568,10 @@ describe('secret audit: the API key, plain or encoded, never leaves the server',
         expect(result.structuredContent).toMatchObject({ timed_out: true });
       }
     }
-    for (const [i, notification] of inbox.notifications.entries()) audit.check(`notification ${i}`, JSON.stringify(notification));
-    for (const [i, progress] of inbox.progress.entries()) audit.check(`progress notification ${i}`, JSON.stringify(progress));
+    for (const [i, notification] of inbox.notifications.entries())
+      audit.check(`notification ${i}`, JSON.stringify(notification));
+    for (const [i, progress] of inbox.progress.entries())
+      audit.check(`progress notification ${i}`, JSON.stringify(progress));
     audit.check('server stderr', await running.stop());
     expect(audit.findings, `the API key left the server:\n${audit.report()}`).toEqual([]);
   }, 120_000);
@@ -519,7 +585,10 @@ describe('secret audit: the API key, plain or encoded, never leaves the server',
     const env = { ...serverEnv(ws, 'TENSORPOOL_KEY', 'echo'), ...ws.hold(3) };
     const running = await startHttp(env, [...SERVER_ARGS, '--allow-dir', dirs.allowed, '--sync-budget', '1'], inbox);
     // job_listen never becomes a handle: it stops watching within its window, and is audited with the rest
-    const listened = (await running.client.callTool({ name: 'job_listen', arguments: { job_id: 'job-audit1', max_seconds: 1 } })) as CallToolResult;
+    const listened = (await running.client.callTool({
+      name: 'job_listen',
+      arguments: { job_id: 'job-audit1', max_seconds: 1 },
+    })) as CallToolResult;
     audit.check('job_listen: first answer', JSON.stringify(listened));
     expect(listened.structuredContent).toMatchObject({ job_status: 'RUNNING' });
     const calls = [
@@ -527,7 +596,11 @@ describe('secret audit: the API key, plain or encoded, never leaves the server',
       { name: 'cluster_create', arguments: { instance_type: '1xH100', ssh_public_key: PUBLIC_KEY, confirm: true } },
     ];
     const results = (await Promise.all(
-      calls.map((call) => running.client.callTool(call, undefined, { onprogress: (progress) => inbox.progress.push({ tool: call.name, progress }) })),
+      calls.map((call) =>
+        running.client.callTool(call, undefined, {
+          onprogress: (progress) => inbox.progress.push({ tool: call.name, progress }),
+        }),
+      ),
     )) as CallToolResult[];
     for (const [i, result] of results.entries()) audit.check(`${calls[i]!.name}: first answer`, JSON.stringify(result));
     // the path under audit was taken: every call came back as a handle while tp still ran
@@ -537,8 +610,10 @@ describe('secret audit: the API key, plain or encoded, never leaves the server',
     const tools = new Set((await running.client.listTools()).tools.map((tool) => tool.name));
     await auditFollowUps(running.client, results, audit, tools);
     auditTempFiles(audit, before, 'after the operations ended');
-    for (const [i, notification] of inbox.notifications.entries()) audit.check(`notification ${i}`, JSON.stringify(notification));
-    for (const [i, progress] of inbox.progress.entries()) audit.check(`progress notification ${i}`, JSON.stringify(progress));
+    for (const [i, notification] of inbox.notifications.entries())
+      audit.check(`notification ${i}`, JSON.stringify(notification));
+    for (const [i, progress] of inbox.progress.entries())
+      audit.check(`progress notification ${i}`, JSON.stringify(progress));
     audit.check('server stderr', await running.stop());
     auditTempFiles(audit, before, 'after the run');
     expect(audit.findings, `the API key left the server:\n${audit.report()}`).toEqual([]);

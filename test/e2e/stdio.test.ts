@@ -25,7 +25,12 @@ afterEach(async () => {
   ws.cleanup();
 });
 
-async function connect(env: Record<string, string | undefined>, args: string[] = [], cwd = ws.dir, elicit?: (message: string) => ElicitResult) {
+async function connect(
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+  cwd = ws.dir,
+  elicit?: (message: string) => ElicitResult,
+) {
   transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, '--stdio', '--tp-path', FAKE_TP, ...args],
@@ -43,13 +48,17 @@ describe('stdio transport, built bin as a child process', () => {
   it('lists the default toolsets and runs a tool against tp', async () => {
     const c = await connect(ws.env());
     const { tools } = await c.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['cluster_create', 'job_push', 'toolset_enable', 'server_status']));
+    expect(tools.map((tool) => tool.name)).toEqual(
+      expect.arrayContaining(['cluster_create', 'job_push', 'toolset_enable', 'server_status']),
+    );
     expect(tools.some((tool) => tool.name.startsWith('object_storage'))).toBe(false);
     expect(c.getServerVersion()).toMatchObject({ name: 'tensorpool-mcp', version: packageJson.version });
     const result = (await c.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
     expect(result.isError ?? false).toBe(false);
     // rows, not tp's table or spinner
-    expect(textOf(result)).toMatch(/^cluster_id  name  instance_type  nodes  status  created\nc-fake123  fake-cluster  1xH100  1  RUNNING/);
+    expect(textOf(result)).toMatch(
+      /^cluster_id  name  instance_type  nodes  status  created\nc-fake123  fake-cluster  1xH100  1  RUNNING/,
+    );
     expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'cluster', 'list'], stdin: 'devnull' });
   });
 
@@ -58,8 +67,13 @@ describe('stdio transport, built bin as a child process', () => {
     const { tools } = await c.listTools();
     expect(tools.map((tool) => tool.name)).toEqual(await builtToolNames({ toolsets: ['all'], readOnly: true }));
     // the operation tools are always there, so that a long call can be followed and stopped
-    expect(tools.filter((tool) => tool.annotations?.readOnlyHint !== true).map((tool) => tool.name)).toEqual(['operation_cancel']);
-    const result = (await c.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-1', confirm: true } })) as CallToolResult;
+    expect(tools.filter((tool) => tool.annotations?.readOnlyHint !== true).map((tool) => tool.name)).toEqual([
+      'operation_cancel',
+    ]);
+    const result = (await c.callTool({
+      name: 'cluster_destroy',
+      arguments: { cluster_id: 'c-1', confirm: true },
+    })) as CallToolResult;
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/Tool cluster_destroy not found/);
     expect(ws.calls()).toHaveLength(0);
@@ -67,9 +81,15 @@ describe('stdio transport, built bin as a child process', () => {
 
   it('--dry-run with limits: changing tools only report their command, limits refuse', async () => {
     const c = await connect(ws.env(), ['--dry-run', '--allow-instance-types', '1xH100,*L40S', '--max-nodes', '1']);
-    const ok = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xL40S', confirm: true } })) as CallToolResult;
+    const ok = (await c.callTool({
+      name: 'cluster_create',
+      arguments: { instance_type: '1xL40S', confirm: true },
+    })) as CallToolResult;
     expect(textOf(ok)).toContain(`would run:\n${FAKE_TP} --no-input cluster create 1xL40S`);
-    const refused = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', num_nodes: 2, confirm: true } })) as CallToolResult;
+    const refused = (await c.callTool({
+      name: 'cluster_create',
+      arguments: { instance_type: '1xH100', num_nodes: 2, confirm: true },
+    })) as CallToolResult;
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/limit of 1/);
     expect(ws.commandCalls()).toHaveLength(0);
@@ -81,14 +101,27 @@ describe('stdio transport, built bin as a child process', () => {
       asked.push(message);
       return { action: asked.length === 1 ? 'accept' : 'decline', content: { confirm: true } };
     });
-    expect(((await c.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-1' } })) as CallToolResult).isError ?? false).toBe(false);
-    expect(((await c.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-2', confirm: true } })) as CallToolResult).isError).toBe(true);
+    expect(
+      ((await c.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-1' } })) as CallToolResult).isError ??
+        false,
+    ).toBe(false);
+    expect(
+      (
+        (await c.callTool({
+          name: 'cluster_destroy',
+          arguments: { cluster_id: 'c-2', confirm: true },
+        })) as CallToolResult
+      ).isError,
+    ).toBe(true);
     expect(asked).toHaveLength(2);
     expect(ws.commandCalls().map((call) => call.argv.at(-1))).toEqual(['c-1']);
     await client!.close();
 
     const plain = await connect(ws.env(), ['--confirm', 'always-elicit']);
-    const refused = (await plain.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-3', confirm: true } })) as CallToolResult;
+    const refused = (await plain.callTool({
+      name: 'cluster_destroy',
+      arguments: { cluster_id: 'c-3', confirm: true },
+    })) as CallToolResult;
     expect(textOf(refused)).toMatch(/this client does not support it/);
     expect(ws.commandCalls()).toHaveLength(1);
   });
@@ -98,21 +131,35 @@ describe('stdio transport, built bin as a child process', () => {
     // tp prints two lines, then is held for good: only the budget can end the call
     const env = ws.env({ ...ws.hold(2), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile });
     const c = await connect(env, ['--sync-budget', '1']);
-    const handle = (await c.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', wait: true, confirm: true } })) as CallToolResult;
+    const handle = (await c.callTool({
+      name: 'cluster_create',
+      arguments: { instance_type: '1xH100', wait: true, confirm: true },
+    })) as CallToolResult;
     const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
     await ws.untilReady();
     // the lines are printed; the handle shows those that had reached the server, each status what is new after them
     let newOutput = textOf(handle);
-    await waitFor(async () => {
-      const status = (await c.callTool({ name: 'operation_status', arguments: { operation_id: id } })) as CallToolResult;
-      expect(status.structuredContent).toMatchObject({ status: 'running' });
-      newOutput += (status.structuredContent as { new_output: string }).new_output;
-      return /progress line 2/.test(newOutput);
-    }, undefined, 'the progress lines in operation_status');
+    await waitFor(
+      async () => {
+        const status = (await c.callTool({
+          name: 'operation_status',
+          arguments: { operation_id: id },
+        })) as CallToolResult;
+        expect(status.structuredContent).toMatchObject({ status: 'running' });
+        newOutput += (status.structuredContent as { new_output: string }).new_output;
+        return /progress line 2/.test(newOutput);
+      },
+      undefined,
+      'the progress lines in operation_status',
+    );
     // each line shown once, never again
-    for (const k of [1, 2]) expect(newOutput.match(new RegExp(`progress line ${k}\\n`, 'g')), `progress line ${k}`).toHaveLength(1);
+    for (const k of [1, 2])
+      expect(newOutput.match(new RegExp(`progress line ${k}\\n`, 'g')), `progress line ${k}`).toHaveLength(1);
     const { tp, grandchild } = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
-    const cancelled = (await c.callTool({ name: 'operation_cancel', arguments: { operation_id: id } })) as CallToolResult;
+    const cancelled = (await c.callTool({
+      name: 'operation_cancel',
+      arguments: { operation_id: id },
+    })) as CallToolResult;
     expect(cancelled.structuredContent).toMatchObject({ status: 'cancelled' });
     expect(isAlive(tp)).toBe(false);
     expect(isAlive(grandchild)).toBe(false);
@@ -121,7 +168,11 @@ describe('stdio transport, built bin as a child process', () => {
   it('TENSORPOOL_MCP_TOOLS alone offers just those tools', async () => {
     const c = await connect({ ...ws.env(), TENSORPOOL_MCP_TOOLS: 'cluster_list,server_status' });
     expect((await c.listTools()).tools.map((tool) => tool.name)).toEqual([
-      'cluster_list', 'server_status', 'operation_status', 'operation_cancel', 'operation_list',
+      'cluster_list',
+      'server_status',
+      'operation_status',
+      'operation_cancel',
+      'operation_list',
     ]);
   });
 
@@ -142,7 +193,10 @@ describe('stdio transport, built bin as a child process', () => {
   it('an implicit ./.env supplies only the key: it cannot pick the tp binary or the engine URL', async () => {
     const dir = join(ws.dir, 'launch');
     mkdirSync(dir);
-    writeFileSync(join(dir, '.env'), 'TENSORPOOL_API_KEY=from-dotenv-file-123\nTP_PATH=/tmp/evil-tp\nTENSORPOOL_ENGINE=http://127.0.0.1:1\nTENSORPOOL_MCP_ALLOWED_DIRS=/\n');
+    writeFileSync(
+      join(dir, '.env'),
+      'TENSORPOOL_API_KEY=from-dotenv-file-123\nTP_PATH=/tmp/evil-tp\nTENSORPOOL_ENGINE=http://127.0.0.1:1\nTENSORPOOL_MCP_ALLOWED_DIRS=/\n',
+    );
     const c = await connect({ ...ws.env(), TENSORPOOL_KEY: undefined }, [], dir);
     const result = (await c.callTool({ name: 'account_me', arguments: {} })) as CallToolResult;
     expect(result.isError ?? false, textOf(result)).toBe(false);
@@ -152,7 +206,7 @@ describe('stdio transport, built bin as a child process', () => {
     expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([realpathSync(dir)]);
   });
 
-  it("does not let tp pick a key out of a stray .env by prefix (TENSORPOOL_KEY_OLD)", async () => {
+  it('does not let tp pick a key out of a stray .env by prefix (TENSORPOOL_KEY_OLD)', async () => {
     const dir = join(ws.dir, 'launch');
     mkdirSync(dir);
     writeFileSync(join(dir, '.env'), 'TENSORPOOL_KEY_OLD=stale-key-value\n');
@@ -169,7 +223,11 @@ describe('stdio transport, built bin as a child process', () => {
     // even on a loaded machine: a shell script (milliseconds to start, where the node fake needs far
     // more) that starts one at once, like a `job push` shell step, and then runs until killed.
     const tp = join(ws.dir, 'tp-with-grandchild.sh');
-    writeFileSync(tp, `#!/bin/sh\nsleep 600 &\nprintf '{"tp": %s, "grandchild": %s}' $$ $! > '${pidFile}.tmp'\nmv '${pidFile}.tmp' '${pidFile}'\nwait\n`, { mode: 0o755 });
+    writeFileSync(
+      tp,
+      `#!/bin/sh\nsleep 600 &\nprintf '{"tp": %s, "grandchild": %s}' $$ $! > '${pidFile}.tmp'\nmv '${pidFile}.tmp' '${pidFile}'\nwait\n`,
+      { mode: 0o755 },
+    );
     const c = await connect(ws.env(), ['--tp-path', tp, '--tp-generation', '0.0.9', '--timeout', '1']);
     const result = (await c.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
     expect(result.isError).toBe(true);
@@ -210,7 +268,9 @@ describe('stdio process lifetime', () => {
     try {
       child.stdin.write(`${initialize}\n`);
       child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
-      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'job_list', arguments: {} } })}\n`);
+      child.stdin.write(
+        `${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'job_list', arguments: {} } })}\n`,
+      );
       await waitFor(() => existsSync(pidFile), 10_000, 'tp to start');
       const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
       const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -229,20 +289,29 @@ describe('stdio process lifetime', () => {
     const child = startRaw(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, ...ws.hold(1), ...extraEnv }));
     child.stdin.write(`${initialize}\n`);
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
-    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'job_list', arguments: {} } })}\n`);
+    child.stdin.write(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'job_list', arguments: {} } })}\n`,
+    );
     await ws.untilReady();
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
     return { child, pids };
   }
 
   /** Kills the server with SIGKILL and waits (bounded) until tp and its grandchild are gone; resolves with how long they outlived it. */
-  async function killServerAndWaitForTp(child: ReturnType<typeof startRaw>, pids: { tp: number; grandchild: number }): Promise<number> {
+  async function killServerAndWaitForTp(
+    child: ReturnType<typeof startRaw>,
+    pids: { tp: number; grandchild: number },
+  ): Promise<number> {
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     process.kill(child.pid!, 'SIGKILL');
     await exited;
     const serverGone = Date.now();
     try {
-      await waitFor(() => !isAlive(pids.tp) && !isAlive(pids.grandchild), 10_000, 'tp and its grandchild to end after the server was killed');
+      await waitFor(
+        () => !isAlive(pids.tp) && !isAlive(pids.grandchild),
+        10_000,
+        'tp and its grandchild to end after the server was killed',
+      );
     } finally {
       for (const pid of [pids.tp, pids.grandchild]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
@@ -259,7 +328,7 @@ describe('stdio process lifetime', () => {
     }
   });
 
-  it('kill -9 of the server: a tp that ignores SIGTERM is killed after the watchdog\'s grace', async () => {
+  it("kill -9 of the server: a tp that ignores SIGTERM is killed after the watchdog's grace", async () => {
     const { child, pids } = await serverWithRunningTp({ FAKE_TP_IGNORE_SIGTERM: '1' });
     try {
       const outlived = await killServerAndWaitForTp(child, pids);
@@ -269,7 +338,7 @@ describe('stdio process lifetime', () => {
     }
   });
 
-  it('sweeps temporary directories left by a killed server at start, and keeps a live one\'s', async () => {
+  it("sweeps temporary directories left by a killed server at start, and keeps a live one's", async () => {
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((done) => dead.once('exit', done));
     const stale = join(tmpdir(), `tensorpool-mcp-key-${dead.pid}-Ab12Cd`);
@@ -324,7 +393,9 @@ describe('stdio process lifetime', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     try {
       child.stdin.write(`${initialize}\n`);
-      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'account_me', arguments: {} } })}\n`);
+      child.stdin.write(
+        `${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'account_me', arguments: {} } })}\n`,
+      );
       await waitFor(() => stdout.split('\n').filter(Boolean).length >= 2, 10_000, 'two responses');
       for (const line of stdout.split('\n').filter(Boolean)) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
     } finally {
@@ -332,4 +403,3 @@ describe('stdio process lifetime', () => {
     }
   });
 });
-

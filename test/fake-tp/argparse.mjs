@@ -210,7 +210,8 @@ function optionTuples(parser, arg) {
     const eq = arg.indexOf('=');
     const prefix = eq >= 0 ? arg.slice(0, eq) : arg;
     const explicit = eq >= 0 ? arg.slice(eq + 1) : null;
-    for (const [name, action] of parser.optionMap) if (name.startsWith(prefix)) result.push({ action, optionString: name, explicit });
+    for (const [name, action] of parser.optionMap)
+      if (name.startsWith(prefix)) result.push({ action, optionString: name, explicit });
   } else {
     for (const [name, action] of parser.optionMap) {
       if (name === arg.slice(0, 2)) result.push({ action, optionString: name, explicit: arg.slice(2) });
@@ -236,7 +237,10 @@ function parseOptional(parser, arg) {
   if (beforeEq) return { action: beforeEq, optionString: arg.slice(0, eq), explicit: arg.slice(eq + 1) };
   const tuples = optionTuples(parser, arg);
   if (tuples.length > 1) {
-    throw new UsageError(parser, `ambiguous option: ${arg} could match ${tuples.map((t) => t.optionString).join(', ')}`);
+    throw new UsageError(
+      parser,
+      `ambiguous option: ${arg} could match ${tuples.map((t) => t.optionString).join(', ')}`,
+    );
   }
   if (tuples[0]) return tuples[0];
   if (/^-\d+$|^-\d*\.\d+$/.test(arg)) return null;
@@ -299,7 +303,9 @@ function convert(parser, action, value) {
   if (!/^\s*[+-]?\p{Nd}+(_\p{Nd}+)*\s*$/u.test(value)) {
     throw new UsageError(parser, `argument ${actionName(action)}: invalid int value: ${pyRepr(value)}`);
   }
-  const digits = [...value.trim().replace(/_/g, '')].map((c) => (/\p{Nd}/u.test(c) ? String(digitValue(c)) : c)).join('');
+  const digits = [...value.trim().replace(/_/g, '')]
+    .map((c) => (/\p{Nd}/u.test(c) ? String(digitValue(c)) : c))
+    .join('');
   return Number.parseInt(digits, 10);
 }
 
@@ -326,7 +332,8 @@ function parseKnownArgs(parser, argStrings) {
 
   /** @type {Record<string, any>} */
   const values = {};
-  for (const a of [...parser.optionals, ...parser.positionals]) if (!a.action) values[a.dest] = a.nargs === 0 ? false : null;
+  for (const a of [...parser.optionals, ...parser.positionals])
+    if (!a.action) values[a.dest] = a.nargs === 0 ? false : null;
   /** @type {Set<Action>} */
   const seen = new Set();
   /** @type {string[]} */
@@ -345,7 +352,10 @@ function parseKnownArgs(parser, argStrings) {
       const child = action.choices?.get(choice);
       if (!child) {
         const choices = choicesOf(action).map(pyRepr).join(', ');
-        throw new UsageError(parser, `argument ${action.dest}: invalid choice: ${pyRepr(choice)} (choose from ${choices})`);
+        throw new UsageError(
+          parser,
+          `argument ${action.dest}: invalid choice: ${pyRepr(choice)} (choose from ${choices})`,
+        );
       }
       values[action.dest] = child.name;
       sub.parsed = parseKnownArgs(child, args.slice(1));
@@ -381,7 +391,11 @@ function parseKnownArgs(parser, argStrings) {
           taken.push([action, []]);
           optionString = `-${explicit[0]}`;
           const next = parser.optionMap.get(optionString);
-          if (!next) throw new UsageError(parser, `argument ${actionName(action)}: ignored explicit argument ${pyRepr(explicit)}`);
+          if (!next)
+            throw new UsageError(
+              parser,
+              `argument ${actionName(action)}: ignored explicit argument ${pyRepr(explicit)}`,
+            );
           action = next;
           explicit = explicit.slice(1) || null;
         } else if (count === 1) {

@@ -23,18 +23,45 @@ import { Traceback } from './python.mjs';
 
 /** @typedef {(invocation: Invocation) => Promise<number>} Handler */
 
-export const CLUSTER_ID = 'c-fake123';
-export const STORAGE_ID = 's-fake123';
+const CLUSTER_ID = 'c-fake123';
+const STORAGE_ID = 's-fake123';
 
 /** The account's clusters: c-fake123 runs a job (busy), the others run none (idle). */
 const CLUSTERS = [
-  { id: CLUSTER_ID, name: 'fake-cluster', type: '1xH100', nodes: 1, status: 'RUNNING', created: '2026-12-06 09:12', owner: 'user@example.com', instances: ['i-fake123a'] },
-  { id: 'c-fake456', name: 'big-cluster', type: '8xH100', nodes: 2, status: 'RUNNING', created: '2026-12-05 17:40', owner: 'teammate@example.com', instances: ['i-fake456a', 'i-fake456b'] },
-  { id: 'c-fake789', name: 'idle-box', type: '1xL40S', nodes: 1, status: 'RUNNING', created: '2026-12-04 08:03', owner: 'user@example.com', instances: ['i-fake789a'] },
+  {
+    id: CLUSTER_ID,
+    name: 'fake-cluster',
+    type: '1xH100',
+    nodes: 1,
+    status: 'RUNNING',
+    created: '2026-12-06 09:12',
+    owner: 'user@example.com',
+    instances: ['i-fake123a'],
+  },
+  {
+    id: 'c-fake456',
+    name: 'big-cluster',
+    type: '8xH100',
+    nodes: 2,
+    status: 'RUNNING',
+    created: '2026-12-05 17:40',
+    owner: 'teammate@example.com',
+    instances: ['i-fake456a', 'i-fake456b'],
+  },
+  {
+    id: 'c-fake789',
+    name: 'idle-box',
+    type: '1xL40S',
+    nodes: 1,
+    status: 'RUNNING',
+    created: '2026-12-04 08:03',
+    owner: 'user@example.com',
+    instances: ['i-fake789a'],
+  },
 ];
 
 /** The failed job, and why it failed. */
-export const FAILED_JOB = 'j-fake2';
+const FAILED_JOB = 'j-fake2';
 const FAILED_JOB_ERROR = 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB';
 
 const JOBS = [
@@ -50,21 +77,35 @@ const JOBS = [
  * @param {(string | number)[][]} rows
  * @param {string} [layout]
  */
-export function table(rows, layout = 'box') {
+function table(rows, layout = 'box') {
   const cells = rows.map((r) => r.map(String));
   const widths = (cells[0] ?? []).map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (/** @type {string[]} */ r, /** @type {string} */ bar) => `${bar} ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(` ${bar} `)} ${bar}`;
-  const rule = (/** @type {string} */ left, /** @type {string} */ fill, /** @type {string} */ mid, /** @type {string} */ right) =>
-    `${left}${widths.map((w) => fill.repeat(w + 2)).join(mid)}${right}`;
+  const line = (/** @type {string[]} */ r, /** @type {string} */ bar) =>
+    `${bar} ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(` ${bar} `)} ${bar}`;
+  const rule = (
+    /** @type {string} */ left,
+    /** @type {string} */ fill,
+    /** @type {string} */ mid,
+    /** @type {string} */ right,
+  ) => `${left}${widths.map((w) => fill.repeat(w + 2)).join(mid)}${right}`;
   const [head = [], ...body] = cells;
-  if (layout === 'plain') return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  if (layout === 'plain')
+    return cells.map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
   if (layout === 'ascii') {
     const border = rule('+', '-', '+', '+');
     return [border, line(head, '|'), border, ...body.map((r) => line(r, '|')), border];
   }
   return [
-    rule('┏', '━', '┳', '┓'), line(head, '┃'), rule('┡', '━', '╇', '┩'),
-    ...body.map((r) => line(r, '│')), rule('└', '─', '┴', '┘'),
+    rule('┏', '━', '┳', '┓'),
+    line(head, '┃'),
+    rule('┡', '━', '╇', '┩'),
+    ...body.map((r) => line(r, '│')),
+    rule('└', '─', '┴', '┘'),
   ];
 }
 
@@ -106,9 +147,18 @@ export const handlers = {
       return 1;
     }
     const nodes = o.num_nodes ?? 1;
-    if (!(await engineConfirm(session, `Create a ${nodes} node ${o.instance_type} cluster? [y/N]:`, 'Cluster creation cancelled'))) return 1;
+    if (
+      !(await engineConfirm(
+        session,
+        `Create a ${nodes} node ${o.instance_type} cluster? [y/N]:`,
+        'Cluster creation cancelled',
+      ))
+    )
+      return 1;
     await spin('Creating cluster...');
-    await say(`Cluster creation initiated. Cluster ID: ${CLUSTER_ID} (instance type ${o.instance_type}, nodes ${nodes})`);
+    await say(
+      `Cluster creation initiated. Cluster ID: ${CLUSTER_ID} (instance type ${o.instance_type}, nodes ${nodes})`,
+    );
     if (o.name !== null) await say(`Cluster name: ${o.name}`);
     const container = session.gen === '0.0.7' ? o.experimental_container : o.container;
     if (container) await say(`Container: ${container}`);
@@ -124,16 +174,41 @@ export const handlers = {
     return 0;
   },
   async 'cluster list'({ o, env }) {
-    const head = ['CLUSTER ID', 'NAME', 'INSTANCE TYPE', 'NODES', 'STATUS', 'CREATED', ...(o.org ? ['OWNER'] : []), ...(o.instances ? ['INSTANCES'] : [])];
-    const rows = CLUSTERS.map((c) => [c.id, c.name, c.type, c.nodes, c.status, c.created, ...(o.org ? [c.owner] : []), ...(o.instances ? [c.instances.join(', ')] : [])]);
+    const head = [
+      'CLUSTER ID',
+      'NAME',
+      'INSTANCE TYPE',
+      'NODES',
+      'STATUS',
+      'CREATED',
+      ...(o.org ? ['OWNER'] : []),
+      ...(o.instances ? ['INSTANCES'] : []),
+    ];
+    const rows = CLUSTERS.map((c) => [
+      c.id,
+      c.name,
+      c.type,
+      c.nodes,
+      c.status,
+      c.created,
+      ...(o.org ? [c.owner] : []),
+      ...(o.instances ? [c.instances.join(', ')] : []),
+    ]);
     if (o.org) await say('Organization: fake-org');
     await say(...table([head, ...rows], readKnobs(env).tableLayout));
     return 0;
   },
   async 'cluster info'({ o }) {
     await spin('Fetching cluster info...');
-    await say(`Cluster ID: ${o.cluster_id}`, 'Name: fake-cluster', 'Status: RUNNING', 'Instance type: 1xH100', 'Nodes: 1',
-      'Instance i-fake123a: RUNNING', 'SSH: ssh ubuntu@203.0.113.10 (or: tp ssh i-fake123a)');
+    await say(
+      `Cluster ID: ${o.cluster_id}`,
+      'Name: fake-cluster',
+      'Status: RUNNING',
+      'Instance type: 1xH100',
+      'Nodes: 1',
+      'Instance i-fake123a: RUNNING',
+      'SSH: ssh ubuntu@203.0.113.10 (or: tp ssh i-fake123a)',
+    );
     return 0;
   },
   async 'cluster edit'({ o, session }) {
@@ -155,44 +230,83 @@ export const handlers = {
       await say(`Error: Storage volume ${o.storage_id} must be READY to attach (current status: ${volumeState})`);
       return 1;
     }
-    if (!(await engineConfirm(session, `Attach storage volume ${o.storage_id} to cluster ${o.cluster_id}? [y/N]:`, 'Attach cancelled'))) return 1;
+    if (
+      !(await engineConfirm(
+        session,
+        `Attach storage volume ${o.storage_id} to cluster ${o.cluster_id}? [y/N]:`,
+        'Attach cancelled',
+      ))
+    )
+      return 1;
     await spin('Attaching storage volume...');
-    await say(o.wait
-      ? `Storage volume ${o.storage_id} attached to cluster ${o.cluster_id}`
-      : `Attaching storage volume ${o.storage_id} to cluster ${o.cluster_id} initiated`);
+    await say(
+      o.wait
+        ? `Storage volume ${o.storage_id} attached to cluster ${o.cluster_id}`
+        : `Attaching storage volume ${o.storage_id} to cluster ${o.cluster_id} initiated`,
+    );
     return 0;
   },
   async 'cluster detach'({ o, session }) {
-    if (!(await engineConfirm(session, `Detach storage volume ${o.storage_id} from cluster ${o.cluster_id}? [y/N]:`, 'Detach cancelled'))) return 1;
+    if (
+      !(await engineConfirm(
+        session,
+        `Detach storage volume ${o.storage_id} from cluster ${o.cluster_id}? [y/N]:`,
+        'Detach cancelled',
+      ))
+    )
+      return 1;
     await spin('Detaching storage volume...');
-    await say(o.wait
-      ? `Storage volume ${o.storage_id} detached from cluster ${o.cluster_id}`
-      : `Detaching storage volume ${o.storage_id} from cluster ${o.cluster_id} initiated`);
+    await say(
+      o.wait
+        ? `Storage volume ${o.storage_id} detached from cluster ${o.cluster_id}`
+        : `Detaching storage volume ${o.storage_id} from cluster ${o.cluster_id} initiated`,
+    );
     return 0;
   },
   async 'storage create'({ o, session }) {
     const type = session.gen === '0.0.6' ? o.type : o.volume_type;
-    const described = session.gen === '0.0.9' ? `size ${o.size} GB` : `type ${type}${o.size !== null ? `, size ${o.size} GB` : ''}`;
-    if (!(await engineConfirm(session, `Create a storage volume (${described})? [y/N]:`, 'Storage volume creation cancelled'))) return 1;
+    const described =
+      session.gen === '0.0.9' ? `size ${o.size} GB` : `type ${type}${o.size !== null ? `, size ${o.size} GB` : ''}`;
+    if (
+      !(await engineConfirm(
+        session,
+        `Create a storage volume (${described})? [y/N]:`,
+        'Storage volume creation cancelled',
+      ))
+    )
+      return 1;
     await spin('Creating storage volume...');
-    await say(o.wait
-      ? `Storage volume ${STORAGE_ID} created (${described})`
-      : `Storage volume creation initiated. Storage ID: ${STORAGE_ID} (${described})`);
+    await say(
+      o.wait
+        ? `Storage volume ${STORAGE_ID} created (${described})`
+        : `Storage volume creation initiated. Storage ID: ${STORAGE_ID} (${described})`,
+    );
     if (o.name !== null) await say(`Storage volume name: ${o.name}`);
     if (o.deletion_protection) await say('Deletion protection: enabled');
     return 0;
   },
   async 'storage destroy'({ o, session }) {
-    if (!(await confirm(session, `Destroy storage volume ${o.storage_id}? [y/N]:`, 'Destroy storage volume cancelled'))) return 1;
+    if (!(await confirm(session, `Destroy storage volume ${o.storage_id}? [y/N]:`, 'Destroy storage volume cancelled')))
+      return 1;
     await spin('Destroying storage volume...');
-    await say(o.wait ? `Storage volume ${o.storage_id} destroyed` : `Storage volume ${o.storage_id} destruction initiated`);
+    await say(
+      o.wait ? `Storage volume ${o.storage_id} destroyed` : `Storage volume ${o.storage_id} destruction initiated`,
+    );
     return 0;
   },
   async 'storage list'({ o, env }) {
     await spin('Fetching storage volumes...');
     if (o.org) await say('Organization: fake-org');
-    await say(...table([['STORAGE ID', 'NAME', 'SIZE', 'STATUS', 'ATTACHED TO'], [STORAGE_ID, 'fake-volume', '100 GB', 'READY', '-'],
-      ['s-fake456', 'datasets', '2000 GB', 'ATTACHED', CLUSTER_ID]], readKnobs(env).tableLayout));
+    await say(
+      ...table(
+        [
+          ['STORAGE ID', 'NAME', 'SIZE', 'STATUS', 'ATTACHED TO'],
+          [STORAGE_ID, 'fake-volume', '100 GB', 'READY', '-'],
+          ['s-fake456', 'datasets', '2000 GB', 'ATTACHED', CLUSTER_ID],
+        ],
+        readKnobs(env).tableLayout,
+      ),
+    );
     return 0;
   },
   async 'storage info'({ o }) {
@@ -206,15 +320,18 @@ export const handlers = {
     if (o.name !== null) await say(`Name: ${o.name}`);
     if (o.size !== null) await say(`Size: ${o.size} GB`);
     if (o.deletion_protection !== null) {
-      await say(`Deletion protection: ${['true', '1', 'yes'].includes(o.deletion_protection.toLowerCase()) ? 'enabled' : 'disabled'}`);
+      await say(
+        `Deletion protection: ${['true', '1', 'yes'].includes(o.deletion_protection.toLowerCase()) ? 'enabled' : 'disabled'}`,
+      );
     }
     return 0;
   },
   async 'job init'({ session }) {
     const { gen, cwd } = session;
-    const name = gen === '0.0.6'
-      ? nextFreeName(cwd, 'tp.config.toml', (i) => `tp.config${i}.toml`)
-      : nextFreeName(cwd, 'job.tp.toml', (i) => `job${i}.tp.toml`);
+    const name =
+      gen === '0.0.6'
+        ? nextFreeName(cwd, 'tp.config.toml', (i) => `tp.config${i}.toml`)
+        : nextFreeName(cwd, 'job.tp.toml', (i) => `job${i}.tp.toml`);
     fs.writeFileSync(path.join(cwd, name), jobTemplate(gen));
     await say(`Job configuration created: ${name}`);
     return 0;
@@ -232,12 +349,18 @@ export const handlers = {
       return 1;
     }
     await say('Uploading job files...', 'Job submitted. Job ID: j-fake1');
-    if (session.gen !== '0.0.6' && o.teardown) await say(`Teardown enabled: cluster ${o.cluster_id} will be destroyed when the job finishes.`);
+    if (session.gen !== '0.0.6' && o.teardown)
+      await say(`Teardown enabled: cluster ${o.cluster_id} will be destroyed when the job finishes.`);
     return 0;
   },
   async 'job list'({ o, env }) {
     if (o.org) await say('Organization: fake-org');
-    await say(...table([['JOB ID', 'CLUSTER', 'STATUS', 'CREATED'], ...JOBS.map((j) => [j.id, j.cluster, j.status, j.created])], readKnobs(env).tableLayout));
+    await say(
+      ...table(
+        [['JOB ID', 'CLUSTER', 'STATUS', 'CREATED'], ...JOBS.map((j) => [j.id, j.cluster, j.status, j.created])],
+        readKnobs(env).tableLayout,
+      ),
+    );
     return 0;
   },
   async 'job info'({ o }) {
@@ -279,8 +402,12 @@ export const handlers = {
       await new Promise(() => setInterval(() => {}, 60_000));
     }
     if (state === 'failed') {
-      await say(`[${o.job_id}] Traceback (most recent call last):`, `[${o.job_id}]   File "train.py", line 42, in <module>`,
-        `[${o.job_id}] ${FAILED_JOB_ERROR}`, `Job ${o.job_id} finished with status failed (exit code 1)`);
+      await say(
+        `[${o.job_id}] Traceback (most recent call last):`,
+        `[${o.job_id}]   File "train.py", line 42, in <module>`,
+        `[${o.job_id}] ${FAILED_JOB_ERROR}`,
+        `Job ${o.job_id} finished with status failed (exit code 1)`,
+      );
       return 1;
     }
     await say(`Job ${o.job_id} finished with status success`);
@@ -291,7 +418,11 @@ export const handlers = {
     const { pullFiles, pullCommand } = readKnobs(env);
     if (pullCommand) {
       // like push: the engine's command runs locally through a shell, in the working directory
-      const ran = spawnSync('/bin/sh', ['-c', pullCommand], { cwd: session.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, PYTHONUNBUFFERED: '1' } });
+      const ran = spawnSync('/bin/sh', ['-c', pullCommand], {
+        cwd: session.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...env, PYTHONUNBUFFERED: '1' },
+      });
       if (ran.status !== 0) {
         await say(`Command error: ${String(ran.stderr).trim()}`);
         return 1;
@@ -313,7 +444,9 @@ export const handlers = {
     return 0;
   },
   async ssh({ o }) {
-    await say(`ssh -o StrictHostKeyChecking=no ubuntu@203.0.113.10${o.ssh_args.map((/** @type {string} */ a) => ` ${a}`).join('')}`);
+    await say(
+      `ssh -o StrictHostKeyChecking=no ubuntu@203.0.113.10${o.ssh_args.map((/** @type {string} */ a) => ` ${a}`).join('')}`,
+    );
     return 0;
   },
   async me({ env }) {
@@ -336,8 +469,16 @@ export const handlers = {
   },
   async 'me sshkey list'({ o, env }) {
     if (o.org) await say('Organization: fake-org');
-    await say(...table([['KEY ID', 'NAME', 'FINGERPRINT'], ['k-fake1', 'laptop', 'SHA256:fakefingerprint1'], ['k-fake2', 'ci', 'SHA256:fakefingerprint2']],
-      readKnobs(env).tableLayout));
+    await say(
+      ...table(
+        [
+          ['KEY ID', 'NAME', 'FINGERPRINT'],
+          ['k-fake1', 'laptop', 'SHA256:fakefingerprint1'],
+          ['k-fake2', 'ci', 'SHA256:fakefingerprint2'],
+        ],
+        readKnobs(env).tableLayout,
+      ),
+    );
     return 0;
   },
   async 'me sshkey remove'({ o }) {

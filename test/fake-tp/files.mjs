@@ -30,7 +30,12 @@ export function readKeyFile(cwd, given) {
   const file = path.resolve(cwd, expandUser(given));
   try {
     const content = fs.readFileSync(file, 'utf8');
-    return { path: file, mode: octal(fs.statSync(file).mode), dirMode: octal(fs.statSync(path.dirname(file)).mode), content };
+    return {
+      path: file,
+      mode: octal(fs.statSync(file).mode),
+      dirMode: octal(fs.statSync(path.dirname(file)).mode),
+      content,
+    };
   } catch (e) {
     return { path: file, error: pythonError(e, expandUser(given)) };
   }
@@ -55,6 +60,10 @@ export function readConfig(cwd, given) {
   try {
     return { path: file, text: fs.readFileSync(file, 'utf8') };
   } catch (e) {
-    return { path: file, text: null, error: /** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT' ? null : pythonError(e, given) };
+    return {
+      path: file,
+      text: null,
+      error: /** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT' ? null : pythonError(e, given),
+    };
   }
 }

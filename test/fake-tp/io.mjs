@@ -9,7 +9,10 @@ import { Traceback } from './python.mjs';
 for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
 
 /** @type {(stream: NodeJS.WriteStream, text: string) => Promise<void>} */
-const write = (stream, text) => new Promise((resolve) => { stream.write(text, () => resolve()); });
+const write = (stream, text) =>
+  new Promise((resolve) => {
+    stream.write(text, () => resolve());
+  });
 
 /** @param {string} text */
 export const print = (text) => write(process.stdout, text);
@@ -20,7 +23,10 @@ export const say = (...lines) => print(lines.map((l) => `${l}\n`).join(''));
 /** The spinner off a TTY: one line when it starts, nothing after. @param {string} text */
 export const spin = (text) => say(`* ${text}`);
 /** @param {number} ms */
-export const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+export const sleep = (ms) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 /** @typedef {'devnull' | 'pipe' | 'tty' | 'file' | 'closed'} StdinKind */
 
@@ -30,12 +36,18 @@ export const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms);
  */
 export function stdinKind() {
   let st;
-  try { st = fs.fstatSync(0); } catch { return 'closed'; }
+  try {
+    st = fs.fstatSync(0);
+  } catch {
+    return 'closed';
+  }
   if (tty.isatty(0)) return 'tty';
   try {
     const devNull = fs.statSync('/dev/null');
     if (st.dev === devNull.dev && st.ino === devNull.ino && st.rdev === devNull.rdev) return 'devnull';
-  } catch { /* no /dev/null */ }
+  } catch {
+    /* no /dev/null */
+  }
   if (st.isFIFO() || st.isSocket()) return 'pipe';
   return 'file';
 }
@@ -64,11 +76,22 @@ function readLine() {
       /** @type {(() => boolean)[]} */
       const waiters = [];
       stdinWaiters = waiters;
-      const wake = () => { while (waiters[0]?.()) waiters.shift(); };
+      const wake = () => {
+        while (waiters[0]?.()) waiters.shift();
+      };
       process.stdin.setEncoding('utf8');
-      process.stdin.on('data', (chunk) => { stdinText += chunk; wake(); });
-      process.stdin.on('end', () => { stdinEnded = true; wake(); });
-      process.stdin.on('error', () => { stdinEnded = true; wake(); });
+      process.stdin.on('data', (chunk) => {
+        stdinText += chunk;
+        wake();
+      });
+      process.stdin.on('end', () => {
+        stdinEnded = true;
+        wake();
+      });
+      process.stdin.on('error', () => {
+        stdinEnded = true;
+        wake();
+      });
     }
     stdinWaiters.push(attempt);
   });

@@ -3,7 +3,14 @@
 import fs from 'node:fs';
 
 /** The variables recorded when set; nothing else from the environment is written down. */
-const LOGGED_ENV = ['TENSORPOOL_KEY', 'TENSORPOOL_API_KEY', 'TENSORPOOL_ENGINE', 'PYTHONUNBUFFERED', 'TQDM_DISABLE', 'COLUMNS'];
+const LOGGED_ENV = [
+  'TENSORPOOL_KEY',
+  'TENSORPOOL_API_KEY',
+  'TENSORPOOL_ENGINE',
+  'PYTHONUNBUFFERED',
+  'TQDM_DISABLE',
+  'COLUMNS',
+];
 
 /**
  * Appends one JSON line per invocation: argv, cwd, pid, env (the variables above that are set), envNames (every variable's name),

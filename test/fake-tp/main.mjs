@@ -12,7 +12,13 @@
 // log line, look up the key, check "health", run the knobs' scenario, then the command's handler.
 import fs from 'node:fs';
 import {
-  HelpRequest, UsageError, VersionRequest, buildParser, formatHelp, formatUsage, parseArgs,
+  HelpRequest,
+  UsageError,
+  VersionRequest,
+  buildParser,
+  formatHelp,
+  formatUsage,
+  parseArgs,
 } from './argparse.mjs';
 import { appendFileSync } from 'node:fs';
 import { GENERATIONS, commandTable, isGeneration } from './commands.mjs';
@@ -91,14 +97,18 @@ async function main() {
   const helpBeforeAuth = bare && node.bare === 'help';
   const ownNoInput = node.options.some((o) => o.names?.includes('--no-input')) && last !== parsed;
   // 0.0.6: a command's own --no-input default wins over the global flag (argparse namespaces).
-  const noInput = gen === '0.0.6' && ownNoInput ? last.values.no_input : parsed.values.no_input || (ownNoInput && last.values.no_input);
+  const noInput =
+    gen === '0.0.6' && ownNoInput
+      ? last.values.no_input
+      : parsed.values.no_input || (ownNoInput && last.values.no_input);
   const session = { gen, cwd: process.cwd(), stdin: invocation.stdin, noInput: Boolean(noInput) };
 
   /** @type {import('./engine.mjs').Invocation} */
   const call = { session, o: options, env };
   /** @type {Record<string, unknown>} */
   const logFields = { command, options };
-  if (command === 'cluster create' && options.public_key !== null) call.keyFile = logFields.keyFile = readKeyFile(session.cwd, options.public_key);
+  if (command === 'cluster create' && options.public_key !== null)
+    call.keyFile = logFields.keyFile = readKeyFile(session.cwd, options.public_key);
   if (command === 'me sshkey add') call.keyFile = logFields.keyFile = readKeyFile(session.cwd, options.key_path);
   if (command === 'job push') {
     call.config = readConfig(session.cwd, options.tp_config_path);
@@ -118,10 +128,14 @@ async function main() {
 
   await spin('Authenticating...');
   if (env.TENSORPOOL_ENGINE === '') {
-    await say("Unexpected error during health check: Invalid URL '/health': No scheme supplied. Perhaps you meant https:///health?");
+    await say(
+      "Unexpected error during health check: Invalid URL '/health': No scheme supplied. Perhaps you meant https:///health?",
+    );
     return 1;
   }
-  const validKeys = knobs.validKeysFile ? fs.readFileSync(knobs.validKeysFile, 'utf8').split('\n').filter(Boolean) : knobs.validKeys;
+  const validKeys = knobs.validKeysFile
+    ? fs.readFileSync(knobs.validKeysFile, 'utf8').split('\n').filter(Boolean)
+    : knobs.validKeys;
   if (knobs.rejectKey || (validKeys && !validKeys.includes(key))) {
     await say('Invalid API key');
     return 1;

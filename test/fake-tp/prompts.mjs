@@ -45,7 +45,8 @@ export async function confirm(session, question, cancelled) {
  * @param {string} question
  * @param {string} cancelled
  */
-export const engineConfirm = (session, question, cancelled) => (session.gen === '0.0.6' ? confirm(session, question, cancelled) : Promise.resolve(true));
+export const engineConfirm = (session, question, cancelled) =>
+  session.gen === '0.0.6' ? confirm(session, question, cancelled) : Promise.resolve(true);
 
 /**
  * The key from ./.env: the first line that starts with TENSORPOOL_KEY (a prefix match, as in the CLI).
@@ -60,12 +61,18 @@ function keyFromDotEnv(cwd) {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const { code, message } = /** @type {NodeJS.ErrnoException} */ (e);
-    throw new Traceback(`${code === 'EACCES' ? 'PermissionError: [Errno 13] Permission denied' : `OSError: ${message}`}: '.env'`);
+    throw new Traceback(
+      `${code === 'EACCES' ? 'PermissionError: [Errno 13] Permission denied' : `OSError: ${message}`}: '.env'`,
+    );
   }
   const line = text.split('\n').find((l) => l.startsWith('TENSORPOOL_KEY'));
   if (line === undefined) return null;
   if (!line.includes('=')) throw new Traceback('IndexError: list index out of range');
-  const value = line.slice(line.indexOf('=') + 1).trim().replace(/^"+|"+$/g, '').replace(/^'+|'+$/g, '');
+  const value = line
+    .slice(line.indexOf('=') + 1)
+    .trim()
+    .replace(/^"+|"+$/g, '')
+    .replace(/^'+|'+$/g, '');
   return value || null;
 }
 

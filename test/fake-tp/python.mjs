@@ -5,7 +5,8 @@
  * repr() of a str, as argparse quotes values in its errors.
  * @param {string} s
  */
-export const pyRepr = (s) => (s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+export const pyRepr = (s) =>
+  s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** An uncaught Python exception: main prints a traceback to stderr and exits 1. */
 export class Traceback extends Error {
@@ -24,7 +25,11 @@ export class Traceback extends Error {
 export function pythonError(e, file) {
   const { code, message } = /** @type {NodeJS.ErrnoException} */ (e);
   /** @type {Record<string, [number, string]>} */
-  const errnos = { ENOENT: [2, 'No such file or directory'], EACCES: [13, 'Permission denied'], EISDIR: [21, 'Is a directory'] };
+  const errnos = {
+    ENOENT: [2, 'No such file or directory'],
+    EACCES: [13, 'Permission denied'],
+    EISDIR: [21, 'Is a directory'],
+  };
   const known = code === undefined ? undefined : errnos[code];
   return known ? `[Errno ${known[0]}] ${known[1]}: ${pyRepr(file)}` : `${code ?? 'Error'}: ${message}`;
 }

@@ -16,7 +16,11 @@ export interface FakeOutput {
  * What the fake tp prints for `argv` on `generation`, run in a scratch directory holding a job config
  * (`job.tp.toml`) and a public key (`key.pub`) for the commands that read them.
  */
-export function fakeTpOutput(generation: Generation, argv: readonly string[], env: Record<string, string> = {}): FakeOutput {
+export function fakeTpOutput(
+  generation: Generation,
+  argv: readonly string[],
+  env: Record<string, string> = {},
+): FakeOutput {
   const dir = mkdtempSync(join(tmpdir(), 'tpmcp-output-'));
   try {
     writeFileSync(join(dir, 'job.tp.toml'), 'commands = ["python train.py"]\ninstance_type = "1xH100"\n');

@@ -36,7 +36,13 @@ export class FakeTpWorkspace {
 
   /** Environment for a runner or server process: the key, the log, and any scenario knobs. */
   env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-    return { ...baseEnv(), TENSORPOOL_KEY: TEST_KEY, FAKE_TP_LOG: this.logFile, TENSORPOOL_MCP_PASS_ENV: FAKE_TP_PASS_ENV.join(','), ...extra };
+    return {
+      ...baseEnv(),
+      TENSORPOOL_KEY: TEST_KEY,
+      FAKE_TP_LOG: this.logFile,
+      TENSORPOOL_MCP_PASS_ENV: FAKE_TP_PASS_ENV.join(','),
+      ...extra,
+    };
   }
 
   /**
@@ -44,7 +50,11 @@ export class FakeTpWorkspace {
    * wait until release(): a test waits for what it needs to see instead of for a delay to pass.
    */
   hold(lines = 0): Record<string, string> {
-    return { FAKE_TP_PROGRESS_LINES: String(lines), FAKE_TP_READY_FILE: this.readyFile, FAKE_TP_RELEASE_FILE: this.releaseFile };
+    return {
+      FAKE_TP_PROGRESS_LINES: String(lines),
+      FAKE_TP_READY_FILE: this.readyFile,
+      FAKE_TP_RELEASE_FILE: this.releaseFile,
+    };
   }
 
   /** Lets held tp commands (see hold) finish, and any later ones run straight through. */
@@ -111,7 +121,11 @@ export function isAlive(pid: number): boolean {
  * The limit only turns a hang into a failure that names what never happened; it is generous because
  * a loaded machine is slow, and a passing test never waits for it.
  */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -9,14 +9,29 @@ export interface RawResponse {
 /** One plain HTTP request, with full control of Host, Origin and Authorization. */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string; agent?: Agent } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    localAddress?: string;
+    agent?: Agent;
+  } = {},
 ): Promise<RawResponse> {
   return new Promise((done, fail) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress, agent: options.agent }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk));
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        localAddress: options.localAddress,
+        agent: options.agent,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk));
+        res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', fail);
     req.end(options.body);
   });
@@ -41,17 +56,32 @@ export function mcpPost(
   return rawRequest(url, {
     ...from,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': PROTOCOL_VERSION, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': PROTOCOL_VERSION,
+      ...headers,
+    },
     body: JSON.stringify(message),
   });
 }
 
 /** Opens a session the raw way: initialize, then the initialized notification. Returns its id. */
-export async function openSession(url: string, headers: Record<string, string> = {}, from: { localAddress?: string } = {}): Promise<string> {
+export async function openSession(
+  url: string,
+  headers: Record<string, string> = {},
+  from: { localAddress?: string } = {},
+): Promise<string> {
   const init = await mcpPost(url, INITIALIZE, headers, from);
   const id = init.headers['mcp-session-id'];
-  if (init.status !== 200 || typeof id !== 'string') throw new Error(`initialize answered ${init.status}: ${init.body}`);
-  await mcpPost(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, { ...headers, 'mcp-session-id': id }, from);
+  if (init.status !== 200 || typeof id !== 'string')
+    throw new Error(`initialize answered ${init.status}: ${init.body}`);
+  await mcpPost(
+    url,
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    { ...headers, 'mcp-session-id': id },
+    from,
+  );
   return id;
 }
 

@@ -32,7 +32,14 @@ export async function connectInMemory(options: {
   /** The client declares MCP roots and lists these (paths, or URIs such as file:///). */
   roots?: string[];
 }): Promise<Connected> {
-  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: options.env, timeoutMs: 20_000, killGraceMs: 500, ...options.runner });
+  const runner = new TpRunner({
+    tpPath: FAKE_TP,
+    passEnv: FAKE_TP_PASS_ENV,
+    env: options.env,
+    timeoutMs: 20_000,
+    killGraceMs: 500,
+    ...options.runner,
+  });
   const config: ConfigInput = {
     // these tests are about what tools do, not approval (test/integration/confirmation.test.ts): --no-confirm-creates
     confirmCreates: false,
@@ -42,12 +49,28 @@ export async function connectInMemory(options: {
       : { allowedDirs: [], allowedDirsProblem: 'No directory is allowed for file tools (test).' }),
     ...options.config,
   };
-  const server = createServer({ runner, config, tools: options.tools, deferred: options.deferred, clock: options.clock });
+  const server = createServer({
+    runner,
+    config,
+    tools: options.tools,
+    deferred: options.deferred,
+    clock: options.clock,
+  });
   const roots = options.roots;
-  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: { ...(roots ? { roots: { listChanged: true } } : {}), ...(options.elicitation ? { elicitation: {} } : {}) } });
+  const client = new Client(
+    { name: 'test-client', version: '1.0.0' },
+    {
+      capabilities: {
+        ...(roots ? { roots: { listChanged: true } } : {}),
+        ...(options.elicitation ? { elicitation: {} } : {}),
+      },
+    },
+  );
   if (roots) {
     const uri = (root: string) => (root.includes('://') ? root : pathToFileURL(root).href);
-    client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((root) => ({ uri: uri(root) })) }));
+    client.setRequestHandler(ListRootsRequestSchema, async () => ({
+      roots: roots.map((root) => ({ uri: uri(root) })),
+    }));
   }
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);

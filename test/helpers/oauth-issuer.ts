@@ -11,7 +11,10 @@ export interface LocalIssuer {
    * An access token. `signer: 'foreign'` signs with another key pair under the same kid (a forged
    * token); `'unknown-kid'` with another pair and a kid the JWKS lacks.
    */
-  token(claims?: JWTPayload, options?: { expiresIn?: string | number; signer?: 'own' | 'foreign' | 'unknown-kid'; omitExp?: boolean }): Promise<string>;
+  token(
+    claims?: JWTPayload,
+    options?: { expiresIn?: string | number; signer?: 'own' | 'foreign' | 'unknown-kid'; omitExp?: boolean },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -41,7 +44,12 @@ export async function startLocalIssuer(options: IssuerOptions = {}): Promise<Loc
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const metadata = { issuer: options.metadataIssuer ?? issuer, jwks_uri: options.jwksUri ?? `${issuer}/jwks`, token_endpoint: `${issuer}/token`, response_types_supported: ['code'] };
+    const metadata = {
+      issuer: options.metadataIssuer ?? issuer,
+      jwks_uri: options.jwksUri ?? `${issuer}/jwks`,
+      token_endpoint: `${issuer}/token`,
+      response_types_supported: ['code'],
+    };
     const origin = new URL(issuer).origin;
     const wanted =
       options.metadata === 'openid'

@@ -20,18 +20,28 @@ export async function builtToolNames(selection: Record<string, unknown> = {}): P
   type Tool = { name: string };
   const { allTools, selectTools } = (await import(dist)) as {
     allTools: readonly Tool[];
-    selectTools: (tools: readonly Tool[], selection: Record<string, unknown>) => { tools: readonly Tool[]; deferred: readonly string[] };
+    selectTools: (
+      tools: readonly Tool[],
+      selection: Record<string, unknown>,
+    ) => { tools: readonly Tool[]; deferred: readonly string[] };
   };
   // what tools/list shows: the deferred tools wait for toolset_enable
   const { tools, deferred } = selectTools(allTools, selection);
-  return [...tools.map((tool) => tool.name).filter((name) => !deferred.includes(name)), ...(deferred.length > 0 ? ['toolset_enable'] : [])];
+  return [
+    ...tools.map((tool) => tool.name).filter((name) => !deferred.includes(name)),
+    ...(deferred.length > 0 ? ['toolset_enable'] : []),
+  ];
 }
 
 /** Runs the built CLI to completion (for --help, --version, usage errors). */
 export function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}) {
   assertBuilt();
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));

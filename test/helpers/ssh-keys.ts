@@ -15,7 +15,10 @@ function mpint(bytes: Buffer): Buffer {
 const b64u = (value: string) => Buffer.from(value, 'base64url');
 
 /** Real public keys in OpenSSH one-line format, built from node:crypto keys (no ssh-keygen needed). */
-export function publicKeyLine(type: 'ssh-ed25519' | 'ssh-rsa' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384', comment = 'me@laptop'): string {
+export function publicKeyLine(
+  type: 'ssh-ed25519' | 'ssh-rsa' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384',
+  comment = 'me@laptop',
+): string {
   let blob: Buffer;
   if (type === 'ssh-ed25519') {
     const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
@@ -38,6 +41,12 @@ export function pemPrivateKey(): string {
 
 /** The shape of `ssh-keygen`'s private key file: armour around base64 of "openssh-key-v1\0...". */
 export function openSshPrivateKeyBody(): string {
-  const body = Buffer.concat([Buffer.from('openssh-key-v1\0', 'latin1'), sshString('none'), sshString('none'), sshString(''), Buffer.alloc(64, 7)]);
+  const body = Buffer.concat([
+    Buffer.from('openssh-key-v1\0', 'latin1'),
+    sshString('none'),
+    sshString('none'),
+    sshString(''),
+    Buffer.alloc(64, 7),
+  ]);
   return body.toString('base64');
 }

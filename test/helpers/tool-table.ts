@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { ToolDefinition } from '../../src/registry/tool.js';
 
-const HINT_WORDS = { readOnlyHint: 'read-only', destructiveHint: 'destructive', idempotentHint: 'idempotent', openWorldHint: 'open-world' } as const;
+const HINT_WORDS = {
+  readOnlyHint: 'read-only',
+  destructiveHint: 'destructive',
+  idempotentHint: 'idempotent',
+  openWorldHint: 'open-world',
+} as const;
 
 function parameters(tool: ToolDefinition): string {
   const schema = z.toJSONSchema(z.object(tool.inputSchema), { io: 'input' }) as {
@@ -26,9 +31,15 @@ function generations(tool: ToolDefinition): string {
 export function toolTable(tools: readonly ToolDefinition[]): string {
   const rows = tools.map((tool) => {
     const command = /`tp ([a-z -]+)`/.exec(tool.description)?.[1];
-    const hints = (Object.keys(HINT_WORDS) as (keyof typeof HINT_WORDS)[]).filter((hint) => tool.annotations[hint]).map((hint) => HINT_WORDS[hint]);
+    const hints = (Object.keys(HINT_WORDS) as (keyof typeof HINT_WORDS)[])
+      .filter((hint) => tool.annotations[hint])
+      .map((hint) => HINT_WORDS[hint]);
     const toolset = tool.secrets === 'shown' ? `${tool.toolset} (needs \`--allow-secrets\`)` : tool.toolset;
     return `| \`${tool.name}\` | ${toolset} | ${command ? `\`${command}\`` : '—'} | ${parameters(tool)} | ${hints.join(', ') || '—'} | ${generations(tool)} |`;
   });
-  return ['| tool | toolset | `tp` command | parameters | annotations | tp generations |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| tool | toolset | `tp` command | parameters | annotations | tp generations |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

@@ -30,7 +30,9 @@ export function readUsageFile(version: UsageVersion): UsageEntry[] {
   if (cached) return cached;
   const file = join(TP_USAGE_DIR, `${version}.txt`);
   if (!existsSync(file)) {
-    throw new Error(`The tp usage reference ${file} is missing. It is part of the repository (see docs/tp-cli.md); restore it with git.`);
+    throw new Error(
+      `The tp usage reference ${file} is missing. It is part of the repository (see docs/tp-cli.md); restore it with git.`,
+    );
   }
   const lines = readFileSync(file, 'utf8').split('\n');
   const entries: UsageEntry[] = [];
@@ -49,9 +51,14 @@ export function readUsageFile(version: UsageVersion): UsageEntry[] {
 /** 0.0.7 has no file: it is 0.0.8 with the container option under its old name (docs/tp-cli.md §1). */
 export function usageEntries(gen: UsageGeneration): UsageEntry[] {
   if (gen !== '0.0.7') return readUsageFile(gen);
-  return readUsageFile('0.0.8').map((entry) => (entry.command === 'cluster create'
-    ? { ...entry, line: entry.line.replace('[--container CONTAINER]', '[--experimental-container EXPERIMENTAL_CONTAINER]') }
-    : entry));
+  return readUsageFile('0.0.8').map((entry) =>
+    entry.command === 'cluster create'
+      ? {
+          ...entry,
+          line: entry.line.replace('[--container CONTAINER]', '[--experimental-container EXPERIMENTAL_CONTAINER]'),
+        }
+      : entry,
+  );
 }
 
 /** The usage line `tp <command> --help` prints on a generation; throws when the command has none there. */

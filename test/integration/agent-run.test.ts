@@ -30,7 +30,10 @@ afterEach(async () => {
 });
 
 /** A call that must succeed; its structuredContent, as the agent reads it. */
-async function step(name: string, args: Record<string, unknown>): Promise<{ result: CallToolResult; data: Record<string, unknown> }> {
+async function step(
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ result: CallToolResult; data: Record<string, unknown> }> {
   const result = await mcp.call(name, args);
   expect(result.isError ?? false, `${name}: ${textOf(result)}`).toBe(false);
   return { result, data: result.structuredContent as Record<string, unknown> };
@@ -49,7 +52,10 @@ describe.each(GENERATIONS)('a whole job on tp %s, with ids from structuredConten
     // listing the tools makes the client check every structuredContent against the listed output schema
     await mcp.client.listTools();
 
-    const created = await step('cluster_create', { instance_type: '1xH100', ssh_public_key: publicKeyLine('ssh-ed25519') });
+    const created = await step('cluster_create', {
+      instance_type: '1xH100',
+      ssh_public_key: publicKeyLine('ssh-ed25519'),
+    });
     const clusterId = field(created.data, 'cluster_id');
 
     const info = await step('cluster_info', { cluster_id: clusterId });
@@ -65,13 +71,18 @@ describe.each(GENERATIONS)('a whole job on tp %s, with ids from structuredConten
       ...(generation === '0.0.6' ? { instance_type: '1xH100' } : {}),
     });
 
-    const pushed = await step('job_push', { config_path: field(config.data, 'path'), ...(generation === '0.0.6' ? {} : { cluster_id: clusterId }) });
+    const pushed = await step('job_push', {
+      config_path: field(config.data, 'path'),
+      ...(generation === '0.0.6' ? {} : { cluster_id: clusterId }),
+    });
     const jobId = field(pushed.data, 'job_id');
 
     const listened = await step('job_listen', { job_id: jobId });
     expect(listened.data).toMatchObject({ job_status: 'COMPLETED', exit_code: 0, new_lines: 3 });
     // the model reads the job's log fenced as data, and tp's closing line outside the fence
-    expect(textOf(listened.result)).toMatch(/^Job j-fake1: COMPLETED\.\nLog lines 1-3 [^\n]*\n<<<untrusted [\w-]+>>>\n[\s\S]*epoch 2\/2 loss=0.26\n<<<end [\w-]+>>>$/);
+    expect(textOf(listened.result)).toMatch(
+      /^Job j-fake1: COMPLETED\.\nLog lines 1-3 [^\n]*\n<<<untrusted [\w-]+>>>\n[\s\S]*epoch 2\/2 loss=0.26\n<<<end [\w-]+>>>$/,
+    );
     // a second look returns no line twice, in a few bytes
     const again = await step('job_listen', { job_id: jobId });
     expect(again.data).toMatchObject({ job_status: 'COMPLETED', new_lines: 0, next_line: 3 });
@@ -101,7 +112,9 @@ describe('the next step, when a resource is not usable yet', () => {
     await mcp.call('job_write_config', { commands: ['python train.py'] });
     const pushed = await mcp.call('job_push', { cluster_id: 'c-fake123', confirm: true });
     expect(pushed.isError).toBe(true);
-    expect(textOf(pushed)).toContain('the cluster is not RUNNING yet: call cluster_info(cluster_id="c-fake123") until its status is RUNNING');
+    expect(textOf(pushed)).toContain(
+      'the cluster is not RUNNING yet: call cluster_info(cluster_id="c-fake123") until its status is RUNNING',
+    );
   });
 
   it('an attach to a volume that is not READY says to check storage_list', async () => {

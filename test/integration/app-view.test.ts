@@ -9,7 +9,9 @@ import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, waitFor } from '../helpers/
 import { textOf } from '../helpers/in-memory.js';
 
 /** What a host that renders MCP Apps declares in initialize (ext-apps spec 2026-01-26). */
-const APPS: ClientCapabilities = { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } } };
+const APPS: ClientCapabilities = {
+  extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } },
+};
 const VIEW = 'ui://tensorpool/console';
 
 let ws: FakeTpWorkspace;
@@ -24,8 +26,17 @@ afterEach(async () => {
 });
 
 async function connect(capabilities: ClientCapabilities, config: ConfigInput = {}) {
-  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
-  const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...config } });
+  const runner = new TpRunner({
+    tpPath: FAKE_TP,
+    passEnv: FAKE_TP_PASS_ENV,
+    env: ws.env(),
+    timeoutMs: 10_000,
+    killGraceMs: 300,
+  });
+  const server = createServer({
+    runner,
+    config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...config },
+  });
   const client = new Client({ name: 'app-view-test', version: '1' }, { capabilities });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(b), client.connect(a)]);
@@ -34,7 +45,8 @@ async function connect(capabilities: ClientCapabilities, config: ConfigInput = {
     await server.close();
     await runner.shutdown();
   });
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
   return { client, call };
 }
 
@@ -66,7 +78,15 @@ describe('a client that renders MCP Apps', () => {
     const { client } = await connect(APPS);
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    for (const name of ['cluster_list', 'job_list', 'job_info', 'job_listen', 'cluster_create', 'cluster_destroy', 'job_cancel']) {
+    for (const name of [
+      'cluster_list',
+      'job_list',
+      'job_info',
+      'job_listen',
+      'cluster_create',
+      'cluster_destroy',
+      'job_cancel',
+    ]) {
       expect(byName.get(name)?._meta, name).toEqual({ ui: { resourceUri: VIEW } });
     }
     expect(byName.get('account_me')?._meta).toBeUndefined();
@@ -82,26 +102,42 @@ describe('a client that renders MCP Apps', () => {
     const { client } = await connect(APPS);
     const { contents } = await client.readResource({ uri: VIEW });
     expect(contents).toHaveLength(1);
-    const [view] = contents as [{ uri: string; mimeType: string; text: string; _meta: { ui: { csp: Record<string, string[]> } } }];
+    const [view] = contents as [
+      { uri: string; mimeType: string; text: string; _meta: { ui: { csp: Record<string, string[]> } } },
+    ];
     expect(view.mimeType).toBe('text/html;profile=mcp-app');
     expect(view.text).toMatch(/^<!doctype html>/i);
     expect(Buffer.byteLength(view.text)).toBeLessThanOrEqual(400 * 1024);
     expect(view.text).not.toMatch(/<script[^>]+src=|<link[^>]+href=/i);
-    expect(view._meta.ui.csp).toEqual({ connectDomains: [], resourceDomains: [], frameDomains: [], baseUriDomains: [] });
+    expect(view._meta.ui.csp).toEqual({
+      connectDomains: [],
+      resourceDomains: [],
+      frameDomains: [],
+      baseUriDomains: [],
+    });
   });
 
   it("refreshes the view's data from tp: cluster, volume and job ids with their columns", async () => {
     const { call } = await connect(APPS);
     const result = await call('console_refresh', { job_id: 'j-fake1' });
     expect(result.isError).toBeFalsy();
-    const data = result.structuredContent as { clusters: Record<string, string>[]; volumes: Record<string, string>[]; jobs: Record<string, string>[]; job: { fields: Record<string, string> } };
+    const data = result.structuredContent as {
+      clusters: Record<string, string>[];
+      volumes: Record<string, string>[];
+      jobs: Record<string, string>[];
+      job: { fields: Record<string, string> };
+    };
     expect(data.clusters.map((c) => [c.cluster_id, c.instance_type, c.nodes, c.status])).toEqual([
       ['c-fake123', '1xH100', '1', 'RUNNING'],
       ['c-fake456', '8xH100', '2', 'RUNNING'],
       ['c-fake789', '1xL40S', '1', 'RUNNING'],
     ]);
     expect(data.volumes.map((v) => v.storage_id)).toEqual(['s-fake123', 's-fake456']);
-    expect(data.jobs.map((j) => [j.job_id, j.cluster_id])).toEqual([['j-fake1', 'c-fake123'], ['j-fake2', 'c-fake456'], ['j-fake0', 'c-fake123']]);
+    expect(data.jobs.map((j) => [j.job_id, j.cluster_id])).toEqual([
+      ['j-fake1', 'c-fake123'],
+      ['j-fake2', 'c-fake456'],
+      ['j-fake0', 'c-fake123'],
+    ]);
     expect(data.job.fields.status).toBe('RUNNING');
   });
 
@@ -110,13 +146,21 @@ describe('a client that renders MCP Apps', () => {
     let offset = 0;
     let text = '';
     let finished = false;
-    await waitFor(async () => {
-      const page = (await call('console_log_read', { job_id: 'job-fake1', offset })).structuredContent as { text: string; next_offset: number; finished: boolean };
-      text += page.text;
-      offset = page.next_offset;
-      finished = page.finished;
-      return finished;
-    }, 20_000, 'the log to end');
+    await waitFor(
+      async () => {
+        const page = (await call('console_log_read', { job_id: 'job-fake1', offset })).structuredContent as {
+          text: string;
+          next_offset: number;
+          finished: boolean;
+        };
+        text += page.text;
+        offset = page.next_offset;
+        finished = page.finished;
+        return finished;
+      },
+      20_000,
+      'the log to end',
+    );
     expect(text).toContain('[job-fake1] epoch 2/2 loss=0.26');
     expect(ws.commandCalls().filter((c) => c.argv.includes('listen'))).toHaveLength(1);
   });
@@ -134,14 +178,26 @@ describe('a client that renders MCP Apps', () => {
       const session = await connect(APPS, { confirmCreates: true });
       // the model passes confirm=true: it must not be what approves the call here
       const heard: string[] = [];
-      const result = session.client.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100', num_nodes: 1, confirm: true } }, undefined, {
-        onprogress: (progress) => heard.push(progress.message ?? ''),
-      }) as Promise<CallToolResult>;
+      const result = session.client.callTool(
+        { name: 'cluster_create', arguments: { instance_type: '1xH100', num_nodes: 1, confirm: true } },
+        undefined,
+        {
+          onprogress: (progress) => heard.push(progress.message ?? ''),
+        },
+      ) as Promise<CallToolResult>;
       let pending: { id: string; tool: string; action: string; args: Record<string, unknown> }[] = [];
-      await waitFor(async () => {
-        pending = ((await session.call('console_refresh', { approvals_only: true })).structuredContent as { pending: typeof pending }).pending;
-        return pending.length > 0;
-      }, 20_000, 'the call to wait for approval');
+      await waitFor(
+        async () => {
+          pending = (
+            (await session.call('console_refresh', { approvals_only: true })).structuredContent as {
+              pending: typeof pending;
+            }
+          ).pending;
+          return pending.length > 0;
+        },
+        20_000,
+        'the call to wait for approval',
+      );
       expect(creates()).toHaveLength(0);
       // what the view polls while it waits for a card runs no tp
       expect(ws.commandCalls().filter((call) => call.argv.includes('list'))).toHaveLength(0);
@@ -182,8 +238,17 @@ describe('a client that renders MCP Apps', () => {
   });
 
   it('asks through elicitation where the client has it, and shows no card', async () => {
-    const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
-    const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none', confirmCreates: true } });
+    const runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env(),
+      timeoutMs: 10_000,
+      killGraceMs: 300,
+    });
+    const server = createServer({
+      runner,
+      config: { allowedDirs: [], allowedDirsProblem: 'none', confirmCreates: true },
+    });
     const client = new Client({ name: 'both', version: '1' }, { capabilities: { ...APPS, elicitation: {} } });
     const asked: string[] = [];
     client.setRequestHandler(ElicitRequestSchema, async (request) => {
@@ -197,7 +262,10 @@ describe('a client that renders MCP Apps', () => {
       await server.close();
       await runner.shutdown();
     });
-    const result = (await client.callTool({ name: 'cluster_create', arguments: { instance_type: '1xH100' } })) as CallToolResult;
+    const result = (await client.callTool({
+      name: 'cluster_create',
+      arguments: { instance_type: '1xH100' },
+    })) as CallToolResult;
     expect(result.isError).toBeFalsy();
     expect(asked).toHaveLength(1);
     expect(creates()).toHaveLength(1);

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ElicitRequestSchema,
+  ListRootsRequestSchema,
+  type CallToolResult,
+  type ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config.js';
 import { createServer } from '../../src/server/create-server.js';
@@ -31,11 +36,24 @@ interface ClientSetup {
 }
 
 async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
-  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000, killGraceMs: 300 });
+  const runner = new TpRunner({
+    tpPath: FAKE_TP,
+    passEnv: FAKE_TP_PASS_ENV,
+    env: ws.env(),
+    timeoutMs: 10_000,
+    killGraceMs: 300,
+  });
   const logs: string[] = [];
   const logger = { info: (line: string) => logs.push(line), error: (line: string) => logs.push(line) };
-  const server = createServer({ runner, config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings }, logger });
-  const capabilities = { ...(setup.answer ? { elicitation: {} } : {}), ...(setup.roots ? { roots: { listChanged: true } } : {}) };
+  const server = createServer({
+    runner,
+    config: { allowedDirs: [], allowedDirsProblem: 'none allowed (test)', ...settings },
+    logger,
+  });
+  const capabilities = {
+    ...(setup.answer ? { elicitation: {} } : {}),
+    ...(setup.roots ? { roots: { listChanged: true } } : {}),
+  };
   const client = new Client({ name: 'confirm-test', version: '1' }, { capabilities });
   const asked: string[] = [];
   if (setup.answer) {
@@ -63,7 +81,8 @@ async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
   return {
     asked,
     logs,
-    call: async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    call: async (name: string, args: Record<string, unknown> = {}) =>
+      (await client.callTool({ name, arguments: args })) as CallToolResult,
     rootsAsked: () => rootsAsked,
     // no wait after the notification: one transport delivers messages in order, so the server has
     // seen roots/list_changed before it sees the next call
@@ -119,7 +138,9 @@ describe('--confirm always-elicit', () => {
     const mcp = await connect({ confirmMode: 'always-elicit' });
     const result = await mcp.call('storage_destroy', { storage_id: 's-1', confirm: true });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/requires a person to approve destroying volume s-1 .*through MCP elicitation, and this client does not support it/s);
+    expect(textOf(result)).toMatch(
+      /requires a person to approve destroying volume s-1 .*through MCP elicitation, and this client does not support it/s,
+    );
     expect(ws.calls()).toHaveLength(0);
   });
 
@@ -148,7 +169,10 @@ describe('approval of calls that start billing (on by default; --no-confirm-crea
   });
 
   it('--no-confirm-creates: creates run without asking, irreversible calls still ask', async () => {
-    const mcp = await connect({ confirmMode: 'elicit', confirmCreates: false }, { answer: () => ({ action: 'decline' }) });
+    const mcp = await connect(
+      { confirmMode: 'elicit', confirmCreates: false },
+      { answer: () => ({ action: 'decline' }) },
+    );
     expect((await mcp.call('cluster_create', { instance_type: '1xH100' })).isError ?? false).toBe(false);
     expect((await mcp.call('storage_create', { size_gb: 100 })).isError ?? false).toBe(false);
     expect(mcp.asked).toHaveLength(0);
@@ -159,16 +183,24 @@ describe('approval of calls that start billing (on by default; --no-confirm-crea
   it('server_status says billing calls need approval, by default and not with --no-confirm-creates', async () => {
     const on = await connect({ confirmMode: 'flag' });
     const status = await on.call('server_status');
-    expect(status.structuredContent).toMatchObject({ confirm_creates: true, approval: expect.stringMatching(/irreversible, sensitive and billing calls run with confirm=true/) });
+    expect(status.structuredContent).toMatchObject({
+      confirm_creates: true,
+      approval: expect.stringMatching(/irreversible, sensitive and billing calls run with confirm=true/),
+    });
     expect(textOf(status)).toMatch(/approval: flag: irreversible, sensitive and billing calls/);
     const off = await connect({ confirmMode: 'flag', confirmCreates: false });
-    expect((await off.call('server_status')).structuredContent).toMatchObject({ confirm_creates: false, approval: expect.stringMatching(/billing calls run unasked: --no-confirm-creates/) });
+    expect((await off.call('server_status')).structuredContent).toMatchObject({
+      confirm_creates: false,
+      approval: expect.stringMatching(/billing calls run unasked: --no-confirm-creates/),
+    });
   });
 
   it('in flag mode needs confirm=true on creates, by default', async () => {
     const mcp = await connect({ confirmMode: 'flag' });
     const refused = await mcp.call('storage_create', { size_gb: 100 });
-    expect(textOf(refused)).toMatch(/Not done: creating a storage volume of 100 GB, which starts billing.*confirm=true/s);
+    expect(textOf(refused)).toMatch(
+      /Not done: creating a storage volume of 100 GB, which starts billing.*confirm=true/s,
+    );
     expect(ws.commandCalls()).toHaveLength(0);
     expect((await mcp.call('storage_create', { size_gb: 100, confirm: true })).isError ?? false).toBe(false);
   });
@@ -180,13 +212,17 @@ describe('MCP roots', () => {
     mkdirSync(join(a, 'one'));
     mkdirSync(join(a, 'two'));
     const mcp = await connect({ allowedDirs: [a], allowDirsExplicit: true }, { roots: [join(a, 'one')] });
-    expect((await mcp.call('job_write_config', { workdir: join(a, 'one'), commands: ['x'] })).isError ?? false).toBe(false);
+    expect((await mcp.call('job_write_config', { workdir: join(a, 'one'), commands: ['x'] })).isError ?? false).toBe(
+      false,
+    );
     const outside = await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] });
     expect(textOf(outside)).toMatch(/outside the allowed directories \(.*one\)/);
 
     expect(mcp.rootsAsked()).toBe(1);
     await mcp.setRoots([join(a, 'two')]);
-    expect((await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] })).isError ?? false).toBe(false);
+    expect((await mcp.call('job_write_config', { workdir: join(a, 'two'), commands: ['x'] })).isError ?? false).toBe(
+      false,
+    );
     expect(mcp.rootsAsked()).toBe(2);
     const status = await mcp.call('server_status');
     expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(a, 'two')]);
@@ -197,11 +233,20 @@ describe('MCP roots', () => {
     mkdirSync(join(base, 'operator', 'root'), { recursive: true });
     mkdirSync(join(base, 'beside'));
     symlinkSync('/etc', join(base, 'operator', 'root', 'etc'));
-    const mcp = await connect({ allowedDirs: [join(base, 'operator')], allowDirsExplicit: true }, { roots: [join(base, 'beside'), join(base, 'operator', 'root')] });
+    const mcp = await connect(
+      { allowedDirs: [join(base, 'operator')], allowDirsExplicit: true },
+      { roots: [join(base, 'beside'), join(base, 'operator', 'root')] },
+    );
     const status = await mcp.call('server_status');
-    expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(base, 'operator', 'root')]);
-    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'beside'), commands: ['x'] }))).toMatch(/outside the allowed/);
-    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'operator', 'root', 'etc'), commands: ['x'] }))).toMatch(/outside the allowed/);
+    expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([
+      join(base, 'operator', 'root'),
+    ]);
+    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'beside'), commands: ['x'] }))).toMatch(
+      /outside the allowed/,
+    );
+    expect(
+      textOf(await mcp.call('job_write_config', { workdir: join(base, 'operator', 'root', 'etc'), commands: ['x'] })),
+    ).toMatch(/outside the allowed/);
   });
 });
 
@@ -225,15 +270,25 @@ describe('MCP roots over stdio without --allow-dir', () => {
     const base = realpathSync(ws.dir);
     mkdirSync(join(base, 'launch'));
     mkdirSync(join(base, 'opened'));
-    const mcp = await connect({ transport: 'stdio', allowedDirs: [join(base, 'launch')], allowDirsExplicit: false }, { roots: [join(base, 'opened')] });
+    const mcp = await connect(
+      { transport: 'stdio', allowedDirs: [join(base, 'launch')], allowDirsExplicit: false },
+      { roots: [join(base, 'opened')] },
+    );
     expect(allowedDirs(await mcp.call('server_status'))).toEqual([join(base, 'opened')]);
-    expect((await mcp.call('job_write_config', { workdir: join(base, 'opened'), commands: ['x'] })).isError ?? false).toBe(false);
-    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'launch'), commands: ['x'] }))).toMatch(/outside the allowed directories/);
+    expect(
+      (await mcp.call('job_write_config', { workdir: join(base, 'opened'), commands: ['x'] })).isError ?? false,
+    ).toBe(false);
+    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'launch'), commands: ['x'] }))).toMatch(
+      /outside the allowed directories/,
+    );
   });
 
   it('give file tools a folder when the launch directory was home (none allowed by default)', async () => {
     const dir = fakeHome();
-    const mcp = await connect({ transport: 'stdio', allowedDirs: [], allowDirsExplicit: false }, { roots: [join(dir, 'project')] });
+    const mcp = await connect(
+      { transport: 'stdio', allowedDirs: [], allowDirsExplicit: false },
+      { roots: [join(dir, 'project')] },
+    );
     expect(allowedDirs(await mcp.call('server_status'))).toEqual([join(dir, 'project')]);
   });
 
@@ -242,17 +297,25 @@ describe('MCP roots over stdio without --allow-dir', () => {
     ['the home directory', () => process.env.HOME!],
   ])('refuse a root of %s as too wide, with one log line, keeping the launch-directory rule', async (_name, root) => {
     fakeHome();
-    const mcp = await connect({ transport: 'stdio', allowedDirs: [], allowedDirsProblem: 'none allowed (test)', allowDirsExplicit: false }, { roots: [root()] });
+    const mcp = await connect(
+      { transport: 'stdio', allowedDirs: [], allowedDirsProblem: 'none allowed (test)', allowDirsExplicit: false },
+      { roots: [root()] },
+    );
     expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
     expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
-    expect(mcp.logs.filter((line) => /too wide/.test(line))).toEqual([`client root ${root()} refused for file tools: too wide (/ or the home directory); open a project folder, or start with --allow-dir DIR`]);
+    expect(mcp.logs.filter((line) => /too wide/.test(line))).toEqual([
+      `client root ${root()} refused for file tools: too wide (/ or the home directory); open a project folder, or start with --allow-dir DIR`,
+    ]);
   });
 
   it('over HTTP roots still only narrow (with --trust-client-roots)', async () => {
     const base = realpathSync(ws.dir);
     mkdirSync(join(base, 'launch'));
     mkdirSync(join(base, 'opened'));
-    const mcp = await connect({ transport: 'http', trustClientRoots: true, allowedDirs: [join(base, 'launch')], allowDirsExplicit: false }, { roots: [join(base, 'opened')] });
+    const mcp = await connect(
+      { transport: 'http', trustClientRoots: true, allowedDirs: [join(base, 'launch')], allowDirsExplicit: false },
+      { roots: [join(base, 'opened')] },
+    );
     expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
   });
 });
@@ -262,29 +325,43 @@ describe('sensitive calls and the default mode', () => {
     const mcp = await connect({}, { answer: () => ({ action: 'decline' }) });
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICSNdgk4SAaJkvjHd/WgsmSeOQAlRf5NBbqEMRI6ibwV me@laptop';
     const refused = await mcp.call('ssh_key_add', { public_key: key, name: 'laptop', confirm: true });
-    expect(mcp.asked[0]).toMatch(/Allow ssh_key_add\? It means saving an SSH key named laptop on the account, which lets its holder log in to every new cluster/);
+    expect(mcp.asked[0]).toMatch(
+      /Allow ssh_key_add\? It means saving an SSH key named laptop on the account, which lets its holder log in to every new cluster/,
+    );
     expect(refused.isError).toBe(true);
     expect(ws.commandCalls()).toHaveLength(0);
   });
 
-  it.each(['cluster_edit', 'storage_edit'])('%s asks before turning deletion protection off, not before turning it on', async (tool) => {
-    const mcp = await connect({}, { answer: accept });
-    const id = tool === 'cluster_edit' ? { cluster_id: 'c-42' } : { storage_id: 's-7' };
-    await mcp.call(tool, { ...id, deletion_protection: true });
-    expect(mcp.asked).toEqual([]);
-    const result = await mcp.call(tool, { ...id, deletion_protection: false });
-    expect(result.isError ?? false, textOf(result)).toBe(false);
-    expect(mcp.asked).toEqual([expect.stringMatching(/turning off deletion protection of (cluster c-42|volume s-7), which lets it be destroyed/)]);
-  });
+  it.each(['cluster_edit', 'storage_edit'])(
+    '%s asks before turning deletion protection off, not before turning it on',
+    async (tool) => {
+      const mcp = await connect({}, { answer: accept });
+      const id = tool === 'cluster_edit' ? { cluster_id: 'c-42' } : { storage_id: 's-7' };
+      await mcp.call(tool, { ...id, deletion_protection: true });
+      expect(mcp.asked).toEqual([]);
+      const result = await mcp.call(tool, { ...id, deletion_protection: false });
+      expect(result.isError ?? false, textOf(result)).toBe(false);
+      expect(mcp.asked).toEqual([
+        expect.stringMatching(
+          /turning off deletion protection of (cluster c-42|volume s-7), which lets it be destroyed/,
+        ),
+      ]);
+    },
+  );
 
   it('server_status says which approval rule is in force for the connected client', async () => {
     const asking = await connect({}, { answer: accept });
-    const withElicitation = (await asking.call('server_status')).structuredContent as { approval: string; confirm_mode: string };
+    const withElicitation = (await asking.call('server_status')).structuredContent as {
+      approval: string;
+      confirm_mode: string;
+    };
     expect(withElicitation.confirm_mode).toBe('elicit');
     expect(withElicitation.approval).toMatch(/^elicit: this client supports elicitation, so the person is asked/);
     const plain = await connect({});
     const status = await plain.call('server_status');
-    expect((status.structuredContent as { approval: string }).approval).toMatch(/^elicit, but this client does not support elicitation: .* need confirm=true/);
+    expect((status.structuredContent as { approval: string }).approval).toMatch(
+      /^elicit, but this client does not support elicitation: .* need confirm=true/,
+    );
     expect(textOf(status)).toMatch(/approval: elicit, but this client does not support elicitation/);
   });
 });

@@ -1,7 +1,17 @@
 // The attacks on the file tools from issue 9, each refused, with nothing written outside the allowed
 // directories: a client's roots widening them, a workdir outside them, a config whose outputs climb
 // out, a key file uploaded for want of an ignore entry, and a pull that follows a symlink out.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,15 +64,21 @@ describe('MCP roots only narrow the allowed directories', () => {
   it('a root inside the project narrows the file tools to it', async () => {
     mkdirSync(join(project, 'sub'));
     const client = await connect({ roots: [join(project, 'sub')] });
-    expect(textOf(await client.call('job_write_config', { workdir: project, commands: ['x'] }))).toMatch(/outside the allowed directories/);
-    expect((await client.call('job_write_config', { workdir: join(project, 'sub'), commands: ['x'] })).isError ?? false).toBe(false);
+    expect(textOf(await client.call('job_write_config', { workdir: project, commands: ['x'] }))).toMatch(
+      /outside the allowed directories/,
+    );
+    expect(
+      (await client.call('job_write_config', { workdir: join(project, 'sub'), commands: ['x'] })).isError ?? false,
+    ).toBe(false);
   });
 
   it('roots beside the project leave no directory, and the file tools say why', async () => {
     const client = await connect({ roots: [outside] });
     const refused = await client.call('job_write_config', { workdir: outside, commands: ['x'] });
     expect(refused.isError).toBe(true);
-    expect(textOf(refused)).toContain(`your client's roots (${outside}) lie outside the directories the server allows (${project})`);
+    expect(textOf(refused)).toContain(
+      `your client's roots (${outside}) lie outside the directories the server allows (${project})`,
+    );
     expect(readdirSync(outside)).toEqual(['id_ed25519']);
   });
 });
@@ -76,7 +92,11 @@ describe('job_push', () => {
 
   it('refuses a workdir outside the allowed directories, even with a file:/// root, and uploads nothing', async () => {
     const client = await connect({ roots: ['file:///'] });
-    const result = await client.call('job_push', { config_path: config('commands = ["x"]\nignore = [".env"]\n'), workdir: outside, cluster_id: 'c-1' });
+    const result = await client.call('job_push', {
+      config_path: config('commands = ["x"]\nignore = [".env"]\n'),
+      workdir: outside,
+      cluster_id: 'c-1',
+    });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/workdir: .* is outside the allowed directories/);
     expect(commandsRun('push')).toHaveLength(0);
@@ -85,9 +105,14 @@ describe('job_push', () => {
   it('refuses a hand-written ignore = [] next to .env, naming the file; nothing is uploaded', async () => {
     writeFileSync(join(project, '.env'), 'TENSORPOOL_API_KEY=from-the-project\n');
     const client = await connect();
-    const result = await client.call('job_push', { config_path: config('commands = ["python train.py"]\nignore = []\n'), cluster_id: 'c-1' });
+    const result = await client.call('job_push', {
+      config_path: config('commands = ["python train.py"]\nignore = []\n'),
+      cluster_id: 'c-1',
+    });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/workdir: .* holds files that look like secrets, .* cover them: \.env \(named like a key file\)\. .*Add each to ignore .*ignore = \["\.env"\]/s);
+    expect(textOf(result)).toMatch(
+      /workdir: .* holds files that look like secrets, .* cover them: \.env \(named like a key file\)\. .*Add each to ignore .*ignore = \["\.env"\]/s,
+    );
     expect(commandsRun('push')).toHaveLength(0);
   });
 
@@ -100,10 +125,14 @@ describe('job_push', () => {
     const client = await connect();
     // `.env` covers only the top-level file: whether tp would also skip deploy/.env is not documented
     writeFileSync(join(project, 'deploy', '.env'), '');
-    const result = await client.call('job_push', { config_path: config('commands = ["x"]\nignore = [".env"]\n'), cluster_id: 'c-1' });
+    const result = await client.call('job_push', {
+      config_path: config('commands = ["x"]\nignore = [".env"]\n'),
+      cluster_id: 'c-1',
+    });
     expect(result.isError).toBe(true);
     const text = textOf(result);
-    for (const name of ['deploy/server.pem', 'deploy/.env', 'keys (a symlink leading outside the allowed directories)']) expect(text).toContain(name);
+    for (const name of ['deploy/server.pem', 'deploy/.env', 'keys (a symlink leading outside the allowed directories)'])
+      expect(text).toContain(name);
     expect(text).not.toMatch(/id_rsa\.pub|: \.env,/);
     expect(commandsRun('push')).toHaveLength(0);
   });
@@ -113,7 +142,10 @@ describe('job_push', () => {
     writeFileSync(join(project, 'deploy', 'server.pem'), '');
     writeFileSync(join(project, '.env'), '');
     const client = await connect();
-    const result = await client.call('job_push', { config_path: config('commands = ["x"]\nignore = ["./.env", "deploy/"]\n'), cluster_id: 'c-1' });
+    const result = await client.call('job_push', {
+      config_path: config('commands = ["x"]\nignore = ["./.env", "deploy/"]\n'),
+      cluster_id: 'c-1',
+    });
     expect(result.isError ?? false, textOf(result)).toBe(false);
     expect(commandsRun('push')).toHaveLength(1);
   });
@@ -129,7 +161,11 @@ describe('job_write_config', () => {
     ['ignore', 'C:\\Users', /is an absolute path/],
   ])('refuses %s entry %s, naming the field and the entry; nothing is written', async (field, entry, problem) => {
     const client = await connect();
-    const result = await client.call('job_write_config', { workdir: project, commands: ['x'], [field]: ['ok/', entry] });
+    const result = await client.call('job_write_config', {
+      workdir: project,
+      commands: ['x'],
+      [field]: ['ok/', entry],
+    });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain(`${field}: ${JSON.stringify(entry)} `);
     expect(textOf(result)).toMatch(problem);
@@ -138,7 +174,12 @@ describe('job_write_config', () => {
 
   it('accepts relative entries, globs and names that merely contain dots', async () => {
     const client = await connect();
-    const result = await client.call('job_write_config', { workdir: project, commands: ['x'], outputs: ['ckpt/', '*.log', 'a..b/c'], ignore: ['./.venv'] });
+    const result = await client.call('job_write_config', {
+      workdir: project,
+      commands: ['x'],
+      outputs: ['ckpt/', '*.log', 'a..b/c'],
+      ignore: ['./.venv'],
+    });
     expect(result.isError ?? false, textOf(result)).toBe(false);
   });
 });
@@ -166,9 +207,14 @@ describe('job_pull', () => {
     expect(readdirSync(outside)).toEqual(['id_ed25519']);
     expect(pulled(result).moved).toEqual([]);
     expect(pulled(result).skipped).toEqual([
-      { path: 'outputs/j-1-result.txt', reason: 'outputs in the work directory is a symbolic link that leads out of it' },
+      {
+        path: 'outputs/j-1-result.txt',
+        reason: 'outputs in the work directory is a symbolic link that leads out of it',
+      },
     ]);
-    expect(textOf(result)).toContain('Skipped outputs/j-1-result.txt: outputs in the work directory is a symbolic link that leads out of it');
+    expect(textOf(result)).toContain(
+      'Skipped outputs/j-1-result.txt: outputs in the work directory is a symbolic link that leads out of it',
+    );
   });
 
   it('skips symlinks in the download and paths that climb out with ..; moves the regular files', async () => {
@@ -181,7 +227,11 @@ describe('job_pull', () => {
     const result = await client.call('job_pull', { job_id: 'j-2', workdir: project });
     expect(result.isError ?? false, textOf(result)).toBe(false);
     expect(pulled(result).moved).toEqual(['out/model.bin']);
-    expect(pulled(result).skipped.map((entry) => entry.path).sort()).toEqual(['../escaped.txt', 'out/dir', 'out/key']);
+    expect(
+      pulled(result)
+        .skipped.map((entry) => entry.path)
+        .sort(),
+    ).toEqual(['../escaped.txt', 'out/dir', 'out/key']);
     expect(readdirSync(join(project, 'out'))).toEqual(['model.bin']);
     expect(existsSync(join(realpathSync(ws.dir), 'escaped.txt'))).toBe(false);
     expect(readdirSync(outside)).toEqual(['id_ed25519']);
@@ -202,7 +252,9 @@ describe('job_pull', () => {
     rmSync(join(project, 'outputs', 'j-3-result.txt'));
     symlinkSync(join(outside, 'id_ed25519'), join(project, 'outputs', 'j-3-result.txt'));
     const linked = await client.call('job_pull', { job_id: 'j-3', workdir: project, force: true });
-    expect(pulled(linked).skipped).toEqual([{ path: 'outputs/j-3-result.txt', reason: 'a symbolic link in the work directory has that name; not replaced' }]);
+    expect(pulled(linked).skipped).toEqual([
+      { path: 'outputs/j-3-result.txt', reason: 'a symbolic link in the work directory has that name; not replaced' },
+    ]);
     expect(readFileSync(join(outside, 'id_ed25519'), 'utf8')).toBe('not a real private key\n');
     expect(lstatSync(join(project, 'outputs', 'j-3-result.txt')).isSymbolicLink()).toBe(true);
   });

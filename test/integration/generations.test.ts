@@ -65,7 +65,12 @@ interface Case {
   check?: (result: CallToolResult, call: LoggedCall | undefined, ctx: Ctx) => void;
 }
 
-const oldAndNew = <T,>(v006: T, v007plus: T): Partial<Record<Gen, T>> => ({ '0.0.6': v006, '0.0.7': v007plus, '0.0.8': v007plus, '0.0.9': v007plus });
+const oldAndNew = <T>(v006: T, v007plus: T): Partial<Record<Gen, T>> => ({
+  '0.0.6': v006,
+  '0.0.7': v007plus,
+  '0.0.8': v007plus,
+  '0.0.9': v007plus,
+});
 
 function forGen<T>(value: PerGen<T>, gen: Gen): T {
   if (Array.isArray(value)) return value as T;
@@ -125,165 +130,286 @@ function checkKeyFile(flagged: boolean) {
 const CASES: Case[] = [
   // cluster create: -t and its own --no-input on 0.0.6, positional from 0.0.7
   {
-    tool: 'cluster_create', args: { instance_type: '1xH100' }, generations: ALL,
+    tool: 'cluster_create',
+    args: { instance_type: '1xH100' },
+    generations: ALL,
     argv: oldAndNew(['cluster', 'create', '--instance-type=1xH100', G], [G, 'cluster', 'create', '1xH100']),
     parsed: { instance_type: '1xH100', num_nodes: null, deletion_protection: false, wait: false },
   },
   {
-    tool: 'cluster_create', args: { instance_type: '8xH100', num_nodes: 2, name: 'big', deletion_protection: true, wait: true }, generations: ALL,
+    tool: 'cluster_create',
+    args: { instance_type: '8xH100', num_nodes: 2, name: 'big', deletion_protection: true, wait: true },
+    generations: ALL,
     argv: oldAndNew(
-      ['cluster', 'create', '--name=big', '--num-nodes=2', '--deletion-protection', '--instance-type=8xH100', G, '--wait'],
+      [
+        'cluster',
+        'create',
+        '--name=big',
+        '--num-nodes=2',
+        '--deletion-protection',
+        '--instance-type=8xH100',
+        G,
+        '--wait',
+      ],
       [G, 'cluster', 'create', '--name=big', '--num-nodes=2', '--deletion-protection', '--wait', '8xH100'],
     ),
     parsed: { instance_type: '8xH100', num_nodes: 2, name: 'big', deletion_protection: true, wait: true },
   },
   {
-    tool: 'cluster_create', args: { instance_type: '1xH100', container: IMAGE }, generations: SINCE_7,
+    tool: 'cluster_create',
+    args: { instance_type: '1xH100', container: IMAGE },
+    generations: SINCE_7,
     argv: {
       '0.0.7': [G, 'cluster', 'create', `--experimental-container=${IMAGE}`, '1xH100'],
       '0.0.8': [G, 'cluster', 'create', `--container=${IMAGE}`, '1xH100'],
       '0.0.9': [G, 'cluster', 'create', `--container=${IMAGE}`, '1xH100'],
     },
-    parsed: { '0.0.7': { experimental_container: IMAGE }, '0.0.8': { container: IMAGE }, '0.0.9': { container: IMAGE } },
+    parsed: {
+      '0.0.7': { experimental_container: IMAGE },
+      '0.0.8': { container: IMAGE },
+      '0.0.9': { container: IMAGE },
+    },
   },
   {
-    tool: 'cluster_create', label: 'cluster_create with ssh_public_key', args: { instance_type: '1xH100', ssh_public_key: KEY }, generations: ALL,
-    argv: oldAndNew(['cluster', 'create', keyArg, '--instance-type=1xH100', G], [G, 'cluster', 'create', keyArg, '1xH100']),
+    tool: 'cluster_create',
+    label: 'cluster_create with ssh_public_key',
+    args: { instance_type: '1xH100', ssh_public_key: KEY },
+    generations: ALL,
+    argv: oldAndNew(
+      ['cluster', 'create', keyArg, '--instance-type=1xH100', G],
+      [G, 'cluster', 'create', keyArg, '1xH100'],
+    ),
     check: checkKeyFile(true),
   },
 
   { tool: 'cluster_list', args: {}, generations: ALL, argv: [G, 'cluster', 'list'] },
-  { tool: 'cluster_list', args: { org: true }, generations: ALL, argv: [G, 'cluster', 'list', '--org'], parsed: { org: true } },
-  { tool: 'cluster_list', args: { instances: true }, generations: SINCE_7, argv: [G, 'cluster', 'list', '--instances'], parsed: { instances: true } },
+  {
+    tool: 'cluster_list',
+    args: { org: true },
+    generations: ALL,
+    argv: [G, 'cluster', 'list', '--org'],
+    parsed: { org: true },
+  },
+  {
+    tool: 'cluster_list',
+    args: { instances: true },
+    generations: SINCE_7,
+    argv: [G, 'cluster', 'list', '--instances'],
+    parsed: { instances: true },
+  },
   { tool: 'cluster_info', args: { cluster_id: 'c-42' }, generations: ALL, argv: [G, 'cluster', 'info', 'c-42'] },
 
   // destroy has its own --no-input in every generation; without it tp asks (or hangs on 0.0.9)
   {
-    tool: 'cluster_destroy', args: { cluster_id: 'c-42', confirm: true }, generations: ALL,
-    argv: ['cluster', 'destroy', G, 'c-42'], parsed: { cluster_id: 'c-42', no_input: true, wait: false },
+    tool: 'cluster_destroy',
+    args: { cluster_id: 'c-42', confirm: true },
+    generations: ALL,
+    argv: ['cluster', 'destroy', G, 'c-42'],
+    parsed: { cluster_id: 'c-42', no_input: true, wait: false },
   },
   {
-    tool: 'cluster_destroy', args: { cluster_id: 'c-42', confirm: true, wait: true }, generations: ALL,
-    argv: ['cluster', 'destroy', G, '--wait', 'c-42'], parsed: { wait: true },
+    tool: 'cluster_destroy',
+    args: { cluster_id: 'c-42', confirm: true, wait: true },
+    generations: ALL,
+    argv: ['cluster', 'destroy', G, '--wait', 'c-42'],
+    parsed: { wait: true },
   },
 
   // edit: only the exact words true/false, as tp reads any other word as false
   {
-    tool: 'cluster_edit', args: { cluster_id: 'c-42', deletion_protection: false, confirm: true }, generations: ALL,
-    argv: [G, 'cluster', 'edit', '--deletion-protection=false', 'c-42'], parsed: { deletion_protection: 'false', name: null },
+    tool: 'cluster_edit',
+    args: { cluster_id: 'c-42', deletion_protection: false, confirm: true },
+    generations: ALL,
+    argv: [G, 'cluster', 'edit', '--deletion-protection=false', 'c-42'],
+    parsed: { deletion_protection: 'false', name: null },
   },
   {
-    tool: 'cluster_edit', args: { cluster_id: 'c-42', name: 'renamed', deletion_protection: true }, generations: ALL,
-    argv: [G, 'cluster', 'edit', '--name=renamed', '--deletion-protection=true', 'c-42'], parsed: { deletion_protection: 'true', name: 'renamed' },
+    tool: 'cluster_edit',
+    args: { cluster_id: 'c-42', name: 'renamed', deletion_protection: true },
+    generations: ALL,
+    argv: [G, 'cluster', 'edit', '--name=renamed', '--deletion-protection=true', 'c-42'],
+    parsed: { deletion_protection: 'true', name: 'renamed' },
   },
 
   // attach/detach: --no-input on 0.0.6, --wait from 0.0.7
   {
-    tool: 'cluster_attach_storage', args: { cluster_id: 'c-42', storage_id: 's-7' }, generations: ALL,
+    tool: 'cluster_attach_storage',
+    args: { cluster_id: 'c-42', storage_id: 's-7' },
+    generations: ALL,
     argv: oldAndNew(['cluster', 'attach', G, 'c-42', 's-7'], [G, 'cluster', 'attach', 'c-42', 's-7']),
     parsed: { cluster_id: 'c-42', storage_id: 's-7' },
   },
   {
-    tool: 'cluster_attach_storage', args: { cluster_id: 'c-42', storage_id: 's-7', wait: true }, generations: SINCE_7,
-    argv: [G, 'cluster', 'attach', '--wait', 'c-42', 's-7'], parsed: { wait: true },
+    tool: 'cluster_attach_storage',
+    args: { cluster_id: 'c-42', storage_id: 's-7', wait: true },
+    generations: SINCE_7,
+    argv: [G, 'cluster', 'attach', '--wait', 'c-42', 's-7'],
+    parsed: { wait: true },
   },
   {
-    tool: 'cluster_detach_storage', args: { cluster_id: 'c-42', storage_id: 's-7', confirm: true }, generations: ALL,
+    tool: 'cluster_detach_storage',
+    args: { cluster_id: 'c-42', storage_id: 's-7', confirm: true },
+    generations: ALL,
     argv: oldAndNew(['cluster', 'detach', G, 'c-42', 's-7'], [G, 'cluster', 'detach', 'c-42', 's-7']),
     parsed: { cluster_id: 'c-42', storage_id: 's-7' },
   },
   {
-    tool: 'cluster_detach_storage', args: { cluster_id: 'c-42', storage_id: 's-7', confirm: true, wait: true }, generations: SINCE_7,
-    argv: [G, 'cluster', 'detach', '--wait', 'c-42', 's-7'], parsed: { wait: true },
+    tool: 'cluster_detach_storage',
+    args: { cluster_id: 'c-42', storage_id: 's-7', confirm: true, wait: true },
+    generations: SINCE_7,
+    argv: [G, 'cluster', 'detach', '--wait', 'c-42', 's-7'],
+    parsed: { wait: true },
   },
 
   // storage create: -t/--type on 0.0.6, positional volume type on 0.0.7/0.0.8, positional size on 0.0.9
   {
-    tool: 'storage_create', args: { volume_type: 'fast', size_gb: 100 }, generations: ['0.0.6'],
-    argv: ['storage', 'create', '--type=fast', '--size=100', G], parsed: { type: 'fast', size: 100, no_input: true },
+    tool: 'storage_create',
+    args: { volume_type: 'fast', size_gb: 100 },
+    generations: ['0.0.6'],
+    argv: ['storage', 'create', '--type=fast', '--size=100', G],
+    parsed: { type: 'fast', size: 100, no_input: true },
   },
   {
-    tool: 'storage_create', args: { volume_type: 'flex', name: 'data', deletion_protection: true }, generations: ['0.0.6'],
-    argv: ['storage', 'create', '--type=flex', '--name=data', '--deletion-protection', G], parsed: { type: 'flex', size: null, name: 'data', deletion_protection: true },
+    tool: 'storage_create',
+    args: { volume_type: 'flex', name: 'data', deletion_protection: true },
+    generations: ['0.0.6'],
+    argv: ['storage', 'create', '--type=flex', '--name=data', '--deletion-protection', G],
+    parsed: { type: 'flex', size: null, name: 'data', deletion_protection: true },
   },
   {
-    tool: 'storage_create', args: { volume_type: 'fast', size_gb: 100 }, generations: ['0.0.7', '0.0.8'],
-    argv: [G, 'storage', 'create', '--size=100', 'fast'], parsed: { volume_type: 'fast', size: 100 },
+    tool: 'storage_create',
+    args: { volume_type: 'fast', size_gb: 100 },
+    generations: ['0.0.7', '0.0.8'],
+    argv: [G, 'storage', 'create', '--size=100', 'fast'],
+    parsed: { volume_type: 'fast', size: 100 },
   },
   {
-    tool: 'storage_create', args: { volume_type: 'flex', name: 'data', deletion_protection: true, wait: true }, generations: ['0.0.7', '0.0.8'],
-    argv: [G, 'storage', 'create', '--name=data', '--deletion-protection', '--wait', 'flex'], parsed: { volume_type: 'flex', wait: true },
+    tool: 'storage_create',
+    args: { volume_type: 'flex', name: 'data', deletion_protection: true, wait: true },
+    generations: ['0.0.7', '0.0.8'],
+    argv: [G, 'storage', 'create', '--name=data', '--deletion-protection', '--wait', 'flex'],
+    parsed: { volume_type: 'flex', wait: true },
   },
   {
-    tool: 'storage_create', args: { size_gb: 100 }, generations: ONLY_9,
-    argv: [G, 'storage', 'create', '100'], parsed: { size: 100 },
+    tool: 'storage_create',
+    args: { size_gb: 100 },
+    generations: ONLY_9,
+    argv: [G, 'storage', 'create', '100'],
+    parsed: { size: 100 },
   },
   {
-    tool: 'storage_create', args: { size_gb: 500, name: 'data', deletion_protection: true, wait: true }, generations: ONLY_9,
-    argv: [G, 'storage', 'create', '--name=data', '--deletion-protection', '--wait', '500'], parsed: { size: 500, name: 'data', wait: true },
+    tool: 'storage_create',
+    args: { size_gb: 500, name: 'data', deletion_protection: true, wait: true },
+    generations: ONLY_9,
+    argv: [G, 'storage', 'create', '--name=data', '--deletion-protection', '--wait', '500'],
+    parsed: { size: 500, name: 'data', wait: true },
   },
   { tool: 'storage_list', args: {}, generations: ALL, argv: [G, 'storage', 'list'] },
   { tool: 'storage_list', args: { org: true }, generations: ALL, argv: [G, 'storage', 'list', '--org'] },
   { tool: 'storage_info', args: { storage_id: 's-7' }, generations: ALL, argv: [G, 'storage', 'info', 's-7'] },
   {
-    tool: 'storage_edit', args: { storage_id: 's-7', size_gb: 500 }, generations: ALL,
-    argv: [G, 'storage', 'edit', '--size=500', 's-7'], parsed: { size: 500 },
+    tool: 'storage_edit',
+    args: { storage_id: 's-7', size_gb: 500 },
+    generations: ALL,
+    argv: [G, 'storage', 'edit', '--size=500', 's-7'],
+    parsed: { size: 500 },
   },
   {
-    tool: 'storage_edit', args: { storage_id: 's-7', name: 'data2', deletion_protection: false, confirm: true }, generations: ALL,
-    argv: [G, 'storage', 'edit', '--name=data2', '--deletion-protection=false', 's-7'], parsed: { name: 'data2', deletion_protection: 'false' },
+    tool: 'storage_edit',
+    args: { storage_id: 's-7', name: 'data2', deletion_protection: false, confirm: true },
+    generations: ALL,
+    argv: [G, 'storage', 'edit', '--name=data2', '--deletion-protection=false', 's-7'],
+    parsed: { name: 'data2', deletion_protection: 'false' },
   },
   {
-    tool: 'storage_destroy', args: { storage_id: 's-7', confirm: true }, generations: ALL,
-    argv: ['storage', 'destroy', G, 's-7'], parsed: { no_input: true },
+    tool: 'storage_destroy',
+    args: { storage_id: 's-7', confirm: true },
+    generations: ALL,
+    argv: ['storage', 'destroy', G, 's-7'],
+    parsed: { no_input: true },
   },
   {
-    tool: 'storage_destroy', args: { storage_id: 's-7', confirm: true, wait: true }, generations: SINCE_7,
-    argv: ['storage', 'destroy', G, '--wait', 's-7'], parsed: { wait: true },
+    tool: 'storage_destroy',
+    args: { storage_id: 's-7', confirm: true, wait: true },
+    generations: SINCE_7,
+    argv: ['storage', 'destroy', G, '--wait', 's-7'],
+    parsed: { wait: true },
   },
 
   // jobs
   {
-    tool: 'job_init', label: 'job_init in a workdir', args: (ctx) => ({ workdir: ctx.initDir }), generations: ALL,
-    argv: [G, 'job', 'init'], cwd: (ctx) => ctx.initDir,
+    tool: 'job_init',
+    label: 'job_init in a workdir',
+    args: (ctx) => ({ workdir: ctx.initDir }),
+    generations: ALL,
+    argv: [G, 'job', 'init'],
+    cwd: (ctx) => ctx.initDir,
     check: (_result, _call, ctx) => {
       // docs/tp-cli.md §7: tp.config.toml on 0.0.6, job.tp.toml from 0.0.7
-      const [expected, other] = ctx.gen === '0.0.6' ? ['tp.config.toml', 'job.tp.toml'] : ['job.tp.toml', 'tp.config.toml'];
+      const [expected, other] =
+        ctx.gen === '0.0.6' ? ['tp.config.toml', 'job.tp.toml'] : ['job.tp.toml', 'tp.config.toml'];
       expect(existsSync(join(ctx.initDir, expected))).toBe(true);
       expect(existsSync(join(ctx.initDir, other))).toBe(false);
     },
   },
   {
-    tool: 'job_write_config', label: 'job_write_config with instance_type (local only)', generations: ALL, argv: null,
-    args: (ctx) => ({ workdir: ctx.project, commands: ['python train.py'], instance_type: '1xH100', filename: 'hw.tp.toml' }),
+    tool: 'job_write_config',
+    label: 'job_write_config with instance_type (local only)',
+    generations: ALL,
+    argv: null,
+    args: (ctx) => ({
+      workdir: ctx.project,
+      commands: ['python train.py'],
+      instance_type: '1xH100',
+      filename: 'hw.tp.toml',
+    }),
     check: (result, _call, ctx) => {
       const path = join(ctx.project, 'hw.tp.toml');
       // the one allowed directory is the project: the path comes back relative to it
       expect(result.structuredContent).toEqual({ ok: true, path: 'hw.tp.toml' });
-      expect({ ...parse(readFileSync(path, 'utf8')) }).toMatchObject({ instance_type: '1xH100', commands: ['python train.py'] });
+      expect({ ...parse(readFileSync(path, 'utf8')) }).toMatchObject({
+        instance_type: '1xH100',
+        commands: ['python train.py'],
+      });
     },
   },
   {
-    tool: 'job_push', label: 'job_push config only (0.0.6)', args: (ctx) => ({ config_path: ctx.config }), generations: ['0.0.6'],
-    argv: (ctx) => [G, 'job', 'push', ctx.config], cwd: (ctx) => dirname(ctx.config),
+    tool: 'job_push',
+    label: 'job_push config only (0.0.6)',
+    args: (ctx) => ({ config_path: ctx.config }),
+    generations: ['0.0.6'],
+    argv: (ctx) => [G, 'job', 'push', ctx.config],
+    cwd: (ctx) => dirname(ctx.config),
     check: (_result, call, ctx) => expect(call!.config).toBe(ctx.configText),
   },
   {
-    tool: 'job_push', label: 'job_push config and cluster', args: (ctx) => ({ config_path: ctx.config, cluster_id: 'c-9' }), generations: SINCE_7,
-    argv: (ctx) => [G, 'job', 'push', ctx.config, 'c-9'], cwd: (ctx) => dirname(ctx.config), parsed: { cluster_id: 'c-9', teardown: false },
+    tool: 'job_push',
+    label: 'job_push config and cluster',
+    args: (ctx) => ({ config_path: ctx.config, cluster_id: 'c-9' }),
+    generations: SINCE_7,
+    argv: (ctx) => [G, 'job', 'push', ctx.config, 'c-9'],
+    cwd: (ctx) => dirname(ctx.config),
+    parsed: { cluster_id: 'c-9', teardown: false },
     check: (_result, call, ctx) => expect(call!.config).toBe(ctx.configText),
   },
   {
-    tool: 'job_push', label: 'job_push with teardown', args: (ctx) => ({ config_path: ctx.config, cluster_id: 'c-9', teardown: true, confirm: true }), generations: SINCE_7,
-    argv: (ctx) => [G, 'job', 'push', '--teardown', ctx.config, 'c-9'], parsed: { teardown: true },
+    tool: 'job_push',
+    label: 'job_push with teardown',
+    args: (ctx) => ({ config_path: ctx.config, cluster_id: 'c-9', teardown: true, confirm: true }),
+    generations: SINCE_7,
+    argv: (ctx) => [G, 'job', 'push', '--teardown', ctx.config, 'c-9'],
+    parsed: { teardown: true },
   },
   { tool: 'job_list', args: {}, generations: ALL, argv: [G, 'job', 'list'] },
   { tool: 'job_list', args: { org: true }, generations: ALL, argv: [G, 'job', 'list', '--org'] },
   { tool: 'job_info', args: { job_id: 'job-7' }, generations: ALL, argv: [G, 'job', 'info', 'job-7'] },
   { tool: 'job_listen', args: { job_id: 'job-7' }, generations: ALL, argv: [G, 'job', 'listen', 'job-7'] },
   {
-    tool: 'job_pull', label: 'job_pull with private_key_path', args: (ctx) => ({ job_id: 'job-5', workdir: ctx.pullDir, private_key_path: ctx.privateKey }),
-    generations: ALL, argv: (ctx) => [G, 'job', 'pull', `--private-key=${ctx.privateKey}`, 'job-5'],
+    tool: 'job_pull',
+    label: 'job_pull with private_key_path',
+    args: (ctx) => ({ job_id: 'job-5', workdir: ctx.pullDir, private_key_path: ctx.privateKey }),
+    generations: ALL,
+    argv: (ctx) => [G, 'job', 'pull', `--private-key=${ctx.privateKey}`, 'job-5'],
     check: (_result, call, ctx) => {
       expect(call!.options).toMatchObject({ private_key: ctx.privateKey, force: false, job_id: 'job-5' });
       // tp downloads into a private directory; the files are then moved into the work directory
@@ -292,64 +418,117 @@ const CASES: Case[] = [
     },
   },
   {
-    tool: 'job_pull', label: 'job_pull with force', args: (ctx) => ({ job_id: 'job-6', workdir: ctx.pullDir, force: true }), generations: ALL,
-    argv: [G, 'job', 'pull', '--force', 'job-6'], parsed: { force: true },
+    tool: 'job_pull',
+    label: 'job_pull with force',
+    args: (ctx) => ({ job_id: 'job-6', workdir: ctx.pullDir, force: true }),
+    generations: ALL,
+    argv: [G, 'job', 'pull', '--force', 'job-6'],
+    parsed: { force: true },
   },
   // cancel: 0.0.6 has no per-command --no-input (its global one works there); 0.0.7+ needs its own
   {
-    tool: 'job_cancel', args: { job_id: 'job-7', confirm: true }, generations: ALL,
+    tool: 'job_cancel',
+    args: { job_id: 'job-7', confirm: true },
+    generations: ALL,
     argv: oldAndNew([G, 'job', 'cancel', 'job-7'], ['job', 'cancel', G, 'job-7']),
   },
   {
-    tool: 'job_cancel', args: { job_id: 'job-7', confirm: true, wait: true }, generations: ALL,
-    argv: oldAndNew([G, 'job', 'cancel', '--wait', 'job-7'], ['job', 'cancel', G, '--wait', 'job-7']), parsed: { wait: true },
+    tool: 'job_cancel',
+    args: { job_id: 'job-7', confirm: true, wait: true },
+    generations: ALL,
+    argv: oldAndNew([G, 'job', 'cancel', '--wait', 'job-7'], ['job', 'cancel', G, '--wait', 'job-7']),
+    parsed: { wait: true },
   },
-  { tool: 'job_delete', args: { job_id: 'job-7', confirm: true }, generations: SINCE_7, argv: ['job', 'delete', G, 'job-7'] },
+  {
+    tool: 'job_delete',
+    args: { job_id: 'job-7', confirm: true },
+    generations: SINCE_7,
+    argv: ['job', 'delete', G, 'job-7'],
+  },
 
   // account
   { tool: 'account_me', args: {}, generations: ALL, argv: [G, 'me'] },
   {
-    tool: 'ssh_key_add', args: { public_key: KEY, name: 'laptop', confirm: true }, generations: ALL,
-    argv: [G, 'me', 'sshkey', 'add', '--name=laptop', expect.stringMatching(/^\/\S+$/)], parsed: { name: 'laptop' },
+    tool: 'ssh_key_add',
+    args: { public_key: KEY, name: 'laptop', confirm: true },
+    generations: ALL,
+    argv: [G, 'me', 'sshkey', 'add', '--name=laptop', expect.stringMatching(/^\/\S+$/)],
+    parsed: { name: 'laptop' },
     check: checkKeyFile(false),
   },
   { tool: 'ssh_key_list', args: {}, generations: ALL, argv: [G, 'me', 'sshkey', 'list'] },
   { tool: 'ssh_key_list', args: { org: true }, generations: ALL, argv: [G, 'me', 'sshkey', 'list', '--org'] },
-  { tool: 'ssh_key_remove', args: { key_id: 'key-1', confirm: true }, generations: ALL, argv: [G, 'me', 'sshkey', 'remove', 'key-1'] },
+  {
+    tool: 'ssh_key_remove',
+    args: { key_id: 'key-1', confirm: true },
+    generations: ALL,
+    argv: [G, 'me', 'sshkey', 'remove', 'key-1'],
+  },
 
   // object storage: 0.0.9 only
   { tool: 'object_storage_enable', args: {}, generations: ONLY_9, argv: [G, 'object-storage', 'enable'] },
-  { tool: 'object_storage_disable', args: { confirm: true }, generations: ONLY_9, argv: [G, 'object-storage', 'disable'] },
-  { tool: 'object_storage_credentials', args: {}, generations: ONLY_9, argv: [G, 'object-storage', 'credentials'] },
-  { tool: 'object_storage_configure_rclone', args: {}, generations: ONLY_9, argv: [G, 'object-storage', 'configure', 'rclone'] },
-  { tool: 'object_storage_bucket_list', args: {}, generations: ONLY_9, argv: [G, 'object-storage', 'bucket', 'list'] },
-  { tool: 'object_storage_bucket_create', args: { bucket_name: 'my-bucket' }, generations: ONLY_9, argv: [G, 'object-storage', 'bucket', 'create', 'my-bucket'] },
   {
-    tool: 'object_storage_bucket_delete', args: { bucket_name: 'my-bucket', confirm: true }, generations: ONLY_9,
+    tool: 'object_storage_disable',
+    args: { confirm: true },
+    generations: ONLY_9,
+    argv: [G, 'object-storage', 'disable'],
+  },
+  { tool: 'object_storage_credentials', args: {}, generations: ONLY_9, argv: [G, 'object-storage', 'credentials'] },
+  {
+    tool: 'object_storage_configure_rclone',
+    args: {},
+    generations: ONLY_9,
+    argv: [G, 'object-storage', 'configure', 'rclone'],
+  },
+  { tool: 'object_storage_bucket_list', args: {}, generations: ONLY_9, argv: [G, 'object-storage', 'bucket', 'list'] },
+  {
+    tool: 'object_storage_bucket_create',
+    args: { bucket_name: 'my-bucket' },
+    generations: ONLY_9,
+    argv: [G, 'object-storage', 'bucket', 'create', 'my-bucket'],
+  },
+  {
+    tool: 'object_storage_bucket_delete',
+    args: { bucket_name: 'my-bucket', confirm: true },
+    generations: ONLY_9,
     argv: [G, 'object-storage', 'bucket', 'delete', 'my-bucket'],
   },
 
   // help: answered without a key, the usage line of the installed generation
   ...(['', 'cluster create', 'storage create', 'job push', 'job cancel'] as const).map(
     (command): Case => ({
-      tool: 'tp_help', label: `tp_help "${command}"`, args: command ? { command } : {}, generations: ALL,
+      tool: 'tp_help',
+      label: `tp_help "${command}"`,
+      args: command ? { command } : {},
+      generations: ALL,
       argv: [...(command ? command.split(' ') : []), '--help'],
       check: (result, _call, ctx) => expect(textOf(result).split('\n')).toContain(usageLine(ctx.gen, command)),
     }),
   ),
   {
-    tool: 'tp_help', label: 'tp_help "job delete"', args: { command: 'job delete' }, generations: SINCE_7, argv: ['job', 'delete', '--help'],
+    tool: 'tp_help',
+    label: 'tp_help "job delete"',
+    args: { command: 'job delete' },
+    generations: SINCE_7,
+    argv: ['job', 'delete', '--help'],
     check: (result, _call, ctx) => expect(textOf(result).split('\n')).toContain(usageLine(ctx.gen, 'job delete')),
   },
   {
-    tool: 'tp_help', label: 'tp_help "object-storage bucket create"', args: { command: 'object-storage bucket create' }, generations: ONLY_9,
+    tool: 'tp_help',
+    label: 'tp_help "object-storage bucket create"',
+    args: { command: 'object-storage bucket create' },
+    generations: ONLY_9,
     argv: ['object-storage', 'bucket', 'create', '--help'],
-    check: (result, _call, ctx) => expect(textOf(result).split('\n')).toContain(usageLine(ctx.gen, 'object-storage bucket create')),
+    check: (result, _call, ctx) =>
+      expect(textOf(result).split('\n')).toContain(usageLine(ctx.gen, 'object-storage bucket create')),
   },
 
   // status: reports the detected generation and checks the key with `tp me`
   {
-    tool: 'server_status', args: {}, generations: ALL, argv: [G, 'me'],
+    tool: 'server_status',
+    args: {},
+    generations: ALL,
+    argv: [G, 'me'],
     check: (result, _call, ctx) => {
       expect(result.structuredContent).toMatchObject({
         tp_path: FAKE_TP,
@@ -379,36 +558,100 @@ interface Refusal {
 }
 
 const REFUSALS: Refusal[] = [
-  { tool: 'cluster_edit', args: { cluster_id: 'c-42' }, generations: ALL, error: /cluster_edit.*(name|deletion_protection)/ },
-  { tool: 'storage_edit', args: { storage_id: 's-7' }, generations: ALL, error: /storage_edit.*(name|deletion_protection|size_gb)/ },
+  {
+    tool: 'cluster_edit',
+    args: { cluster_id: 'c-42' },
+    generations: ALL,
+    error: /cluster_edit.*(name|deletion_protection)/,
+  },
+  {
+    tool: 'storage_edit',
+    args: { storage_id: 's-7' },
+    generations: ALL,
+    error: /storage_edit.*(name|deletion_protection|size_gb)/,
+  },
   { tool: 'cluster_destroy', args: { cluster_id: 'c-42' }, generations: ALL, error: /confirm=true/ },
-  { tool: 'cluster_detach_storage', args: { cluster_id: 'c-42', storage_id: 's-7', wait: true }, generations: SINCE_7, error: /confirm=true/ },
-  { tool: 'cluster_detach_storage', args: { cluster_id: 'c-42', storage_id: 's-7' }, generations: ALL, error: /confirm=true/ },
+  {
+    tool: 'cluster_detach_storage',
+    args: { cluster_id: 'c-42', storage_id: 's-7', wait: true },
+    generations: SINCE_7,
+    error: /confirm=true/,
+  },
+  {
+    tool: 'cluster_detach_storage',
+    args: { cluster_id: 'c-42', storage_id: 's-7' },
+    generations: ALL,
+    error: /confirm=true/,
+  },
   { tool: 'storage_destroy', args: { storage_id: 's-7' }, generations: ALL, error: /confirm=true/ },
   { tool: 'job_cancel', args: { job_id: 'job-7' }, generations: ALL, error: /confirm=true/ },
   { tool: 'job_delete', args: { job_id: 'job-7', confirm: false }, generations: SINCE_7, error: /confirm=true/ },
   { tool: 'ssh_key_remove', args: { key_id: 'key-1' }, generations: ALL, error: /confirm=true/ },
   // sensitive: a persistent login on the account, and a safeguard turned off
-  { tool: 'ssh_key_add', args: { public_key: KEY, name: 'laptop' }, generations: ALL, error: /Not done: saving an SSH key named laptop .*log in to every new cluster.*confirm=true/ },
-  { tool: 'cluster_edit', args: { cluster_id: 'c-42', deletion_protection: false }, generations: ALL, error: /Not done: turning off deletion protection of cluster c-42.*confirm=true/ },
-  { tool: 'storage_edit', args: { storage_id: 's-7', deletion_protection: false }, generations: ALL, error: /Not done: turning off deletion protection of volume s-7.*confirm=true/ },
+  {
+    tool: 'ssh_key_add',
+    args: { public_key: KEY, name: 'laptop' },
+    generations: ALL,
+    error: /Not done: saving an SSH key named laptop .*log in to every new cluster.*confirm=true/,
+  },
+  {
+    tool: 'cluster_edit',
+    args: { cluster_id: 'c-42', deletion_protection: false },
+    generations: ALL,
+    error: /Not done: turning off deletion protection of cluster c-42.*confirm=true/,
+  },
+  {
+    tool: 'storage_edit',
+    args: { storage_id: 's-7', deletion_protection: false },
+    generations: ALL,
+    error: /Not done: turning off deletion protection of volume s-7.*confirm=true/,
+  },
   { tool: 'object_storage_disable', args: {}, generations: ONLY_9, error: /confirm=true/ },
-  { tool: 'object_storage_bucket_delete', args: { bucket_name: 'my-bucket' }, generations: ONLY_9, error: /confirm=true/ },
-  { tool: 'job_push', label: 'job_push without cluster_id', args: (ctx) => ({ config_path: ctx.config }), generations: SINCE_7, error: /cluster_id/ },
+  {
+    tool: 'object_storage_bucket_delete',
+    args: { bucket_name: 'my-bucket' },
+    generations: ONLY_9,
+    error: /confirm=true/,
+  },
+  {
+    tool: 'job_push',
+    label: 'job_push without cluster_id',
+    args: (ctx) => ({ config_path: ctx.config }),
+    generations: SINCE_7,
+    error: /cluster_id/,
+  },
   // the wrong-shaped storage_create argument for each generation
   { tool: 'storage_create', args: { size_gb: 100 }, generations: BEFORE_9, error: /volume_type/ },
-  { tool: 'storage_create', args: { volume_type: 'fast', size_gb: 100 }, generations: ONLY_9, error: /volume_type/, not: /pipx upgrade/ },
-  { tool: 'storage_create', args: { volume_type: 'fast' }, generations: ONLY_9, error: /volume_type/, not: /pipx upgrade/ },
+  {
+    tool: 'storage_create',
+    args: { volume_type: 'fast', size_gb: 100 },
+    generations: ONLY_9,
+    error: /volume_type/,
+    not: /pipx upgrade/,
+  },
+  {
+    tool: 'storage_create',
+    args: { volume_type: 'fast' },
+    generations: ONLY_9,
+    error: /volume_type/,
+    not: /pipx upgrade/,
+  },
   { tool: 'storage_create', args: {}, generations: ONLY_9, error: /size_gb/ },
   { tool: 'tp_help', args: { command: 'nfs' }, generations: ALL, error: /nfs/ },
   { tool: 'tp_help', args: { command: 'cluster rm' }, generations: ALL, error: /rm/ },
   {
-    tool: 'job_pull', label: 'job_pull with a private_key_path outside the allowed directories',
-    args: (ctx) => ({ job_id: 'job-5', workdir: ctx.pullDir, private_key_path: '/etc/hostname' }), generations: ALL, error: /private_key_path: .*outside the allowed directories/,
+    tool: 'job_pull',
+    label: 'job_pull with a private_key_path outside the allowed directories',
+    args: (ctx) => ({ job_id: 'job-5', workdir: ctx.pullDir, private_key_path: '/etc/hostname' }),
+    generations: ALL,
+    error: /private_key_path: .*outside the allowed directories/,
   },
   {
-    tool: 'job_pull', label: 'job_pull with a missing private_key_path',
-    args: (ctx) => ({ job_id: 'job-5', workdir: ctx.pullDir, private_key_path: join(ctx.project, 'missing-key') }), generations: ALL, error: /private_key_path/,
+    tool: 'job_pull',
+    label: 'job_pull with a missing private_key_path',
+    args: (ctx) => ({ job_id: 'job-5', workdir: ctx.pullDir, private_key_path: join(ctx.project, 'missing-key') }),
+    generations: ALL,
+    error: /private_key_path/,
   },
 ];
 
@@ -432,21 +675,67 @@ const OBJECT_STORAGE: [string, Args][] = [
 ];
 
 const UNSUPPORTED: Unsupported[] = [
-  { tool: 'cluster_create', args: { instance_type: '1xH100', container: IMAGE }, generation: '0.0.6', error: /container.*0\.0\.7 or newer/ },
-  { tool: 'cluster_create', args: { instance_type: '1xH100', container: IMAGE, ssh_public_key: KEY }, generation: '0.0.6', error: /container.*0\.0\.7 or newer/ },
-  { tool: 'cluster_list', args: { instances: true }, generation: '0.0.6', error: /instances.*0\.0\.7 or newer/ },
-  { tool: 'cluster_attach_storage', args: { cluster_id: 'c-42', storage_id: 's-7', wait: true }, generation: '0.0.6', error: /wait.*0\.0\.7 or newer/ },
   {
-    tool: 'cluster_detach_storage', args: { cluster_id: 'c-42', storage_id: 's-7', confirm: true, wait: true }, generation: '0.0.6',
+    tool: 'cluster_create',
+    args: { instance_type: '1xH100', container: IMAGE },
+    generation: '0.0.6',
+    error: /container.*0\.0\.7 or newer/,
+  },
+  {
+    tool: 'cluster_create',
+    args: { instance_type: '1xH100', container: IMAGE, ssh_public_key: KEY },
+    generation: '0.0.6',
+    error: /container.*0\.0\.7 or newer/,
+  },
+  { tool: 'cluster_list', args: { instances: true }, generation: '0.0.6', error: /instances.*0\.0\.7 or newer/ },
+  {
+    tool: 'cluster_attach_storage',
+    args: { cluster_id: 'c-42', storage_id: 's-7', wait: true },
+    generation: '0.0.6',
     error: /wait.*0\.0\.7 or newer/,
   },
-  { tool: 'storage_create', args: { volume_type: 'fast', wait: true }, generation: '0.0.6', error: /wait.*0\.0\.7 or newer/ },
-  { tool: 'storage_destroy', args: { storage_id: 's-7', confirm: true, wait: true }, generation: '0.0.6', error: /wait.*0\.0\.7 or newer/ },
-  { tool: 'job_push', label: 'job_push with cluster_id', args: (ctx) => ({ config_path: ctx.config, cluster_id: 'c-9' }), generation: '0.0.6', error: /cluster_id.*0\.0\.7 or newer/ },
-  { tool: 'job_push', label: 'job_push with teardown', args: (ctx) => ({ config_path: ctx.config, teardown: true, confirm: true }), generation: '0.0.6', error: /teardown.*0\.0\.7 or newer/ },
-  { tool: 'job_delete', args: { job_id: 'job-7', confirm: true }, generation: '0.0.6', error: /job_delete.*0\.0\.7 or newer/ },
+  {
+    tool: 'cluster_detach_storage',
+    args: { cluster_id: 'c-42', storage_id: 's-7', confirm: true, wait: true },
+    generation: '0.0.6',
+    error: /wait.*0\.0\.7 or newer/,
+  },
+  {
+    tool: 'storage_create',
+    args: { volume_type: 'fast', wait: true },
+    generation: '0.0.6',
+    error: /wait.*0\.0\.7 or newer/,
+  },
+  {
+    tool: 'storage_destroy',
+    args: { storage_id: 's-7', confirm: true, wait: true },
+    generation: '0.0.6',
+    error: /wait.*0\.0\.7 or newer/,
+  },
+  {
+    tool: 'job_push',
+    label: 'job_push with cluster_id',
+    args: (ctx) => ({ config_path: ctx.config, cluster_id: 'c-9' }),
+    generation: '0.0.6',
+    error: /cluster_id.*0\.0\.7 or newer/,
+  },
+  {
+    tool: 'job_push',
+    label: 'job_push with teardown',
+    args: (ctx) => ({ config_path: ctx.config, teardown: true, confirm: true }),
+    generation: '0.0.6',
+    error: /teardown.*0\.0\.7 or newer/,
+  },
+  {
+    tool: 'job_delete',
+    args: { job_id: 'job-7', confirm: true },
+    generation: '0.0.6',
+    error: /job_delete.*0\.0\.7 or newer/,
+  },
   ...BEFORE_9.flatMap((generation) =>
-    OBJECT_STORAGE.map(([tool, args]): Unsupported => ({ tool, args, generation, error: new RegExp(`${tool}.*0\\.0\\.9 or newer`) })),
+    OBJECT_STORAGE.map(
+      ([tool, args]): Unsupported => ({ tool, args, generation, error: new RegExp(`${tool}.*0\\.0\\.9 or newer`) }),
+    ),
   ),
 ];
 
@@ -468,11 +757,21 @@ function makeContext(gen: Gen): Ctx {
   writeFileSync(config, configText);
   const privateKey = join(project, 'id_test');
   writeFileSync(privateKey, 'not a real private key\n', { mode: 0o600 });
-  return { gen, ws, project, config, configText, privateKey, initDir: join(project, 'init'), pullDir: join(project, 'pull') };
+  return {
+    gen,
+    ws,
+    project,
+    config,
+    configText,
+    privateKey,
+    initDir: join(project, 'init'),
+    pullDir: join(project, 'pull'),
+  };
 }
 
 const resolveArgs = (args: Args | ((ctx: Ctx) => Args), ctx: Ctx) => (typeof args === 'function' ? args(ctx) : args);
-const caseName = (c: { tool: string; label?: string; args: unknown }) => c.label ?? `${c.tool} ${JSON.stringify(c.args)}`;
+const caseName = (c: { tool: string; label?: string; args: unknown }) =>
+  c.label ?? `${c.tool} ${JSON.stringify(c.args)}`;
 
 describe.each(GENS)('tp %s', (gen) => {
   let ctx: Ctx;
@@ -595,21 +894,38 @@ describe('server_status', () => {
     ws.cleanup();
   });
 
-  it('reports a key that tp rejects as not accepted, with tp\'s answer', async () => {
+  it("reports a key that tp rejects as not accepted, with tp's answer", async () => {
     mcp = await connectInMemory({ env: ws.env({ FAKE_TP_REJECT_KEY: '1' }), allowedDirs: [project] });
     const result = await mcp.call('server_status');
     expect(result.isError ?? false).toBe(false);
-    expect(result.structuredContent).toMatchObject({ tp_generation: '0.0.9', api_key_set: true, api_key_accepted: false });
+    expect(result.structuredContent).toMatchObject({
+      tp_generation: '0.0.9',
+      api_key_set: true,
+      api_key_accepted: false,
+    });
     const message = (result.structuredContent as { api_key_message: string }).api_key_message;
     expect(message.length).toBeGreaterThan(0);
     expect(message).not.toMatch(/^\* /m); // spinner lines are not tp's answer
-    expect(ws.calls().filter((call) => !isProbe(call)).map((call) => call.argv)).toEqual([[G, 'me']]);
+    expect(
+      ws
+        .calls()
+        .filter((call) => !isProbe(call))
+        .map((call) => call.argv),
+    ).toEqual([[G, 'me']]);
   });
 
   it('without any key: api_key_set false, and `tp me` is not run', async () => {
-    mcp = await connectInMemory({ env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_GENERATION: '0.0.8' }), allowedDirs: [project] });
+    mcp = await connectInMemory({
+      env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_GENERATION: '0.0.8' }),
+      allowedDirs: [project],
+    });
     const result = await mcp.call('server_status');
-    expect(result.structuredContent).toMatchObject({ tp_generation: '0.0.8', tp_generation_source: 'usage', api_key_set: false, api_key_accepted: null });
+    expect(result.structuredContent).toMatchObject({
+      tp_generation: '0.0.8',
+      tp_generation_source: 'usage',
+      api_key_set: false,
+      api_key_accepted: null,
+    });
     expect(ws.calls().every(isProbe)).toBe(true);
   });
 
@@ -618,7 +934,13 @@ describe('server_status', () => {
     mcp = await connectInMemory({ env: ws.env(), allowedDirs: [project], runner: { tpPath: missing } });
     const result = await mcp.call('server_status');
     expect(result.isError ?? false).toBe(false);
-    expect(result.structuredContent).toMatchObject({ tp_path: missing, tp_resolved_path: null, tp_generation: null, api_key_set: true, api_key_accepted: null });
+    expect(result.structuredContent).toMatchObject({
+      tp_path: missing,
+      tp_resolved_path: null,
+      tp_generation: null,
+      api_key_set: true,
+      api_key_accepted: null,
+    });
     expect((result.structuredContent as { tp_problem: string }).tp_problem).toMatch(/pipx install tensorpool/);
     const tool = await mcp.call('cluster_list');
     expect(tool.isError).toBe(true);
@@ -639,9 +961,19 @@ async function connectCustom(options: {
   settings: ConfigInput;
   installation?: (runner: TpRunner) => TpInstallation;
 }): Promise<Custom> {
-  const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: options.env, timeoutMs: 20_000, killGraceMs: 500 });
+  const runner = new TpRunner({
+    tpPath: FAKE_TP,
+    passEnv: FAKE_TP_PASS_ENV,
+    env: options.env,
+    timeoutMs: 20_000,
+    killGraceMs: 500,
+  });
   // not about approval: --no-confirm-creates
-  const server = createServer({ runner, config: { confirmCreates: false, ...options.settings }, installation: options.installation?.(runner) });
+  const server = createServer({
+    runner,
+    config: { confirmCreates: false, ...options.settings },
+    installation: options.installation?.(runner),
+  });
   const client = new Client({ name: 'generations-test', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
@@ -682,7 +1014,9 @@ describe('hand-built servers', () => {
     const shown = await revealing.call('object_storage_enable');
     expect(shown.isError ?? false, textOf(shown)).toBe(false);
     // docs/tp-cli.md §6: enable prints the secret key; find it in what tp printed
-    const secretLine = textOf(shown).split('\n').find((line) => /secret/i.test(line));
+    const secretLine = textOf(shown)
+      .split('\n')
+      .find((line) => /secret/i.test(line));
     expect(secretLine, textOf(shown)).toBeDefined();
     const secret = /secret[^:=]*[:=]\s*(\S+)/i.exec(secretLine!)![1]!;
     expect(secret).not.toMatch(/MASK/i);
@@ -704,18 +1038,54 @@ describe('hand-built servers', () => {
   });
 
   const OVERRIDES: { override: Gen; fake: Gen; tool: string; args: Args; argv: string[]; fakeAccepts: boolean }[] = [
-    { override: '0.0.6', fake: '0.0.9', tool: 'cluster_create', args: { instance_type: '1xH100' }, argv: ['cluster', 'create', '--instance-type=1xH100', G], fakeAccepts: false },
     {
-      override: '0.0.7', fake: '0.0.9', tool: 'cluster_create', args: { instance_type: '1xH100', container: IMAGE },
-      argv: [G, 'cluster', 'create', `--experimental-container=${IMAGE}`, '1xH100'], fakeAccepts: false,
+      override: '0.0.6',
+      fake: '0.0.9',
+      tool: 'cluster_create',
+      args: { instance_type: '1xH100' },
+      argv: ['cluster', 'create', '--instance-type=1xH100', G],
+      fakeAccepts: false,
     },
     {
-      override: '0.0.8', fake: '0.0.9', tool: 'cluster_create', args: { instance_type: '1xH100', container: IMAGE },
-      argv: [G, 'cluster', 'create', `--container=${IMAGE}`, '1xH100'], fakeAccepts: true,
+      override: '0.0.7',
+      fake: '0.0.9',
+      tool: 'cluster_create',
+      args: { instance_type: '1xH100', container: IMAGE },
+      argv: [G, 'cluster', 'create', `--experimental-container=${IMAGE}`, '1xH100'],
+      fakeAccepts: false,
     },
-    { override: '0.0.9', fake: '0.0.6', tool: 'storage_create', args: { size_gb: 100 }, argv: [G, 'storage', 'create', '100'], fakeAccepts: false },
-    { override: '0.0.8', fake: '0.0.6', tool: 'storage_create', args: { volume_type: 'fast' }, argv: [G, 'storage', 'create', 'fast'], fakeAccepts: false },
-    { override: '0.0.6', fake: '0.0.8', tool: 'job_cancel', args: { job_id: 'job-7', confirm: true }, argv: [G, 'job', 'cancel', 'job-7'], fakeAccepts: true },
+    {
+      override: '0.0.8',
+      fake: '0.0.9',
+      tool: 'cluster_create',
+      args: { instance_type: '1xH100', container: IMAGE },
+      argv: [G, 'cluster', 'create', `--container=${IMAGE}`, '1xH100'],
+      fakeAccepts: true,
+    },
+    {
+      override: '0.0.9',
+      fake: '0.0.6',
+      tool: 'storage_create',
+      args: { size_gb: 100 },
+      argv: [G, 'storage', 'create', '100'],
+      fakeAccepts: false,
+    },
+    {
+      override: '0.0.8',
+      fake: '0.0.6',
+      tool: 'storage_create',
+      args: { volume_type: 'fast' },
+      argv: [G, 'storage', 'create', 'fast'],
+      fakeAccepts: false,
+    },
+    {
+      override: '0.0.6',
+      fake: '0.0.8',
+      tool: 'job_cancel',
+      args: { job_id: 'job-7', confirm: true },
+      argv: [G, 'job', 'cancel', 'job-7'],
+      fakeAccepts: true,
+    },
   ];
 
   for (const o of OVERRIDES) {
@@ -746,17 +1116,32 @@ describe('hand-built servers', () => {
       settings: { allowedDirs: [project] },
       installation: (runner) => new TpInstallation(runner, '0.0.6'),
     });
-    expectUnsupported(await mcp.call('object_storage_bucket_list'), '0.0.6', /object_storage_bucket_list.*0\.0\.9 or newer/);
-    expectUnsupported(await mcp.call('job_delete', { job_id: 'job-7', confirm: true }), '0.0.6', /job_delete.*0\.0\.7 or newer/);
+    expectUnsupported(
+      await mcp.call('object_storage_bucket_list'),
+      '0.0.6',
+      /object_storage_bucket_list.*0\.0\.9 or newer/,
+    );
+    expectUnsupported(
+      await mcp.call('job_delete', { job_id: 'job-7', confirm: true }),
+      '0.0.6',
+      /job_delete.*0\.0\.7 or newer/,
+    );
     expectUnsupported(await mcp.call('cluster_list', { instances: true }), '0.0.6', /instances.*0\.0\.7 or newer/);
     expect(ws.calls()).toEqual([]);
 
     const status = await mcp.call('server_status');
-    expect(status.structuredContent).toMatchObject({ tp_generation: '0.0.6', tp_generation_source: 'override', tp_version: '0.0.9' });
+    expect(status.structuredContent).toMatchObject({
+      tp_generation: '0.0.6',
+      tp_generation_source: 'override',
+      tp_version: '0.0.9',
+    });
   });
 
   it('settings.tpGeneration is the same override when no installation is given', async () => {
-    const mcp = await connect({ env: ws.env({ FAKE_TP_GENERATION: '0.0.9' }), settings: { allowedDirs: [project], tpGeneration: '0.0.6' } });
+    const mcp = await connect({
+      env: ws.env({ FAKE_TP_GENERATION: '0.0.9' }),
+      settings: { allowedDirs: [project], tpGeneration: '0.0.6' },
+    });
     await mcp.call('cluster_attach_storage', { cluster_id: 'c-42', storage_id: 's-7' });
     expect(ws.calls().map((call) => call.argv)).toEqual([['cluster', 'attach', G, 'c-42', 's-7']]);
     const status = await mcp.call('server_status');

@@ -15,7 +15,8 @@ afterEach(async () => {
 });
 
 const FAST = { syncBudgetMs: 1000, heartbeatMs: 300 };
-const operationId = (result: CallToolResult) => (result.structuredContent as { operation: { id: string } }).operation.id;
+const operationId = (result: CallToolResult) =>
+  (result.structuredContent as { operation: { id: string } }).operation.id;
 const progressLines = (text: string) => text.match(/progress line \d+/g) ?? [];
 
 describe('handles that survive the model’s mistakes', () => {
@@ -24,11 +25,16 @@ describe('handles that survive the model’s mistakes', () => {
     const result = await mcp.call('operation_status', { operation_id: 'op_0123456789ab' });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain('No operation op_0123456789ab in this session');
-    expect(textOf(result)).toMatch(/If it was a create \(cluster_create, storage_create, job_push\), TensorPool may have gone ahead and be billing: look with cluster_list, storage_list or job_list before you retry/);
+    expect(textOf(result)).toMatch(
+      /If it was a create \(cluster_create, storage_create, job_push\), TensorPool may have gone ahead and be billing: look with cluster_list, storage_list or job_list before you retry/,
+    );
   });
 
   it('output is shown once: the handle’s tail is not shown again, and a finished operation shows its result, not the same output as new output', async () => {
-    mcp = await connectInMemory({ env: ws.env({ FAKE_TP_DELAY_MS: '3000', FAKE_TP_LINES_EVERY_MS: '100' }), config: FAST });
+    mcp = await connectInMemory({
+      env: ws.env({ FAKE_TP_DELAY_MS: '3000', FAKE_TP_LINES_EVERY_MS: '100' }),
+      config: FAST,
+    });
     const handle = await mcp.call('cluster_list', {});
     const id = operationId(handle);
     const shownByHandle = new Set(progressLines(textOf(handle)));

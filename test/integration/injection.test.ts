@@ -115,7 +115,8 @@ const PROBES = [['--version'], ['storage', 'create', '--help'], ['cluster', 'cre
 const isProbe = (call: FakeTpCall) => PROBES.some((probe) => JSON.stringify(probe) === JSON.stringify(call.argv));
 
 /** argv with the per-call temporary key file path replaced, so two calls compare. */
-const normalised = (call: FakeTpCall) => call.argv.map((arg) => (call.keyFile ? arg.split(call.keyFile.path).join('<KEY FILE>') : arg));
+const normalised = (call: FakeTpCall) =>
+  call.argv.map((arg) => (call.keyFile ? arg.split(call.keyFile.path).join('<KEY FILE>') : arg));
 
 let ws: FakeTpWorkspace;
 let roots: Roots;
@@ -148,9 +149,17 @@ it('finds the string parameters of every tool, and has a valid value for each', 
   const names = tested.flatMap(({ tool, fields }) => fields.map((field) => `${tool.name}.${field.name}`));
   expect(names).toEqual(
     expect.arrayContaining([
-      'cluster_create.instance_type', 'cluster_create.ssh_public_key', 'cluster_create.container', 'cluster_info.cluster_id',
-      'storage_create.volume_type', 'job_push.config_path', 'job_pull.private_key_path', 'job_write_config.commands',
-      'ssh_key_add.public_key', 'object_storage_bucket_create.bucket_name', 'tp_help.command',
+      'cluster_create.instance_type',
+      'cluster_create.ssh_public_key',
+      'cluster_create.container',
+      'cluster_info.cluster_id',
+      'storage_create.volume_type',
+      'job_push.config_path',
+      'job_pull.private_key_path',
+      'job_write_config.commands',
+      'ssh_key_add.public_key',
+      'object_storage_bucket_create.bucket_name',
+      'tp_help.command',
     ]),
   );
   const valid = validValues({ dirs: '/d', files: '/f', privateKey: '/k' });
@@ -187,7 +196,9 @@ for (const { tool, fields, required, properties } of tested) {
       return args;
     }
 
-    async function call(args: Record<string, unknown>): Promise<{ result: CallToolResult; fresh: FakeTpCall[]; spawned: FakeTpCall[] }> {
+    async function call(
+      args: Record<string, unknown>,
+    ): Promise<{ result: CallToolResult; fresh: FakeTpCall[]; spawned: FakeTpCall[] }> {
       const before = ws.calls().length;
       const result = await mcp.call(tool.name, args);
       const fresh = ws.calls().slice(before);
@@ -258,11 +269,13 @@ for (const { tool, fields, required, properties } of tested) {
           const carriers = expected.map((arg) => arg.includes(valid));
           expect(argv).toEqual(expected.map((arg) => arg.split(valid).join(value)));
           argv.forEach((arg, index) => {
-            if (carriers[index] && arg.startsWith('-')) expect(arg, 'an option may carry the value only as --flag=value').toMatch(/^--[a-z][a-z-]*=/);
+            if (carriers[index] && arg.startsWith('-'))
+              expect(arg, 'an option may carry the value only as --flag=value').toMatch(/^--[a-z][a-z-]*=/);
           });
 
           // job_pull runs tp in a private directory and moves what it downloads into workdir
-          const pulledInto = tool.name === 'job_pull' && field.name === 'workdir' && existsSync(join(root, value, 'outputs'));
+          const pulledInto =
+            tool.name === 'job_pull' && field.name === 'workdir' && existsSync(join(root, value, 'outputs'));
           const whole =
             argv.some((arg) => arg.includes(value)) ||
             (tp.keyFile?.content ?? '').includes(value.trim()) ||

@@ -37,9 +37,22 @@ async function session(
   shared?: TpRunner,
   serverOptions: Partial<CreateServerOptions> = {},
 ) {
-  const runner = shared ?? new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(env), timeoutMs: 300_000, killGraceMs: 300, ...runnerOptions });
+  const runner =
+    shared ??
+    new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env(env),
+      timeoutMs: 300_000,
+      killGraceMs: 300,
+      ...runnerOptions,
+    });
   // not about approval: --no-confirm-creates
-  const server = createServer({ runner, config: { allowedDirs: [], confirmCreates: false, ...settings }, ...serverOptions });
+  const server = createServer({
+    runner,
+    config: { allowedDirs: [], confirmCreates: false, ...settings },
+    ...serverOptions,
+  });
   const client = new Client({ name: 'ops-test', version: '1' });
   const notifications: { method: string; params?: unknown }[] = [];
   client.fallbackNotificationHandler = async (notification) => {
@@ -52,15 +65,21 @@ async function session(
     await server.close();
     if (!shared) await runner.shutdown();
   });
-  const call = async (name: string, args: Record<string, unknown> = {}, options: { onprogress?: (p: Progress) => void; signal?: AbortSignal } = {}) =>
+  const call = async (
+    name: string,
+    args: Record<string, unknown> = {},
+    options: { onprogress?: (p: Progress) => void; signal?: AbortSignal } = {},
+  ) =>
     (await client.callTool({ name, arguments: args }, undefined, { ...options, timeout: 120_000 })) as CallToolResult;
   return { client, runner, call, notifications };
 }
 
 const pids = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { tp: number; grandchild: number };
 const outputOf = async (client: Client, id: string) =>
-  ((await client.readResource({ uri: `tensorpool-mcp://operations/${id}/output` })).contents[0] as { text: string }).text;
-const operationOf = (result: CallToolResult) => (result.structuredContent as { operation?: { id: string; status: string } }).operation;
+  ((await client.readResource({ uri: `tensorpool-mcp://operations/${id}/output` })).contents[0] as { text: string })
+    .text;
+const operationOf = (result: CallToolResult) =>
+  (result.structuredContent as { operation?: { id: string; status: string } }).operation;
 
 describe('operation handles', () => {
   it('a call past the sync budget returns a handle at once; status, list and cancel follow it; cancel leaves no process', async () => {
@@ -75,13 +94,18 @@ describe('operation handles', () => {
     expect(handle.content.some((part) => part.type === 'resource_link')).toBe(true);
 
     expect(isAlive(await ws.untilReady())).toBe(true);
-    await waitFor(async () => (await outputOf(s.client, operation.id)).includes('progress line 3'), undefined, "tp's lines to reach the server");
+    await waitFor(
+      async () => (await outputOf(s.client, operation.id)).includes('progress line 3'),
+      undefined,
+      "tp's lines to reach the server",
+    );
     const status = await s.call('operation_status', { operation_id: operation.id });
     expect(status.structuredContent).toMatchObject({ status: 'running', tool: 'cluster_create', result: null });
     // each line is shown once: in the handle's output so far, or as new output in the first status after it
     const newOutput = (result: CallToolResult) => (result.structuredContent as { new_output: string }).new_output;
     const shown = `${textOf(handle)}\n${newOutput(status)}`;
-    for (const k of [1, 2, 3]) expect(shown.match(new RegExp(`progress line ${k}\\n`, 'g')), `progress line ${k}`).toHaveLength(1);
+    for (const k of [1, 2, 3])
+      expect(shown.match(new RegExp(`progress line ${k}\\n`, 'g')), `progress line ${k}`).toHaveLength(1);
     expect(newOutput(await s.call('operation_status', { operation_id: operation.id }))).toBe('');
 
     const list = await s.call('operation_list');
@@ -105,7 +129,9 @@ describe('operation handles', () => {
     const status = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 50 });
     // the finished call's fields at the top level, where an agent reads them without unwrapping
     expect(status.structuredContent).toMatchObject({ status: 'succeeded', ok: true });
-    expect((status.structuredContent as { clusters: { cluster_id: string }[] }).clusters.map((row) => row.cluster_id)).toEqual(['c-fake123', 'c-fake456', 'c-fake789']);
+    expect(
+      (status.structuredContent as { clusters: { cluster_id: string }[] }).clusters.map((row) => row.cluster_id),
+    ).toEqual(['c-fake123', 'c-fake456', 'c-fake789']);
     expect(textOf(status)).toMatch(/Result:\nOrganization: fake-org\ncluster_id  name/);
   });
 
@@ -117,7 +143,13 @@ describe('operation handles', () => {
   });
 
   it('operations belong to their session', async () => {
-    const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(ws.hold()), timeoutMs: 60_000, killGraceMs: 300 });
+    const runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env(ws.hold()),
+      timeoutMs: 60_000,
+      killGraceMs: 300,
+    });
     cleanups.push(() => runner.shutdown());
     const a = await session({}, FAST, {}, runner);
     const b = await session({}, FAST, {}, runner);
@@ -135,7 +167,11 @@ describe('operation handles', () => {
     const finished = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 50 });
     expect(finished.structuredContent).toMatchObject({ status: 'succeeded' });
     const outputUri = (finished.structuredContent as { output_uri: string }).output_uri;
-    await waitFor(async () => /No operation/.test(textOf(await s.call('operation_status', { operation_id: operation.id }))), undefined, 'the operation to be forgotten');
+    await waitFor(
+      async () => /No operation/.test(textOf(await s.call('operation_status', { operation_id: operation.id }))),
+      undefined,
+      'the operation to be forgotten',
+    );
     await expect(s.client.readResource({ uri: outputUri })).rejects.toMatchObject({ code: -32002 });
   });
 });
@@ -144,29 +180,39 @@ describe('progress notifications', () => {
   it('with a progress token: one per output line, strictly increasing', async () => {
     const s = await session(ws.hold(1), NO_BUDGET);
     const progress: Progress[] = [];
-    const result = await s.call('job_listen', { job_id: 'j-1' }, {
-      onprogress: (p) => {
-        progress.push(p);
-        // tp's line came through while it ran; now it may finish
-        if (/progress line/.test(p.message ?? '')) ws.release();
+    const result = await s.call(
+      'job_listen',
+      { job_id: 'j-1' },
+      {
+        onprogress: (p) => {
+          progress.push(p);
+          // tp's line came through while it ran; now it may finish
+          if (/progress line/.test(p.message ?? '')) ws.release();
+        },
       },
-    });
+    );
     expect(result.isError ?? false).toBe(false);
     // lines that arrive within one interval are folded into one message that names the latest
-    expect(progress.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^progress line 1( \(\+\d+ more lines?\))?$/)]));
+    expect(progress.map((p) => p.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^progress line 1( \(\+\d+ more lines?\))?$/)]),
+    );
     for (let i = 1; i < progress.length; i++) expect(progress[i]!.progress).toBeGreaterThan(progress[i - 1]!.progress);
   });
 
   it('with a progress token: a line that carries the key goes out masked', async () => {
     const s = await session({ ...ws.hold(), FAKE_TP_ECHO_KEY: '1' }, NO_BUDGET);
     const progress: Progress[] = [];
-    const result = await s.call('job_listen', { job_id: 'j-1' }, {
-      onprogress: (p) => {
-        progress.push(p);
-        // the fake prints the key on its last line on stdout and on stderr, so some message is about it
-        if (/TENSORPOOL_KEY=|key is/.test(p.message ?? '')) ws.release();
+    const result = await s.call(
+      'job_listen',
+      { job_id: 'j-1' },
+      {
+        onprogress: (p) => {
+          progress.push(p);
+          // the fake prints the key on its last line on stdout and on stderr, so some message is about it
+          if (/TENSORPOOL_KEY=|key is/.test(p.message ?? '')) ws.release();
+        },
       },
-    });
+    );
     expect(result.isError ?? false).toBe(false);
     expect(progress.some((p) => /TENSORPOOL_KEY=|key is/.test(p.message ?? ''))).toBe(true);
     expect(JSON.stringify(progress)).not.toContain(TEST_KEY);
@@ -176,12 +222,16 @@ describe('progress notifications', () => {
     const s = await session(ws.hold(), NO_BUDGET);
     const progress: Progress[] = [];
     const heartbeats = () => progress.filter((p) => /still running/.test(p.message ?? '')).length;
-    const result = await s.call('cluster_list', {}, {
-      onprogress: (p) => {
-        progress.push(p);
-        if (heartbeats() === 2) ws.release(); // tp stayed silent through two heartbeats
+    const result = await s.call(
+      'cluster_list',
+      {},
+      {
+        onprogress: (p) => {
+          progress.push(p);
+          if (heartbeats() === 2) ws.release(); // tp stayed silent through two heartbeats
+        },
       },
-    });
+    );
     expect(result.isError ?? false).toBe(false);
     expect(heartbeats()).toBeGreaterThanOrEqual(2);
   });
@@ -196,7 +246,10 @@ describe('progress notifications', () => {
 describe('cancellation and the process limit', () => {
   it("a client's cancel notification kills tp and its grandchild", async () => {
     const pidFile = join(ws.dir, 'pids.json');
-    const s = await session({ FAKE_TP_DELAY_MS: '60000', FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile }, { ...FAST, syncBudgetMs: 60_000 });
+    const s = await session(
+      { FAKE_TP_DELAY_MS: '60000', FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile },
+      { ...FAST, syncBudgetMs: 60_000 },
+    );
     const controller = new AbortController();
     const pending = s.call('cluster_list', {}, { signal: controller.signal }).catch((error: unknown) => error);
     await waitFor(() => existsSync(pidFile), 10_000, 'tp to start');
@@ -215,9 +268,18 @@ describe('cancellation and the process limit', () => {
     await waitFor(() => ws.commandCalls().length === 1, undefined, 'the first call');
     const second = s.call('job_info', { job_id: 'j-2' }, { onprogress: (p) => queued.push(p.message ?? '') });
     const controller = new AbortController();
-    const third = s.call('job_info', { job_id: 'j-3' }, { signal: controller.signal, onprogress: (p) => heardByThird.push(p.message ?? '') })
+    const third = s
+      .call(
+        'job_info',
+        { job_id: 'j-3' },
+        { signal: controller.signal, onprogress: (p) => heardByThird.push(p.message ?? '') },
+      )
       .catch((error: unknown) => error);
-    await waitFor(() => queued.length > 0 && heardByThird.some((m) => /position 2/.test(m)), undefined, 'both calls to queue');
+    await waitFor(
+      () => queued.length > 0 && heardByThird.some((m) => /position 2/.test(m)),
+      undefined,
+      'both calls to queue',
+    );
     controller.abort();
     ws.release();
     await Promise.all([first, second, third]);
@@ -225,19 +287,30 @@ describe('cancellation and the process limit', () => {
     expect(ws.commandCalls().map((call) => call.argv.at(-1))).toEqual(['j-1', 'j-2']);
   });
 
-
   it("takes turns across sessions: one session's many waiting calls do not put another session's one call behind all of them", async () => {
-    const runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(ws.hold()), timeoutMs: 300_000, killGraceMs: 300, maxProcesses: 1 });
+    const runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env(ws.hold()),
+      timeoutMs: 300_000,
+      killGraceMs: 300,
+      maxProcesses: 1,
+    });
     cleanups.push(() => runner.shutdown());
     const a = await session({}, LONG_BUDGET, {}, runner);
     const b = await session({}, LONG_BUDGET, {}, runner);
     const ids = ['a-1', 'a-2', 'a-3', 'a-4', 'a-5'];
     const batch = ids.map((job_id) => a.call('job_info', { job_id }));
-    await waitFor(() => ws.commandCalls().length === 1 && runner.queuedCount === 4, undefined, "one of session A's calls to run and the others to queue");
+    await waitFor(
+      () => ws.commandCalls().length === 1 && runner.queuedCount === 4,
+      undefined,
+      "one of session A's calls to run and the others to queue",
+    );
     const single = b.call('job_info', { job_id: 'b-1' });
     await waitFor(() => runner.queuedCount === 5, undefined, "session B's call to queue");
     ws.release();
-    for (const result of await Promise.all([...batch, single])) expect(result.isError ?? false, textOf(result)).toBe(false);
+    for (const result of await Promise.all([...batch, single]))
+      expect(result.isError ?? false, textOf(result)).toBe(false);
     const started = ws.commandCalls().map((call) => call.argv.at(-1));
     // B's call goes next after the one of A's that was running, before the four A had waiting
     expect(started[1]).toBe('b-1');
@@ -253,7 +326,9 @@ describe('cancellation and the process limit', () => {
     // answered while the first tp is still held: the refusal does not wait for a slot
     const refused = await s.call('job_info', { job_id: 'j-4' });
     expect(refused.isError).toBe(true);
-    expect(textOf(refused)).toMatch(/This session \(with its caller.s other sessions\) has too many calls waiting: 2 already wait for a free tp process.*tp was not started/);
+    expect(textOf(refused)).toMatch(
+      /This session \(with its caller.s other sessions\) has too many calls waiting: 2 already wait for a free tp process.*tp was not started/,
+    );
     expect(ws.commandCalls()).toHaveLength(1);
     ws.release();
     await Promise.all([first, ...waiting]);
@@ -265,7 +340,11 @@ describe('cancellation and the process limit', () => {
 async function readPages(client: Client, uri: string): Promise<Array<{ uri: string; text: string; next?: string }>> {
   const pages: Array<{ uri: string; text: string; next?: string }> = [];
   for (let next: string | undefined = uri; next; ) {
-    const content = (await client.readResource({ uri: next })).contents[0] as { uri: string; text: string; _meta?: Record<string, unknown> };
+    const content = (await client.readResource({ uri: next })).contents[0] as {
+      uri: string;
+      text: string;
+      _meta?: Record<string, unknown>;
+    };
     const following = content._meta?.['tensorpool-mcp/next'] as string | undefined;
     pages.push({ uri: content.uri, text: content.text, next: following });
     if (pages.length > 100) throw new Error('pages never end');
@@ -275,7 +354,8 @@ async function readPages(client: Client, uri: string): Promise<Array<{ uri: stri
 }
 
 /** A page's text without the line that says where the next page is. */
-const pageBody = (text: string) => text.replace(/\n\[tensorpool-mcp: bytes \d+ to \d+ of \d+; the next page is \S+\]\n$/, '');
+const pageBody = (text: string) =>
+  text.replace(/\n\[tensorpool-mcp: bytes \d+ to \d+ of \d+; the next page is \S+\]\n$/, '');
 
 /** The spool file of an operation, wherever its session's private directory is. */
 const spoolFileOf = (id: string) =>
@@ -284,12 +364,16 @@ const spoolFileOf = (id: string) =>
     .map((dir) => join(tmpdir(), dir, `${id}.log`))
     .find((path) => existsSync(path));
 
-const linkOf = (result: CallToolResult) => (result.content.find((part) => part.type === 'resource_link') as { uri: string } | undefined)?.uri;
+const linkOf = (result: CallToolResult) =>
+  (result.content.find((part) => part.type === 'resource_link') as { uri: string } | undefined)?.uri;
 
 describe('bounded output', () => {
   it('keeps head and tail in the result and the whole text in the resource, a page at a time, without the key', async () => {
     const size = Math.round(2.5 * 1024 * 1024);
-    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(size), FAKE_TP_ECHO_KEY: '1' }, NO_BUDGET, { outputHeadBytes: 4096, outputTailBytes: 4096 });
+    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(size), FAKE_TP_ECHO_KEY: '1' }, NO_BUDGET, {
+      outputHeadBytes: 4096,
+      outputTailBytes: 4096,
+    });
     const result = await s.call('cluster_list');
     expect(result.structuredContent).toMatchObject({ truncated: true });
     expect(textOf(result)).toMatch(/bytes of output cut by tensorpool-mcp/);
@@ -298,8 +382,16 @@ describe('bounded output', () => {
 
     const pages = await readPages(s.client, link!);
     expect(pages).toHaveLength(3);
-    expect(pages.map((page) => page.uri)).toEqual([link, `${link}?offset=${OUTPUT_PAGE_BYTES}`, `${link}?offset=${2 * OUTPUT_PAGE_BYTES}`]);
-    expect(pages[0]!.text).toMatch(new RegExp(`\\[tensorpool-mcp: bytes 0 to ${OUTPUT_PAGE_BYTES} of \\d+; the next page is ${pages[1]!.uri.replace(/[?]/g, '\\?')}\\]\n$`));
+    expect(pages.map((page) => page.uri)).toEqual([
+      link,
+      `${link}?offset=${OUTPUT_PAGE_BYTES}`,
+      `${link}?offset=${2 * OUTPUT_PAGE_BYTES}`,
+    ]);
+    expect(pages[0]!.text).toMatch(
+      new RegExp(
+        `\\[tensorpool-mcp: bytes 0 to ${OUTPUT_PAGE_BYTES} of \\d+; the next page is ${pages[1]!.uri.replace(/[?]/g, '\\?')}\\]\n$`,
+      ),
+    );
     for (const page of pages) expect(Buffer.byteLength(pageBody(page.text))).toBeLessThanOrEqual(OUTPUT_PAGE_BYTES);
     const text = pages.map((page) => pageBody(page.text)).join('');
     // stdout and stderr share one output: tp's stderr line may land inside a stdout line, wherever the pipes were read
@@ -309,7 +401,10 @@ describe('bounded output', () => {
     expect(text).toContain('* Authenticating...');
     expect(text).not.toContain(TEST_KEY);
     expect(text).toContain('[REDACTED]');
-    await expect(s.client.readResource({ uri: `${link}?offset=ten` })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/offset must be a whole number of bytes/) });
+    await expect(s.client.readResource({ uri: `${link}?offset=ten` })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/offset must be a whole number of bytes/),
+    });
   });
 
   it('cuts the middle of a spool file past --max-output-mb: the file stays under the cap, and the resource says how much was cut', async () => {
@@ -326,14 +421,15 @@ describe('bounded output', () => {
     expect(pages[0]!.text).toMatch(/^\* Authenticating\.\.\.\n/);
     const cut = /^\[\.\.\. (\d+) bytes of output cut by tensorpool-mcp \.\.\.\]\n/.exec(pages[1]!.text);
     expect(cut, pages[1]!.text.slice(0, 200)).not.toBeNull();
-    const kept = pages.reduce((sum, page) => sum + Buffer.byteLength(pageBody(page.text)), 0) - Buffer.byteLength(cut![0]);
+    const kept =
+      pages.reduce((sum, page) => sum + Buffer.byteLength(pageBody(page.text)), 0) - Buffer.byteLength(cut![0]);
     // what was cut and what was kept make up all of it
     expect(Number(cut![1]) + kept).toBeGreaterThan(size);
     expect(kept).toBeLessThanOrEqual(cap);
     expect(pages[1]!.text).toContain(`${'x'.repeat(99)}\n`);
   });
 
-  it('serves at most the process\'s limit of reads at once; a further read waits its turn', async () => {
+  it("serves at most the process's limit of reads at once; a further read waits its turn", async () => {
     const reads = new Slots(2);
     const s = await session({}, NO_BUDGET, {}, undefined, { outputReads: reads });
     await s.call('cluster_list');
@@ -353,7 +449,7 @@ describe('bounded output', () => {
     held[1]!();
   });
 
-  it('lists each operation\'s output once, and completes operation ids in both templates', async () => {
+  it("lists each operation's output once, and completes operation ids in both templates", async () => {
     const s = await session({}, NO_BUDGET);
     await s.call('cluster_list');
     const { resources: all } = await s.client.listResources();
@@ -368,7 +464,10 @@ describe('bounded output', () => {
       'tensorpool-mcp://operations/{id}/output{?offset}',
     ]);
     for (const template of resourceTemplates) {
-      const completion = await s.client.complete({ ref: { type: 'ref/resource', uri: template.uriTemplate }, argument: { name: 'id', value: 'op_' } });
+      const completion = await s.client.complete({
+        ref: { type: 'ref/resource', uri: template.uriTemplate },
+        argument: { name: 'id', value: 'op_' },
+      });
       expect(completion.completion.values).toEqual([id]);
     }
   });
@@ -383,7 +482,9 @@ describe('secrets in streamed output', () => {
     ws.release(); // the secret is printed after this
     const status = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 50 });
     expect(status.structuredContent).toMatchObject({ status: 'succeeded' });
-    const resource = await s.client.readResource({ uri: (status.structuredContent as { output_uri: string }).output_uri });
+    const resource = await s.client.readResource({
+      uri: (status.structuredContent as { output_uri: string }).output_uri,
+    });
     const everything = JSON.stringify([handle, status, resource, progress]);
     expect(everything).toContain('MASKED');
     expect(everything).not.toMatch(/fake-secret/);
@@ -397,8 +498,14 @@ describe('job_listen', () => {
     expect(result.isError ?? false, textOf(result)).toBe(false);
     // the log is the job talking: fenced as data, the last three of its lines inside the fence; tp's closing line is not the job's
     const fenced = /<<<untrusted ([\w-]+)>>>\n([\s\S]*?)\n?<<<end \1>>>/.exec(textOf(result));
-    expect(fenced?.[2]?.trim().split('\n')).toEqual(['[j-1] Starting job...', '[j-1] epoch 1/2 loss=0.52', '[j-1] epoch 2/2 loss=0.26']);
-    expect(textOf(result)).toMatch(/^Job j-1: COMPLETED\.\n5 earlier new lines left out \(from_line=0 reads them\)\.\nLog lines 6-8 /);
+    expect(fenced?.[2]?.trim().split('\n')).toEqual([
+      '[j-1] Starting job...',
+      '[j-1] epoch 1/2 loss=0.52',
+      '[j-1] epoch 2/2 loss=0.26',
+    ]);
+    expect(textOf(result)).toMatch(
+      /^Job j-1: COMPLETED\.\n5 earlier new lines left out \(from_line=0 reads them\)\.\nLog lines 6-8 /,
+    );
   });
 
   it('max_seconds ends listening without an error and still returns the last tail_lines lines', async () => {
@@ -406,9 +513,13 @@ describe('job_listen', () => {
     const s = await session(ws.hold(5), NO_BUDGET);
     const result = await s.call('job_listen', { job_id: 'j-1', max_seconds: 1, tail_lines: 3 });
     expect(result.isError ?? false, textOf(result)).toBe(false);
-    expect(textOf(result)).toMatch(/^Job j-1: RUNNING after 1 s of watching; call job_listen again to keep following\./);
+    expect(textOf(result)).toMatch(
+      /^Job j-1: RUNNING after 1 s of watching; call job_listen again to keep following\./,
+    );
     expect(result.structuredContent).toMatchObject({ job_status: 'RUNNING' });
-    const lines = textOf(result).split('\n').filter((line) => /^progress line/.test(line));
+    const lines = textOf(result)
+      .split('\n')
+      .filter((line) => /^progress line/.test(line));
     // The one second runs from the spawn, so a very slow machine may stop tp before it printed
     // all five lines; the ready file says whether it did. Either way, at most the last three show.
     if (existsSync(ws.readyFile)) expect(lines).toEqual(['progress line 3', 'progress line 4', 'progress line 5']);

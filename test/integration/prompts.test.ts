@@ -15,10 +15,20 @@ afterEach(async () => {
   ws = undefined;
 });
 
-async function connect(options: { generation?: Generation; config?: Parameters<typeof connectInMemory>[0]['config']; readOnly?: boolean } = {}) {
+async function connect(
+  options: {
+    generation?: Generation;
+    config?: Parameters<typeof connectInMemory>[0]['config'];
+    readOnly?: boolean;
+  } = {},
+) {
   ws = new FakeTpWorkspace();
   const tools = options.readOnly ? selectTools(allTools, { readOnly: true }).tools : undefined;
-  mcp = await connectInMemory({ env: ws.env({ FAKE_TP_GENERATION: options.generation }), tools, config: options.config });
+  mcp = await connectInMemory({
+    env: ws.env({ FAKE_TP_GENERATION: options.generation }),
+    tools,
+    config: options.config,
+  });
   return mcp;
 }
 
@@ -28,13 +38,20 @@ const promptText = async (m: Connected, name: string, args: Record<string, strin
 };
 
 const complete = async (m: Connected, prompt: string, argument: string, value: string) =>
-  (await m.client.complete({ ref: { type: 'ref/prompt', name: prompt }, argument: { name: argument, value } })).completion.values;
+  (await m.client.complete({ ref: { type: 'ref/prompt', name: prompt }, argument: { name: argument, value } }))
+    .completion.values;
 
 describe('prompts', () => {
   it('lists the five workflows with their arguments', async () => {
     const m = await connect();
     const { prompts } = await m.client.listPrompts();
-    expect(prompts.map((prompt) => prompt.name)).toEqual(['run_training_job', 'debug_failed_job', 'clean_up_idle_resources', 'manage_storage', 'cluster_session']);
+    expect(prompts.map((prompt) => prompt.name)).toEqual([
+      'run_training_job',
+      'debug_failed_job',
+      'clean_up_idle_resources',
+      'manage_storage',
+      'cluster_session',
+    ]);
     const run = prompts.find((prompt) => prompt.name === 'run_training_job')!;
     expect(run.arguments).toEqual([
       expect.objectContaining({ name: 'path', required: true }),
@@ -47,7 +64,14 @@ describe('prompts', () => {
     const m = await connect({ generation: '0.0.9', config: { tpGeneration: '0.0.9' } });
     const text = await promptText(m, 'run_training_job', { path: '/work/proj/train.py', cluster_id: 'c-fake123' });
     expect(text).toContain('Run /work/proj/train.py on TensorPool');
-    for (const step of ['job_write_config', 'Run on cluster c-fake123', 'job_push with config_path and cluster_id', 'job_listen', 'job_pull', 'cluster_destroy']) {
+    for (const step of [
+      'job_write_config',
+      'Run on cluster c-fake123',
+      'job_push with config_path and cluster_id',
+      'job_listen',
+      'job_pull',
+      'cluster_destroy',
+    ]) {
       expect(text).toContain(step);
     }
     expect(text).toMatch(/wait for their yes, then cluster_destroy with confirm=true/);
@@ -63,12 +87,16 @@ describe('prompts', () => {
 
   it("names the operator's allowed instance types when the user gave none", async () => {
     const m = await connect({ config: { guardrails: { allowInstanceTypes: ['1xH100', '1xL40S'] } } });
-    expect(await promptText(m, 'cluster_session', { purpose: 'notebook work' })).toContain('among those this server allows (1xH100, 1xL40S)');
+    expect(await promptText(m, 'cluster_session', { purpose: 'notebook work' })).toContain(
+      'among those this server allows (1xH100, 1xL40S)',
+    );
   });
 
   it('debug_failed_job and clean_up_idle_resources render, and clean-up destroys only what the user names', async () => {
     const m = await connect();
-    expect(await promptText(m, 'debug_failed_job', { job_id: 'j-fake1' })).toMatch(/Job j-fake1 failed[\s\S]*job_info[\s\S]*job_push again/);
+    expect(await promptText(m, 'debug_failed_job', { job_id: 'j-fake1' })).toMatch(
+      /Job j-fake1 failed[\s\S]*job_info[\s\S]*job_push again/,
+    );
     const cleanUp = await promptText(m, 'clean_up_idle_resources', { organization: 'yes' });
     expect(cleanUp).toContain('cluster_list, storage_list and job_list with org=true');
     expect(cleanUp).toContain('For each one the user names');
@@ -165,7 +193,8 @@ describe('prompts followed literally', () => {
     ws = new FakeTpWorkspace();
     mcp = await connectInMemory({ env: ws.env() });
     const text = await promptText(mcp, 'manage_storage', { cluster_id: 'c-fake123', size_gb: '100' });
-    for (const step of ['storage_create with size_gb and wait=true', 'cluster_attach_storage', 'storage_edit']) expect(text).toContain(step);
+    for (const step of ['storage_create with size_gb and wait=true', 'cluster_attach_storage', 'storage_edit'])
+      expect(text).toContain(step);
     const volume = await ok(mcp, 'storage_create', { size_gb: 100, wait: true, confirm: true });
     await ok(mcp, 'cluster_attach_storage', { cluster_id: 'c-fake123', storage_id: volume.storage_id });
     await ok(mcp, 'storage_edit', { storage_id: volume.storage_id, size_gb: 200, confirm: true });
@@ -178,7 +207,11 @@ describe('prompts followed literally', () => {
     expect(await promptText(mcp, 'clean_up_idle_resources')).toContain('cluster_list, storage_list and job_list');
     const clusters = (await ok(mcp, 'cluster_list', {})).clusters as { cluster_id: string }[];
     await ok(mcp, 'storage_list', {});
-    const busy = new Set(((await ok(mcp, 'job_list', { status: 'RUNNING' })).jobs as { cluster_id: string }[]).map((job) => job.cluster_id));
+    const busy = new Set(
+      ((await ok(mcp, 'job_list', { status: 'RUNNING' })).jobs as { cluster_id: string }[]).map(
+        (job) => job.cluster_id,
+      ),
+    );
     const idle = clusters.map((cluster) => cluster.cluster_id).filter((id) => !busy.has(id));
     expect(idle).toEqual(['c-fake456', 'c-fake789']);
     for (const id of idle) await ok(mcp, 'cluster_destroy', { cluster_id: id, confirm: true });
@@ -192,7 +225,11 @@ describe('prompts followed literally', () => {
     const { publicKeyLine } = await import('../helpers/ssh-keys.js');
     const key = publicKeyLine('ssh-ed25519');
     writeFileSync(`${ws.dir}/id_ed25519.pub`, `${key}\n`);
-    const cluster = await ok(mcp, 'cluster_create', { instance_type: '1xH100', ssh_public_key: 'id_ed25519.pub', wait: true });
+    const cluster = await ok(mcp, 'cluster_create', {
+      instance_type: '1xH100',
+      ssh_public_key: 'id_ed25519.pub',
+      wait: true,
+    });
     expect(ws.lastCall().keyFile?.content).toBe(`${key}\n`);
     const info = await ok(mcp, 'cluster_info', { cluster_id: cluster.cluster_id });
     expect(info).toMatchObject({ status: 'RUNNING', instance_ids: ['i-fake123a'] });

@@ -18,7 +18,11 @@ describe.each(GENERATIONS)('unknown arguments on tp %s', (generation) => {
   let mcp: Connected;
   beforeAll(async () => {
     ws = new FakeTpWorkspace();
-    mcp = await connectInMemory({ env: ws.env({ FAKE_TP_GENERATION: generation }), allowedDirs: [ws.dir], config: { tpGeneration: generation, allowSecrets: true } });
+    mcp = await connectInMemory({
+      env: ws.env({ FAKE_TP_GENERATION: generation }),
+      allowedDirs: [ws.dir],
+      config: { tpGeneration: generation, allowSecrets: true },
+    });
   });
   afterAll(async () => {
     await mcp.close();
@@ -64,11 +68,19 @@ describe('the misspellings from the issue', () => {
   });
 
   it('cluster_create {instance_type, nodes, public_key} is refused, not run as one node without a key', async () => {
-    const result = await mcp.call('cluster_create', { instance_type: '8xH100', nodes: 2, public_key: 'ssh-ed25519 AAAA' });
+    const result = await mcp.call('cluster_create', {
+      instance_type: '8xH100',
+      nodes: 2,
+      public_key: 'ssh-ed25519 AAAA',
+    });
     expect(result.isError).toBe(true);
     const text = textOf(result);
-    expect(text).toContain('Unknown arguments "nodes" (did you mean "num_nodes"?), "public_key" (did you mean "ssh_public_key"?).');
-    expect(text).toContain('cluster_create takes: instance_type, ssh_public_key, num_nodes, name, deletion_protection, container, wait, confirm.');
+    expect(text).toContain(
+      'Unknown arguments "nodes" (did you mean "num_nodes"?), "public_key" (did you mean "ssh_public_key"?).',
+    );
+    expect(text).toContain(
+      'cluster_create takes: instance_type, ssh_public_key, num_nodes, name, deletion_protection, container, wait, confirm.',
+    );
     expect(text).toContain('Nothing was run.');
     expect(ws.commandCalls()).toEqual([]);
   });

@@ -12,7 +12,11 @@ import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js
  * name, title, description and input schema, in JSON.
  */
 const asModelSees = (tools: { name: string; title?: string; description?: string; inputSchema: unknown }[]) =>
-  tools.reduce((sum, { name, title, description, inputSchema }) => sum + Buffer.byteLength(JSON.stringify({ name, title, description, inputSchema })), 0);
+  tools.reduce(
+    (sum, { name, title, description, inputSchema }) =>
+      sum + Buffer.byteLength(JSON.stringify({ name, title, description, inputSchema })),
+    0,
+  );
 
 let ws: FakeTpWorkspace;
 let mcp: Connected | undefined;
@@ -36,13 +40,25 @@ describe('what every conversation pays for', () => {
     expect(Buffer.byteLength(client.getInstructions() ?? ''), 'instructions').toBeLessThanOrEqual(1_500);
     // the seed's tools and everything the everyday workflows need are listed from the start
     expect(tools.map((tool) => tool.name)).toEqual(
-      expect.arrayContaining(['cluster_create', 'cluster_destroy', 'cluster_list', 'job_write_config', 'job_push', 'job_listen', 'job_pull', 'storage_create']),
+      expect.arrayContaining([
+        'cluster_create',
+        'cluster_destroy',
+        'cluster_list',
+        'job_write_config',
+        'job_push',
+        'job_listen',
+        'job_pull',
+        'storage_create',
+      ]),
     );
   });
 
   it('every tool stays within 36,000 bytes of tools/list when all toolsets are named', async () => {
     ws = new FakeTpWorkspace();
-    mcp = await connectInMemory({ env: ws.env(), tools: selectTools(allTools, { toolsets: ['all'], allowSecrets: true }).tools });
+    mcp = await connectInMemory({
+      env: ws.env(),
+      tools: selectTools(allTools, { toolsets: ['all'], allowSecrets: true }).tools,
+    });
     const listed = await mcp.client.listTools();
     expect(listed.tools).toHaveLength(allTools.length);
     expect(Buffer.byteLength(JSON.stringify(listed))).toBeLessThanOrEqual(36_000);
@@ -51,7 +67,16 @@ describe('what every conversation pays for', () => {
   it('lists types, enums and descriptions; the limits a field enforces stay on the server, which names them', async () => {
     const { client, call } = await defaultServer();
     const text = JSON.stringify(await client.listTools());
-    for (const dropped of ['"pattern"', '"maxLength"', '"minLength"', '"$schema"', '"additionalProperties"', '9007199254740991', '"outputSchema"']) expect(text).not.toContain(dropped);
+    for (const dropped of [
+      '"pattern"',
+      '"maxLength"',
+      '"minLength"',
+      '"$schema"',
+      '"additionalProperties"',
+      '9007199254740991',
+      '"outputSchema"',
+    ])
+      expect(text).not.toContain(dropped);
     const refused = await call('cluster_info', { cluster_id: '-rf' });
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/cluster_id must start with a letter or digit/);
@@ -68,7 +93,9 @@ describe('the rest a call away (toolset_enable)', () => {
     // a deferred tool answers by its name all the same (a handle's text names operation_cancel)
     expect((await call('storage_info', { storage_id: 's-1' })).isError ?? false).toBe(false);
 
-    const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+    const changed = new Promise<void>((resolve) =>
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()),
+    );
     const enabled = await call('toolset_enable', { toolset: 'storage' });
     expect(enabled.structuredContent).toEqual({ ok: true, tools: ['storage_info', 'storage_destroy'] });
     await changed;
@@ -91,7 +118,7 @@ describe('the rest a call away (toolset_enable)', () => {
 });
 
 describe('the workflow skill over MCP', () => {
-  it('is a resource the instructions name, with the plugin\'s SKILL.md as its text', async () => {
+  it("is a resource the instructions name, with the plugin's SKILL.md as its text", async () => {
     const { client } = await defaultServer();
     expect(client.getInstructions()).toContain(SKILL_URI);
     const read = await client.readResource({ uri: SKILL_URI });

@@ -7,8 +7,16 @@ import { pemPrivateKey, publicKeyLine } from '../helpers/ssh-keys.js';
 import { allTools } from '../../src/tools/index.js';
 
 const FOUNDATION = [
-  'cluster_create', 'cluster_list', 'cluster_info', 'cluster_destroy',
-  'job_write_config', 'job_push', 'job_list', 'job_info', 'job_pull', 'job_cancel',
+  'cluster_create',
+  'cluster_list',
+  'cluster_info',
+  'cluster_destroy',
+  'job_write_config',
+  'job_push',
+  'job_list',
+  'job_info',
+  'job_pull',
+  'job_cancel',
   'account_me',
 ];
 
@@ -53,8 +61,21 @@ describe('tools/list', () => {
     }
     const readOnly = tools.filter((tool) => tool.annotations?.readOnlyHint).map((tool) => tool.name);
     expect(readOnly).toEqual([
-      'cluster_list', 'cluster_info', 'storage_list', 'storage_info', 'job_list', 'job_info', 'job_listen', 'account_me', 'ssh_key_list',
-      'object_storage_credentials', 'object_storage_bucket_list', 'tp_help', 'server_status', 'operation_status', 'operation_list',
+      'cluster_list',
+      'cluster_info',
+      'storage_list',
+      'storage_info',
+      'job_list',
+      'job_info',
+      'job_listen',
+      'account_me',
+      'ssh_key_list',
+      'object_storage_credentials',
+      'object_storage_bucket_list',
+      'tp_help',
+      'server_status',
+      'operation_status',
+      'operation_list',
     ]);
     // every tool whose name says it destroys, deletes, cancels, detaches, removes or disables, plus the edits that can lower protection
     const destructive = tools.filter((tool) => tool.annotations?.destructiveHint).map((tool) => tool.name);
@@ -64,10 +85,16 @@ describe('tools/list', () => {
         expect(destructive, tool.name).toContain(tool.name);
       }
     }
-    expect(destructive).toEqual(expect.arrayContaining(['cluster_edit', 'storage_edit', 'object_storage_configure_rclone']));
+    expect(destructive).toEqual(
+      expect.arrayContaining(['cluster_edit', 'storage_edit', 'object_storage_configure_rclone']),
+    );
     // only tools that touch local files or run nothing are closed-world
     expect(tools.filter((tool) => !tool.annotations?.openWorldHint).map((tool) => tool.name)).toEqual([
-      'job_write_config', 'tp_help', 'operation_status', 'operation_cancel', 'operation_list',
+      'job_write_config',
+      'tp_help',
+      'operation_status',
+      'operation_cancel',
+      'operation_list',
     ]);
   });
 });
@@ -92,12 +119,17 @@ describe('tools/list in each selection mode', () => {
       const result = await mcp.client.listTools();
       listed[mode] = result.tools.map((tool) => {
         const hints = tool.annotations!;
-        const flags = [hints.readOnlyHint && 'ro', hints.destructiveHint && 'destructive', hints.idempotentHint && 'idempotent', hints.openWorldHint && 'open'];
+        const flags = [
+          hints.readOnlyHint && 'ro',
+          hints.destructiveHint && 'destructive',
+          hints.idempotentHint && 'idempotent',
+          hints.openWorldHint && 'open',
+        ];
         return `${tool.name} [${flags.filter(Boolean).join(' ')}]`;
       });
       await mcp.close();
     }
-    await expect(JSON.stringify(listed, null, 2) + '\n').toMatchFileSnapshot('../__snapshots__/tools-list.modes.json');
+    await expect(`${JSON.stringify(listed, null, 2)}\n`).toMatchFileSnapshot('../__snapshots__/tools-list.modes.json');
   });
 });
 
@@ -106,9 +138,17 @@ describe('each tool against the fake tp', () => {
     ['cluster_list', { org: true }, ['--no-input', 'cluster', 'list', '--org']],
     ['cluster_info', { cluster_id: 'c-42' }, ['--no-input', 'cluster', 'info', 'c-42']],
     ['cluster_destroy', { cluster_id: 'c-42', confirm: true }, ['cluster', 'destroy', '--no-input', 'c-42']],
-    ['cluster_destroy', { cluster_id: 'c-42', confirm: true, wait: true }, ['cluster', 'destroy', '--no-input', '--wait', 'c-42']],
+    [
+      'cluster_destroy',
+      { cluster_id: 'c-42', confirm: true, wait: true },
+      ['cluster', 'destroy', '--no-input', '--wait', 'c-42'],
+    ],
     ['cluster_create', { instance_type: '1xH100' }, ['--no-input', 'cluster', 'create', '1xH100']],
-    ['cluster_create', { instance_type: '8xH100', num_nodes: 2, name: 'big' }, ['--no-input', 'cluster', 'create', '--name=big', '--num-nodes=2', '8xH100']],
+    [
+      'cluster_create',
+      { instance_type: '8xH100', num_nodes: 2, name: 'big' },
+      ['--no-input', 'cluster', 'create', '--name=big', '--num-nodes=2', '8xH100'],
+    ],
     ['job_list', {}, ['--no-input', 'job', 'list']],
     ['job_info', { job_id: 'job-7' }, ['--no-input', 'job', 'info', 'job-7']],
     ['job_cancel', { job_id: 'job-7', confirm: true }, ['job', 'cancel', '--no-input', 'job-7']],
@@ -127,7 +167,10 @@ describe('each tool against the fake tp', () => {
 
   it('cluster_destroy and job_cancel without confirm refuse and never start tp', async () => {
     await connect();
-    for (const [name, args] of [['cluster_destroy', { cluster_id: 'c-1' }], ['job_cancel', { job_id: 'j-1', confirm: false }]] as const) {
+    for (const [name, args] of [
+      ['cluster_destroy', { cluster_id: 'c-1' }],
+      ['job_cancel', { job_id: 'j-1', confirm: false }],
+    ] as const) {
       const result = await mcp.call(name, args);
       expect(result.isError).toBe(true);
       expect(textOf(result)).toMatch(/Not done: .*cannot be undone.*confirm=true/);
@@ -177,7 +220,11 @@ describe('bad input is refused before anything runs', () => {
     ['cluster_create', { instance_type: '1xH100', ssh_public_key: 'ssh-ed25519 AAAA' }, /ssh_public_key/],
     ['cluster_destroy', { cluster_id: 'c-1', confirm: 'yes' }, /confirm/],
     ['job_write_config', { workdir: 'proj', commands: [] }, /commands must hold at least one/],
-    ['job_write_config', { workdir: 'proj', commands: ['x'], filename: '../evil.toml' }, /filename must be a plain file name/],
+    [
+      'job_write_config',
+      { workdir: 'proj', commands: ['x'], filename: '../evil.toml' },
+      /filename must be a plain file name/,
+    ],
     ['job_write_config', { workdir: 'proj', commands: ['x'], filename: 'job.txt' }, /filename/],
   ])('%s %j', async (name, args, message) => {
     await connect();
@@ -217,7 +264,12 @@ describe('file tools stay inside the allowed directories', () => {
   it('job_write_config writes TOML that round-trips, and refuses to overwrite by default', async () => {
     await connect();
     const commands = ['pip install -r "requirements.txt"', 'python train.py --lr=3e-4 \\\n  --name "run 1" 🚀'];
-    const result = await mcp.call('job_write_config', { workdir: 'proj', commands, outputs: ['ckpt/'], ignore: ['.venv'] });
+    const result = await mcp.call('job_write_config', {
+      workdir: 'proj',
+      commands,
+      outputs: ['ckpt/'],
+      ignore: ['.venv'],
+    });
     expect(result.isError ?? false, textOf(result)).toBe(false);
     const path = join(project, 'proj', 'job.tp.toml');
     // the model wrote the content: it reads back only where it went, relative to the one allowed directory
@@ -225,7 +277,11 @@ describe('file tools stay inside the allowed directories', () => {
     expect(textOf(result)).toBe('Wrote proj/job.tp.toml');
     const { parse } = await import('smol-toml');
     // .env is always ignored: it usually holds the API key
-    expect({ ...parse(readFileSync(path, 'utf8')) }).toEqual({ commands, outputs: ['ckpt/'], ignore: ['.venv', '.env'] });
+    expect({ ...parse(readFileSync(path, 'utf8')) }).toEqual({
+      commands,
+      outputs: ['ckpt/'],
+      ignore: ['.venv', '.env'],
+    });
 
     const again = await mcp.call('job_write_config', { workdir: 'proj', commands: ['other'] });
     expect(again.isError).toBe(true);
@@ -251,11 +307,21 @@ describe('file tools stay inside the allowed directories', () => {
     const config = join(project, 'proj', 'job.tp.toml');
     writeFileSync(config, 'commands = ["python train.py"]\n');
     const unconfirmed = await mcp.call('job_push', { config_path: config, cluster_id: 'c-9', teardown: true });
-    expect(textOf(unconfirmed)).toMatch(/Not done: destroying cluster c-9 when the job ends \(teardown\).*confirm=true/);
+    expect(textOf(unconfirmed)).toMatch(
+      /Not done: destroying cluster c-9 when the job ends \(teardown\).*confirm=true/,
+    );
     expect(ws.commandCalls()).toHaveLength(0);
-    const result = await mcp.call('job_push', { config_path: config, cluster_id: 'c-9', teardown: true, confirm: true });
+    const result = await mcp.call('job_push', {
+      config_path: config,
+      cluster_id: 'c-9',
+      teardown: true,
+      confirm: true,
+    });
     expect(result.isError ?? false, textOf(result)).toBe(false);
-    expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'push', '--teardown', config, 'c-9'], cwd: join(project, 'proj') });
+    expect(ws.lastCall()).toMatchObject({
+      argv: ['--no-input', 'job', 'push', '--teardown', config, 'c-9'],
+      cwd: join(project, 'proj'),
+    });
 
     await mcp.call('job_push', { config_path: 'proj/job.tp.toml', cluster_id: 'c-9', workdir: project });
     expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'push', config, 'c-9'], cwd: project });
@@ -275,7 +341,9 @@ describe('file tools stay inside the allowed directories', () => {
     expect(result.isError ?? false, textOf(result)).toBe(false);
     expect(ws.lastCall().argv).toEqual(['--no-input', 'job', 'pull', 'job-5']);
     expect(readdirDeep(join(project, 'proj'))).toContain(join('outputs', 'job-5-result.txt'));
-    expect(textOf(await mcp.call('job_pull', { job_id: 'job-5', workdir: 'proj' }))).toMatch(/Kept \(already there; force=true replaces them\): outputs\/job-5-result\.txt/);
+    expect(textOf(await mcp.call('job_pull', { job_id: 'job-5', workdir: 'proj' }))).toMatch(
+      /Kept \(already there; force=true replaces them\): outputs\/job-5-result\.txt/,
+    );
     const again = await mcp.call('job_pull', { job_id: 'job-5', workdir: 'proj', force: true });
     expect(ws.lastCall().argv).toEqual(['--no-input', 'job', 'pull', '--force', 'job-5']);
     expect(again.structuredContent).toMatchObject({ moved: ['outputs/job-5-result.txt'] });

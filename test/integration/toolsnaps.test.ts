@@ -18,7 +18,8 @@ import { connectInMemory } from '../helpers/in-memory.js';
 
 const DIR = resolve(import.meta.dirname, '../__toolsnaps__');
 const UPDATE = process.env.UPDATE_TOOLSNAPS === '1' && !process.env.CI;
-const HOW_TO_UPDATE = 'after a deliberate change, run: UPDATE_TOOLSNAPS=1 npx vitest run test/integration/toolsnaps.test.ts';
+const HOW_TO_UPDATE =
+  'after a deliberate change, run: UPDATE_TOOLSNAPS=1 npx vitest run test/integration/toolsnaps.test.ts';
 
 const fileOf = (name: string) => join(DIR, `${name}.json`);
 const render = (tool: Tool) => `${JSON.stringify(tool, null, 2)}\n`;

@@ -15,13 +15,19 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const CHECKED = ['src', 'test', 'bench', 'bin', 'docs', '.ci', 'README.md'];
 const TEXT = /\.(ts|mts|js|mjs|cjs|json|md|txt|sh|toml|ya?ml)$|(^|\/)[^./]+$/;
 /** This file: its examples of what the check catches are bad on purpose. */
-const SELF = relative(ROOT, import.meta.filename).split(sep).join('/');
+const SELF = relative(ROOT, import.meta.filename)
+  .split(sep)
+  .join('/');
 const SIBLING_REFERENCE = /\.\.\/(?:\.\.\/)*shared\b/;
 
 /** Tracked files plus new ones git does not ignore; without git, every file under the checked paths. */
 function repositoryFiles(): string[] {
   try {
-    const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z', '--', ...CHECKED], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      'git',
+      ['ls-files', '--cached', '--others', '--exclude-standard', '-z', '--', ...CHECKED],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     // a tracked file deleted in the working tree is on its way out: only what is there counts
     return out.split('\0').filter((file) => file && existsSync(join(ROOT, file)));
   } catch {
@@ -29,7 +35,9 @@ function repositoryFiles(): string[] {
       const full = join(ROOT, path);
       if (!statSync(full, { throwIfNoEntry: false })) return [];
       if (!statSync(full).isDirectory()) return [path];
-      return readdirSync(full).filter((name) => name !== 'node_modules').flatMap((name) => walk(join(path, name)));
+      return readdirSync(full)
+        .filter((name) => name !== 'node_modules')
+        .flatMap((name) => walk(join(path, name)));
     };
     return CHECKED.flatMap(walk);
   }
@@ -89,15 +97,21 @@ describe('the repository is self-contained', () => {
   it('the check itself catches what it is for, and lets the rest be', () => {
     // built from parts, so that no file of the repository itself reads as such a reference
     expect(escapes('src/tp/commands.ts', ` * in one place (../${'shared'}/tp-cli.md §2)`)).toHaveLength(1);
-    expect(escapes('test/unit/tp/x.test.ts', "readFileSync(resolve(import.meta.dirname, '../../../../usage/0.0.6.txt'))")).toHaveLength(1);
-    expect(escapes('test/integration/x.test.ts', "resolve(import.meta.dirname, '..', '..', '..', 'elsewhere')")).toHaveLength(1);
+    expect(
+      escapes('test/unit/tp/x.test.ts', "readFileSync(resolve(import.meta.dirname, '../../../../usage/0.0.6.txt'))"),
+    ).toHaveLength(1);
+    expect(
+      escapes('test/integration/x.test.ts', "resolve(import.meta.dirname, '..', '..', '..', 'elsewhere')"),
+    ).toHaveLength(1);
     expect(escapes('README.md', 'see [the reference](../elsewhere/tp-cli.md)')).toHaveLength(1);
     expect(escapes('bench/memory.mjs', "new URL('../../outside.mjs', import.meta.url)")).toHaveLength(1);
 
     expect(escapes('test/helpers/tp-usage.ts', "resolve(import.meta.dirname, '../reference/tp-usage')")).toEqual([]);
     expect(escapes('test/integration/x.test.ts', "import { x } from '../../src/tools/index.js';")).toEqual([]);
     expect(escapes('test/integration/x.test.ts', "{ filename: '../evil.toml' }")).toEqual([]);
-    expect(escapes('docs/tp-cli.md', '[usage](../test/reference/tp-usage/) and [site](https://example.com/../x)')).toEqual([]);
+    expect(
+      escapes('docs/tp-cli.md', '[usage](../test/reference/tp-usage/) and [site](https://example.com/../x)'),
+    ).toEqual([]);
     expect(escapes('README.md', 'symlinks and `..` are resolved first')).toEqual([]);
   });
 });

@@ -13,7 +13,15 @@ import { describe, expect, it } from 'vitest';
  */
 
 const SRC = resolve(import.meta.dirname, '../../src');
-const LEAVES = new Set(['errors.ts', 'temp-dirs.ts', 'log.ts', 'version.ts', 'net.ts', 'shell-quote.ts', 'deep-freeze.ts']);
+const LEAVES = new Set([
+  'errors.ts',
+  'temp-dirs.ts',
+  'log.ts',
+  'version.ts',
+  'net.ts',
+  'shell-quote.ts',
+  'deep-freeze.ts',
+]);
 
 /** The folder a src file belongs to ('tp', 'server', …), or 'root' for the files directly in src/. */
 function folderOf(file: string): string {
@@ -35,7 +43,8 @@ function targetOf(file: string, specifier: string): Target {
 function ruleBroken(file: string, specifier: string): string | undefined {
   const from = folderOf(file);
   const target = targetOf(file, specifier);
-  if (target.kind === 'outside') return target.path === 'package.json' ? undefined : 'src/ imports nothing outside src/ but package.json';
+  if (target.kind === 'outside')
+    return target.path === 'package.json' ? undefined : 'src/ imports nothing outside src/ but package.json';
   if (target.kind === 'package') {
     if (specifier.startsWith('@modelcontextprotocol/sdk/server/') && from !== 'server' && from !== 'transports') {
       return "only server/ and transports/ import the MCP SDK's server classes";
@@ -46,9 +55,12 @@ function ruleBroken(file: string, specifier: string): string | undefined {
   const to = folderOf(target.file);
   const toLeaf = to === 'root' && LEAVES.has(target.file);
   if (from === 'root' && LEAVES.has(file) && !toLeaf) return 'the root leaf modules import only each other';
-  if ((from === 'tp' || from === 'files') && to !== from && !toLeaf) return `${from}/ imports only ${from}/ and the root leaf modules`;
-  if (from === 'tools' && (to === 'server' || to === 'transports')) return 'tools/ never imports server/ or transports/';
-  if (from === 'transports' && (to === 'tools' || to === 'registry')) return 'transports/ never import tools/ or registry/';
+  if ((from === 'tp' || from === 'files') && to !== from && !toLeaf)
+    return `${from}/ imports only ${from}/ and the root leaf modules`;
+  if (from === 'tools' && (to === 'server' || to === 'transports'))
+    return 'tools/ never imports server/ or transports/';
+  if (from === 'transports' && (to === 'tools' || to === 'registry'))
+    return 'transports/ never import tools/ or registry/';
   return undefined;
 }
 
@@ -62,7 +74,9 @@ function sourceFiles(dir = SRC): string[] {
 
 /** Every module specifier of a file: import and export declarations, type-only or not, and import(). */
 function importsOf(file: string): string[] {
-  return ts.preProcessFile(readFileSync(join(SRC, file), 'utf8'), true, true).importedFiles.map((imported) => imported.fileName);
+  return ts
+    .preProcessFile(readFileSync(join(SRC, file), 'utf8'), true, true)
+    .importedFiles.map((imported) => imported.fileName);
 }
 
 describe('folder rules of src/', () => {
@@ -70,7 +84,9 @@ describe('folder rules of src/', () => {
 
   it('reads every file of src/ and its imports, dynamic ones included', () => {
     expect(files).toEqual(expect.arrayContaining(['cli.ts', 'errors.ts', 'tp/runner.ts', 'server/call-pipeline.ts']));
-    expect(importsOf('cli.ts')).toEqual(expect.arrayContaining(['./transports/http.js', './transports/stdio.js', './errors.js']));
+    expect(importsOf('cli.ts')).toEqual(
+      expect.arrayContaining(['./transports/http.js', './transports/stdio.js', './errors.js']),
+    );
   });
 
   it('no import breaks a rule', () => {
@@ -112,7 +128,11 @@ describe('folder rules of src/', () => {
   it('every error class is declared in errors.ts', () => {
     const elsewhere = files
       .filter((file) => file !== 'errors.ts')
-      .flatMap((file) => [...readFileSync(join(SRC, file), 'utf8').matchAll(/class (\w+) extends (\w*Error)\b/g)].map((match) => `src/${file}: ${match[1]}`));
+      .flatMap((file) =>
+        [...readFileSync(join(SRC, file), 'utf8').matchAll(/class (\w+) extends (\w*Error)\b/g)].map(
+          (match) => `src/${file}: ${match[1]}`,
+        ),
+      );
     expect(elsewhere).toEqual([]);
   });
 });

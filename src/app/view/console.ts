@@ -43,7 +43,11 @@ const decided = new Map<string, string>();
 let awaitingCard = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { data?: Record<string, string> } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> & { data?: Record<string, string> } = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   const { data, ...rest } = props;
   Object.assign(node, rest);
@@ -52,10 +56,15 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return node;
 }
 
-const pick = (row: Row, ...names: string[]) => names.map((name) => row[name]).find((value) => value !== undefined && value !== '') ?? '';
+const pick = (row: Row, ...names: string[]) =>
+  names.map((name) => row[name]).find((value) => value !== undefined && value !== '') ?? '';
 
 function badge(status: string): HTMLElement {
-  const tone = /run|ready|success|attached|complete/i.test(status) ? 'ok' : /fail|error|cancel|destroy/i.test(status) ? 'bad' : 'busy';
+  const tone = /run|ready|success|attached|complete/i.test(status)
+    ? 'ok'
+    : /fail|error|cancel|destroy/i.test(status)
+      ? 'bad'
+      : 'busy';
   return el('span', { className: `badge ${tone}`, textContent: status || 'unknown' });
 }
 
@@ -64,7 +73,11 @@ function age(row: Row): string {
   const time = Date.parse(raw);
   if (Number.isNaN(time)) return raw;
   const minutes = Math.max(0, Math.round((Date.now() - time) / 60_000));
-  return minutes < 60 ? `${minutes} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`;
+  return minutes < 60
+    ? `${minutes} min`
+    : minutes < 2880
+      ? `${Math.round(minutes / 60)} h`
+      : `${Math.round(minutes / 1440)} d`;
 }
 
 async function call(name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
@@ -87,8 +100,13 @@ async function refresh(): Promise<void> {
 /** Only the calls waiting for approval: what the view polls for while it waits for a card. */
 async function refreshApprovals(): Promise<void> {
   try {
-    const { pending } = (await call('console_refresh', { approvals_only: true })) as unknown as Pick<Overview, 'pending'>;
-    overview = overview ? { ...overview, pending } : { clusters: [], volumes: [], jobs: [], errors: [], job: null, pending };
+    const { pending } = (await call('console_refresh', { approvals_only: true })) as unknown as Pick<
+      Overview,
+      'pending'
+    >;
+    overview = overview
+      ? { ...overview, pending }
+      : { clusters: [], volumes: [], jobs: [], errors: [], job: null, pending };
   } catch (error) {
     message = error instanceof Error ? error.message : String(error);
   }
@@ -115,7 +133,10 @@ function schedule(): void {
   if (!(jobId && !log.finished) && !waitingForCard) return;
   timer = setTimeout(async () => {
     if (waitingForCard) awaitingCard--;
-    await Promise.all([jobId && !log.finished ? readLog() : undefined, waitingForCard ? refreshApprovals() : undefined]);
+    await Promise.all([
+      jobId && !log.finished ? readLog() : undefined,
+      waitingForCard ? refreshApprovals() : undefined,
+    ]);
     schedule();
   }, POLL_MS);
 }
@@ -125,7 +146,12 @@ async function decide(approval: Pending, decision: 'approve' | 'decline'): Promi
   render();
   try {
     const result = await call('approval_decide', { approval_id: approval.id, decision });
-    decided.set(approval.id, decision === 'approve' ? `Approved: ${String(result.tool)} runs now.` : `Declined: ${String(result.tool)} does not run.`);
+    decided.set(
+      approval.id,
+      decision === 'approve'
+        ? `Approved: ${String(result.tool)} runs now.`
+        : `Declined: ${String(result.tool)} does not run.`,
+    );
   } catch (error) {
     decided.set(approval.id, error instanceof Error ? error.message : String(error));
   }
@@ -171,23 +197,39 @@ const DETAIL_LABELS: Record<string, string> = {
 
 function approvalCard(approval: Pending): HTMLElement {
   // what the call was given, less its defaults' noise (false switches) and the model's own confirm
-  const details = Object.entries(approval.args).filter(([key, value]) => key !== 'confirm' && value !== undefined && value !== '' && value !== false);
+  const details = Object.entries(approval.args).filter(
+    ([key, value]) => key !== 'confirm' && value !== undefined && value !== '' && value !== false,
+  );
   const done = decided.get(approval.id);
   return el(
     'section',
     { className: 'card approval', data: { approval: approval.id } },
     el('h2', { textContent: `Approve ${approval.tool.replaceAll('_', ' ')}?` }),
     el('p', { className: 'action', textContent: `This means ${approval.action}.` }),
-    el('dl', {}, ...details.flatMap(([key, value]) => [el('dt', { textContent: DETAIL_LABELS[key] ?? key.replaceAll('_', ' ') }), el('dd', { textContent: typeof value === 'string' ? value : JSON.stringify(value) })])),
+    el(
+      'dl',
+      {},
+      ...details.flatMap(([key, value]) => [
+        el('dt', { textContent: DETAIL_LABELS[key] ?? key.replaceAll('_', ' ') }),
+        el('dd', { textContent: typeof value === 'string' ? value : JSON.stringify(value) }),
+      ]),
+    ),
     done
       ? el('p', { className: 'decided', textContent: done })
       : el(
           'div',
           { className: 'buttons' },
-          el('button', { className: 'primary', textContent: 'Approve', onclick: () => void decide(approval, 'approve') }),
+          el('button', {
+            className: 'primary',
+            textContent: 'Approve',
+            onclick: () => void decide(approval, 'approve'),
+          }),
           el('button', { textContent: 'Decline', onclick: () => void decide(approval, 'decline') }),
         ),
-    el('p', { className: 'muted', textContent: `Waits until ${new Date(approval.expiresAt).toLocaleTimeString()}; the assistant cannot press these buttons.` }),
+    el('p', {
+      className: 'muted',
+      textContent: `Waits until ${new Date(approval.expiresAt).toLocaleTimeString()}; the assistant cannot press these buttons.`,
+    }),
   );
 }
 
@@ -195,7 +237,11 @@ function clusterCard(cluster: Row, data: Overview): HTMLElement {
   const id = pick(cluster, 'cluster_id', 'id');
   const jobs = data.jobs.filter((job) => pick(job, 'cluster', 'cluster_id') === id);
   const listed = pick(cluster, 'storage', 'volumes', 'attached_volumes', 'storage_ids');
-  const volumes = listed ? listed.split(/[,\s]+/).filter(Boolean) : data.volumes.filter((v) => pick(v, 'cluster', 'cluster_id', 'attached_to') === id).map((v) => pick(v, 'storage_id', 'id'));
+  const volumes = listed
+    ? listed.split(/[,\s]+/).filter(Boolean)
+    : data.volumes
+        .filter((v) => pick(v, 'cluster', 'cluster_id', 'attached_to') === id)
+        .map((v) => pick(v, 'storage_id', 'id'));
   return el(
     'article',
     { className: 'card', data: { cluster: id } },
@@ -214,7 +260,23 @@ function clusterCard(cluster: Row, data: Overview): HTMLElement {
       el('dd', { textContent: volumes.join(', ') || 'none' }),
     ),
     jobs.length
-      ? el('ul', { className: 'jobs' }, ...jobs.map((job) => el('li', {}, el('button', { className: 'link', textContent: pick(job, 'job_id', 'id'), data: { job: pick(job, 'job_id', 'id') }, onclick: () => openJob(pick(job, 'job_id', 'id')) }), badge(pick(job, 'status')))))
+      ? el(
+          'ul',
+          { className: 'jobs' },
+          ...jobs.map((job) =>
+            el(
+              'li',
+              {},
+              el('button', {
+                className: 'link',
+                textContent: pick(job, 'job_id', 'id'),
+                data: { job: pick(job, 'job_id', 'id') },
+                onclick: () => openJob(pick(job, 'job_id', 'id')),
+              }),
+              badge(pick(job, 'status')),
+            ),
+          ),
+        )
       : el('p', { className: 'muted', textContent: 'No jobs' }),
   );
 }
@@ -230,13 +292,17 @@ function overviewView(data: Overview): HTMLElement[] {
         el('strong', { className: 'id', textContent: pick(volume, 'storage_id', 'id') }),
         ` ${pick(volume, 'name')} · ${pick(volume, 'size', 'size_gb')} `,
         badge(pick(volume, 'status')),
-        pick(volume, 'cluster', 'cluster_id', 'attached_to') ? ` on ${pick(volume, 'cluster', 'cluster_id', 'attached_to')}` : '',
+        pick(volume, 'cluster', 'cluster_id', 'attached_to')
+          ? ` on ${pick(volume, 'cluster', 'cluster_id', 'attached_to')}`
+          : '',
       ),
     ),
   );
   return [
     el('h2', { textContent: `Clusters (${data.clusters.length})` }),
-    data.clusters.length ? el('div', { className: 'grid' }, ...data.clusters.map((cluster) => clusterCard(cluster, data))) : el('p', { className: 'muted', textContent: 'No clusters' }),
+    data.clusters.length
+      ? el('div', { className: 'grid' }, ...data.clusters.map((cluster) => clusterCard(cluster, data)))
+      : el('p', { className: 'muted', textContent: 'No clusters' }),
     el('h2', { textContent: `Volumes (${data.volumes.length})` }),
     data.volumes.length ? volumes : el('p', { className: 'muted', textContent: 'No volumes' }),
   ];
@@ -245,10 +311,25 @@ function overviewView(data: Overview): HTMLElement[] {
 function jobView(id: string): HTMLElement[] {
   const fields = overview?.job?.id === id ? overview.job.fields : {};
   const status = fields.status ?? (log.finished ? 'ended' : 'running');
-  const pre = el('pre', { className: 'log', textContent: log.text || (log.finished ? '(no output)' : 'Waiting for output…') });
+  const pre = el('pre', {
+    className: 'log',
+    textContent: log.text || (log.finished ? '(no output)' : 'Waiting for output…'),
+  });
   queueMicrotask(() => (pre.scrollTop = pre.scrollHeight));
   return [
-    el('div', { className: 'bar' }, el('button', { className: 'link', textContent: '← Overview', onclick: () => ((jobId = undefined), clearTimeout(timer), void refresh()) })),
+    el(
+      'div',
+      { className: 'bar' },
+      el('button', {
+        className: 'link',
+        textContent: '← Overview',
+        onclick: () => {
+          jobId = undefined;
+          clearTimeout(timer);
+          void refresh();
+        },
+      }),
+    ),
     el(
       'section',
       { className: 'card', data: { jobView: id } },
@@ -264,7 +345,11 @@ function jobView(id: string): HTMLElement[] {
         el('dd', { textContent: log.finished ? `ended (tp job listen ${log.status})` : 'following live' }),
       ),
       pre,
-      el('div', { className: 'buttons' }, el('button', { className: 'danger', textContent: 'Cancel job…', onclick: () => cancelJob(id) })),
+      el(
+        'div',
+        { className: 'buttons' },
+        el('button', { className: 'danger', textContent: 'Cancel job…', onclick: () => cancelJob(id) }),
+      ),
     ),
   ];
 }
@@ -273,10 +358,21 @@ function render(): void {
   const pending = overview?.pending ?? [];
   const cards = pending.map(approvalCard);
   // what became of cards already decided, once the call no longer waits
-  const outcomes = [...decided].filter(([id]) => !pending.some((p) => p.id === id)).map(([id, text]) => el('p', { className: 'decided', textContent: text, data: { decided: id } }));
-  const body = jobId ? jobView(jobId) : overview ? overviewView(overview) : [el('p', { className: 'muted', textContent: 'Loading…' })];
+  const outcomes = [...decided]
+    .filter(([id]) => !pending.some((p) => p.id === id))
+    .map(([id, text]) => el('p', { className: 'decided', textContent: text, data: { decided: id } }));
+  const body = jobId
+    ? jobView(jobId)
+    : overview
+      ? overviewView(overview)
+      : [el('p', { className: 'muted', textContent: 'Loading…' })];
   root.replaceChildren(
-    el('div', { className: 'bar' }, el('h1', { textContent: 'TensorPool' }), el('button', { textContent: 'Refresh', onclick: () => void refresh() })),
+    el(
+      'div',
+      { className: 'bar' },
+      el('h1', { textContent: 'TensorPool' }),
+      el('button', { textContent: 'Refresh', onclick: () => void refresh() }),
+    ),
     ...cards,
     ...outcomes,
     ...body,

@@ -42,7 +42,10 @@ export class AddressBudget {
       this.buckets.set(address, fresh);
       return fresh;
     }
-    bucket.tokens = Math.min(this.options.burst, bucket.tokens + ((now - bucket.updatedAt) * this.options.perMinute) / 60_000);
+    bucket.tokens = Math.min(
+      this.options.burst,
+      bucket.tokens + ((now - bucket.updatedAt) * this.options.perMinute) / 60_000,
+    );
     bucket.updatedAt = now;
     return bucket;
   }
@@ -50,7 +53,8 @@ export class AddressBudget {
   /** Drops the buckets that have filled up again; if none has, the one touched longest ago. */
   private evict(now: number): void {
     for (const [address, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.updatedAt) * this.options.perMinute) / 60_000 >= this.options.burst) this.buckets.delete(address);
+      if (bucket.tokens + ((now - bucket.updatedAt) * this.options.perMinute) / 60_000 >= this.options.burst)
+        this.buckets.delete(address);
     }
     if (this.buckets.size < MAX_ADDRESSES) return;
     let oldest: string | undefined;

@@ -15,7 +15,10 @@ export interface AuthDependencies {
 }
 
 /** The authenticator for an auth mode; undefined for 'none'. jose is loaded only for OAuth. */
-export async function createAuthenticator(auth: AuthConfig, deps: AuthDependencies): Promise<Authenticator | undefined> {
+export async function createAuthenticator(
+  auth: AuthConfig,
+  deps: AuthDependencies,
+): Promise<Authenticator | undefined> {
   switch (auth.mode) {
     case 'none':
       return undefined;

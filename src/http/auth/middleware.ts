@@ -5,7 +5,7 @@ import { clientAddress } from '../client-address.js';
 import { sessionIdOf, setCaller } from './caller.js';
 
 /** RFC 6750 §2.1: `Bearer` (any case), then the token; undefined when there is no such header. */
-export function bearerToken(req: IncomingMessage): string | undefined {
+function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   if (header === undefined) return undefined;
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
@@ -21,10 +21,23 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 export function requireBearer(authenticator: Authenticator, trustProxy = false) {
   return async (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): Promise<void> => {
     const token = bearerToken(req);
-    if (token === undefined) return refuse(res, authenticator, req, new AuthRefusal(401, 'This server needs Authorization: Bearer <token>.'));
-    if (token === '') return refuse(res, authenticator, req, new AuthRefusal(401, 'The Authorization header is not a Bearer token.', 'invalid_token'));
+    if (token === undefined)
+      return refuse(res, authenticator, req, new AuthRefusal(401, 'This server needs Authorization: Bearer <token>.'));
+    if (token === '')
+      return refuse(
+        res,
+        authenticator,
+        req,
+        new AuthRefusal(401, 'The Authorization header is not a Bearer token.', 'invalid_token'),
+      );
     try {
-      setCaller(req, await authenticator.verify(token, { newSession: sessionIdOf(req) === undefined, address: clientAddress(req, trustProxy) }));
+      setCaller(
+        req,
+        await authenticator.verify(token, {
+          newSession: sessionIdOf(req) === undefined,
+          address: clientAddress(req, trustProxy),
+        }),
+      );
     } catch (error) {
       if (error instanceof AuthRefusal) return refuse(res, authenticator, req, error);
       return next(error);
@@ -35,10 +48,14 @@ export function requireBearer(authenticator: Authenticator, trustProxy = false) 
 
 function refuse(res: ServerResponse, authenticator: Authenticator, req: IncomingMessage, refusal: AuthRefusal): void {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (refusal.status === 401 || refusal.status === 403) headers['www-authenticate'] = challenge(authenticator, req, refusal);
+  if (refusal.status === 401 || refusal.status === 403)
+    headers['www-authenticate'] = challenge(authenticator, req, refusal);
   if (refusal.extra.retryAfterSeconds !== undefined) headers['retry-after'] = String(refusal.extra.retryAfterSeconds);
   res.writeHead(refusal.status, headers);
-  const error = refusal.code ?? { 429: 'too_many_requests', 503: 'temporarily_unavailable' }[refusal.status as 429 | 503] ?? 'unauthorized';
+  const error =
+    refusal.code ??
+    { 429: 'too_many_requests', 503: 'temporarily_unavailable' }[refusal.status as 429 | 503] ??
+    'unauthorized';
   res.end(JSON.stringify({ error, error_description: refusal.message }));
 }
 

@@ -46,9 +46,14 @@ export class OAuthAuthenticator implements Authenticator {
 
   async verify(token: string): Promise<Caller> {
     const keys = await this.jwks().catch(() => {
-      throw new AuthRefusal(503, 'The authorization server could not be reached to check tokens; try again shortly.', undefined, {
-        retryAfterSeconds: RETRY_AFTER_SECONDS,
-      });
+      throw new AuthRefusal(
+        503,
+        'The authorization server could not be reached to check tokens; try again shortly.',
+        undefined,
+        {
+          retryAfterSeconds: RETRY_AFTER_SECONDS,
+        },
+      );
     });
     let payload: JWTPayload;
     try {
@@ -64,7 +69,9 @@ export class OAuthAuthenticator implements Authenticator {
     const granted = scopesOf(payload);
     const missing = this.options.scopes.filter((scope) => !granted.has(scope));
     if (missing.length > 0) {
-      throw new AuthRefusal(403, `The token lacks the scope ${missing.join(' ')}.`, 'insufficient_scope', { scope: this.options.scopes.join(' ') });
+      throw new AuthRefusal(403, `The token lacks the scope ${missing.join(' ')}.`, 'insufficient_scope', {
+        scope: this.options.scopes.join(' '),
+      });
     }
     const principal = principalOf(payload);
     if (!principal) throw new AuthRefusal(401, 'The token names no subject (sub or client_id).', 'invalid_token');
@@ -73,13 +80,16 @@ export class OAuthAuthenticator implements Authenticator {
 
   private jwks(): Promise<JWTVerifyGetKey> {
     if (this.keys) return this.keys;
-    if (Date.now() - this.failedAt < RETRY_AFTER_SECONDS * 1000) return Promise.reject(new Error('discovery failed recently'));
+    if (Date.now() - this.failedAt < RETRY_AFTER_SECONDS * 1000)
+      return Promise.reject(new Error('discovery failed recently'));
     this.keys = discoverJwksUri(this.options.issuer).then(
       (uri) => createRemoteJWKSet(uri, { timeoutDuration: FETCH_TIMEOUT_MS }),
       (error: unknown) => {
         this.keys = undefined;
         this.failedAt = Date.now();
-        this.options.onError?.(`oauth: could not read the metadata of issuer ${this.options.issuer}: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.onError?.(
+          `oauth: could not read the metadata of issuer ${this.options.issuer}: ${error instanceof Error ? error.message : String(error)}`,
+        );
         throw error;
       },
     );
@@ -92,7 +102,7 @@ export class OAuthAuthenticator implements Authenticator {
  * for a client acting on its own (client_id, or azp). Unmarked, a client registered as "alice" would
  * be the same caller as the user alice, and could use her sessions.
  */
-export function principalOf(payload: JWTPayload): string | undefined {
+function principalOf(payload: JWTPayload): string | undefined {
   const named = (value: unknown): value is string => typeof value === 'string' && value !== '';
   if (named(payload.sub)) return `sub:${payload.sub}`;
   const client = [payload.client_id, payload.azp].find(named);
@@ -122,7 +132,9 @@ function refusalFor(error: unknown): AuthRefusal {
   }
   if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
     // the JWKS could not be fetched: nothing is known about the token yet
-    return new AuthRefusal(503, "The issuer's signing keys could not be fetched; try again shortly.", undefined, { retryAfterSeconds: RETRY_AFTER_SECONDS });
+    return new AuthRefusal(503, "The issuer's signing keys could not be fetched; try again shortly.", undefined, {
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    });
   }
   return invalid('The bearer token is not a valid signed JWT.');
 }
@@ -134,7 +146,8 @@ function refusalFor(error: unknown): AuthRefusal {
 export function metadataUrls(issuer: string): string[] {
   const url = new URL(issuer);
   const path = url.pathname.replace(/\/$/, '');
-  if (path === '') return [`${url.origin}/.well-known/oauth-authorization-server`, `${url.origin}/.well-known/openid-configuration`];
+  if (path === '')
+    return [`${url.origin}/.well-known/oauth-authorization-server`, `${url.origin}/.well-known/openid-configuration`];
   return [
     `${url.origin}/.well-known/oauth-authorization-server${path}`,
     `${url.origin}/.well-known/openid-configuration${path}`,
@@ -146,14 +159,19 @@ export function metadataUrls(issuer: string): string[] {
 export async function discoverJwksUri(issuer: string): Promise<URL> {
   const tried: string[] = [];
   for (const location of metadataUrls(issuer)) {
-    const response = await fetch(location, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'error' });
+    const response = await fetch(location, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      redirect: 'error',
+    });
     if (!response.ok) {
       tried.push(`${location} (${response.status})`);
       continue;
     }
     const metadata = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
     // RFC 8414 §3.3: metadata naming another issuer must not be used
-    if (metadata.issuer !== issuer) throw new Error(`${location} names issuer ${JSON.stringify(metadata.issuer)}, not ${issuer}`);
+    if (metadata.issuer !== issuer)
+      throw new Error(`${location} names issuer ${JSON.stringify(metadata.issuer)}, not ${issuer}`);
     if (typeof metadata.jwks_uri !== 'string') throw new Error(`${location} has no jwks_uri`);
     return checkAuthorityUrl(metadata.jwks_uri, 'jwks_uri');
   }

@@ -35,7 +35,15 @@ export function metadataUrlOf(resource: string): string {
  */
 export function resourceOf(audience: string, req: IncomingMessage, mcpPath: string): string {
   if (/^https?:\/\//i.test(audience)) return audience;
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim().toLowerCase();
-  const proto = forwarded === 'https' || forwarded === 'http' ? forwarded : 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]!
+    .trim()
+    .toLowerCase();
+  const proto =
+    forwarded === 'https' || forwarded === 'http'
+      ? forwarded
+      : 'encrypted' in req.socket && req.socket.encrypted
+        ? 'https'
+        : 'http';
   return `${proto}://${req.headers.host ?? 'localhost'}${mcpPath}`;
 }

@@ -74,11 +74,16 @@ export class TensorPoolKeyAuthenticator implements Authenticator {
   ) {
     this.now = options.now ?? Date.now;
     this.slots = new Slots(options.maxPending ?? 8);
-    this.budget = new AddressBudget({ burst: options.addressBurst ?? 10, perMinute: options.addressChecksPerMinute ?? 10, now: this.now });
+    this.budget = new AddressBudget({
+      burst: options.addressBurst ?? 10,
+      perMinute: options.addressChecksPerMinute ?? 10,
+      now: this.now,
+    });
   }
 
   async verify(token: string, { newSession, address = 'unknown' }: VerifyContext): Promise<Caller> {
-    if (!KEY_SHAPE.test(token)) throw new AuthRefusal(401, 'The bearer token does not look like a TensorPool API key.', 'invalid_token');
+    if (!KEY_SHAPE.test(token))
+      throw new AuthRefusal(401, 'The bearer token does not look like a TensorPool API key.', 'invalid_token');
     const hash = sha256(token).toString('hex');
     const caller: Caller = { id: callerIdOf(hash), label: `key sha256:${hash.slice(0, 8)}`, tpKey: token };
     // first: a revoked key is refused in its own sessions too
@@ -96,7 +101,12 @@ export class TensorPoolKeyAuthenticator implements Authenticator {
         this.valid.set(hash, this.now() - this.validTtl + UNAVAILABLE_RECHECK_MS);
         return caller;
       }
-      throw new AuthRefusal(503, 'The API key could not be checked with TensorPool just now; try again shortly.', undefined, { retryAfterSeconds: 10 });
+      throw new AuthRefusal(
+        503,
+        'The API key could not be checked with TensorPool just now; try again shortly.',
+        undefined,
+        { retryAfterSeconds: 10 },
+      );
     }
     if (!verdict.valid) {
       if (recheck) this.revokeHash(hash);
@@ -136,7 +146,9 @@ export class TensorPoolKeyAuthenticator implements Authenticator {
       if (!spent.ok) throw tooMany(spent.retryAfterSeconds);
     }
     if (this.slots.waiting >= (this.options.maxWaiting ?? 32)) {
-      throw new AuthRefusal(503, 'The server is checking too many API keys just now; try again shortly.', undefined, { retryAfterSeconds: 5 });
+      throw new AuthRefusal(503, 'The server is checking too many API keys just now; try again shortly.', undefined, {
+        retryAfterSeconds: 5,
+      });
     }
     const lane = entry ?? { lane: {}, checks: 0 };
     lane.checks++;
@@ -202,7 +214,9 @@ function callerIdOf(hash: string): string {
 }
 
 function tooMany(retryAfterSeconds: number): AuthRefusal {
-  return new AuthRefusal(429, 'Too many API keys were checked from this address; try again later.', undefined, { retryAfterSeconds });
+  return new AuthRefusal(429, 'Too many API keys were checked from this address; try again later.', undefined, {
+    retryAfterSeconds,
+  });
 }
 
 function refused(): AuthRefusal {

@@ -24,7 +24,12 @@ function policy(csp: Csp | undefined): string {
 
 declare global {
   interface Window {
-    openView(options: { mcpUrl: string; tool: string; args: Record<string, unknown>; theme: 'light' | 'dark' }): Promise<void>;
+    openView(options: {
+      mcpUrl: string;
+      tool: string;
+      args: Record<string, unknown>;
+      theme: 'light' | 'dark';
+    }): Promise<void>;
     /** The host switches between light and dark, as a person does in the host's settings. */
     setTheme(theme: 'light' | 'dark'): void;
     /** The result of the tool call the view shows, once the server answers it. */

@@ -11,8 +11,16 @@ describe('which clients get the view', () => {
 
   // rendersApps decides without loading ext-apps; supportsView asks ext-apps' getUiCapability: they must agree
   it.each([
-    ['an Apps host (spec example)', { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } } }, true],
-    ['the extension with another view type only', { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/uri-list'] } } }, false],
+    [
+      'an Apps host (spec example)',
+      { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } } },
+      true,
+    ],
+    [
+      'the extension with another view type only',
+      { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/uri-list'] } } },
+      false,
+    ],
     ['the extension without mimeTypes', { extensions: { 'io.modelcontextprotocol/ui': {} } }, false],
     ['another extension', { extensions: { 'io.example/other': { mimeTypes: ['text/html;profile=mcp-app'] } } }, false],
     ['elicitation only', { elicitation: {} }, false],

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { PendingApprovals } from '../../../src/app/pending.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
-const question = { tool: 'cluster_create', action: 'creating a 1xH100 cluster, which starts billing', args: { instance_type: '1xH100' } };
+const question = {
+  tool: 'cluster_create',
+  action: 'creating a 1xH100 cluster, which starts billing',
+  args: { instance_type: '1xH100' },
+};
 
 describe('calls waiting for the approval card', () => {
   it('are decided once: the first press wins, a second finds nothing', async () => {

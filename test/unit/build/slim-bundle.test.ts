@@ -39,7 +39,9 @@ function methodBody(source: string, name: string): string {
 describe('slim bundle: the left-out code is never reached (static checks against the installed SDK)', () => {
   it(`the SDK is pinned to the minor version the checks were made on (${CHECKED_SDK_MINOR})`, () => {
     const pkg = JSON.parse(read(join(ROOT, 'package.json'))) as { devDependencies: Record<string, string> };
-    expect(pkg.devDependencies['@modelcontextprotocol/sdk']).toMatch(new RegExp(`^~${CHECKED_SDK_MINOR.replace('.', '\\.')}\\.\\d+$`));
+    expect(pkg.devDependencies['@modelcontextprotocol/sdk']).toMatch(
+      new RegExp(`^~${CHECKED_SDK_MINOR.replace('.', '\\.')}\\.\\d+$`),
+    );
     const installed = JSON.parse(read(join(SDK_ESM, '../../package.json'))) as { version: string };
     expect(installed.version.startsWith(`${CHECKED_SDK_MINOR}.`)).toBe(true);
   });
@@ -53,7 +55,9 @@ describe('slim bundle: the left-out code is never reached (static checks against
       const quoted = substitute.specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
       for (const importer of importersOf(substitute)) {
         expect(substitute.importer.test(importer), importer).toBe(true);
-        expect(read(join(NODE_MODULES, importer)), `${importer} imports ${substitute.specifier}`).toMatch(new RegExp(`from ['"]${quoted}['"]`));
+        expect(read(join(NODE_MODULES, importer)), `${importer} imports ${substitute.specifier}`).toMatch(
+          new RegExp(`from ['"]${quoted}['"]`),
+        );
       }
     }
   });
@@ -85,7 +89,9 @@ describe('slim bundle: the left-out code is never reached (static checks against
 
   it("zod's locales: neither we nor the SDK switch zod to another language", () => {
     for (const { path, text } of OUR_SOURCES) expect(text, path).not.toMatch(/\blocales\b|\.config\(/);
-    const sdkSources = readdirSync(SDK_ESM, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js') && !name.startsWith('examples'));
+    const sdkSources = readdirSync(SDK_ESM, { recursive: true, encoding: 'utf8' }).filter(
+      (name) => name.endsWith('.js') && !name.startsWith('examples'),
+    );
     for (const name of sdkSources) expect(read(join(SDK_ESM, name)), name).not.toMatch(/\blocales\.|z\.config\(/);
   });
 });
@@ -101,10 +107,16 @@ describe('slim bundle: the built files', () => {
     for (const name of LEFT_OUT.filter((name) => !name.includes('locales'))) {
       expect(names.filter((input) => input.includes(`node_modules/${name}/`))).toEqual([]);
     }
-    expect(names.filter((input) => /node_modules\/zod\/v4\/locales\//.test(input))).toEqual(['node_modules/zod/v4/locales/en.js']);
-    expect(names.filter((input) => input.startsWith('build/stubs/')).sort()).toEqual(
-      ['build/stubs/ajv-provider.ts', 'build/stubs/left-out.ts', 'build/stubs/zod-locales.ts', 'build/stubs/zod-to-json-schema.ts', 'build/stubs/zod-v3.ts'],
-    );
+    expect(names.filter((input) => /node_modules\/zod\/v4\/locales\//.test(input))).toEqual([
+      'node_modules/zod/v4/locales/en.js',
+    ]);
+    expect(names.filter((input) => input.startsWith('build/stubs/')).sort()).toEqual([
+      'build/stubs/ajv-provider.ts',
+      'build/stubs/left-out.ts',
+      'build/stubs/zod-locales.ts',
+      'build/stubs/zod-to-json-schema.ts',
+      'build/stubs/zod-v3.ts',
+    ]);
   });
 });
 
@@ -121,10 +133,18 @@ describe('bundle chunks: what a stdio start loads', () => {
       for (const imported of outputs[file]!.imports) if (imported.kind === 'import-statement') visit(imported.path);
     };
     visit('dist/cli.js');
-    const inputs = [...loaded].flatMap((file) => Object.keys(outputs[file]!.inputs)).map((input) => input.replaceAll('\\', '/'));
+    const inputs = [...loaded]
+      .flatMap((file) => Object.keys(outputs[file]!.inputs))
+      .map((input) => input.replaceAll('\\', '/'));
     expect(inputs.filter((input) => /node_modules\/(express|@hono|body-parser|router)\//.test(input))).toEqual([]);
-    expect(inputs.filter((input) => /src\/(transports\/http|doctor\/|clients\/|subcommands\/(index|doctor|config))/.test(input))).toEqual([]);
-    expect(inputs.some((input) => input.includes('node_modules/@modelcontextprotocol/sdk/dist/esm/server/mcp.js'))).toBe(true);
+    expect(
+      inputs.filter((input) =>
+        /src\/(transports\/http|doctor\/|clients\/|subcommands\/(index|doctor|config))/.test(input),
+      ),
+    ).toEqual([]);
+    expect(
+      inputs.some((input) => input.includes('node_modules/@modelcontextprotocol/sdk/dist/esm/server/mcp.js')),
+    ).toBe(true);
   });
 });
 
@@ -156,7 +176,9 @@ describe('slim bundle: the built server runs every path near the left-out code',
   it('lists every tool with JSON Schemas (zod 4 conversion), twice', async () => {
     const first = await client.listTools();
     expect(first.tools.length).toBe(allTools.length);
-    expect(first.tools.find((tool) => tool.name === 'cluster_create')?.inputSchema.properties).toHaveProperty('instance_type');
+    expect(first.tools.find((tool) => tool.name === 'cluster_create')?.inputSchema.properties).toHaveProperty(
+      'instance_type',
+    );
     expect((await client.listTools()).tools).toEqual(first.tools);
   });
 
@@ -168,7 +190,10 @@ describe('slim bundle: the built server runs every path near the left-out code',
   });
 
   it('asks the person through elicitation and acts on the answer; checks structured output', async () => {
-    const result = (await client.callTool({ name: 'cluster_destroy', arguments: { cluster_id: 'c-1' } })) as CallToolResult;
+    const result = (await client.callTool({
+      name: 'cluster_destroy',
+      arguments: { cluster_id: 'c-1' },
+    })) as CallToolResult;
     expect(result.isError ?? false).toBe(false);
     expect(ws.lastCall().argv).toContain('destroy');
     expect(result.structuredContent).toMatchObject({ ok: true });

@@ -4,7 +4,7 @@ import { readOptions } from '../../../src/config/command-line.js';
 import { defaultOptionValues } from '../../../src/config/options.js';
 
 describe('Config', () => {
-  it('the defaults are the option table\'s, in the units the server uses', () => {
+  it("the defaults are the option table's, in the units the server uses", () => {
     expect(DEFAULT_CONFIG).toMatchObject({
       transport: 'stdio',
       host: '127.0.0.1',
@@ -31,9 +31,12 @@ describe('Config', () => {
   });
 
   it('reads a command line into one complete, frozen object', () => {
-    const { values } = readOptions(['node', 'x', '--http', '--sync-budget', '3', '--max-nodes', '2', '--allow-instance-types', '1xH100'], {
-      TENSORPOOL_MCP_CONFIRM: 'elicit',
-    });
+    const { values } = readOptions(
+      ['node', 'x', '--http', '--sync-budget', '3', '--max-nodes', '2', '--allow-instance-types', '1xH100'],
+      {
+        TENSORPOOL_MCP_CONFIRM: 'elicit',
+      },
+    );
     const config = configFromOptions(values, { allowedDirs: ['/srv/project'] });
     expect(config).toMatchObject({
       transport: 'http',
@@ -49,8 +52,18 @@ describe('Config', () => {
 
   it('resolveConfig fills in what a library user leaves out, without freezing their objects', () => {
     const dirs = ['/srv/project'];
-    const config = resolveConfig({ allowedDirs: dirs, dryRun: true, guardrails: { maxNodes: 1 }, syncBudgetMs: undefined });
-    expect(config).toEqual({ ...DEFAULT_CONFIG, allowedDirs: dirs, dryRun: true, guardrails: { ...DEFAULT_CONFIG.guardrails, maxNodes: 1 } });
+    const config = resolveConfig({
+      allowedDirs: dirs,
+      dryRun: true,
+      guardrails: { maxNodes: 1 },
+      syncBudgetMs: undefined,
+    });
+    expect(config).toEqual({
+      ...DEFAULT_CONFIG,
+      allowedDirs: dirs,
+      dryRun: true,
+      guardrails: { ...DEFAULT_CONFIG.guardrails, maxNodes: 1 },
+    });
     expect(Object.isFrozen(config.allowedDirs)).toBe(true);
     expect(Object.isFrozen(dirs)).toBe(false);
     expect(() => {

@@ -33,23 +33,28 @@ const RENDER_PROVIDED = { PORT: '10000', RENDER_EXTERNAL_HOSTNAME: 'tensorpool-m
 /** A start command as the shell would split it: plain words and $VARIABLES only. */
 function argvOf(command: string, env: Record<string, string>): string[] {
   expect(command, 'quotes or shell operators would need a real shell parser here').toMatch(/^[\w./$= -]+$/);
-  return command.split(/\s+/).map((word) => word.replace(/\$(\w+)/g, (_, name: string) => {
-    expect(env, `$${name} is neither provided by Render nor declared in envVars`).toHaveProperty(name);
-    return env[name]!;
-  }));
+  return command.split(/\s+/).map((word) =>
+    word.replace(/\$(\w+)/g, (_, name: string) => {
+      expect(env, `$${name} is neither provided by Render nor declared in envVars`).toHaveProperty(name);
+      return env[name]!;
+    }),
+  );
 }
 
 /** Values for the declared variables: a generated token looks like Render's (base64 of 256 bits). */
 function declaredEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const variable of service.envVars) {
-    env[variable.key] = variable.value ?? (variable.generateValue ? randomBytes(32).toString('base64') : 'tpk_placeholder_entered_in_dashboard');
+    env[variable.key] =
+      variable.value ??
+      (variable.generateValue ? randomBytes(32).toString('base64') : 'tpk_placeholder_entered_in_dashboard');
   }
   return env;
 }
 
 beforeEach(() => {
-  for (const name of Object.keys(process.env)) if (/^(TENSORPOOL|HOST$|PORT$|TP_PATH$)/.test(name)) vi.stubEnv(name, undefined);
+  for (const name of Object.keys(process.env))
+    if (/^(TENSORPOOL|HOST$|PORT$|TP_PATH$)/.test(name)) vi.stubEnv(name, undefined);
 });
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -74,9 +79,12 @@ describe('render.yaml', () => {
     expect(security?.config.allowedHosts).toContain(RENDER_PROVIDED.RENDER_EXTERNAL_HOSTNAME);
   });
 
-  it('keeps secrets in Render\'s secret store, never in the file', () => {
+  it("keeps secrets in Render's secret store, never in the file", () => {
     const secrets = service.envVars.filter((variable) => /KEY|TOKEN|SECRET|PASSWORD/.test(variable.key));
-    expect(secrets.map((variable) => variable.key).sort()).toEqual(['TENSORPOOL_API_KEY', 'TENSORPOOL_MCP_AUTH_TOKENS']);
+    expect(secrets.map((variable) => variable.key).sort()).toEqual([
+      'TENSORPOOL_API_KEY',
+      'TENSORPOOL_MCP_AUTH_TOKENS',
+    ]);
     for (const secret of secrets) {
       expect(secret.value, secret.key).toBeUndefined();
       expect(secret.sync === false || secret.generateValue === true, secret.key).toBe(true);
@@ -84,7 +92,9 @@ describe('render.yaml', () => {
   });
 
   it('installs the tp CLI where the start command looks for it, and builds this package', () => {
-    const tpPath = argvOf(service.startCommand, { ...RENDER_PROVIDED, ...declaredEnv() }).find((_, i, all) => all[i - 1] === '--tp-path')!;
+    const tpPath = argvOf(service.startCommand, { ...RENDER_PROVIDED, ...declaredEnv() }).find(
+      (_, i, all) => all[i - 1] === '--tp-path',
+    )!;
     expect(tpPath).toBe('.tp/bin/tp');
     expect(service.buildCommand).toMatch(/python3 -m venv \.tp && \.tp\/bin\/pip install [^&]*\btensorpool\b/);
     expect(service.buildCommand).toMatch(/npm ci --include=dev && npm run build/);
@@ -115,12 +125,25 @@ describe('Procfile (Heroku-style platforms)', () => {
   const procfile = readFileSync(resolve(ROOT, 'Procfile'), 'utf8');
   const web = /^web: (.+)$/m.exec(procfile)?.[1];
   /** What the operator sets as config vars, documented in docs/deploying.md; the platform sets PORT. */
-  const configVars = { PORT: '5000', TENSORPOOL_API_KEY: 'tpk_placeholder_entered_in_dashboard', TENSORPOOL_MCP_AUTH_TOKENS: randomBytes(32).toString('hex'), TENSORPOOL_MCP_ALLOWED_HOSTS: 'my-app.herokuapp.com', TP_PATH: '/app/.heroku/python/bin/tp' };
+  const configVars = {
+    PORT: '5000',
+    TENSORPOOL_API_KEY: 'tpk_placeholder_entered_in_dashboard',
+    TENSORPOOL_MCP_AUTH_TOKENS: randomBytes(32).toString('hex'),
+    TENSORPOOL_MCP_ALLOWED_HOSTS: 'my-app.herokuapp.com',
+    TP_PATH: '/app/.heroku/python/bin/tp',
+  };
 
   it('has one web process that our CLI accepts: HTTP on every address at $PORT, with a bearer token and the public host', () => {
     expect(web).toBeDefined();
     const { config, security } = parseStartCommand(web!, configVars);
-    expect(config).toMatchObject({ transport: 'http', host: '0.0.0.0', port: 5000, tpPath: configVars.TP_PATH, confirmMode: 'elicit', confirmCreates: true });
+    expect(config).toMatchObject({
+      transport: 'http',
+      host: '0.0.0.0',
+      port: 5000,
+      tpPath: configVars.TP_PATH,
+      confirmMode: 'elicit',
+      confirmCreates: true,
+    });
     expect(security?.config.auth.mode).toBe('token');
     expect(security?.config.allowedHosts).toContain('my-app.herokuapp.com');
   });

@@ -21,8 +21,12 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 describe('resolveAllowedDirs', () => {
   it('uses --allow-dir entries as real paths and rejects missing ones', () => {
     symlinkSync(project, join(root, 'link'));
-    expect(resolveAllowedDirs({ allowDirs: [join(root, 'link')], cwd: '/', home: '/root' }).allowedDirs).toEqual([project]);
-    expect(() => resolveAllowedDirs({ allowDirs: [join(root, 'nope')], cwd: '/', home: '/root' })).toThrow(/no such directory/);
+    expect(resolveAllowedDirs({ allowDirs: [join(root, 'link')], cwd: '/', home: '/root' }).allowedDirs).toEqual([
+      project,
+    ]);
+    expect(() => resolveAllowedDirs({ allowDirs: [join(root, 'nope')], cwd: '/', home: '/root' })).toThrow(
+      /no such directory/,
+    );
   });
 
   it('falls back to the launch directory, but never to / or the home directory', () => {
@@ -46,9 +50,13 @@ describe('confinePath', () => {
   });
 
   it('refuses .. and symlinks that lead outside', () => {
-    expect(() => confinePath('workdir', join(project, '..', 'secret'), settings(), 'directory')).toThrow(/workdir: .* is outside the allowed directories/);
+    expect(() => confinePath('workdir', join(project, '..', 'secret'), settings(), 'directory')).toThrow(
+      /workdir: .* is outside the allowed directories/,
+    );
     symlinkSync(secret, join(project, 'escape'));
-    expect(() => confinePath('workdir', join(project, 'escape'), settings(), 'directory')).toThrow(/outside the allowed/);
+    expect(() => confinePath('workdir', join(project, 'escape'), settings(), 'directory')).toThrow(
+      /outside the allowed/,
+    );
     expect(() => confinePath('config_path', 'escape/id_rsa', settings(), 'file')).toThrow(/outside the allowed/);
   });
 
@@ -61,6 +69,8 @@ describe('confinePath', () => {
     expect(() => confinePath('workdir', 'missing', settings(), 'directory')).toThrow(/does not exist/);
     expect(() => confinePath('workdir', 'job.tp.toml', settings(), 'directory')).toThrow(/not a directory/);
     expect(() => confinePath('config_path', 'sub', settings(), 'file')).toThrow(/is a directory/);
-    expect(() => confinePath('workdir', project, { allowedDirs: [], allowedDirsProblem: 'use --allow-dir' }, 'directory')).toThrow(/use --allow-dir/);
+    expect(() =>
+      confinePath('workdir', project, { allowedDirs: [], allowedDirsProblem: 'use --allow-dir' }, 'directory'),
+    ).toThrow(/use --allow-dir/);
   });
 });

@@ -8,7 +8,13 @@ import { refuseEscapingEntries, renderJobConfig, writeConfigFile } from '../../.
 describe('renderJobConfig', () => {
   it('keeps quotes, backslashes, newlines and unicode intact', () => {
     const config = {
-      commands: ['echo "hi" \'there\'', 'python -c "print(\\"x\\")"', 'printf "a\\nb"\nsecond line', 'echo 🚀 ünïcödé', "C:\\path\\to"],
+      commands: [
+        'echo "hi" \'there\'',
+        'python -c "print(\\"x\\")"',
+        'printf "a\\nb"\nsecond line',
+        'echo 🚀 ünïcödé',
+        'C:\\path\\to',
+      ],
       outputs: ['checkpoints/', '*.log'],
       ignore: ['.venv', 'data/"raw"'],
     };
@@ -17,7 +23,11 @@ describe('renderJobConfig', () => {
   });
 
   it('writes empty lists explicitly', () => {
-    expect(parse(renderJobConfig({ commands: ['true'], outputs: [], ignore: [] }))).toEqual({ commands: ['true'], outputs: [], ignore: [] });
+    expect(parse(renderJobConfig({ commands: ['true'], outputs: [], ignore: [] }))).toEqual({
+      commands: ['true'],
+      outputs: [],
+      ignore: [],
+    });
   });
 });
 
@@ -30,7 +40,9 @@ describe('writeConfigFile', () => {
 
   it('refuses to replace an existing file unless overwrite is set', async () => {
     writeFileSync(join(dir, 'job.tp.toml'), 'old');
-    await expect(writeConfigFile(dir, 'job.tp.toml', 'new', false)).rejects.toThrow(/already exists; pass overwrite=true/);
+    await expect(writeConfigFile(dir, 'job.tp.toml', 'new', false)).rejects.toThrow(
+      /already exists; pass overwrite=true/,
+    );
     expect(readFileSync(join(dir, 'job.tp.toml'), 'utf8')).toBe('old');
     await writeConfigFile(dir, 'job.tp.toml', 'new', true);
     expect(readFileSync(join(dir, 'job.tp.toml'), 'utf8')).toBe('new');

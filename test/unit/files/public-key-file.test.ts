@@ -29,7 +29,9 @@ describe('a public key given by the path of its .pub file', () => {
     const allowed = scratch();
     const elsewhere = scratch();
     writeFileSync(join(elsewhere, 'x.pub'), `${publicKeyLine('ssh-ed25519')}\n`);
-    expect(() => publicKeyText('ssh_public_key', join(elsewhere, 'x.pub'), [allowed])).toThrow(/^ssh_public_key: .* is outside the allowed directories and ~\/\.ssh/);
+    expect(() => publicKeyText('ssh_public_key', join(elsewhere, 'x.pub'), [allowed])).toThrow(
+      /^ssh_public_key: .* is outside the allowed directories and ~\/\.ssh/,
+    );
   });
 
   it('refuses a .pub file that holds a private key, without quoting it', () => {

@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,7 +43,12 @@ const always = () => true;
 
 describe('pullThroughPrivateDir', () => {
   it('runs in a private directory outside the work directory, moves regular files in, and removes the private directory', async () => {
-    const { result: cwd, report } = await pullThroughPrivateDir(workdir, false, download({ 'a.txt': 'A', 'deep/er/b.bin': 'B' }), always);
+    const { result: cwd, report } = await pullThroughPrivateDir(
+      workdir,
+      false,
+      download({ 'a.txt': 'A', 'deep/er/b.bin': 'B' }),
+      always,
+    );
     expect(cwd.startsWith(workdir)).toBe(false);
     expect(existsSync(dirname(cwd))).toBe(false);
     expect(report).toEqual({ moved: ['a.txt', 'deep/er/b.bin'], kept: [], skipped: [] });
@@ -44,7 +59,10 @@ describe('pullThroughPrivateDir', () => {
     const { report } = await pullThroughPrivateDir(
       workdir,
       false,
-      download({ 'ok.txt': 'ok', '../up.txt': 'up', '../side/deep.txt': 'deep' }, { 'key': join(outside, 'secret'), 'dir': outside }),
+      download(
+        { 'ok.txt': 'ok', '../up.txt': 'up', '../side/deep.txt': 'deep' },
+        { key: join(outside, 'secret'), dir: outside },
+      ),
       always,
     );
     expect(report!.moved).toEqual(['ok.txt']);
@@ -64,7 +82,12 @@ describe('pullThroughPrivateDir', () => {
     mkdirSync(join(workdir, 'real'));
     symlinkSync(join(workdir, 'real'), join(workdir, 'in'));
     writeFileSync(join(workdir, 'plain'), '');
-    const { report } = await pullThroughPrivateDir(workdir, true, download({ 'out/x.txt': 'x', 'out/new/y.txt': 'y', 'in/z.txt': 'z', 'plain/w.txt': 'w' }), always);
+    const { report } = await pullThroughPrivateDir(
+      workdir,
+      true,
+      download({ 'out/x.txt': 'x', 'out/new/y.txt': 'y', 'in/z.txt': 'z', 'plain/w.txt': 'w' }),
+      always,
+    );
     expect(readdirSync(outside)).toEqual([]);
     expect(readFileSync(join(workdir, 'real', 'z.txt'), 'utf8')).toBe('z');
     expect(report!.moved).toEqual(['in/z.txt']);
@@ -85,7 +108,10 @@ describe('pullThroughPrivateDir', () => {
     expect(kept.report).toMatchObject({ moved: [], kept: ['a.txt'] });
     expect(readFileSync(join(workdir, 'a.txt'), 'utf8')).toBe('mine');
     const forced = await pullThroughPrivateDir(workdir, true, download({ 'a.txt': 'new', 'b.txt': 'new' }), always);
-    expect(forced.report).toMatchObject({ moved: ['a.txt'], skipped: [{ path: 'b.txt', reason: expect.stringMatching(/symbolic link/) }] });
+    expect(forced.report).toMatchObject({
+      moved: ['a.txt'],
+      skipped: [{ path: 'b.txt', reason: expect.stringMatching(/symbolic link/) }],
+    });
     expect(readFileSync(join(workdir, 'a.txt'), 'utf8')).toBe('new');
     expect(readFileSync(join(outside, 'target'), 'utf8')).toBe('theirs');
   });
@@ -97,10 +123,15 @@ describe('pullThroughPrivateDir', () => {
     expect(existsSync(dirname(stopped.result))).toBe(false);
     let privateDir = '';
     await expect(
-      pullThroughPrivateDir(workdir, false, async (cwd) => {
-        privateDir = dirname(cwd);
-        throw new Error('spawn failed');
-      }, always),
+      pullThroughPrivateDir(
+        workdir,
+        false,
+        async (cwd) => {
+          privateDir = dirname(cwd);
+          throw new Error('spawn failed');
+        },
+        always,
+      ),
     ).rejects.toThrow('spawn failed');
     expect(existsSync(privateDir)).toBe(false);
   });

@@ -38,7 +38,10 @@ describe('narrowToRoots: roots narrow the allowed directories, never widen them'
 
   it("keeps the roots' order, so relative paths start from the client's first root", () => {
     mkdirSync(join(other, 'a'));
-    expect(narrowToRoots(operator(project, other), [join(other, 'a'), join(project, 'sub')]).allowedDirs).toEqual([join(other, 'a'), join(project, 'sub')]);
+    expect(narrowToRoots(operator(project, other), [join(other, 'a'), join(project, 'sub')]).allowedDirs).toEqual([
+      join(other, 'a'),
+      join(project, 'sub'),
+    ]);
   });
 
   it('is the intersection of the two sets: a directory inside another of the result adds nothing', () => {
@@ -46,7 +49,7 @@ describe('narrowToRoots: roots narrow the allowed directories, never widen them'
     expect(narrowToRoots(operator(project), [join(project, 'sub'), '/']).allowedDirs).toEqual([project]);
   });
 
-  it('with no usable root, the operator\'s rule stands', () => {
+  it("with no usable root, the operator's rule stands", () => {
     const allowed = operator(project);
     expect(narrowToRoots(allowed, [])).toBe(allowed);
   });
@@ -68,14 +71,20 @@ describe('narrowToRoots: roots narrow the allowed directories, never widen them'
       expect(narrowed.allowedDirsProblem).toMatch(/too broad to allow by default/);
     }
     // a launch directory that may be allowed is what roots narrow
-    expect(narrowToRoots(resolveAllowedDirs({ allowDirs: [], cwd: project, home }), [join(project, 'sub')]).allowedDirs).toEqual([join(project, 'sub')]);
+    expect(
+      narrowToRoots(resolveAllowedDirs({ allowDirs: [], cwd: project, home }), [join(project, 'sub')]).allowedDirs,
+    ).toEqual([join(project, 'sub')]);
   });
 });
 
 describe('rootsToDirs', () => {
   it('keeps local, existing directories as real paths; skips other schemes, missing paths and files', () => {
     symlinkSync(project, join(base, 'link'));
-    const uris = [pathToFileURL(join(base, 'link')).href, 'https://example.com/x', pathToFileURL(join(base, 'missing')).href];
+    const uris = [
+      pathToFileURL(join(base, 'link')).href,
+      'https://example.com/x',
+      pathToFileURL(join(base, 'missing')).href,
+    ];
     expect(rootsToDirs(uris.map((uri) => ({ uri })))).toEqual([project]);
   });
 });

@@ -5,11 +5,14 @@ import { publicKeyProblem, withPublicKeyFile } from '../../../src/files/ssh-key.
 import { openSshPrivateKeyBody, pemPrivateKey, publicKeyLine } from '../../helpers/ssh-keys.js';
 
 describe('publicKeyProblem', () => {
-  it.each(['ssh-ed25519', 'ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384'] as const)('accepts a real %s key', (type) => {
-    expect(publicKeyProblem(publicKeyLine(type))).toBeUndefined();
-    expect(publicKeyProblem(publicKeyLine(type, ''))).toBeUndefined();
-    expect(publicKeyProblem(`${publicKeyLine(type)}\n`)).toBeUndefined();
-  });
+  it.each(['ssh-ed25519', 'ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384'] as const)(
+    'accepts a real %s key',
+    (type) => {
+      expect(publicKeyProblem(publicKeyLine(type))).toBeUndefined();
+      expect(publicKeyProblem(publicKeyLine(type, ''))).toBeUndefined();
+      expect(publicKeyProblem(`${publicKeyLine(type)}\n`)).toBeUndefined();
+    },
+  );
 
   it('refuses PEM and OpenSSH private keys without quoting them', () => {
     const pem = pemPrivateKey();

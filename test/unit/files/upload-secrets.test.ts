@@ -2,9 +2,15 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONTENT_CHECK_BYTES, findUncoveredKeyFiles, findUploadProblems, ignoreMatcher, refuseUploadedKeyFiles } from '../../../src/files/upload-secrets.js';
+import {
+  CONTENT_CHECK_BYTES,
+  findUncoveredKeyFiles,
+  findUploadProblems,
+  ignoreMatcher,
+  refuseUploadedKeyFiles,
+} from '../../../src/files/upload-secrets.js';
 
-describe('ignoreMatcher: only what any reading of tp\'s ignore would agree on covers a path', () => {
+describe("ignoreMatcher: only what any reading of tp's ignore would agree on covers a path", () => {
   it.each([
     ['.env', '.env', true],
     ['./.env', '.env', true],
@@ -50,9 +56,28 @@ describe('findUncoveredKeyFiles', () => {
   };
 
   it('finds key files by name, nearest first, case aside, and leaves public keys and look-alikes alone', async () => {
-    touch('.env', 'deep/er/credentials.json', 'Server.PEM', 'ssh/id_ed25519', 'ssh/id_ed25519.pub', 'tls.key', '.npmrc', 'README.md', 'tp.env', 'envy', 'keys.txt');
+    touch(
+      '.env',
+      'deep/er/credentials.json',
+      'Server.PEM',
+      'ssh/id_ed25519',
+      'ssh/id_ed25519.pub',
+      'tls.key',
+      '.npmrc',
+      'README.md',
+      'tp.env',
+      'envy',
+      'keys.txt',
+    );
     const found = await findUncoveredKeyFiles(dir, []);
-    expect([...found].sort()).toEqual(['.env', '.npmrc', 'Server.PEM', 'deep/er/credentials.json', 'ssh/id_ed25519', 'tls.key']);
+    expect([...found].sort()).toEqual([
+      '.env',
+      '.npmrc',
+      'Server.PEM',
+      'deep/er/credentials.json',
+      'ssh/id_ed25519',
+      'tls.key',
+    ]);
     expect(found.map(depth)).toEqual([...found.map(depth)].sort());
   });
 
@@ -86,7 +111,8 @@ describe('findUploadProblems: links and content, not just names', () => {
     rmSync(outside, { recursive: true, force: true });
   });
   const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n';
-  const OPENSSH = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n';
+  const OPENSSH =
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n';
 
   it('refuses a harmless-looking name that links to a key file, even inside the allowed directories', async () => {
     mkdirSync(join(dir, 'keys'));
@@ -131,7 +157,9 @@ describe('findUploadProblems: links and content, not just names', () => {
 
   it('names each kind in the refusal', async () => {
     writeFileSync(join(dir, 'notes.txt'), PEM);
-    await expect(refuseUploadedKeyFiles(dir, [], '/p/job.tp.toml', [dir])).rejects.toThrow(/notes\.txt \(holds a private key\)/);
+    await expect(refuseUploadedKeyFiles(dir, [], '/p/job.tp.toml', [dir])).rejects.toThrow(
+      /notes\.txt \(holds a private key\)/,
+    );
     await expect(refuseUploadedKeyFiles(dir, ['notes.txt'], '/p/job.tp.toml', [dir])).resolves.toBeUndefined();
   });
 });

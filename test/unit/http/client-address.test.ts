@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { addressGroup, clientAddress } from '../../../src/http/client-address.js';
 
 const request = (remoteAddress: string, forwardedFor?: string | string[]) =>
-  ({ socket: { remoteAddress }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
+  ({
+    socket: { remoteAddress },
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+  }) as unknown as IncomingMessage;
 
 describe('clientAddress: whom the per-address limits count', () => {
   it("is the socket's peer unless --trust-proxy: a client cannot choose its own address by a header", () => {

@@ -23,7 +23,9 @@ describe('listen: a failed bind is one sentence, not a crash', () => {
   it('names an address this machine does not have', async () => {
     // TEST-NET-3: never assigned to an interface, and binding it sends nothing anywhere
     const error = await listen(() => {}, 0, '203.0.113.7').catch((e: unknown) => e);
-    expect((error as Error).message).toBe('cannot bind --host 203.0.113.7: no network interface of this machine has that address');
+    expect((error as Error).message).toBe(
+      'cannot bind --host 203.0.113.7: no network interface of this machine has that address',
+    );
   });
 
   it('listens on a bracketed IPv6 literal as given in a URL', async () => {
@@ -38,8 +40,18 @@ describe('listen: a failed bind is one sentence, not a crash', () => {
   });
 
   it.each([
-    [{ code: 'EACCES', message: '' }, 80, '0.0.0.0', 'port 80 needs root on this system; pick one above 1023 with --port'],
-    [{ code: 'ENOTFOUND', message: '' }, 3000, 'no-such-host.invalid', 'cannot bind --host no-such-host.invalid: the name does not resolve to an address'],
+    [
+      { code: 'EACCES', message: '' },
+      80,
+      '0.0.0.0',
+      'port 80 needs root on this system; pick one above 1023 with --port',
+    ],
+    [
+      { code: 'ENOTFOUND', message: '' },
+      3000,
+      'no-such-host.invalid',
+      'cannot bind --host no-such-host.invalid: the name does not resolve to an address',
+    ],
     [{ code: 'EWHATEVER', message: 'odd' }, 3000, '127.0.0.1', 'cannot listen on 127.0.0.1 port 3000: odd'],
   ])('explains %j', (error, port, host, message) => {
     expect(listenProblem(Object.assign(new Error(error.message), error), port, host)).toBe(message);

@@ -36,7 +36,8 @@ async function allPages(spool: OutputSpool, pageBytes: number): Promise<string> 
 }
 
 /** Numbered lines, so a piece of the output says where it came from. */
-const numbered = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${String(from + i).padStart(6, '0')}\n`).join('');
+const numbered = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => `line ${String(from + i).padStart(6, '0')}\n`).join('');
 
 describe('OutputSpool past its file limit', () => {
   it('keeps the head and the tail on a file that never grows past the limit, and marks the cut with the bytes left out', async () => {
@@ -52,7 +53,9 @@ describe('OutputSpool past its file limit', () => {
     expect(first.text).toBe(output.slice(0, 4096));
     expect(first.next).toBe(4096);
     const second = await spool.page(first.next, 1024 * 1024);
-    expect(second.text).toBe(`[... ${spool.cutBytes} bytes of output cut by tensorpool-mcp ...]\n${output.slice(-4096)}`);
+    expect(second.text).toBe(
+      `[... ${spool.cutBytes} bytes of output cut by tensorpool-mcp ...]\n${output.slice(-4096)}`,
+    );
     expect(second.next).toBe(spool.size);
   });
 
@@ -61,11 +64,18 @@ describe('OutputSpool past its file limit', () => {
     const output = Array.from({ length: 3000 }, (_, i) => `${i % 10 === 0 ? '€' : 'é'}${i}\n`).join('');
     const bytes = Buffer.from(output);
     // chunks of awkward sizes, so the ring wraps in the middle of them
-    for (let i = 0, size = 1; i < output.length; i += size, size = (size * 7) % 613 + 1) spool.append(output.slice(i, i + size));
+    for (let i = 0, size = 1; i < output.length; i += size, size = ((size * 7) % 613) + 1)
+      spool.append(output.slice(i, i + size));
 
     expect(statSync(path).size).toBeLessThanOrEqual(3001);
-    const head = bytes.subarray(0, 1500).toString('utf8').replace(/\uFFFD$/, '');
-    const tail = bytes.subarray(bytes.length - 1501).toString('utf8').replace(/^\uFFFD+/, '');
+    const head = bytes
+      .subarray(0, 1500)
+      .toString('utf8')
+      .replace(/\uFFFD$/, '');
+    const tail = bytes
+      .subarray(bytes.length - 1501)
+      .toString('utf8')
+      .replace(/^\uFFFD+/, '');
     const expected = `${head}[... ${spool.cutBytes} bytes of output cut by tensorpool-mcp ...]\n${tail}`;
     expect(await allPages(spool, 97)).toBe(expected);
     expect(await allPages(spool, 1024 * 1024)).toBe(expected);

@@ -53,7 +53,7 @@ describe('reportProgress', () => {
   });
 
   it('turns a flood of output into a handful of messages, the latest line in each', () => {
-    const chunk = Array.from({ length: 5000 }, (_, i) => `progress line ${i}`).join('\n') + '\n';
+    const chunk = `${Array.from({ length: 5000 }, (_, i) => `progress line ${i}`).join('\n')}\n`;
     for (let i = 0; i < 20; i++) {
       print(chunk);
       clock.advance(10);
@@ -62,7 +62,9 @@ describe('reportProgress', () => {
     // 200 ms of output: the first line, then one message per 50 ms, each standing for every line since
     expect(messages()).toHaveLength(5);
     expect(messages()[0]).toBe('progress line 0');
-    const folded = messages().slice(1).map((message) => /^progress line 4999 \(\+(\d+) more lines\)$/.exec(message));
+    const folded = messages()
+      .slice(1)
+      .map((message) => /^progress line 4999 \(\+(\d+) more lines\)$/.exec(message));
     expect(folded.every(Boolean)).toBe(true);
     expect(folded.reduce((lines, match) => lines + 1 + Number(match![1]), 1)).toBe(100_000);
   });
@@ -87,7 +89,11 @@ describe('reportProgress', () => {
     clock.advance(HEARTBEAT_MS - 1);
     expect(messages()).toHaveLength(2);
     clock.advance(1);
-    expect(messages()).toEqual([expect.stringMatching(/^still running/), 'tick', 'still running (25 s, no new output)']);
+    expect(messages()).toEqual([
+      expect.stringMatching(/^still running/),
+      'tick',
+      'still running (25 s, no new output)',
+    ]);
   });
 
   it('reports the queue position at once, and progress only goes up', () => {

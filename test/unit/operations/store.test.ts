@@ -24,7 +24,9 @@ afterEach(async () => {
 /** An operation whose tp stops when it is cancelled, as the server's are. */
 function begin(tool: string, args = ''): Operation {
   const operation = store.start(tool, args);
-  operation.controller.signal.addEventListener('abort', () => operation.finish({ content: [], structuredContent: { cancelled: true }, isError: true }));
+  operation.controller.signal.addEventListener('abort', () =>
+    operation.finish({ content: [], structuredContent: { cancelled: true }, isError: true }),
+  );
   return operation;
 }
 const print = (operation: Operation, text: string) => operation.observer.output!(text, 'stdout');
@@ -129,21 +131,26 @@ describe('output resource', () => {
 
 describe('OutputSpool', () => {
   it('when no file can be written, keeps what fits in memory and says how much is missing, without failing', async () => {
-    const spool = new OutputSpool(() => {
-      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-    }, { memoryBytes: 10 });
+    const spool = new OutputSpool(
+      () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      },
+      { memoryBytes: 10 },
+    );
     const unread = new UnreadOutput(spool);
     spool.append('0123456789');
     spool.append('abcdef');
     spool.append('ghij');
-    expect((await spool.page(0, 1024)).text).toBe('0123456789\n[... 10 bytes of output could not be kept: ENOSPC: no space left on device ...]\n');
+    expect((await spool.page(0, 1024)).text).toBe(
+      '0123456789\n[... 10 bytes of output could not be kept: ENOSPC: no space left on device ...]\n',
+    );
     expect(unread.take()).toEqual({ text: '0123456789', droppedBytes: 10 });
     expect(spool.size).toBe(20);
   });
 });
 
 describe('OperationStore', () => {
-  it('deletes a finished operation\'s output once its TTL has passed, with no request to trigger it, on one timer for all', () => {
+  it("deletes a finished operation's output once its TTL has passed, with no request to trigger it, on one timer for all", () => {
     const early = begin('job_listen', '');
     print(early, 'e'.repeat(IN_MEMORY_OUTPUT_BYTES + 1));
     early.finish(OK);

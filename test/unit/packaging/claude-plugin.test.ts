@@ -24,7 +24,11 @@ const pluginManifest = z.strictObject({
 const mcpJson = z.strictObject({
   mcpServers: z.record(
     z.string(),
-    z.strictObject({ command: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()).optional() }),
+    z.strictObject({
+      command: z.string(),
+      args: z.array(z.string()),
+      env: z.record(z.string(), z.string()).optional(),
+    }),
   ),
 });
 
@@ -36,9 +40,18 @@ describe('Claude Code plugin', () => {
 
   it('.claude-plugin/marketplace.json offers this plugin from this repository', () => {
     const marketplace = z
-      .object({ name: z.string(), owner: z.object({ name: z.string() }), plugins: z.array(z.object({ name: z.string(), source: z.string(), description: z.string() })) })
+      .object({
+        name: z.string(),
+        owner: z.object({ name: z.string() }),
+        plugins: z.array(z.object({ name: z.string(), source: z.string(), description: z.string() })),
+      })
       .parse(JSON.parse(read('.claude-plugin/marketplace.json')));
-    expect(marketplace.plugins).toEqual([expect.objectContaining({ name: pluginManifest.parse(JSON.parse(read('.claude-plugin/plugin.json'))).name, source: './' })]);
+    expect(marketplace.plugins).toEqual([
+      expect.objectContaining({
+        name: pluginManifest.parse(JSON.parse(read('.claude-plugin/plugin.json'))).name,
+        source: './',
+      }),
+    ]);
   });
 
   it('.mcp.json starts the published package through npx, with the key taken from the environment, never written in', () => {
@@ -59,7 +72,12 @@ describe('skills/tensorpool/SKILL.md', () => {
   const fieldNames = new Set([
     ...allTools.flatMap((tool) => [...Object.keys(tool.inputSchema), ...(PARSED_FIELDS[tool.name] ?? [])]),
     // what job_listen, the list tools and operation_status return besides parsed ids
-    'job_status', 'exit_code', 'new_lines', 'next_line', 'result_status', 'operation_id',
+    'job_status',
+    'exit_code',
+    'new_lines',
+    'next_line',
+    'result_status',
+    'operation_id',
   ]);
   const mentioned = [...new Set([...text.matchAll(/`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`/g)].map((match) => match[1]!))];
 
@@ -71,15 +89,29 @@ describe('skills/tensorpool/SKILL.md', () => {
 
   it('every tool or parameter it names exists in the registry', () => {
     // toolset_enable is added by the server to the default selection, not declared in the registry
-    const unknown = mentioned.filter((name) => !toolNames.has(name) && !fieldNames.has(name) && name !== 'toolset_enable');
+    const unknown = mentioned.filter(
+      (name) => !toolNames.has(name) && !fieldNames.has(name) && name !== 'toolset_enable',
+    );
     expect(unknown).toEqual([]);
   });
 
   it('walks through the job workflow, clusters, approvals and operation handles with our tool names', () => {
-    for (const tool of ['server_status', 'job_write_config', 'cluster_create', 'job_push', 'job_listen', 'job_pull', 'cluster_destroy', 'cluster_info', 'operation_status', 'toolset_enable']) {
+    for (const tool of [
+      'server_status',
+      'job_write_config',
+      'cluster_create',
+      'job_push',
+      'job_listen',
+      'job_pull',
+      'cluster_destroy',
+      'cluster_info',
+      'operation_status',
+      'toolset_enable',
+    ]) {
       expect(mentioned, tool).toContain(tool);
     }
     // and every tool that starts billing where it explains asking first
-    for (const tool of allTools.filter((candidate) => candidate.approval?.billing)) expect(mentioned, tool.name).toContain(tool.name);
+    for (const tool of allTools.filter((candidate) => candidate.approval?.billing))
+      expect(mentioned, tool.name).toContain(tool.name);
   });
 });

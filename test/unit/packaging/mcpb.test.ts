@@ -10,12 +10,24 @@ import { FAKE_TP, FakeTpWorkspace } from '../../helpers/fake-tp.js';
 import { assertBuilt } from '../../helpers/server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as McpbManifestAny & { manifest_version: string };
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; description: string };
+const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as McpbManifestAny & {
+  manifest_version: string;
+};
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  description: string;
+};
 
 /** What the host (Claude Desktop) builds from the manifest and the user's settings, with its own code. */
 async function hostLaunch(extensionPath: string, userConfig: Record<string, string | boolean | string[]>) {
-  const config = await getMcpConfigForManifest({ manifest, extensionPath, systemDirs: {}, userConfig, pathSeparator: '/' });
+  const config = await getMcpConfigForManifest({
+    manifest,
+    extensionPath,
+    systemDirs: {},
+    userConfig,
+    pathSeparator: '/',
+  });
   if (!config) throw new Error('the host would not start the server');
   return config as { command: string; args: string[]; env: Record<string, string> };
 }
@@ -58,12 +70,17 @@ describe('manifest.json (MCP bundle)', () => {
     expect(launch.args[1]).toBe('/ext/server/dist/mcpb-launch.js');
     expect(bundleArgsToFlags(launch.args.slice(2))).toEqual([
       '--stdio',
-      '--tp-path', '/home/ada/.local/bin/tp',
-      '--confirm', 'elicit',
+      '--tp-path',
+      '/home/ada/.local/bin/tp',
+      '--confirm',
+      'elicit',
       '--read-only',
-      '--allow-instance-types', '1xH100,*L40S',
-      '--allow-dir', '/work/a',
-      '--allow-dir', '/work/b c',
+      '--allow-instance-types',
+      '1xH100,*L40S',
+      '--allow-dir',
+      '/work/a',
+      '--allow-dir',
+      '/work/b c',
     ]);
   });
 
@@ -94,12 +111,35 @@ describe('the bundle’s entry point runs the server with those flags', () => {
   });
 
   it('server_status shows the settings the user chose', async () => {
-    const launch = await hostLaunch(extension, { api_key: 'tpk_from_keychain_0123456789', allowed_directories: [ws.dir], tp_path: FAKE_TP, read_only: true, approval_mode: 'elicit' });
+    const launch = await hostLaunch(extension, {
+      api_key: 'tpk_from_keychain_0123456789',
+      allowed_directories: [ws.dir],
+      tp_path: FAKE_TP,
+      read_only: true,
+      approval_mode: 'elicit',
+    });
     const { TENSORPOOL_KEY: _ignored, ...env } = ws.env();
     client = new Client({ name: 'mcpb', version: '1' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: launch.args, env: { ...env, ...launch.env } as Record<string, string>, cwd: '/', stderr: 'pipe' }));
-    const status = (await client.callTool({ name: 'server_status', arguments: {} })).structuredContent as Record<string, unknown>;
-    expect(status).toMatchObject({ tp_path: FAKE_TP, api_key_set: true, read_only: true, confirm_mode: 'elicit', guardrails: { allow_instance_types: null } });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: launch.args,
+        env: { ...env, ...launch.env } as Record<string, string>,
+        cwd: '/',
+        stderr: 'pipe',
+      }),
+    );
+    const status = (await client.callTool({ name: 'server_status', arguments: {} })).structuredContent as Record<
+      string,
+      unknown
+    >;
+    expect(status).toMatchObject({
+      tp_path: FAKE_TP,
+      api_key_set: true,
+      read_only: true,
+      confirm_mode: 'elicit',
+      guardrails: { allow_instance_types: null },
+    });
     expect(status.allowed_dirs).toEqual([ws.dir]);
   });
 });

@@ -13,7 +13,10 @@ import { runCli } from '../../helpers/server-process.js';
 const ROOT = resolve(import.meta.dirname, '../../..');
 const readJson = (name: string) => JSON.parse(readFileSync(resolve(ROOT, name), 'utf8')) as Record<string, unknown>;
 
-const exactVersion = z.string().min(1).refine((version) => version !== 'latest' && !/^[\^~<>=]|\.x$|\*/.test(version), 'a specific version, not a range');
+const exactVersion = z
+  .string()
+  .min(1)
+  .refine((version) => version !== 'latest' && !/^[\^~<>=]|\.x$|\*/.test(version), 'a specific version, not a range');
 const input = {
   description: z.string().optional(),
   isRequired: z.boolean().optional(),
@@ -24,25 +27,46 @@ const input = {
   value: z.string().optional(),
 };
 const registryServer = z.object({
-  $schema: z.string().regex(/^https:\/\/static\.modelcontextprotocol\.io\/schemas\/\d{4}-\d{2}-\d{2}\/server\.schema\.json$/),
-  name: z.string().min(3).max(200).regex(/^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/),
+  $schema: z
+    .string()
+    .regex(/^https:\/\/static\.modelcontextprotocol\.io\/schemas\/\d{4}-\d{2}-\d{2}\/server\.schema\.json$/),
+  name: z
+    .string()
+    .min(3)
+    .max(200)
+    .regex(/^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/),
   title: z.string().min(1).max(100).optional(),
   description: z.string().min(1).max(100),
-  repository: z.object({ url: z.url(), source: z.string(), id: z.string().optional(), subfolder: z.string().optional() }).optional(),
+  repository: z
+    .object({ url: z.url(), source: z.string(), id: z.string().optional(), subfolder: z.string().optional() })
+    .optional(),
   websiteUrl: z.url().optional(),
   version: exactVersion.pipe(z.string().max(255)),
-  packages: z.array(
-    z.strictObject({
-      registryType: z.literal('npm'),
-      registryBaseUrl: z.url().optional(),
-      identifier: z.string().min(1),
-      version: exactVersion,
-      runtimeHint: z.string().optional(),
-      transport: z.strictObject({ type: z.literal('stdio') }),
-      packageArguments: z.array(z.strictObject({ ...input, type: z.literal('named'), name: z.string().startsWith('--'), isRepeated: z.boolean().optional() })).optional(),
-      environmentVariables: z.array(z.strictObject({ ...input, name: z.string().regex(/^[A-Z][A-Z0-9_]*$/) })).optional(),
-    }),
-  ).min(1),
+  packages: z
+    .array(
+      z.strictObject({
+        registryType: z.literal('npm'),
+        registryBaseUrl: z.url().optional(),
+        identifier: z.string().min(1),
+        version: exactVersion,
+        runtimeHint: z.string().optional(),
+        transport: z.strictObject({ type: z.literal('stdio') }),
+        packageArguments: z
+          .array(
+            z.strictObject({
+              ...input,
+              type: z.literal('named'),
+              name: z.string().startsWith('--'),
+              isRepeated: z.boolean().optional(),
+            }),
+          )
+          .optional(),
+        environmentVariables: z
+          .array(z.strictObject({ ...input, name: z.string().regex(/^[A-Z][A-Z0-9_]*$/) }))
+          .optional(),
+      }),
+    )
+    .min(1),
 });
 
 /** --help's option entries, each on one line (commander wraps them at 80 columns when not on a terminal). */
@@ -75,11 +99,20 @@ describe('server.json (MCP Registry entry)', () => {
     expect(server.name).toBe(pkg.mcpName);
     expect(server.version).toBe(pkg.version);
     expect(server.description).toBe(pkg.description);
-    expect(npm).toMatchObject({ registryType: 'npm', identifier: pkg.name, version: pkg.version, runtimeHint: 'npx', transport: { type: 'stdio' } });
+    expect(npm).toMatchObject({
+      registryType: 'npm',
+      identifier: pkg.name,
+      version: pkg.version,
+      runtimeHint: 'npx',
+      transport: { type: 'stdio' },
+    });
   });
 
   it('the key is a required secret', () => {
-    expect(npm.environmentVariables?.find((variable) => variable.name === 'TENSORPOOL_API_KEY')).toMatchObject({ isRequired: true, isSecret: true });
+    expect(npm.environmentVariables?.find((variable) => variable.name === 'TENSORPOOL_API_KEY')).toMatchObject({
+      isRequired: true,
+      isSecret: true,
+    });
   });
 
   it('every package argument is a flag of the CLI, with the same choices and default', () => {
@@ -89,7 +122,8 @@ describe('server.json (MCP Registry entry)', () => {
       const spec = Object.values(OPTIONS).find((option) => option.flags.split(' ')[0] === argument.name);
       expect(spec, `${argument.name} in the option table`).toBeDefined();
       if (argument.choices) expect(argument.choices).toEqual(spec!.choices);
-      if (argument.default !== undefined && spec!.default !== undefined) expect(argument.default).toBe(String(spec!.default));
+      if (argument.default !== undefined && spec!.default !== undefined)
+        expect(argument.default).toBe(String(spec!.default));
     }
   });
 

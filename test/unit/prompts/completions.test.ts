@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { allowedInstanceTypes, completeInstanceType, KNOWN_INSTANCE_TYPES, LiveLists } from '../../../src/prompts/completions.js';
+import {
+  allowedInstanceTypes,
+  completeInstanceType,
+  KNOWN_INSTANCE_TYPES,
+  LiveLists,
+} from '../../../src/prompts/completions.js';
 import type { TpInstallation } from '../../../src/tp/generation.js';
 import type { TpClient, TpResult } from '../../../src/tp/runner.js';
 
@@ -18,7 +23,15 @@ function stubTp(outputs: (TpResult | Error)[]) {
 }
 
 const result = (stdout: string, exitCode = 0): TpResult => ({
-  argv: [], exitCode, signal: null, stdout, stderr: '', durationMs: 1, timedOut: false, cancelled: false, truncated: false,
+  argv: [],
+  exitCode,
+  signal: null,
+  stdout,
+  stderr: '',
+  durationMs: 1,
+  timedOut: false,
+  cancelled: false,
+  truncated: false,
 });
 const installation = { generation: async () => '0.0.9' } as unknown as TpInstallation;
 const CLUSTERS = 'CLUSTER ID  NAME  STATUS\nc-abc1  a  running\nc-abd2  b  running\nc-xyz3  c  stopped\n';
@@ -63,6 +76,9 @@ describe('live lists', () => {
     const lists = new LiveLists({ tp, installation });
     expect(await lists.complete('jobs', '')).toEqual([]);
     expect(await lists.complete('jobs', '')).toEqual(['job-7a']);
-    expect(calls).toEqual([['--no-input', 'job', 'list'], ['--no-input', 'job', 'list']]);
+    expect(calls).toEqual([
+      ['--no-input', 'job', 'list'],
+      ['--no-input', 'job', 'list'],
+    ]);
   });
 });

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { closestParameters, strictInput, unknownArgumentsMessage } from '../../../src/registry/strict-args.js';
 
-const CREATE = ['instance_type', 'ssh_public_key', 'num_nodes', 'name', 'deletion_protection', 'container', 'wait', 'confirm'];
+const CREATE = [
+  'instance_type',
+  'ssh_public_key',
+  'num_nodes',
+  'name',
+  'deletion_protection',
+  'container',
+  'wait',
+  'confirm',
+];
 
 describe('closestParameters', () => {
   it.each([
@@ -33,12 +42,17 @@ describe('unknownArgumentsMessage', () => {
     expect(unknownArgumentsMessage('cluster_info', ['clusterId', 'verbose'], ['cluster_id'])).toBe(
       'Unknown arguments "clusterId" (did you mean "cluster_id"?), "verbose". cluster_info takes: cluster_id. Nothing was run.',
     );
-    expect(unknownArgumentsMessage('account_me', ['org'], [])).toBe('Unknown argument "org". account_me takes no arguments. Nothing was run.');
+    expect(unknownArgumentsMessage('account_me', ['org'], [])).toBe(
+      'Unknown argument "org". account_me takes no arguments. Nothing was run.',
+    );
   });
 });
 
 describe('strictInput', () => {
-  const schema = strictInput('cluster_create', { instance_type: z.string(), num_nodes: z.number().int().min(1).max(128).optional() });
+  const schema = strictInput('cluster_create', {
+    instance_type: z.string(),
+    num_nodes: z.number().int().min(1).max(128).optional(),
+  });
 
   it('accepts the declared arguments and refuses others with the message', () => {
     expect(schema.safeParse({ instance_type: '1xH100', num_nodes: 2 }).success).toBe(true);
@@ -51,7 +65,10 @@ describe('strictInput', () => {
 
   it('keeps the other messages of a call that is wrong in more ways than one', () => {
     const refused = schema.safeParse({ nodes: 0 });
-    expect(refused.error!.issues.map((issue) => issue.path.join('.') || issue.code)).toEqual(['instance_type', 'unrecognized_keys']);
+    expect(refused.error!.issues.map((issue) => issue.path.join('.') || issue.code)).toEqual([
+      'instance_type',
+      'unrecognized_keys',
+    ]);
   });
 
   it('is listed with additionalProperties: false and without a $schema keyword', () => {

@@ -35,7 +35,8 @@ describe('fence', () => {
 
 describe('fenceWithin', () => {
   it("fences each output where the text shows it and leaves the server's own words outside", () => {
-    const text = 'tp failed with exit code 1.\n\ncommand: tp job info j-1\n\nstdout:\nStatus: error\n\nstderr:\nTraceback: boom';
+    const text =
+      'tp failed with exit code 1.\n\ncommand: tp job info j-1\n\nstdout:\nStatus: error\n\nstderr:\nTraceback: boom';
     const fenced = fenceWithin(text, ['Status: error\n', 'Traceback: boom\n'], 'job output');
     const b = boundaryOf(fenced)!;
     expect(fenced).toBe(

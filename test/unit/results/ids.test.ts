@@ -17,13 +17,19 @@ function argvFor(tool: string, generation: Generation): string[] {
     case 'cluster_info':
       return tpArgv.clusterInfo({ clusterId: 'c-fake123' });
     case 'storage_create':
-      return tpArgv.storageCreate(generation === '0.0.9' ? { sizeGb: 100 } : { volumeType: 'fast', sizeGb: 100 }, generation);
+      return tpArgv.storageCreate(
+        generation === '0.0.9' ? { sizeGb: 100 } : { volumeType: 'fast', sizeGb: 100 },
+        generation,
+      );
     case 'storage_list':
       return tpArgv.storageList({ org: false });
     case 'storage_info':
       return tpArgv.storageInfo({ storageId: 's-fake123' });
     case 'job_push':
-      return tpArgv.jobPush({ configPath: 'job.tp.toml', clusterId: generation === '0.0.6' ? undefined : 'c-fake123', teardown: false }, generation);
+      return tpArgv.jobPush(
+        { configPath: 'job.tp.toml', clusterId: generation === '0.0.6' ? undefined : 'c-fake123', teardown: false },
+        generation,
+      );
     case 'job_list':
       return tpArgv.jobList({ org: false });
     case 'job_info':
@@ -59,7 +65,12 @@ describe.each(GENERATIONS)('parsed fields from what tp %s prints', (generation) 
 
 describe('documented outputs (tp-cli.md)', () => {
   it('HEAD (0.0.9) storage create --wait: "Storage volume <id> created."', () => {
-    expect(parseFields('storage_create', { stdout: '* Creating storage volume...\nStorage volume s-9f3k2 created. Attach it with a cluster.\n', exit_code: 0 })).toEqual({
+    expect(
+      parseFields('storage_create', {
+        stdout: '* Creating storage volume...\nStorage volume s-9f3k2 created. Attach it with a cluster.\n',
+        exit_code: 0,
+      }),
+    ).toEqual({
       storage_id: 's-9f3k2',
     });
   });
@@ -73,14 +84,22 @@ describe('documented outputs (tp-cli.md)', () => {
     expect(parseFields('job_push', { stdout, exit_code: 0 })).toEqual({});
   });
 
-  it('job info of a failed job: its status in the tools\' words and the exit code tp states', () => {
+  it("job info of a failed job: its status in the tools' words and the exit code tp states", () => {
     const stdout = 'Job ID: j-9\nStatus: failed\nExit code: 137\nError: killed\n';
-    expect(parseFields('job_info', { stdout, exit_code: 0 })).toEqual({ job_id: 'j-9', status: 'FAILED', exit_code: 137 });
+    expect(parseFields('job_info', { stdout, exit_code: 0 })).toEqual({
+      job_id: 'j-9',
+      status: 'FAILED',
+      exit_code: 137,
+    });
   });
 
   it('request ids where the engine reports them, one or several', () => {
-    expect(parseFields('cluster_destroy', { stdout: 'Cluster destruction initiated. Request ID: req-81x\n', exit_code: 0 })).toEqual({ request_ids: ['req-81x'] });
-    expect(parseFields('cluster_attach_storage', { stdout: 'request_ids: r-1, r-2\n', exit_code: 0 })).toEqual({ request_ids: ['r-1', 'r-2'] });
+    expect(
+      parseFields('cluster_destroy', { stdout: 'Cluster destruction initiated. Request ID: req-81x\n', exit_code: 0 }),
+    ).toEqual({ request_ids: ['req-81x'] });
+    expect(parseFields('cluster_attach_storage', { stdout: 'request_ids: r-1, r-2\n', exit_code: 0 })).toEqual({
+      request_ids: ['r-1', 'r-2'],
+    });
   });
 });
 
@@ -94,7 +113,8 @@ describe('what is not an id', () => {
   });
 
   it('"instance type 1xH100" names a type, not an instance', () => {
-    const stdout = 'Cluster creation initiated. Cluster ID: c-k2 (instance type 1xH100, nodes 1)\nInstance type: 8xH100\n';
+    const stdout =
+      'Cluster creation initiated. Cluster ID: c-k2 (instance type 1xH100, nodes 1)\nInstance type: 8xH100\n';
     expect(parseFields('cluster_create', { stdout, exit_code: 0 })).toEqual({ cluster_id: 'c-k2' });
   });
 
@@ -103,13 +123,21 @@ describe('what is not an id', () => {
   });
 
   it('a labelled id wins over other ids in the text, and trailing punctuation is not part of it', () => {
-    expect(parseFields('job_push', { stdout: 'Uploaded for job-9z9 (old). Job ID: job-abc1.\n', exit_code: 0 })).toEqual({ job_id: 'job-abc1' });
+    expect(
+      parseFields('job_push', { stdout: 'Uploaded for job-9z9 (old). Job ID: job-abc1.\n', exit_code: 0 }),
+    ).toEqual({ job_id: 'job-abc1' });
   });
 
   it('spinner lines are not results, a list that shows no ids has no list field, and a dry run states nothing', () => {
-    expect(parseFields('cluster_info', { stdout: '* Status: fetching\nStatus: RUNNING\n', exit_code: 0 })).toEqual({ status: 'RUNNING' });
+    expect(parseFields('cluster_info', { stdout: '* Status: fetching\nStatus: RUNNING\n', exit_code: 0 })).toEqual({
+      status: 'RUNNING',
+    });
     expect(readList('clusters', 'No clusters found\n')).toEqual({ rows: [], notes: ['No clusters found'] });
-    const dry = { stdout: 'Dry run: nothing was run. Without --dry-run the server would run:\ntp --no-input cluster info c-1\n', exit_code: 0, dry_run: true };
+    const dry = {
+      stdout: 'Dry run: nothing was run. Without --dry-run the server would run:\ntp --no-input cluster info c-1\n',
+      exit_code: 0,
+      dry_run: true,
+    };
     expect(parseFields('cluster_info', dry)).toEqual({});
   });
 

@@ -12,16 +12,37 @@ describe.each(LAYOUTS)('rows from the %s layout', (layout) => {
   it('clusters: every column the header names, nodes as a number, node ids with --instances', () => {
     const out = list(tpArgv.clusterList({ org: false, instances: true }, '0.0.9'));
     expect(readList('clusters', out.stdout).rows).toEqual([
-      { cluster_id: 'c-fake123', name: 'fake-cluster', instance_type: '1xH100', nodes: 1, status: 'RUNNING', created: '2026-12-06 09:12', instance_ids: ['i-fake123a'] },
       {
-        cluster_id: 'c-fake456', name: 'big-cluster', instance_type: '8xH100', nodes: 2, status: 'RUNNING', created: '2026-12-05 17:40',
+        cluster_id: 'c-fake123',
+        name: 'fake-cluster',
+        instance_type: '1xH100',
+        nodes: 1,
+        status: 'RUNNING',
+        created: '2026-12-06 09:12',
+        instance_ids: ['i-fake123a'],
+      },
+      {
+        cluster_id: 'c-fake456',
+        name: 'big-cluster',
+        instance_type: '8xH100',
+        nodes: 2,
+        status: 'RUNNING',
+        created: '2026-12-05 17:40',
         instance_ids: ['i-fake456a', 'i-fake456b'],
       },
-      { cluster_id: 'c-fake789', name: 'idle-box', instance_type: '1xL40S', nodes: 1, status: 'RUNNING', created: '2026-12-04 08:03', instance_ids: ['i-fake789a'] },
+      {
+        cluster_id: 'c-fake789',
+        name: 'idle-box',
+        instance_type: '1xL40S',
+        nodes: 1,
+        status: 'RUNNING',
+        created: '2026-12-04 08:03',
+        instance_ids: ['i-fake789a'],
+      },
     ]);
   });
 
-  it('jobs: id, cluster, status in the tools\' words, created', () => {
+  it("jobs: id, cluster, status in the tools' words, created", () => {
     const out = list(tpArgv.jobList({ org: false }));
     expect(readList('jobs', out.stdout).rows).toEqual([
       { job_id: 'j-fake1', cluster_id: 'c-fake123', status: 'RUNNING', created: '2026-12-06 09:30' },
@@ -83,19 +104,27 @@ describe('a layout the engine has not used', () => {
   it('sizes in TB are GB times 1000; a bare number counts only under a GB header', () => {
     const text = 'STORAGE ID  SIZE   CAPACITY (GB)\ns-1  2 TB   -\n';
     expect(readList('volumes', text).rows).toEqual([{ storage_id: 's-1', size_gb: 2000 }]);
-    expect(readList('volumes', 'STORAGE ID  SIZE (GB)\ns-2  750\n').rows).toEqual([{ storage_id: 's-2', size_gb: 750 }]);
+    expect(readList('volumes', 'STORAGE ID  SIZE (GB)\ns-2  750\n').rows).toEqual([
+      { storage_id: 's-2', size_gb: 750 },
+    ]);
     expect(readList('volumes', 'STORAGE ID  SIZE\ns-3  750\n').rows).toEqual([{ storage_id: 's-3' }]);
   });
 
   it('buckets are one name a line', () => {
-    expect(readList('buckets', '* Fetching buckets...\nfake-bucket-1\nfake-bucket-2\n').rows).toEqual([{ name: 'fake-bucket-1' }, { name: 'fake-bucket-2' }]);
+    expect(readList('buckets', '* Fetching buckets...\nfake-bucket-1\nfake-bucket-2\n').rows).toEqual([
+      { name: 'fake-bucket-1' },
+      { name: 'fake-bucket-2' },
+    ]);
   });
 });
 
 describe('renderRows', () => {
   it('one line of field names, then a row a line, without box drawing; missing cells are "-"', () => {
-    expect(renderRows([{ job_id: 'j-1', status: 'FAILED' }, { job_id: 'j-2', cluster_id: 'c-1', status: 'RUNNING' }])).toBe(
-      'job_id  status  cluster_id\nj-1  FAILED  -\nj-2  RUNNING  c-1',
-    );
+    expect(
+      renderRows([
+        { job_id: 'j-1', status: 'FAILED' },
+        { job_id: 'j-2', cluster_id: 'c-1', status: 'RUNNING' },
+      ]),
+    ).toBe('job_id  status  cluster_id\nj-1  FAILED  -\nj-2  RUNNING  c-1');
   });
 });

@@ -7,7 +7,13 @@ let ws: FakeTpWorkspace;
 let runner: TpRunner;
 beforeEach(() => {
   ws = new FakeTpWorkspace();
-  runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ FAKE_TP_GENERATION: '0.0.6' }), timeoutMs: 10_000, killGraceMs: 300 });
+  runner = new TpRunner({
+    tpPath: FAKE_TP,
+    passEnv: FAKE_TP_PASS_ENV,
+    env: ws.env({ FAKE_TP_GENERATION: '0.0.6' }),
+    timeoutMs: 10_000,
+    killGraceMs: 300,
+  });
 });
 afterEach(async () => {
   await runner.shutdown();

@@ -18,11 +18,22 @@ afterEach(async () => {
 
 describe('keyedClient: one session, its own key, through the shared runner', () => {
   it('hands each call only its own key, and masks that key in what the call returns', async () => {
-    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ FAKE_TP_ECHO_KEY: '1' }), timeoutMs: 10_000 });
+    runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
+      timeoutMs: 10_000,
+    });
     const a = keyedClient(runner, KEY_A);
     const b = keyedClient(runner, KEY_B);
-    const [resultA, resultB] = await Promise.all([a.run(['--no-input', 'cluster', 'list']), b.run(['--no-input', 'cluster', 'list'])]);
-    const keys = ws.commandCalls().map((call) => call.env.TENSORPOOL_KEY).sort();
+    const [resultA, resultB] = await Promise.all([
+      a.run(['--no-input', 'cluster', 'list']),
+      b.run(['--no-input', 'cluster', 'list']),
+    ]);
+    const keys = ws
+      .commandCalls()
+      .map((call) => call.env.TENSORPOOL_KEY)
+      .sort();
     expect(keys).toEqual([KEY_A, KEY_B]);
     for (const result of [resultA, resultB]) {
       expect(result.exitCode).toBe(0);
@@ -35,15 +46,27 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
   });
 
   it('streams output with the session key masked, even when it arrives in pieces', async () => {
-    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ FAKE_TP_ECHO_KEY: '1' }), timeoutMs: 10_000 });
+    runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
+      timeoutMs: 10_000,
+    });
     let streamed = '';
-    await keyedClient(runner, KEY_A).run(['--no-input', 'cluster', 'list'], { observer: { output: (text) => (streamed += text) } });
+    await keyedClient(runner, KEY_A).run(['--no-input', 'cluster', 'list'], {
+      observer: { output: (text) => (streamed += text) },
+    });
     expect(streamed).toContain('TENSORPOOL_KEY=[REDACTED]');
     expect(streamed).not.toContain(KEY_A);
   });
 
   it('works on a server that has no key of its own, and leaves the runner keyless', async () => {
-    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ TENSORPOOL_KEY: undefined }), timeoutMs: 10_000 });
+    runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env({ TENSORPOOL_KEY: undefined }),
+      timeoutMs: 10_000,
+    });
     const client = keyedClient(runner, KEY_A);
     expect(client.hasApiKey).toBe(true);
     expect((await client.run(['--no-input', 'me'])).exitCode).toBe(0);
@@ -54,8 +77,13 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
     expect(runner.redactor.redact(`a ${KEY_A} b`)).toBe(`a ${KEY_A} b`);
   });
 
-  it("tells its session when TensorPool refuses the key, and only then", async () => {
-    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: KEY_B }), timeoutMs: 10_000 });
+  it('tells its session when TensorPool refuses the key, and only then', async () => {
+    runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: KEY_B }),
+      timeoutMs: 10_000,
+    });
     let refusedA = 0;
     let refusedB = 0;
     const refused = await keyedClient(runner, KEY_A, () => refusedA++).run(['--no-input', 'cluster', 'list']);

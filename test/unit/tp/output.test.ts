@@ -112,10 +112,12 @@ describe('Redactor: encoded forms of a secret', () => {
     expect(out).toBe(`x ${REDACTED} y`);
   });
 
-  it('a session key added with including() gets its encoded forms masked too, and keeps the first secret\'s', () => {
+  it("a session key added with including() gets its encoded forms masked too, and keeps the first secret's", () => {
     const other = 'tpk_session_key_0123456789';
     const both = redactor.including(other);
-    expect(both.redact(Buffer.from(other).toString('base64'))).not.toContain(Buffer.from(other).toString('base64').slice(0, 12));
+    expect(both.redact(Buffer.from(other).toString('base64'))).not.toContain(
+      Buffer.from(other).toString('base64').slice(0, 12),
+    );
     expect(both.redact(Buffer.from(key).toString('hex'))).toBe(REDACTED);
   });
 

@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { childEnvironment } from '../../../src/tp/environment.js';
@@ -17,33 +26,79 @@ afterEach(async () => {
   ws.cleanup();
 });
 
-function makeRunner(env: Record<string, string | undefined>, extra: Partial<ConstructorParameters<typeof TpRunner>[0]> = {}) {
-  runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env, timeoutMs: 10_000, killGraceMs: 300, ...extra });
+function makeRunner(
+  env: Record<string, string | undefined>,
+  extra: Partial<ConstructorParameters<typeof TpRunner>[0]> = {},
+) {
+  runner = new TpRunner({
+    tpPath: FAKE_TP,
+    passEnv: FAKE_TP_PASS_ENV,
+    env,
+    timeoutMs: 10_000,
+    killGraceMs: 300,
+    ...extra,
+  });
   return runner;
 }
 
 describe('childEnvironment', () => {
   it('bridges TENSORPOOL_API_KEY and sets the non-TTY settings', () => {
     const env = childEnvironment({ TENSORPOOL_API_KEY: 'k-1', PATH: '/bin' });
-    expect(env).toMatchObject({ TENSORPOOL_KEY: 'k-1', PYTHONUNBUFFERED: '1', TQDM_DISABLE: '1', COLUMNS: '1000', PATH: '/bin' });
+    expect(env).toMatchObject({
+      TENSORPOOL_KEY: 'k-1',
+      PYTHONUNBUFFERED: '1',
+      TQDM_DISABLE: '1',
+      COLUMNS: '1000',
+      PATH: '/bin',
+    });
   });
 
   it('gives tp only its allow-list of the environment: other credentials and settings stay with the server', () => {
     const env = childEnvironment({
-      TENSORPOOL_API_KEY: 'k-1', AWS_SECRET_ACCESS_KEY: 'a', GITHUB_TOKEN: 'b', OPENAI_API_KEY: 'c', DB_PASSWORD: 'd',
-      DATABASE_URL: 'postgres://u:p@db/x', HF_TOKEN_X: 'hf', TENSORPOOL_MCP_AUTH_TOKENS: 'server-token', SSH_AUTH_SOCK: '/tmp/agent',
-      PATH: '/bin', HOME: '/root', HTTPS_PROXY: 'http://proxy', REQUESTS_CA_BUNDLE: '/ca.pem', LC_ALL: 'C.UTF-8', TENSORPOOL_ENGINE: 'http://e',
-      PYTHONPATH: '/py', SYSTEMROOT: 'C:\\Windows',
+      TENSORPOOL_API_KEY: 'k-1',
+      AWS_SECRET_ACCESS_KEY: 'a',
+      GITHUB_TOKEN: 'b',
+      OPENAI_API_KEY: 'c',
+      DB_PASSWORD: 'd',
+      DATABASE_URL: 'postgres://u:p@db/x',
+      HF_TOKEN_X: 'hf',
+      TENSORPOOL_MCP_AUTH_TOKENS: 'server-token',
+      SSH_AUTH_SOCK: '/tmp/agent',
+      PATH: '/bin',
+      HOME: '/root',
+      HTTPS_PROXY: 'http://proxy',
+      REQUESTS_CA_BUNDLE: '/ca.pem',
+      LC_ALL: 'C.UTF-8',
+      TENSORPOOL_ENGINE: 'http://e',
+      PYTHONPATH: '/py',
+      SYSTEMROOT: 'C:\\Windows',
     });
     expect(Object.keys(env).sort()).toEqual([
-      'COLUMNS', 'HOME', 'HTTPS_PROXY', 'LC_ALL', 'PATH', 'PYTHONPATH', 'PYTHONUNBUFFERED', 'REQUESTS_CA_BUNDLE', 'SYSTEMROOT', 'TENSORPOOL_ENGINE',
-      'TENSORPOOL_KEY', 'TQDM_DISABLE',
+      'COLUMNS',
+      'HOME',
+      'HTTPS_PROXY',
+      'LC_ALL',
+      'PATH',
+      'PYTHONPATH',
+      'PYTHONUNBUFFERED',
+      'REQUESTS_CA_BUNDLE',
+      'SYSTEMROOT',
+      'TENSORPOOL_ENGINE',
+      'TENSORPOOL_KEY',
+      'TQDM_DISABLE',
     ]);
     expect(env.TENSORPOOL_KEY).toBe('k-1');
   });
 
   it('passes what --pass-env names, one name or a NAME* prefix, and nothing else', () => {
-    const server = { PATH: '/bin', DATABASE_URL: 'postgres://x', HF_HOME: '/hf', HF_TOKEN_X: 'hf', WANDB_MODE: 'offline', WANDB_API_KEY: 'w' };
+    const server = {
+      PATH: '/bin',
+      DATABASE_URL: 'postgres://x',
+      HF_HOME: '/hf',
+      HF_TOKEN_X: 'hf',
+      WANDB_MODE: 'offline',
+      WANDB_API_KEY: 'w',
+    };
     expect(childEnvironment(server, ['HF_HOME'])).toMatchObject({ HF_HOME: '/hf' });
     expect(childEnvironment(server, ['HF_HOME'])).not.toHaveProperty('HF_TOKEN_X');
     const wandb = childEnvironment(server, ['WANDB_*']);
@@ -52,7 +107,9 @@ describe('childEnvironment', () => {
   });
 
   it('keeps TENSORPOOL_KEY when both are set and drops an empty engine URL', () => {
-    expect(childEnvironment({ TENSORPOOL_KEY: 'a', TENSORPOOL_API_KEY: 'b', TENSORPOOL_ENGINE: '' })).not.toHaveProperty('TENSORPOOL_ENGINE');
+    expect(
+      childEnvironment({ TENSORPOOL_KEY: 'a', TENSORPOOL_API_KEY: 'b', TENSORPOOL_ENGINE: '' }),
+    ).not.toHaveProperty('TENSORPOOL_ENGINE');
     expect(childEnvironment({ TENSORPOOL_KEY: 'a', TENSORPOOL_API_KEY: 'b' }).TENSORPOOL_KEY).toBe('a');
   });
 });
@@ -61,7 +118,10 @@ describe('TpRunner', () => {
   it('masks the other secrets it is given (auth tokens), plain and encoded, like the key', async () => {
     const token = 'server-auth-token-0123456789abcdef';
     const printed = `token ${token} b64 ${Buffer.from(token).toString('base64')} hex ${Buffer.from(token).toString('hex')}`;
-    const result = await makeRunner(ws.env({ FAKE_TP_STDERR: printed }), { secrets: [token] }).run(['--no-input', 'me']);
+    const result = await makeRunner(ws.env({ FAKE_TP_STDERR: printed }), { secrets: [token] }).run([
+      '--no-input',
+      'me',
+    ]);
     expect(result.stderr).toBe(`token [REDACTED] b64 [REDACTED] hex [REDACTED]\n`);
   });
 
@@ -79,14 +139,24 @@ describe('TpRunner', () => {
   });
 
   it('runs tp with stdin from /dev/null, the bridged key and settings, in a private empty directory', async () => {
-    const env = { ...ws.env({ TENSORPOOL_ENGINE: 'http://127.0.0.1:9' }), TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: TEST_KEY };
+    const env = {
+      ...ws.env({ TENSORPOOL_ENGINE: 'http://127.0.0.1:9' }),
+      TENSORPOOL_KEY: undefined,
+      TENSORPOOL_API_KEY: TEST_KEY,
+    };
     const result = await makeRunner(env).run(['--no-input', 'cluster', 'list']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('* Authenticating...');
     const call = ws.lastCall();
     expect(call.argv).toEqual(['--no-input', 'cluster', 'list']);
     expect(call.stdin).toBe('devnull');
-    expect(call.env).toMatchObject({ TENSORPOOL_KEY: TEST_KEY, PYTHONUNBUFFERED: '1', TQDM_DISABLE: '1', COLUMNS: '1000', TENSORPOOL_ENGINE: 'http://127.0.0.1:9' });
+    expect(call.env).toMatchObject({
+      TENSORPOOL_KEY: TEST_KEY,
+      PYTHONUNBUFFERED: '1',
+      TQDM_DISABLE: '1',
+      COLUMNS: '1000',
+      TENSORPOOL_ENGINE: 'http://127.0.0.1:9',
+    });
     expect(call.cwd).not.toBe(realpathSync(process.cwd()));
     expect(call.cwd).toMatch(/tensorpool-mcp-cwd-/);
   });
@@ -104,11 +174,16 @@ describe('TpRunner', () => {
     const r = makeRunner(ws.env(), { tpPath: '/nonexistent/tp' });
     const error = await r.run(['me']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TpNotFoundError);
-    expect(String(error)).toMatch(/\/nonexistent\/tp.*pipx install tensorpool.*uv tool install tensorpool.*pip install tensorpool.*--tp-path.*TP_PATH/s);
+    expect(String(error)).toMatch(
+      /\/nonexistent\/tp.*pipx install tensorpool.*uv tool install tensorpool.*pip install tensorpool.*--tp-path.*TP_PATH/s,
+    );
   });
 
   it('reports the exit code, stdout and stderr of a failure', async () => {
-    const result = await makeRunner(ws.env({ FAKE_TP_FAIL: '1', FAKE_TP_EXIT_CODE: '3', FAKE_TP_STDERR: 'boom' })).run(['--no-input', 'me']);
+    const result = await makeRunner(ws.env({ FAKE_TP_FAIL: '1', FAKE_TP_EXIT_CODE: '3', FAKE_TP_STDERR: 'boom' })).run([
+      '--no-input',
+      'me',
+    ]);
     expect(result).toMatchObject({ exitCode: 3, timedOut: false, cancelled: false, truncated: false });
     expect(result.stdout).toContain('simulated failure');
     expect(result.stderr).toContain('boom');
@@ -121,7 +196,10 @@ describe('TpRunner', () => {
   });
 
   it('bounds output: head and tail kept, marker in between', async () => {
-    const r = makeRunner(ws.env({ FAKE_TP_OUTPUT_BYTES: String(5 * 1024 * 1024) }), { outputHeadBytes: 4096, outputTailBytes: 4096 });
+    const r = makeRunner(ws.env({ FAKE_TP_OUTPUT_BYTES: String(5 * 1024 * 1024) }), {
+      outputHeadBytes: 4096,
+      outputTailBytes: 4096,
+    });
     const result = await r.run(['--no-input', 'cluster', 'list']);
     expect(result.exitCode).toBe(0);
     expect(result.truncated).toBe(true);
@@ -144,7 +222,10 @@ describe('TpRunner', () => {
 
   it('on timeout kills tp and the commands it started', async () => {
     const pidFile = join(ws.dir, 'pids.json');
-    const result = await runUntilTimeout(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' }), pidFile);
+    const result = await runUntilTimeout(
+      ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' }),
+      pidFile,
+    );
     expect(result.timedOut).toBe(true);
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
     expect(isAlive(pids.tp)).toBe(false);
@@ -153,7 +234,12 @@ describe('TpRunner', () => {
 
   it('SIGKILLs a tp that ignores SIGTERM, grandchild included', async () => {
     const pidFile = join(ws.dir, 'pids.json');
-    const env = ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000', FAKE_TP_IGNORE_SIGTERM: '1' });
+    const env = ws.env({
+      FAKE_TP_GRANDCHILD: '1',
+      FAKE_TP_PIDFILE: pidFile,
+      FAKE_TP_DELAY_MS: '60000',
+      FAKE_TP_IGNORE_SIGTERM: '1',
+    });
     const result = await runUntilTimeout(env, pidFile);
     expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
@@ -184,7 +270,11 @@ describe('TpRunner', () => {
 
   it('reaps commands tp left running after it exited normally', async () => {
     const pidFile = join(ws.dir, 'pids.json');
-    const result = await makeRunner(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile })).run(['--no-input', 'cluster', 'list']);
+    const result = await makeRunner(ws.env({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile })).run([
+      '--no-input',
+      'cluster',
+      'list',
+    ]);
     expect(result.exitCode).toBe(0);
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
     expect(isAlive(pids.grandchild)).toBe(false);
@@ -213,7 +303,9 @@ describe('TpRunner', () => {
     mkdirSync(bin);
     symlinkSync(FAKE_TP, join(bin, 'tp'));
     const env = ws.env();
-    const onPath = await makeRunner({ ...env, PATH: `${bin}${delimiter}${env.PATH ?? ''}` }, { tpPath: 'tp' }).run(['me']);
+    const onPath = await makeRunner({ ...env, PATH: `${bin}${delimiter}${env.PATH ?? ''}` }, { tpPath: 'tp' }).run([
+      'me',
+    ]);
     expect(onPath).toMatchObject({ exitCode: 0, argv: ['tp', 'me'] });
   });
 
@@ -246,7 +338,10 @@ describe('TpRunner', () => {
     );
     chmodSync(script, 0o755);
     try {
-      const result = await makeRunner(ws.env({ ESCAPED_PID_FILE: pidFile }), { tpPath: script, passEnv: ['ESCAPED_PID_FILE'] }).run(['me']);
+      const result = await makeRunner(ws.env({ ESCAPED_PID_FILE: pidFile }), {
+        tpPath: script,
+        passEnv: ['ESCAPED_PID_FILE'],
+      }).run(['me']);
       expect(result).toMatchObject({ exitCode: 0, timedOut: false, cancelled: false, stdout: 'tp is done\n' });
       expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
     } finally {

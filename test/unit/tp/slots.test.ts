@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { Slots } from '../../../src/tp/slots.js';
 
 /** A caller of `slots` in `lane` that records when it got its slot, and keeps it until told. */
-function caller(slots: Slots, lane: object, name: string, log: string[], options: { signal?: AbortSignal; positions?: number[] } = {}) {
+function caller(
+  slots: Slots,
+  lane: object,
+  name: string,
+  log: string[],
+  options: { signal?: AbortSignal; positions?: number[] } = {},
+) {
   let release: (() => void) | undefined;
   const positions = options.positions;
   const granted = slots
@@ -18,7 +24,7 @@ function caller(slots: Slots, lane: object, name: string, log: string[], options
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('Slots', () => {
-  it('takes turns across sessions: a session with many waiting cannot put another session\'s one call behind all of them', async () => {
+  it("takes turns across sessions: a session with many waiting cannot put another session's one call behind all of them", async () => {
     const slots = new Slots(1);
     const [a, b, c] = [{}, {}, {}];
     const log: string[] = [];
@@ -60,7 +66,10 @@ describe('Slots', () => {
   });
 
   it('refuses a call over the per-session cap at once, without touching other sessions', async () => {
-    const slots = new Slots(1, { maxWaitingPerLane: 2, fullMessage: (waiting) => `too many calls waiting: ${waiting}` });
+    const slots = new Slots(1, {
+      maxWaitingPerLane: 2,
+      fullMessage: (waiting) => `too many calls waiting: ${waiting}`,
+    });
     const [a, b] = [{}, {}];
     const log: string[] = [];
     caller(slots, a, 'a1', log);

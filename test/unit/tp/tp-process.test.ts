@@ -40,7 +40,10 @@ describe('TpProcess', () => {
     const pidFile = join(ws.dir, 'pids.json');
     const controller = new AbortController();
     // the grandchild ignores SIGTERM and the grace period is long: the group's cleanup waits until the test kills it
-    const tp = start({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_IGNORE_SIGTERM: '1' }, { signal: controller.signal, graceMs: 120_000 });
+    const tp = start(
+      { FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_IGNORE_SIGTERM: '1' },
+      { signal: controller.signal, graceMs: 120_000 },
+    );
     expect(tp.state).toBe('running');
     await waitFor(() => tp.state === 'exited', 10_000, 'tp to exit');
     controller.abort();
@@ -48,14 +51,22 @@ describe('TpProcess', () => {
     process.kill(pids(pidFile).grandchild, 'SIGKILL');
     const result = await tp.result;
     expect(tp.state).toBe('settled');
-    expect(result).toMatchObject({ exitCode: 0, cancelled: false, timedOut: false, argv: [FAKE_TP, '--no-input', 'cluster', 'list'] });
+    expect(result).toMatchObject({
+      exitCode: 0,
+      cancelled: false,
+      timedOut: false,
+      argv: [FAKE_TP, '--no-input', 'cluster', 'list'],
+    });
     expect(isAlive(pids(pidFile).grandchild)).toBe(false);
   });
 
   it('is stopping once cancelled, and reports the cancel when tp then dies of the SIGTERM', async () => {
     const pidFile = join(ws.dir, 'pids.json');
     const controller = new AbortController();
-    const tp = start({ FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' }, { signal: controller.signal });
+    const tp = start(
+      { FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_DELAY_MS: '60000' },
+      { signal: controller.signal },
+    );
     await waitFor(() => existsSync(pidFile), 10_000, 'the fake tp to start its grandchild');
     controller.abort();
     expect(tp.state).toBe('stopping');

@@ -1,7 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthRefusal } from '../../../../src/errors.js';
-import { discoverJwksUri, metadataUrls, OAuthAuthenticator, type OAuthOptions } from '../../../../src/http/auth/oauth.js';
+import {
+  discoverJwksUri,
+  metadataUrls,
+  OAuthAuthenticator,
+  type OAuthOptions,
+} from '../../../../src/http/auth/oauth.js';
 import { metadataUrlOf, protectedResourceMetadata, resourceOf } from '../../../../src/http/auth/resource-metadata.js';
 import { startLocalIssuer, type LocalIssuer } from '../../../helpers/oauth-issuer.js';
 
@@ -13,10 +18,21 @@ afterEach(async () => {
 });
 
 function authenticator(overrides: Partial<OAuthOptions> = {}, errors: string[] = []) {
-  return new OAuthAuthenticator({ issuer: issuer!.issuer, audience: AUDIENCE, scopes: [], mcpPath: '/mcp', onError: (m) => errors.push(m), ...overrides });
+  return new OAuthAuthenticator({
+    issuer: issuer!.issuer,
+    audience: AUDIENCE,
+    scopes: [],
+    mcpPath: '/mcp',
+    onError: (m) => errors.push(m),
+    ...overrides,
+  });
 }
 
-const refusalOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as AuthRefusal);
+const refusalOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as AuthRefusal,
+  );
 const anHourAgo = () => Math.floor(Date.now() / 1000) - 3600;
 
 describe('OAuthAuthenticator: a resource server checking JWT access tokens with jose', () => {
@@ -43,8 +59,16 @@ describe('OAuthAuthenticator: a resource server checking JWT access tokens with 
     ['expired', { claims: {}, options: { expiresIn: anHourAgo() } }, /expired/],
     ['without exp', { claims: {}, options: { omitExp: true } }, /exp claim/],
     ['for another audience', { claims: { aud: 'https://other.example/mcp' }, options: {} }, /another audience/],
-    ['signed by a foreign key under the issuer\'s kid', { claims: {}, options: { signer: 'foreign' as const } }, /not signed by the issuer/],
-    ['signed by a key the JWKS lacks', { claims: {}, options: { signer: 'unknown-kid' as const } }, /not signed by the issuer/],
+    [
+      "signed by a foreign key under the issuer's kid",
+      { claims: {}, options: { signer: 'foreign' as const } },
+      /not signed by the issuer/,
+    ],
+    [
+      'signed by a key the JWKS lacks',
+      { claims: {}, options: { signer: 'unknown-kid' as const } },
+      /not signed by the issuer/,
+    ],
     ['not yet valid', { claims: { nbf: Math.floor(Date.now() / 1000) + 3600 }, options: {} }, /not valid yet/],
   ])('refuses a token %s with 401 invalid_token', async (_what, { claims, options }, message) => {
     issuer = await startLocalIssuer();
@@ -56,7 +80,10 @@ describe('OAuthAuthenticator: a resource server checking JWT access tokens with 
   it('refuses a token from another issuer, even one that uses the same keys', async () => {
     issuer = await startLocalIssuer();
     const token = await issuer.token({ iss: 'https://evil.example' });
-    expect(await refusalOf(authenticator().verify(token))).toMatchObject({ status: 401, message: expect.stringMatching(/another authorization server/) });
+    expect(await refusalOf(authenticator().verify(token))).toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/another authorization server/),
+    });
   });
 
   it('refuses what is not a JWT at all', async () => {
@@ -67,8 +94,12 @@ describe('OAuthAuthenticator: a resource server checking JWT access tokens with 
   it('wants every required scope, from `scope` or an `scp` list, and answers 403 insufficient_scope otherwise', async () => {
     issuer = await startLocalIssuer();
     const auth = authenticator({ scopes: ['mcp', 'tensorpool'] });
-    expect(await auth.verify(await issuer.token({ scope: 'openid mcp tensorpool' }))).toMatchObject({ label: 'oauth sub:user-1' });
-    expect(await auth.verify(await issuer.token({ scope: undefined, scp: ['mcp', 'tensorpool'] }))).toMatchObject({ label: 'oauth sub:user-1' });
+    expect(await auth.verify(await issuer.token({ scope: 'openid mcp tensorpool' }))).toMatchObject({
+      label: 'oauth sub:user-1',
+    });
+    expect(await auth.verify(await issuer.token({ scope: undefined, scp: ['mcp', 'tensorpool'] }))).toMatchObject({
+      label: 'oauth sub:user-1',
+    });
     const refusal = await refusalOf(auth.verify(await issuer.token({ scope: 'mcp' })));
     expect(refusal).toMatchObject({ status: 403, code: 'insufficient_scope', extra: { scope: 'mcp tensorpool' } });
   });
@@ -99,7 +130,10 @@ describe('OAuthAuthenticator: a resource server checking JWT access tokens with 
 
   it('refuses a token that names no subject', async () => {
     issuer = await startLocalIssuer();
-    expect(await refusalOf(authenticator().verify(await issuer.token({ sub: '' })))).toMatchObject({ status: 401, message: expect.stringMatching(/no subject/) });
+    expect(await refusalOf(authenticator().verify(await issuer.token({ sub: '' })))).toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/no subject/),
+    });
   });
 });
 
@@ -118,20 +152,29 @@ describe('discovery and protected-resource metadata (RFC 8414, RFC 9728)', () =>
   });
 
   it('puts the well-known prefix before the resource path', () => {
-    expect(metadataUrlOf('https://mcp.example.com/mcp')).toBe('https://mcp.example.com/.well-known/oauth-protected-resource/mcp');
-    expect(metadataUrlOf('https://mcp.example.com/')).toBe('https://mcp.example.com/.well-known/oauth-protected-resource');
+    expect(metadataUrlOf('https://mcp.example.com/mcp')).toBe(
+      'https://mcp.example.com/.well-known/oauth-protected-resource/mcp',
+    );
+    expect(metadataUrlOf('https://mcp.example.com/')).toBe(
+      'https://mcp.example.com/.well-known/oauth-protected-resource',
+    );
   });
 
   it('takes the resource from an audience URL, else from the request', () => {
     const req = { headers: { host: '127.0.0.1:3000' }, socket: {} } as IncomingMessage;
     expect(resourceOf(AUDIENCE, req, '/mcp')).toBe(AUDIENCE);
     expect(resourceOf('api://tensorpool', req, '/mcp')).toBe('http://127.0.0.1:3000/mcp');
-    const proxied = { headers: { host: 'mcp.example.com', 'x-forwarded-proto': 'https' }, socket: {} } as unknown as IncomingMessage;
+    const proxied = {
+      headers: { host: 'mcp.example.com', 'x-forwarded-proto': 'https' },
+      socket: {},
+    } as unknown as IncomingMessage;
     expect(resourceOf('api://tensorpool', proxied, '/mcp')).toBe('https://mcp.example.com/mcp');
   });
 
   it('describes the resource and its authorization server', () => {
-    expect(protectedResourceMetadata({ resource: AUDIENCE, issuer: 'https://auth.example.com', scopes: ['mcp'] })).toEqual({
+    expect(
+      protectedResourceMetadata({ resource: AUDIENCE, issuer: 'https://auth.example.com', scopes: ['mcp'] }),
+    ).toEqual({
       resource: AUDIENCE,
       authorization_servers: ['https://auth.example.com'],
       bearer_methods_supported: ['header'],

@@ -37,7 +37,11 @@ function gated() {
   };
 }
 
-const refusalOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as AuthRefusal);
+const refusalOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as AuthRefusal,
+  );
 
 describe('TensorPoolKeyAuthenticator (--auth tensorpool-key)', () => {
   it('checks a key once when it opens a session, and gives the session that key', async () => {
@@ -77,7 +81,11 @@ describe('TensorPoolKeyAuthenticator (--auth tensorpool-key)', () => {
   it('refuses a key TensorPool refused with 401, and remembers that for a while', async () => {
     const { asked, verifier } = countingVerifier();
     const auth = new TensorPoolKeyAuthenticator(verifier);
-    for (let i = 0; i < 3; i++) expect(await refusalOf(auth.verify(BAD, { newSession: true }))).toMatchObject({ status: 401, code: 'invalid_token' });
+    for (let i = 0; i < 3; i++)
+      expect(await refusalOf(auth.verify(BAD, { newSession: true }))).toMatchObject({
+        status: 401,
+        code: 'invalid_token',
+      });
     expect(asked).toEqual([BAD]);
   });
 
@@ -101,7 +109,9 @@ describe('TensorPoolKeyAuthenticator (--auth tensorpool-key)', () => {
     const auth = new TensorPoolKeyAuthenticator(gate.verifier, { maxPending: 1, maxWaiting: 1 });
     const first = auth.verify('tpk_good_1111111111', { newSession: true, address: '192.0.2.1' });
     const second = auth.verify('tpk_good_2222222222', { newSession: true, address: '192.0.2.2' });
-    expect(await refusalOf(auth.verify('tpk_good_3333333333', { newSession: true, address: '192.0.2.3' }))).toMatchObject({
+    expect(
+      await refusalOf(auth.verify('tpk_good_3333333333', { newSession: true, address: '192.0.2.3' })),
+    ).toMatchObject({
       status: 503,
       extra: { retryAfterSeconds: 5 },
     });
@@ -113,33 +123,54 @@ describe('TensorPoolKeyAuthenticator (--auth tensorpool-key)', () => {
   it('an address past its budget of unknown keys gets 429 with Retry-After, and runs no check; another address is still checked', async () => {
     let now = 1_000_000;
     const { asked, verifier } = countingVerifier();
-    const auth = new TensorPoolKeyAuthenticator(verifier, { addressBurst: 3, addressChecksPerMinute: 6, now: () => now });
+    const auth = new TensorPoolKeyAuthenticator(verifier, {
+      addressBurst: 3,
+      addressChecksPerMinute: 6,
+      now: () => now,
+    });
     for (let i = 0; i < 3; i++) {
-      expect(await refusalOf(auth.verify(`tpk_bad_flood_${i}_000000`, { newSession: true, address: '192.0.2.66' }))).toMatchObject({ status: 401 });
+      expect(
+        await refusalOf(auth.verify(`tpk_bad_flood_${i}_000000`, { newSession: true, address: '192.0.2.66' })),
+      ).toMatchObject({ status: 401 });
     }
     const limited = await refusalOf(auth.verify('tpk_bad_flood_3_000000', { newSession: true, address: '192.0.2.66' }));
     expect(limited).toMatchObject({ status: 429, extra: { retryAfterSeconds: 10 } });
     expect(asked).toHaveLength(3);
     // a known refused key costs nothing, and says 401 as before
-    expect(await refusalOf(auth.verify('tpk_bad_flood_0_000000', { newSession: true, address: '192.0.2.66' }))).toMatchObject({ status: 401 });
+    expect(
+      await refusalOf(auth.verify('tpk_bad_flood_0_000000', { newSession: true, address: '192.0.2.66' })),
+    ).toMatchObject({ status: 401 });
     expect((await auth.verify(GOOD, { newSession: true, address: '192.0.2.7' })).tpKey).toBe(GOOD);
     // ten seconds later the flooding address has one more check
     now += 10_000;
-    expect(await refusalOf(auth.verify('tpk_bad_flood_4_000000', { newSession: true, address: '192.0.2.66' }))).toMatchObject({ status: 401 });
-    expect(await refusalOf(auth.verify('tpk_bad_flood_5_000000', { newSession: true, address: '192.0.2.66' }))).toMatchObject({ status: 429 });
+    expect(
+      await refusalOf(auth.verify('tpk_bad_flood_4_000000', { newSession: true, address: '192.0.2.66' })),
+    ).toMatchObject({ status: 401 });
+    expect(
+      await refusalOf(auth.verify('tpk_bad_flood_5_000000', { newSession: true, address: '192.0.2.66' })),
+    ).toMatchObject({ status: 429 });
     expect(asked).toHaveLength(5);
   });
 
   it("waiting checks take turns by address: another address's key is checked before a flooding address's next one", async () => {
     const gate = gated();
     const auth = new TensorPoolKeyAuthenticator(gate.verifier, { maxPending: 1 });
-    const flood = ['tpk_bad_a_11111111', 'tpk_bad_a_22222222', 'tpk_bad_a_33333333'].map((key) => refusalOf(auth.verify(key, { newSession: true, address: '192.0.2.66' })));
+    const flood = ['tpk_bad_a_11111111', 'tpk_bad_a_22222222', 'tpk_bad_a_33333333'].map((key) =>
+      refusalOf(auth.verify(key, { newSession: true, address: '192.0.2.66' })),
+    );
     // the flooding address has one check running and two waiting: its next one is turned away at once
-    expect(await refusalOf(auth.verify('tpk_bad_a_44444444', { newSession: true, address: '192.0.2.66' }))).toMatchObject({ status: 429 });
+    expect(
+      await refusalOf(auth.verify('tpk_bad_a_44444444', { newSession: true, address: '192.0.2.66' })),
+    ).toMatchObject({ status: 429 });
     const member = auth.verify('tpk_good_member_0001', { newSession: true, address: '192.0.2.7' });
     gate.release();
     await Promise.all([...flood, member]);
-    expect(gate.asked).toEqual(['tpk_bad_a_11111111', 'tpk_good_member_0001', 'tpk_bad_a_22222222', 'tpk_bad_a_33333333']);
+    expect(gate.asked).toEqual([
+      'tpk_bad_a_11111111',
+      'tpk_good_member_0001',
+      'tpk_bad_a_22222222',
+      'tpk_bad_a_33333333',
+    ]);
   });
 
   it('checks a known key again within its sessions once validTtl is over; refused, it is forgotten and its caller revoked', async () => {
@@ -238,7 +269,12 @@ describe('tpMeVerifier: the production check runs `tp me` with the key', () => {
 
   it('finds a key TensorPool takes valid and one it refuses invalid, with that key in the child env only', async () => {
     ws = new FakeTpWorkspace();
-    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: GOOD }), timeoutMs: 10_000 });
+    runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: GOOD }),
+      timeoutMs: 10_000,
+    });
     const verify = tpMeVerifier(runner);
     expect(await verify(GOOD)).toEqual({ valid: true });
     expect(await verify(BAD)).toEqual({ valid: false });

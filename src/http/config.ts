@@ -9,7 +9,6 @@ export type AuthConfig =
   | { mode: 'tensorpool-key' }
   | { mode: 'oauth'; issuer: string; audience: string; scopes: readonly string[] };
 
-
 /** `'any'`: the check is off, on the operator's explicit `*`. */
 export type AllowList = readonly string[] | 'any';
 

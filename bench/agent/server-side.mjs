@@ -32,7 +32,8 @@ export class ServerSide {
   static async start({ node, bin, tpPath, dir, env }) {
     const transport = new StdioClientTransport({
       command: node,
-      args: [bin, '--stdio', '--tp-path', tpPath, '--allow-dir', dir],
+      // the fake's knobs reach it only through tp's environment allow-list
+      args: [bin, '--stdio', '--tp-path', tpPath, '--allow-dir', dir, '--pass-env', 'FAKE_TP_*'],
       env,
       cwd: dir,
       stderr: 'pipe',

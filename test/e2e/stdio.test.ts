@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -341,13 +340,16 @@ describe('stdio process lifetime', () => {
   it("sweeps temporary directories left by a killed server at start, and keeps a live one's", async () => {
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((done) => dead.once('exit', done));
-    const stale = join(tmpdir(), `tensorpool-mcp-key-${dead.pid}-Ab12Cd`);
-    const live = join(tmpdir(), `tensorpool-mcp-key-${process.pid}-Ef34Gh`);
+    // a temporary directory of its own: a server of another test sweeps the shared one too, and would log it there
+    const tmp = join(ws.dir, 'tmp');
+    mkdirSync(tmp);
+    const stale = join(tmp, `tensorpool-mcp-key-${dead.pid}-Ab12Cd`);
+    const live = join(tmp, `tensorpool-mcp-key-${process.pid}-Ef34Gh`);
     for (const dir of [stale, live]) {
       mkdirSync(dir, { mode: 0o700 });
       writeFileSync(join(dir, 'id_ed25519.pub'), 'ssh-ed25519 AAAA test\n');
     }
-    const child = startRaw(ws.env());
+    const child = startRaw(ws.env({ TMPDIR: tmp }));
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     try {

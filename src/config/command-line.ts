@@ -99,7 +99,7 @@ function buildProgram(writeErr: (text: string) => void): Command {
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (message) => writeErr(oneLine(message)) })
+    .configureOutput({ outputError: (message) => writeErr(commanderErrorLine(message)) })
     .configureHelp({ optionDescription: describe })
     .addHelpText('after', SUBCOMMANDS_HELP);
   for (const [name, spec] of entries()) program.addOption(commanderOption(name, spec));
@@ -140,7 +140,7 @@ function describe(option: Option): string {
 }
 
 /** commander's error on one line, its "(Did you mean --allow-dir?)" suggestion included. */
-function oneLine(message: string): string {
+export function commanderErrorLine(message: string): string {
   return `${message
     .trim()
     .split('\n')

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { commanderErrorLine } from '../config/command-line.js';
 import { loadEnvFile } from '../config/env-file.js';
 import { CLIENT_IDS } from '../clients/clients.js';
 import { ConfigError } from '../errors.js';
@@ -12,7 +13,7 @@ const USAGE_EXIT = 2;
 function buildProgram(): Command {
   const program = new Command(NAME)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(oneLine(message)) });
+    .configureOutput({ outputError: (message, write) => write(commanderErrorLine(message)) });
   addServerFlags(
     program
       .command('doctor')
@@ -61,14 +62,4 @@ export async function runSubcommand(argv: readonly string[]): Promise<void> {
     }
     throw error;
   }
-}
-
-/** commander's error on one line, its "(Did you mean --allow-dir?)" suggestion included. */
-function oneLine(message: string): string {
-  return `${message
-    .trim()
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .join(' ')}\n`;
 }

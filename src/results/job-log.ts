@@ -13,8 +13,6 @@ export interface JobLog {
   jobStatus?: string;
   /** The job's exit code, where tp states it. */
   exitCode?: number;
-  /** tp's own closing words, when it said any (a lost connection, the final status line). */
-  closing: string[];
 }
 
 const FINAL_STATUS = /^Job \S+ (?:finished )?with status (\w+)/i;
@@ -29,7 +27,6 @@ const TP_OWN = [
 
 export function readJobLog(stdout: string, exitCode: number | null, stoppedByUs: boolean): JobLog {
   const lines = stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('* '));
-  const closing: string[] = [];
   let status: string | undefined;
   let code: number | undefined;
   // tp's closing words come last: a job's own line that looks like one, earlier in the log, stays the job's
@@ -42,11 +39,11 @@ export function readJobLog(stdout: string, exitCode: number | null, stoppedByUs:
       const stated = EXIT_CODE.exec(line);
       if (stated) code = Number(stated[1]);
     }
-    closing.unshift(lines.pop()!);
+    lines.pop();
   }
   // tp ends 0 only on the engine's status success; a stream we stopped was still open, so the job goes on
   if (!status && exitCode === 0 && !stoppedByUs) status = 'COMPLETED';
   if (!status && stoppedByUs) status = 'RUNNING';
   if (code === undefined && status === 'COMPLETED') code = 0;
-  return { lines, jobStatus: status, exitCode: code, closing };
+  return { lines, jobStatus: status, exitCode: code };
 }

@@ -222,7 +222,7 @@ const jobListen = defineTool({
     const log = readJobLog(run.stdout, run.exitCode, stoppedByUs);
     // without a status (stated, or known from how tp ended) tp failed before or while reading: its own error
     if (run.cancelled || run.dryRun || log.jobStatus === undefined) return tpToolResult(run);
-    return listenResult(args.job_id, log, runtime.logCursors, {
+    return listenResult(args.job_id, log.jobStatus, log, runtime.logCursors, {
       from: args.from_line,
       tail: args.tail_lines,
       seconds: Math.round(run.durationMs / 1000),
@@ -233,6 +233,7 @@ const jobListen = defineTool({
 /** What job_listen returns: the job's state, the lines not returned before (fenced), and how to go on. */
 function listenResult(
   jobId: string,
+  state: string,
   log: JobLog,
   cursors: Map<string, number>,
   { from, tail, seconds }: { from?: number; tail: number; seconds: number },
@@ -243,7 +244,6 @@ function listenResult(
   const skipped = fresh.length - shown.length;
   cursors.set(jobId, log.lines.length);
 
-  const state = log.jobStatus ?? 'UNKNOWN';
   // COMPLETED says exit code 0; any other end says its code where tp stated one
   const code = log.exitCode === undefined || state === 'COMPLETED' ? '' : ` (exit code ${log.exitCode})`;
   const going = state === 'RUNNING' || state === 'PENDING';

@@ -2,11 +2,11 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
-import { tpToolResult } from '../registry/results.js';
+import { tpToolResult } from '../registry/call-result.js';
 import { defineTool, type ToolContext, type ToolDefinition } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import type { PendingApprovals } from './pending.js';
-import { readList, type ListKind } from '../results/rows.js';
+import { readList, type ListKind } from '../shape/rows.js';
 import { parseFields, type Row } from './tables.js';
 
 /** What the app-only tools of one session share: its waiting approvals and the job logs the view follows. */

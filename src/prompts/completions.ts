@@ -1,6 +1,6 @@
 import type { Guardrails } from '../config/config.js';
 import { globToRegExp } from '../registry/guardrails.js';
-import { readList } from '../results/rows.js';
+import { readList } from '../shape/rows.js';
 import { tpArgv } from '../tp/commands.js';
 import type { Generation, TpInstallation } from '../tp/generation.js';
 import type { TpClient } from '../tp/runner.js';

@@ -7,7 +7,7 @@ import type { Generation, TpInstallation } from '../tp/generation.js';
 import type { TpClient } from '../tp/runner.js';
 import { ANNOTATION_PRESETS, type AnnotationPreset, type ToolAnnotations } from './annotations.js';
 import type { Spending } from './guardrails.js';
-import { tpToolResult } from './results.js';
+import { tpToolResult } from './call-result.js';
 import type { Toolset } from './toolsets.js';
 
 /** What the server found out while running, as opposed to how it was configured. */
@@ -15,7 +15,7 @@ export interface RuntimeFacts {
   /** The installed tp, probed once per process. */
   installation: TpInstallation;
   /** The toolsets chosen and the tools this server registered. */
-  selection: { readonly toolsets: readonly string[]; readonly tools: readonly string[] };
+  offered: { readonly toolsets: readonly string[]; readonly tools: readonly string[] };
   /** Where file tools may work in this session: the operator's directories, joined by the client's roots. */
   files: AllowedDirs;
   /** This session's operations, for the operation_* tools. */

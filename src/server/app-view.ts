@@ -10,17 +10,17 @@ import {
 import { rendersApps } from '../app/capability.js';
 import type { Clock, Timer } from '../operations/clock.js';
 import { VIEW_URI } from '../app/links.js';
-import { errorResult } from '../registry/results.js';
+import { errorResult } from '../registry/call-result.js';
 import type { ToolDefinition } from '../registry/tool.js';
 import type { HumanChannel } from './approval.js';
-import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
+import { handleCall, type CallRequest, type SessionState } from './call-pipeline.js';
 import { registeredHandler } from './sdk-handlers.js';
 
 type Serve = typeof import('../app/serve.js');
 type Extra = Parameters<Parameters<McpServer['server']['setRequestHandler']>[1]>[1];
 
 export interface ConsoleOptions {
-  session: Session;
+  session: SessionState;
   /** The tools this server registered, which the view's links are drawn from. */
   tools: readonly ToolDefinition[];
   /** How the server turns a tools/call's `extra` into a CallRequest (signal, roots, the person, progress). */

@@ -6,11 +6,11 @@ import type { Logger } from '../log.js';
 import type { Clock, Timer } from '../operations/clock.js';
 import type { Operation } from '../operations/operation.js';
 import { reportProgress, type ProgressParams } from '../operations/progress.js';
-import { handleResult, withOutputLink } from '../operations/results.js';
-import { shapeResult } from '../results/shape.js';
+import { handleResult, withOutputLink } from '../operations/operation-result.js';
+import { shapeResult } from '../shape/shape.js';
 import type { OperationStore } from '../operations/store.js';
 import { checkSpending } from '../registry/guardrails.js';
-import { errorResult } from '../registry/results.js';
+import { errorResult } from '../registry/call-result.js';
 import { needsGeneration, type RuntimeFacts, type ToolContext, type ToolDefinition } from '../registry/tool.js';
 import { displayedArgv } from '../tp/argv.js';
 import { dryRunClient } from '../tp/dry-run.js';
@@ -20,13 +20,13 @@ import { approve, type HumanChannel } from './approval.js';
 import { summarizeArguments } from './argument-summary.js';
 
 /** What every call of one session shares. */
-export interface Session {
+export interface SessionState {
   config: Config;
   /** The process's runner (shared, so shutdown can stop every tp it started), running each tp in this session's lane of its queue. */
   runner: TpClient;
   installation: TpInstallation;
   operations: OperationStore;
-  selection: RuntimeFacts['selection'];
+  offered: RuntimeFacts['offered'];
   logger: Logger;
   /** Times the sync budget and the progress heartbeat. */
   clock: Clock;
@@ -67,7 +67,7 @@ type Run = (args: Record<string, unknown>, context: ToolContext) => Promise<Call
  * Nothing starts, no process and not even the generation probe, until the call has passed 1 to 3.
  */
 export async function handleCall(
-  session: Session,
+  session: SessionState,
   tool: ToolDefinition,
   args: Record<string, unknown>,
   request: CallRequest,
@@ -102,7 +102,7 @@ export async function handleCall(
 
 /** 1. A tool the installed tp lacks is refused before anyone is asked to approve it; returns the generation it had to detect. */
 async function refuseUnsupported(
-  session: Session,
+  session: SessionState,
   tool: ToolDefinition,
   signal: AbortSignal,
 ): Promise<Generation | undefined> {
@@ -122,7 +122,7 @@ function applyLimits(config: Config, tool: ToolDefinition, args: Record<string, 
  *    A tp tool's result is then shaped for a model (results/shape.ts): ids parsed, tp's advice in tool terms, job output fenced.
  */
 async function withGeneration(
-  session: Session,
+  session: SessionState,
   tool: ToolDefinition,
   known: Generation | undefined,
   signal: AbortSignal,
@@ -134,12 +134,12 @@ async function withGeneration(
 }
 
 function runtimeFacts(
-  session: Session,
+  session: SessionState,
   files: AllowedDirs,
   clientCanElicit: RuntimeFacts['clientCanElicit'],
 ): RuntimeFacts {
-  const { installation, selection, operations, logCursors, enableToolset } = session;
-  return { installation, selection, files, operations, clientCanElicit, logCursors, enableToolset };
+  const { installation, offered, operations, logCursors, enableToolset } = session;
+  return { installation, offered, files, operations, clientCanElicit, logCursors, enableToolset };
 }
 
 /** A watch answers within this long: operation_status's longest wait, or with progress notifications about 25 minutes. */
@@ -153,13 +153,13 @@ function waitWindow(config: Config, tool: ToolDefinition, request: CallRequest):
 }
 
 /** 5. The client: under --dry-run, tools that would change something get one that only reports the command; read-only tools still run. */
-function pickClient(session: Session, tool: ToolDefinition): TpClient {
+function pickClient(session: SessionState, tool: ToolDefinition): TpClient {
   return session.config.dryRun && !tool.annotations.readOnlyHint ? dryRunClient(session.runner) : session.runner;
 }
 
 /** 6a. A local tool (config writing, status, the operation tools) answers within the request. */
 async function runLocally(
-  session: Session,
+  session: SessionState,
   tool: ToolDefinition,
   run: Run,
   args: Record<string, unknown>,
@@ -174,7 +174,7 @@ async function runLocally(
 
 /** 6b. A tp tool runs as an operation: its output is spooled and streamed, and it may outlive the request. */
 function runAsOperation(
-  session: Session,
+  session: SessionState,
   tool: ToolDefinition,
   run: Run,
   args: Record<string, unknown>,
@@ -221,7 +221,7 @@ function observed(client: TpClient, operation: Operation, streams: boolean): TpC
  * operation goes on, followed with operation_status.
  */
 async function attend(
-  { config, clock }: Session,
+  { config, clock }: SessionState,
   operation: Operation,
   request: CallRequest,
   budgetMs: number,
@@ -247,7 +247,7 @@ async function attend(
 }
 
 /** 8. Expected failures become a result the model can act on; anything else is a bug, logged with its stack. */
-function failure(session: Session, tool: ToolDefinition, error: unknown): CallToolResult {
+function failure(session: SessionState, tool: ToolDefinition, error: unknown): CallToolResult {
   const { redactor } = session.runner;
   if (error instanceof ToolError) return errorResult(redactor.redact(error.message));
   session.logger.error(

@@ -10,10 +10,10 @@ import type { ToolDefinition } from '../registry/tool.js';
 import type { Toolset } from '../registry/toolsets.js';
 import { allTools } from '../tools/index.js';
 import { TpInstallation } from '../tp/generation.js';
-import { inSession, type TpClient } from '../tp/runner.js';
+import { inLane, type TpClient } from '../tp/runner.js';
 import type { Slots } from '../tp/slots.js';
 import { NAME, VERSION } from '../version.js';
-import { handleCall, type CallRequest, type Session } from './call-pipeline.js';
+import { handleCall, type CallRequest, type SessionState } from './call-pipeline.js';
 import { APPROVAL_TIMEOUT_MS, elicitation } from './elicitation.js';
 import { attachConsole } from './app-view.js';
 import { outputReads, registerOperationOutput } from './output-resource.js';
@@ -78,17 +78,17 @@ export function createServer(options: CreateServerOptions): McpServer {
   // this session's store stands for it in the output-read queue; its caller's lane (or the store) in the tp queue
   registerOperationOutput(server, operations, options.outputReads ?? outputReads());
   registerSkill(server);
-  const tp = inSession(options.runner, options.lane ?? operations);
+  const tp = inLane(options.runner, options.lane ?? operations);
 
   const installation = options.installation ?? new TpInstallation(options.runner, generationOverride(config));
   registerPrompts(server, { tp, installation, config, tools: tools.map((tool) => tool.name) });
 
-  const session: Session = {
+  const session: SessionState = {
     config,
     runner: tp,
     installation,
     operations,
-    selection: { toolsets: options.toolsets ?? [], tools: tools.map((tool) => tool.name) },
+    offered: { toolsets: options.toolsets ?? [], tools: tools.map((tool) => tool.name) },
     logger,
     clock,
     logCursors: new Map(),

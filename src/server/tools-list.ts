@@ -47,7 +47,7 @@ function listedTool(tool: ToolDefinition): Tool {
   };
 }
 
-const listsBySelection = new WeakMap<object, ListToolsResult>();
+const listsByTools = new WeakMap<object, ListToolsResult>();
 
 /**
  * Answers tools/list on `server` with `tools()`, the tools this session offers now. A list is
@@ -56,11 +56,11 @@ const listsBySelection = new WeakMap<object, ListToolsResult>();
  */
 export function serveToolsList(server: McpServer, tools: () => readonly ToolDefinition[]): void {
   server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    const selection = tools();
-    let list = listsBySelection.get(selection);
+    const listed = tools();
+    let list = listsByTools.get(listed);
     if (!list) {
-      list = builtList(selection) ?? deepFreeze({ tools: selection.map(listedTool) });
-      listsBySelection.set(selection, list);
+      list = builtList(listed) ?? deepFreeze({ tools: listed.map(listedTool) });
+      listsByTools.set(listed, list);
     }
     return list;
   });

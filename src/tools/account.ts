@@ -1,6 +1,6 @@
 import { publicKeyText, withPublicKeyFile } from '../files/ssh-key.js';
-import { tpToolResult } from '../registry/results.js';
-import { listResult } from '../results/list-result.js';
+import { tpToolResult } from '../registry/call-result.js';
+import { listResult } from '../shape/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { confirm, keyId, org, sshKeyName, publicKey } from './fields.js';

@@ -12,14 +12,14 @@ import {
 } from '../files/job-config.js';
 import { pullThroughPrivateDir, type PullReport } from '../files/pulled-files.js';
 import { refuseUploadedKeyFiles } from '../files/upload-secrets.js';
-import { fenceJobLog } from '../results/fence.js';
-import { readJobLog, type JobLog } from '../results/job-log.js';
-import { listResult } from '../results/list-result.js';
+import { fenceJobLog } from '../shape/fence.js';
+import { readJobLog, type JobLog } from '../shape/job-log.js';
+import { listResult } from '../shape/list-result.js';
 
 const JOB_STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
 import type { Guardrails } from '../config/config.js';
 import { checkInstanceType } from '../registry/guardrails.js';
-import { tpToolResult } from '../registry/results.js';
+import { tpToolResult } from '../registry/call-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { outputUri } from '../operations/results.js';
+import { outputUri } from '../operations/operation-result.js';
 import type { Operation } from '../operations/operation.js';
 import { defineTool } from '../registry/tool.js';
 import { ToolError } from '../errors.js';
-import { fence } from '../results/fence.js';
+import { fence } from '../shape/fence.js';
 import { textBudget } from '../tp/output-bounds.js';
 
 const operationId = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tpToolResult } from '../registry/results.js';
+import { tpToolResult } from '../registry/call-result.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';
@@ -89,8 +89,8 @@ const serverStatus = defineTool({
       api_key_message: keyMessage,
       allowed_dirs: [...runtime.files.allowedDirs],
       allowed_dirs_problem: runtime.files.allowedDirsProblem ?? null,
-      toolsets: [...runtime.selection.toolsets],
-      tools: [...runtime.selection.tools],
+      toolsets: [...runtime.offered.toolsets],
+      tools: [...runtime.offered.tools],
       read_only: config.readOnly,
       allow_secrets: config.allowSecrets,
       dry_run: config.dryRun,

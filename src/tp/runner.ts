@@ -43,11 +43,11 @@ export interface RunOptions {
   /** false for quick probes (help, version) that must not wait behind long calls for a slot. */
   queued?: boolean;
   /**
-   * Whose call this is: any object standing for one caller, or one session (see inSession). Waiting
+   * Whose call this is: any object standing for one caller, or one session (see inLane). Waiting
    * calls take turns across these lanes, and a lane may have only so many waiting. Default: one lane
    * shared by every call that names none.
    */
-  session?: object;
+  lane?: object;
   /**
    * The API key for this call instead of the server's (`--auth tensorpool-key`: the session's own).
    * Only this call's child gets it, and everything the call returns masks it.
@@ -69,9 +69,9 @@ export function withRun(client: TpClient, run: TpClient['run']): TpClient {
   };
 }
 
-/** Every run of `client` in `session`'s lane of the process queue: createServer gives each session its own. */
-export function inSession(client: TpClient, session: object): TpClient {
-  return withRun(client, (args, options = {}) => client.run(args, { ...options, session }));
+/** Every run of `client` in `lane` of of the process queue: createServer gives each session its own. */
+export function inLane(client: TpClient, lane: object): TpClient {
+  return withRun(client, (args, options = {}) => client.run(args, { ...options, lane }));
 }
 
 const DEFAULT_GRACE_MS = 3000;
@@ -136,7 +136,7 @@ export class TpRunner {
     const release =
       options.queued === false
         ? NOTHING_TO_RELEASE
-        : await this.slots.acquire(options.session, options.signal, options.observer);
+        : await this.slots.acquire(options.lane, options.signal, options.observer);
     try {
       if (this.closed) throw new ToolError('The server is shutting down; tp was not started.');
       return await this.start(args, options);

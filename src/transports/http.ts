@@ -46,7 +46,7 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-interface Session {
+interface HttpSession {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
   /** Who opened it: every later request must come from the same caller. */
@@ -71,12 +71,12 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
   const security = options.security ?? defaultHttpSecurity(options.host);
   if (security.auth.mode !== 'none' && !options.authenticator)
     throw new Error(`auth mode ${security.auth.mode} needs an authenticator`);
-  const sessions = new Map<string, Session>();
+  const sessions = new Map<string, HttpSession>();
   const callers = new CallerSessions(security.maxSessionsPerCaller);
   let opening = 0;
   const idleMs = options.sessionIdleMs;
   // a client that vanished without DELETE must not keep its session, and its tp, for ever
-  const touch = (session: Session) => {
+  const touch = (session: HttpSession) => {
     clearTimeout(session.idle);
     session.idle = setTimeout(() => void session.transport.close(), idleMs).unref();
   };
@@ -154,7 +154,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        const session: Session = { transport, server, caller, inflight: 0 };
+        const session: HttpSession = { transport, server, caller, inflight: 0 };
         if (entry?.revoked) session.revoked = true;
         settle(id);
         sessions.set(id, session);

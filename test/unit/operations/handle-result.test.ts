@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperationStore } from '../../../src/operations/store.js';
-import { handleResult } from '../../../src/operations/results.js';
+import { handleResult } from '../../../src/operations/operation-result.js';
 
 let store: OperationStore;
 beforeEach(() => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PARSED_FIELDS } from '../../../src/results/ids.js';
+import { PARSED_FIELDS } from '../../../src/shape/ids.js';
 import { allTools } from '../../../src/tools/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');

@@ -6,7 +6,7 @@ import { parseFields, type RunText } from './ids.js';
 /** Tools whose text is reference, not advice: tp's help shows syntax, and must not turn into calls. */
 const NO_HINTS: ReadonlySet<string> = new Set(['tp_help']);
 
-/** What a handler hands on from a tp run (registry/results.ts), before shaping. */
+/** What a handler hands on from a tp run (registry/call-result.ts), before shaping. */
 interface RawRun extends RunText {
   ok: boolean;
   exit_code: number | null;

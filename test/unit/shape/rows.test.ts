@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readList, renderRows } from '../../../src/results/rows.js';
+import { readList, renderRows } from '../../../src/shape/rows.js';
 import { tpArgv } from '../../../src/tp/commands.js';
 import { fakeTpOutput } from '../../helpers/fake-output.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderHints, toolHints } from '../../../src/results/hints.js';
+import { renderHints, toolHints } from '../../../src/shape/hints.js';
 import { tpArgv } from '../../../src/tp/commands.js';
 import type { Generation } from '../../../src/tp/generation.js';
 import { fakeTpOutput } from '../../helpers/fake-output.js';

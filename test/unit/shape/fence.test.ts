@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fence, fenceWithin, newFence } from '../../../src/results/fence.js';
+import { fence, fenceWithin, newFence } from '../../../src/shape/fence.js';
 
 const boundaryOf = (text: string) => /<<<untrusted ([A-Za-z0-9_-]+)>>>/.exec(text)?.[1];
 

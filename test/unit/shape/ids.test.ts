@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFields } from '../../../src/results/ids.js';
-import { readList } from '../../../src/results/rows.js';
+import { parseFields } from '../../../src/shape/ids.js';
+import { readList } from '../../../src/shape/rows.js';
 import { tpArgv } from '../../../src/tp/commands.js';
 import type { Generation } from '../../../src/tp/generation.js';
 import { fakeTpOutput } from '../../helpers/fake-output.js';

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { fence } from '../results/fence.js';
+import { fence } from '../shape/fence.js';
 import type { Operation } from './operation.js';
 
 export function outputUri(operation: Operation): string {

@@ -40,17 +40,22 @@ async function startHttp(node, args, env) {
   return { child, url, close: () => stop(child) };
 }
 
-function authFor(auth) {
-  if (!auth) return { args: [], header: undefined };
-  const token = randomBytes(24).toString('hex');
-  return { args: ['--auth-token', token], header: `Bearer ${token}` };
+function authFor(auth, callers = 1) {
+  if (!auth) return { args: [], header: undefined, headers: [] };
+  const tokens = Array.from({ length: callers }, () => randomBytes(24).toString('hex'));
+  const headers = tokens.map((token) => `Bearer ${token}`);
+  return { args: ['--auth-token', tokens.join(',')], header: headers[0], headers };
 }
 
 const isHandle = (result) => result?.structuredContent?.operation !== undefined;
 
-/** `sessions` clients at once, each making `calls` cluster_list calls one after another. */
+/**
+ * `sessions` clients at once, each making `calls` cluster_list calls one after another. Each client is
+ * its own caller (its own token), as the users of a team server are: one caller's sessions share one
+ * lane and are capped by --max-sessions-per-caller (16), which would turn half of them away.
+ */
 export async function measureHttpLoad({ node, sessions, calls, auth }) {
-  const credentials = authFor(auth);
+  const credentials = authFor(auth, sessions);
   const server = await startHttp(node, credentials.args, benchEnv());
   const tracker = peakTracker(server.child.pid);
   const cpuBefore = cpuMs(server.child.pid);
@@ -60,10 +65,11 @@ export async function measureHttpLoad({ node, sessions, calls, auth }) {
   const started = now();
   try {
     await Promise.all(
-      Array.from({ length: sessions }, async () => {
+      Array.from({ length: sessions }, async (_, index) => {
         const client = new Client({ name: 'bench', version: '1' });
+        const authorization = credentials.headers[index];
         const transport = new StreamableHTTPClientTransport(new URL(server.url), {
-          requestInit: credentials.header ? { headers: { authorization: credentials.header } } : undefined,
+          requestInit: authorization ? { headers: { authorization } } : undefined,
         });
         try {
           await client.connect(transport);

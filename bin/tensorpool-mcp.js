@@ -10,7 +10,11 @@ if (typeof module.enableCompileCache === 'function') {
 
 // imported after the cache is on, so that the bundle itself is what gets cached
 const { main } = await import('../dist/cli.js');
-main(process.argv).catch((error) => {
-  process.stderr.write(`tensorpool-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main(process.argv).then(
+  // a command that ended (usage error, --help, a port in use) exits with its code; a server runs on
+  ({ exitCode }) => exitCode !== undefined && process.exit(exitCode),
+  (error) => {
+    process.stderr.write(`tensorpool-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -14,7 +14,7 @@ import { selectTools, type Selection } from './registry/selection.js';
 import { SpoolSpace } from './operations/output-spool.js';
 import { createServer } from './server/create-server.js';
 import { outputReads } from './server/output-resource.js';
-import { onShutdown } from './shutdown.js';
+import { onShutdown, type ShutdownOptions } from './shutdown.js';
 import { sweepStaleTempDirs } from './temp-dirs.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
@@ -29,14 +29,45 @@ import { NAME, VERSION } from './version.js';
 /** Exit code for bad command-line usage, as argparse and most CLIs use. */
 const USAGE_EXIT = 2;
 
+/** What main uses of its process; the bin passes the process's own, a test its own. */
+export interface CliIo {
+  /** Usage errors and the log. */
+  stderr: { write(text: string): unknown };
+  /** What options and tp read: the environment. */
+  env: NodeJS.ProcessEnv;
+  /** Where SIGINT, SIGTERM and SIGHUP come from. */
+  signals: NonNullable<ShutdownOptions['signals']>;
+}
+
+const processIo: CliIo = { stderr: process.stderr, env: process.env, signals: process };
+
+/** A server main started: where it listens (HTTP), and how to stop it as a signal would. */
+export interface Serving {
+  url?: string;
+  /** Ends every session and tp, then resolves with the exit code the process would end with. */
+  stop(): Promise<number>;
+}
+
+/**
+ * How main ended: with an exit code (usage error, --help, a port in use), with a server running, or
+ * neither (a subcommand ran; it set process.exitCode if it failed). main never exits the process.
+ */
+export interface CliOutcome {
+  exitCode?: number;
+  serving?: Serving;
+}
+
 /** Entry point of the `tensorpool-mcp` command: options → Config → tools → transport. */
-export async function main(argv: readonly string[] = process.argv): Promise<void> {
+export async function main(argv: readonly string[] = process.argv, io: CliIo = processIo): Promise<CliOutcome> {
   // `doctor` and `config` have their own parser and code, loaded only when asked for
-  if (SUBCOMMANDS.includes(argv[2] ?? '')) return (await import('./subcommands/index.js')).runSubcommand(argv);
+  if (SUBCOMMANDS.includes(argv[2] ?? '')) {
+    await (await import('./subcommands/index.js')).runSubcommand(argv);
+    return {};
+  }
   const meant = mistypedSubcommand(argv[2]);
   if (meant) {
-    process.stderr.write(`error: unknown command '${argv[2]}' (Did you mean ${meant}?)\n`);
-    process.exit(USAGE_EXIT);
+    io.stderr.write(`error: unknown command '${argv[2]}' (Did you mean ${meant}?)\n`);
+    return { exitCode: USAGE_EXIT };
   }
   let config: Config;
   let security: ResolvedHttpSecurity | undefined;
@@ -44,16 +75,16 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   let droppedFileTools: string[] = [];
   let notices: StartupNotices;
   try {
-    ({ config, security, notices } = parseCommandLine(argv));
+    ({ config, security, notices } = parseCommandLine(argv, io.env));
     // files on a remote server are the server's, not the user's: only an operator's --allow-dir offers them
     const noServerFiles = config.transport === 'http' && !isLoopback(config.host) && !config.allowDirsExplicit;
     selection = selectTools(allTools, { ...config, noServerFiles });
     if (noServerFiles) droppedFileTools = leftOut(selectTools(allTools, config), selection);
     notices.readOnlyDropped = readOnlyDropped(config, selection);
   } catch (error) {
-    exitOnStartupError(error);
+    return { exitCode: startupErrorExit(error, io) };
   }
-  await serve(config, selection, security, droppedFileTools, notices);
+  return serve(config, selection, security, droppedFileTools, notices, io);
 }
 
 /** What start-up found worth a line in the log, before a logger exists. */
@@ -82,13 +113,16 @@ function leftOut(fuller: Selection, selection: Selection): string[] {
  * checked before anything starts; .env is loaded first, so options can read it. Starts nothing, so tests
  * (and the deploy blueprint's) can check a command line.
  */
-export function parseCommandLine(argv: readonly string[]): {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): {
   config: Config;
   security: ResolvedHttpSecurity | undefined;
   notices: StartupNotices;
 } {
-  const { ignored } = loadEnvFile(argv.slice(2), process.env, process.cwd());
-  const { values, fromEnv } = readOptions(argv, process.env);
+  const { ignored } = loadEnvFile(argv.slice(2), env, process.cwd());
+  const { values, fromEnv } = readOptions(argv, env);
   if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
     // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
     throw new ConfigError(
@@ -106,12 +140,13 @@ export function parseCommandLine(argv: readonly string[]): {
   };
 }
 
-function exitOnStartupError(error: unknown): never {
+/** The exit code of a command line that cannot start; anything else is a bug and is thrown. */
+function startupErrorExit(error: unknown, io: CliIo): number {
   // --help and --version end here with code 0; usage errors were already printed on one line
-  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_EXIT;
   if (error instanceof ConfigError || error instanceof SelectionError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    process.exit(USAGE_EXIT);
+    io.stderr.write(`error: ${error.message}\n`);
+    return USAGE_EXIT;
   }
   throw error;
 }
@@ -122,13 +157,14 @@ async function serve(
   security: ResolvedHttpSecurity | undefined,
   droppedFileTools: readonly string[],
   notices: StartupNotices,
-): Promise<void> {
+  io: CliIo,
+): Promise<CliOutcome> {
   // with --auth tensorpool-key every session brings its own key: the server's own must never stand in
   const ownKey = security?.config.auth.mode !== 'tensorpool-key';
   const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
   const runner = new TpRunner({
     tpPath: config.tpPath,
-    env: ownKey ? process.env : { ...process.env, TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: undefined },
+    env: ownKey ? io.env : { ...io.env, TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: undefined },
     passEnv: config.passEnv,
     secrets: heldSecrets(security),
     timeoutMs: config.timeoutMs,
@@ -136,7 +172,7 @@ async function serve(
     outputHeadBytes: headBytes,
     outputTailBytes: tailBytes,
   });
-  const logger = stderrLogger(runner.redactor);
+  const logger = stderrLogger(runner.redactor, false, io.stderr);
   // key files of a server that was killed (SIGKILL skips every exit handler) must not stay behind
   void sweepStaleTempDirs().then((removed) => {
     if (removed.length > 0)
@@ -153,7 +189,7 @@ async function serve(
     );
   }
   if (ownKey) {
-    const conflict = keyVariableConflict(process.env);
+    const conflict = keyVariableConflict(io.env);
     if (conflict) logger.error(conflict);
   }
   if (!resolveExecutable(config.tpPath)) {
@@ -192,7 +228,19 @@ async function serve(
     });
 
   let closeTransport = async (): Promise<void> => {};
-  const shutdown = onShutdown({ logger, stop: () => [closeTransport(), runner.shutdown()] });
+  let stopped!: (code: number) => void;
+  const exitCode = new Promise<number>((resolve) => (stopped = resolve));
+  const shutdown = onShutdown({
+    logger,
+    stop: () => [closeTransport(), runner.shutdown()],
+    signals: io.signals,
+    // the process's own io exits as it always did; another's hears the code
+    exit: io === processIo ? (code) => process.exit(code) : stopped,
+  });
+  const stop = () => {
+    shutdown('stopped');
+    return exitCode;
+  };
   if (security) {
     // loaded only here: express and its friends would slow every stdio start-up
     const [{ startHttpServer }, { createAuthenticator }, { tpReadiness }] = await Promise.all([
@@ -227,8 +275,9 @@ async function serve(
       });
     } catch (error) {
       if (!(error instanceof ListenError)) throw error;
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exit(1);
+      io.stderr.write(`error: ${error.message}\n`);
+      await runner.shutdown();
+      return { exitCode: 1 };
     }
     closeTransport = http.close;
     logger.info(
@@ -236,15 +285,17 @@ async function serve(
         (security.config.trustProxy ? '; client addresses from X-Forwarded-For (--trust-proxy)' : ''),
     );
     logger.info(`listening on ${http.url}`);
+    return { serving: { url: http.url, stop } };
   } else {
     // a person who ran the command by hand would otherwise see nothing at all
     if (process.stdin.isTTY)
-      process.stderr.write(
+      io.stderr.write(
         `${NAME} ${VERSION} waits for an MCP client on stdin (a client such as Claude or Cursor starts it; see \`${NAME} doctor\`). Ctrl-C to quit.\n`,
       );
     const { serveStdio } = await import('./transports/stdio.js');
     const server = newServer();
     closeTransport = () => server.close();
     await serveStdio({ server, onEnd: shutdown });
+    return { serving: { stop } };
   }
 }

@@ -7,11 +7,15 @@ export interface Logger {
  * Logs to stderr only: in stdio mode stdout is the protocol stream, and one stray byte there
  * breaks the client. Every line passes the redactor, so the API key cannot reach a log file.
  */
-export function stderrLogger(redactor: { redact(text: string): string }, quiet = false): Logger {
+export function stderrLogger(
+  redactor: { redact(text: string): string },
+  quiet = false,
+  stderr: { write(text: string): unknown } = process.stderr,
+): Logger {
   // a client that closed our stderr must not crash the server with EPIPE
-  process.stderr.on('error', () => {});
+  if (stderr === process.stderr) process.stderr.on('error', () => {});
   const write = (level: string, message: string) => {
-    process.stderr.write(`[tensorpool-mcp] ${level}: ${redactor.redact(message)}\n`);
+    stderr.write(`[tensorpool-mcp] ${level}: ${redactor.redact(message)}\n`);
   };
   return {
     info: (message) => {

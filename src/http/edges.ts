@@ -18,6 +18,14 @@ export function listen(handler: RequestListener, port: number, host: string): Pr
   });
 }
 
+/** Stops listening and drops every connection, idle keep-alive ones too, so no socket outlives the server. */
+export function stopListening(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
 export function listenProblem(error: NodeJS.ErrnoException, port: number, host: string): string {
   switch (error.code) {
     case 'EADDRINUSE':

@@ -5,7 +5,6 @@ import { StaticTokenAuthenticator } from './static-tokens.js';
 import { TensorPoolKeyAuthenticator, tpMeVerifier } from './tensorpool-key.js';
 
 export type { Authenticator } from './authenticator.js';
-export { callerOf, sameCaller, sessionIdOf, type Caller } from './caller.js';
 
 export interface AuthDependencies {
   /** Runs `tp me` for --auth tensorpool-key. */

@@ -280,6 +280,8 @@ async function serve(
       return { exitCode: 1 };
     }
     closeTransport = http.close;
+    // a server for many sessions probes tp now, so the first calls of the first sessions do not all wait for it
+    void installation.describe().catch(() => {});
     logger.info(
       `authentication: ${security.config.auth.mode}; at most ${security.config.maxSessions} sessions, ${security.config.maxSessionsPerCaller} per caller` +
         (security.config.trustProxy ? '; client addresses from X-Forwarded-For (--trust-proxy)' : ''),

@@ -29,7 +29,8 @@ const CORS_EXPOSED_HEADERS = ['Mcp-Session-Id', 'Mcp-Protocol-Version', 'WWW-Aut
 /**
  * Everything between the socket and the MCP routes, in order: Host and Origin (403), CORS (only with
  * --cors-origin), the OAuth protected-resource metadata (public), and authentication of /mcp (401).
- * Nothing here reads a body, so a refused request costs no parsing.
+ * Nothing here reads a body, so a refused request costs no parsing. (The SDK's createMcpExpressApp parses
+ * every body first, which is why it is not used; docs/architecture.md compares each SDK helper.)
  */
 export function requestGuards({ security, authenticator, mcpPath, onInfo }: GuardOptions): Router {
   const router = Router();

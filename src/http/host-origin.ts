@@ -69,6 +69,9 @@ export function originAllowed(origin: string, hostHeader: string | undefined, po
 }
 
 /**
+ * Not the SDK's hostHeaderValidation: that one matches hostnames only (no `name:port` entries, no `*`),
+ * checks no Origin, and does not tell the operator which --allowed-hosts would let the name in.
+ *
  * DNS rebinding and cross-site requests, refused before anything else runs: a Host this server does
  * not answer to, or an Origin header from a foreign page, gets 403. No Origin header (a non-browser
  * client) passes. `onRefusedHost` hears each refused name once, so an operator behind a proxy learns

@@ -5,9 +5,9 @@ import type { Authenticator } from '../http/auth/index.js';
 import { defaultHttpSecurity, type HttpSecurityConfig } from '../http/config.js';
 import { listen, notFound, sendJson, serverError, stopListening } from '../http/edges.js';
 import { requestGuards } from '../http/guards.js';
-import { MCP_PATH, mcpRoutes, type SessionServerFactory } from '../http/mcp-routes.js';
+import { MCP_PATH, mcpRoutes, type SessionServerFactory } from './http-routes.js';
 import { readinessHandler, type Readiness } from '../http/readiness.js';
-import { SessionTable } from '../http/session-table.js';
+import { SessionTable } from './http-session-table.js';
 import { bracket } from '../net.js';
 import type { Clock } from '../operations/clock.js';
 
@@ -48,7 +48,7 @@ export interface RunningHttpServer {
 /**
  * Streamable HTTP at /mcp with sessions, plus /healthz and /readyz, in this order: the probes (any
  * Host), the guards (Host, Origin, CORS, OAuth metadata, bearer check; src/http/guards.ts), the MCP
- * routes (src/http/mcp-routes.ts) over the session table (src/http/session-table.ts), then JSON for
+ * routes (http-routes.ts) over the session table (http-session-table.ts), then JSON for
  * anything else. It knows sessions and callers, never tools: `createServer` makes each session's server.
  */
 export async function startHttpServer(options: HttpOptions): Promise<RunningHttpServer> {

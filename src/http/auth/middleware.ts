@@ -16,7 +16,9 @@ function bearerToken(req: IncomingMessage): string | undefined {
  * Lets a request through only with a bearer token the authenticator accepts, and records its caller;
  * everything else gets 401 (or 403 for a missing scope) with a `WWW-Authenticate: Bearer` challenge,
  * 429 when the client's address has started too many checks, 503 when the server cannot check now,
- * all before the body is read or any session exists.
+ * all before the body is read or any session exists. Not the SDK's requireBearerAuth: it refuses tokens
+ * without an expiry (ours and TensorPool keys have none), has no 429 or 503 with Retry-After, and cannot
+ * tell the authenticator whether a request opens a session.
  */
 export function requireBearer(authenticator: Authenticator, trustProxy = false) {
   return async (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): Promise<void> => {

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { type Clock, systemClock, type Timer } from '../operations/clock.js';
-import { type Caller, sameCaller } from './auth/caller.js';
-import { CallerSessions } from './callers.js';
+import { type Caller, sameCaller } from '../http/auth/caller.js';
+import { CallerSessions } from '../http/callers.js';
 
 /** One open MCP session over HTTP: its transport, its own server, and who opened it. */
 export interface HttpSession {

@@ -4,10 +4,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import express, { Router } from 'express';
-import { type Caller, callerOf, sessionIdOf } from './auth/caller.js';
-import { cancelOnDisconnect } from './disconnect.js';
-import { sendJson } from './edges.js';
-import type { SessionTable } from './session-table.js';
+import { type Caller, callerOf, sessionIdOf } from '../http/auth/caller.js';
+import { cancelOnDisconnect } from '../http/disconnect.js';
+import { sendJson } from '../http/edges.js';
+import type { SessionTable } from './http-session-table.js';
 
 export const MCP_PATH = '/mcp';
 
@@ -26,7 +26,7 @@ type BodyRequest = IncomingMessage & { body?: unknown };
 /**
  * Streamable HTTP at /mcp: a POST either belongs to a session of its caller or opens one with
  * initialize; GET (the server-to-client stream) and DELETE need a known session. The body is parsed
- * here, after the guards, so a refused request is never read.
+ * here, after the guards (src/http/guards.ts), so a refused request is never read.
  */
 export function mcpRoutes(sessions: SessionTable, createServer: SessionServerFactory): Router {
   const router = Router();

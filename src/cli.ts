@@ -19,8 +19,8 @@ import { sweepStaleTempDirs } from './temp-dirs.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
 import { streamBounds } from './tp/output-bounds.js';
-import { keyedClient } from './tp/keyed-client.js';
-import { TpRunner, type TpClient } from './tp/runner.js';
+import type { SessionScope } from './tp/client.js';
+import { TpRunner } from './tp/runner.js';
 import { keyVariableConflict } from './tp/environment.js';
 import { resolveExecutable } from './tp/which.js';
 import { mistypedSubcommand, SUBCOMMANDS } from './subcommands/names.js';
@@ -177,9 +177,10 @@ async function serve(
   // and every session shares one spool space and one limit on output reads
   const spoolSpace = SpoolSpace.forOperations(config.maxOutputBytes);
   const reads = outputReads();
-  const newServer = (client: TpClient = runner, sessionLogger = logger, lane?: object) =>
+  const newServer = (sessionLogger = logger, lane?: object, key?: SessionScope['key']) =>
     createServer({
-      runner: client,
+      runner,
+      key,
       config,
       tools: selection.tools,
       deferred: selection.deferred,
@@ -214,9 +215,9 @@ async function serve(
         // a session opened with a caller's own key runs every tp with that key, and masks it in what it logs;
         // when tp says TensorPool refused the key, the caller's sessions end
         createServer: (caller, lane) => {
-          if (!caller?.tpKey) return newServer(runner, logger, lane);
-          const client = keyedClient(runner, caller.tpKey, () => authenticator?.revoke?.(caller));
-          return newServer(client, redactingLogger(logger, client.redactor), lane);
+          if (!caller?.tpKey) return newServer(logger, lane);
+          const key = { value: caller.tpKey, onRefused: () => authenticator?.revoke?.(caller) };
+          return newServer(redactingLogger(logger, runner.redactor.including(key.value)), lane, key);
         },
         sessionIdleMs: config.sessionIdleMs,
         security: security.config,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ToolError } from '../errors.js';
 import { withoutDialect } from './schema-dialect.js';
 
 /**
@@ -108,3 +109,20 @@ export function strictInput<Shape extends z.ZodRawShape>(toolName: string, shape
 }
 
 const built = new WeakMap<z.ZodRawShape, { toolName: string; schema: z.ZodObject }>();
+
+/**
+ * A call's arguments, parsed against its tool's strict schema (defaults filled in); anything wrong throws a
+ * ToolError that names each field and its rule, and nothing has run.
+ */
+export function parseArguments<Shape extends z.ZodRawShape>(
+  toolName: string,
+  shape: Shape,
+  raw: unknown,
+): z.infer<z.ZodObject<Shape>> {
+  const parsed = strictInput(toolName, shape).safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
+  throw new ToolError(`Invalid arguments for ${toolName}: ${issues.join('; ')}`);
+}

@@ -43,7 +43,7 @@ export interface RunOptions {
   /** false for quick probes (help, version) that must not wait behind long calls for a slot. */
   queued?: boolean;
   /**
-   * Whose call this is: any object standing for one caller, or one session (see inLane). Waiting
+   * Whose call this is: any object standing for one caller, or one session (tp/client.ts). Waiting
    * calls take turns across these lanes, and a lane may have only so many waiting. Default: one lane
    * shared by every call that names none.
    */
@@ -55,24 +55,8 @@ export interface RunOptions {
   key?: string;
 }
 
-/** What tools may use of a runner; --dry-run substitutes another implementation. */
+/** What tools may use of a runner: a session's client (tp/client.ts) in the server. */
 export type TpClient = Pick<TpRunner, 'run' | 'hasApiKey' | 'tpPath' | 'redactor' | 'defaultTimeoutMs'>;
-
-/** `client` with another `run` in front: dry runs and operations wrap the runner this way. */
-export function withRun(client: TpClient, run: TpClient['run']): TpClient {
-  return {
-    tpPath: client.tpPath,
-    hasApiKey: client.hasApiKey,
-    redactor: client.redactor,
-    defaultTimeoutMs: client.defaultTimeoutMs,
-    run,
-  };
-}
-
-/** Every run of `client` in `lane` of of the process queue: createServer gives each session its own. */
-export function inLane(client: TpClient, lane: object): TpClient {
-  return withRun(client, (args, options = {}) => client.run(args, { ...options, lane }));
-}
 
 const DEFAULT_GRACE_MS = 3000;
 // a result within the default budget of output-bounds.ts; TpRunnerOptions override them

@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ListToolsRequestSchema, type ListToolsResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+  type ListToolsResult,
+  type ServerNotification,
+  type ServerRequest,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { deepFreeze } from '../deep-freeze.js';
+import { errorResult } from '../registry/call-result.js';
 import type { ToolDefinition } from '../registry/tool.js';
 
 /**
@@ -49,20 +60,48 @@ function listedTool(tool: ToolDefinition): Tool {
 
 const listsByTools = new WeakMap<object, ListToolsResult>();
 
+/** tools/list as computed once per process for each set of listed tools (the array object stands for it). */
+function listFor(listed: readonly ToolDefinition[]): ListToolsResult {
+  let list = listsByTools.get(listed);
+  if (!list) {
+    list = builtList(listed) ?? deepFreeze({ tools: listed.map(listedTool) });
+    listsByTools.set(listed, list);
+  }
+  return list;
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** What one session answers tools/list and tools/call with. */
+export interface ToolRequests {
+  /** The tools listed now (ListedTools.current). */
+  listed(): readonly ToolDefinition[];
+  /** The tool a call names: every tool of the session, listed or deferred. */
+  find(name: string): ToolDefinition | undefined;
+  call(tool: ToolDefinition, args: unknown, extra: Extra): Promise<CallToolResult>;
+  /** Where the client renders MCP Apps: the list with the view's links and app-only tools, and those tools. */
+  view?: {
+    list(base: ListToolsResult): Promise<ListToolsResult>;
+    find(name: string): Promise<ToolDefinition | undefined>;
+  };
+}
+
 /**
- * Answers tools/list on `server` with `tools()`, the tools this session offers now. A list is
- * computed once per process for each selection (the array object stands for it) and shared by every
- * session, the default selection's even once per build (dist/tools-list.json).
+ * Answers tools/list and tools/call on the SDK's low-level Server with the session's own handlers: the
+ * server, not the SDK, lists the tools (compact schemas, computed once) and parses each call's arguments
+ * (registry/tool.ts prepare). The default selection's list is even computed once per build (dist/tools-list.json).
  */
-export function serveToolsList(server: McpServer, tools: () => readonly ToolDefinition[]): void {
-  server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    const listed = tools();
-    let list = listsByTools.get(listed);
-    if (!list) {
-      list = builtList(listed) ?? deepFreeze({ tools: listed.map(listedTool) });
-      listsByTools.set(listed, list);
-    }
-    return list;
+export function serveToolRequests(server: Server, requests: ToolRequests): void {
+  server.registerCapabilities({ tools: { listChanged: true } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const base = listFor(requests.listed());
+    return requests.view ? requests.view.list(base) : base;
+  });
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args } = request.params;
+    const tool = requests.find(name) ?? (await requests.view?.find(name));
+    if (!tool) return errorResult(`Tool ${name} not found: tools/list names the tools this server offers.`);
+    return requests.call(tool, args, extra);
   });
 }
 
@@ -86,15 +125,6 @@ function builtList(selection: readonly ToolDefinition[]): ListToolsResult | unde
   )
     return undefined;
   return deepFreeze(builtFile.result);
-}
-
-/** One object is handed to every session: none of them may change it for the others. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /**

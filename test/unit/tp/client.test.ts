@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyedClient, keyRefused } from '../../../src/tp/keyed-client.js';
+import { keyRefused, SessionClient } from '../../../src/tp/client.js';
 import { TpRunner } from '../../../src/tp/runner.js';
 import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY } from '../../helpers/fake-tp.js';
 
@@ -16,7 +16,12 @@ afterEach(async () => {
   ws.cleanup();
 });
 
-describe('keyedClient: one session, its own key, through the shared runner', () => {
+/** A session's client with a caller's own key, in a lane of its own. */
+function keyed(runner: TpRunner, key: string, onRefused?: () => void): SessionClient {
+  return new SessionClient(runner, { lane: {}, key: { value: key, onRefused } });
+}
+
+describe('SessionClient: one session, its own key, through the shared runner', () => {
   it('hands each call only its own key, and masks that key in what the call returns', async () => {
     runner = new TpRunner({
       tpPath: FAKE_TP,
@@ -24,8 +29,8 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
       env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
       timeoutMs: 10_000,
     });
-    const a = keyedClient(runner, KEY_A);
-    const b = keyedClient(runner, KEY_B);
+    const a = keyed(runner, KEY_A);
+    const b = keyed(runner, KEY_B);
     const [resultA, resultB] = await Promise.all([
       a.run(['--no-input', 'cluster', 'list']),
       b.run(['--no-input', 'cluster', 'list']),
@@ -53,7 +58,7 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
       timeoutMs: 10_000,
     });
     let streamed = '';
-    await keyedClient(runner, KEY_A).run(['--no-input', 'cluster', 'list'], {
+    await keyed(runner, KEY_A).run(['--no-input', 'cluster', 'list'], {
       observer: { output: (text) => (streamed += text) },
     });
     expect(streamed).toContain('TENSORPOOL_KEY=[REDACTED]');
@@ -67,7 +72,7 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
       env: ws.env({ TENSORPOOL_KEY: undefined }),
       timeoutMs: 10_000,
     });
-    const client = keyedClient(runner, KEY_A);
+    const client = keyed(runner, KEY_A);
     expect(client.hasApiKey).toBe(true);
     expect((await client.run(['--no-input', 'me'])).exitCode).toBe(0);
     expect(ws.lastCall().env.TENSORPOOL_KEY).toBe(KEY_A);
@@ -86,9 +91,9 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
     });
     let refusedA = 0;
     let refusedB = 0;
-    const refused = await keyedClient(runner, KEY_A, () => refusedA++).run(['--no-input', 'cluster', 'list']);
+    const refused = await keyed(runner, KEY_A, () => refusedA++).run(['--no-input', 'cluster', 'list']);
     expect(refused).toMatchObject({ exitCode: 1, stdout: '* Authenticating...\nInvalid API key\n' });
-    await keyedClient(runner, KEY_B, () => refusedB++).run(['--no-input', 'cluster', 'list']);
+    await keyed(runner, KEY_B, () => refusedB++).run(['--no-input', 'cluster', 'list']);
     expect([refusedA, refusedB]).toEqual([1, 0]);
   });
 
@@ -98,5 +103,41 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
     ['the words with exit code 0', 0, '* Authenticating...\nInvalid API key\n'],
   ])('does not take %s for a refused key', (_what, exitCode, stdout) => {
     expect(keyRefused({ exitCode, stdout })).toBe(false);
+  });
+});
+
+describe("SessionClient.forCall: one call's dry run and observation", () => {
+  it('under a dry run reports the exact command, masked, and starts nothing', async () => {
+    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000 });
+    const started: string[][] = [];
+    const client = keyed(runner, KEY_A).forCall({ dryRun: true, onStart: (argv) => started.push(argv) });
+    const result = await client.run(['--no-input', 'cluster', 'destroy', 'c-1', `--note=${KEY_A}`], { cwd: '/tmp' });
+    expect(result).toMatchObject({ exitCode: 0, dryRun: true });
+    expect(result.stdout).toContain("cluster destroy c-1 '--note=[REDACTED]'");
+    expect(result.stdout).toContain('(in /tmp)');
+    expect(started).toEqual([[FAKE_TP, '--no-input', 'cluster', 'destroy', 'c-1', '--note=[REDACTED]']]);
+    expect(ws.commandCalls()).toEqual([]);
+  });
+
+  it("runs with the call's signal and observer, in the session's lane, with its key", async () => {
+    runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
+      timeoutMs: 10_000,
+    });
+    const controller = new AbortController();
+    let streamed = '';
+    const client = keyed(runner, KEY_A).forCall({
+      dryRun: false,
+      signal: controller.signal,
+      observer: { output: (text) => (streamed += text) },
+    });
+    const result = await client.run(['--no-input', 'cluster', 'list']);
+    expect(result.exitCode).toBe(0);
+    expect(ws.lastCall().env.TENSORPOOL_KEY).toBe(KEY_A);
+    expect(streamed).toContain('TENSORPOOL_KEY=[REDACTED]');
+    controller.abort();
+    await expect(client.run(['--no-input', 'cluster', 'list'])).rejects.toThrow(/cancelled before tp started/);
   });
 });

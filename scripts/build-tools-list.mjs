@@ -6,15 +6,13 @@ import { writeFileSync } from 'node:fs';
 import { rawSession } from './lib/raw-session.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
-const { allTools, createServer, selectTools, TpRunner } = await import(new URL('index.js', dist).href);
+const { createServer } = await import(new URL('index.js', dist).href);
 
-const runner = new TpRunner({ tpPath: 'tp', env: {}, timeoutMs: 1_000 });
-const { tools, deferred } = selectTools(allTools, {});
-const server = createServer({ runner, tools, deferred });
+// the library's server with no options: the default selection, as `tensorpool-mcp --stdio` offers it
+const { server, close } = createServer({ env: {} });
 const { request } = await rawSession(server, 'build');
 const { result } = await request('tools/list');
-await server.close();
-await runner.shutdown();
+await close();
 writeFileSync(
   new URL('tools-list.json', dist),
   JSON.stringify({ tools: result.tools.map((tool) => tool.name), result }),

@@ -3,7 +3,7 @@ import type { ToolDefinition } from './tool.js';
 import { TOOLSETS, type Toolset } from './toolsets.js';
 
 /** Toolsets a plain start-up gets: object storage is opt-in (it is new, and one of its commands prints secrets). */
-export const DEFAULT_TOOLSETS: readonly Toolset[] = ['clusters', 'jobs', 'storage', 'account', 'status'];
+const DEFAULT_TOOLSETS: readonly Toolset[] = ['clusters', 'jobs', 'storage', 'account', 'status'];
 
 export interface SelectionOptions {
   /** Toolset names, or the keywords `default` and `all`; undefined: `default`. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
-import { withoutDialect } from './schema-dialect.js';
 
 /**
  * Tool arguments are strict: a misspelled name (`nodes` for `num_nodes`) would otherwise be dropped
@@ -89,7 +88,18 @@ export function unknownArgumentsMessage(
 }
 
 /**
- * The object schema the SDK validates a tool's arguments with, and lists in tools/list
+ * A schema as a list shows it (the view's app-only tools), without the `$schema` keyword that zod adds
+ * to every schema: 52 bytes a tool, on a list every session sends the model. Nothing is lost:
+ * MCP reads a schema without `$schema` as JSON Schema 2020-12, and what our schemas use (type,
+ * properties, required, additionalProperties, pattern, lengths, items, enum, default) means the same
+ * there as in draft-07. (zod writes metadata over its own keys, and an undefined value is not sent.)
+ */
+function withoutDialect<Schema extends z.ZodType>(schema: Schema): Schema {
+  return schema.meta({ $schema: undefined }) as Schema;
+}
+
+/**
+ * The object schema a tool's arguments are parsed with (parseArguments below), strict
  * (`additionalProperties: false`). An unknown key fails the call, naming the key and the real
  * parameter it most likely meant; every other issue keeps its own message.
  */

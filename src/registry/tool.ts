@@ -54,7 +54,7 @@ type Args<Shape extends z.ZodRawShape> = z.infer<z.ZodObject<Shape>>;
 type Handler<Shape extends z.ZodRawShape, Context> = (args: Args<Shape>, context: Context) => Promise<CallToolResult>;
 
 /** What a call needs approved before anything runs; each says what the call would do, or undefined when these arguments do nothing of the kind. */
-export interface Approval<A> {
+interface Approval<A> {
   /** Always approved first, e.g. "destroying cluster c-1". */
   irreversible?: (args: A) => string | undefined;
   /**

@@ -1,6 +1,6 @@
 // Runs after every build (tsup.config.ts onSuccess): asks the built server for its tools/list with the
 // default tool selection and writes it beside the bundle, so that a cold start serves it without
-// converting a single schema (src/server/tool-requests.ts). The server computes it and the message is
+// converting a single schema (src/server/tools-list.ts). The server computes it and the message is
 // taken raw off the transport, so the bytes are what a client gets; a test compares them with a live computation.
 import { writeFileSync } from 'node:fs';
 import { rawSession } from './lib/raw-session.mjs';

@@ -1,3 +1,5 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
 /**
  * Every error class of the server, in one place. Only ToolError (and its kinds) reaches the model;
  * ConfigError and SelectionError end a start-up with exit code 2.
@@ -75,4 +77,9 @@ export class AuthRefusal extends Error {
 /** The HTTP server could not listen: the port is taken, the address is not this machine's. */
 export class ListenError extends Error {
   override readonly name = 'ListenError';
+}
+
+/** A refusal or failure before or without `tp`: the text tells the model what to change. */
+export function errorResult(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
 }

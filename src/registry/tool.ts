@@ -7,7 +7,7 @@ import type { Generation, TpInstallation } from '../tp/generation.js';
 import type { TpClient } from '../tp/runner.js';
 import { ANNOTATION_PRESETS, type AnnotationPreset, type ToolAnnotations } from './annotations.js';
 import type { Spending } from './guardrails.js';
-import { tpToolResult } from './call-result.js';
+import { tpToolResult } from '../shape/shape.js';
 import { parseArguments } from './strict-args.js';
 import type { Toolset } from './toolsets.js';
 

@@ -5,15 +5,18 @@ import { VIEW_URI } from '../app/links.js';
 import type { Clock, Timer } from '../operations/clock.js';
 import type { HumanChannel } from './approval.js';
 import type { ToolDefinition } from '../registry/tool.js';
-import type { CallRequest, SessionState } from './call-pipeline.js';
-import type { ToolRequests } from './tool-requests.js';
+import type { CallRequest } from './call-pipeline.js';
+import type { ViewList } from './tools-list.js';
 
 const RESOURCE_NOT_FOUND = -32002;
 
 type Serve = typeof import('../app/serve.js');
 
 export interface ConsoleOptions {
-  session: SessionState;
+  /** Times the approval card's heartbeats and its pending approvals. */
+  clock: Clock;
+  /** How often a call waiting for the card tells the client it is still waiting. */
+  heartbeatMs: number;
   /** The tools this server registered, which the view's links are drawn from. */
   tools: readonly ToolDefinition[];
   /** How long a waiting call waits for Approve (the elicitation time-out). */
@@ -22,7 +25,7 @@ export interface ConsoleOptions {
 
 export interface Console {
   /** tools/list and tools/call for the view: its links and app-only tools, where the client renders Apps. */
-  tools: NonNullable<ToolRequests['view']>;
+  tools: { list: ViewList; find(name: string): Promise<ToolDefinition | undefined> };
   /**
    * The person for a call: elicitation where the client has it, else the view's approval card where it renders Apps;
    * while the card waits, a call that asked for progress hears so every heartbeat (a host may time out a silent call).
@@ -43,7 +46,7 @@ export function attachConsole(server: McpServer, options: ConsoleOptions): Conso
   const load = () =>
     (loaded ??= import('../app/serve.js').then((serve) =>
       serve.supportsView(server.server.getClientCapabilities())
-        ? { serve, session: new serve.ConsoleSession(options.session.clock, options.approvalTimeoutMs) }
+        ? { serve, session: new serve.ConsoleSession(options.clock, options.approvalTimeoutMs) }
         : undefined,
     ));
 
@@ -83,9 +86,7 @@ export function attachConsole(server: McpServer, options: ConsoleOptions): Conso
               const apps = await load();
               // a client that declared the extension without HTML views: no card to show, so no yes
               if (!apps) return false;
-              const stop = progress
-                ? heartbeat(progress, options.session.config.heartbeatMs, options.session.clock)
-                : undefined;
+              const stop = progress ? heartbeat(progress, options.heartbeatMs, options.clock) : undefined;
               try {
                 return await apps.session.ask(question ?? { tool: 'unknown', action: message, args: {} }, signal);
               } finally {

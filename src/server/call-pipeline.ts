@@ -1,16 +1,21 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config/config.js';
-import { ToolError } from '../errors.js';
+import { ToolError, errorResult } from '../errors.js';
 import type { AllowedDirs } from '../files/allowed-dirs.js';
 import type { Logger } from '../log.js';
 import type { Clock, Timer } from '../operations/clock.js';
-import type { Operation } from '../operations/operation.js';
+import { type Operation, handleResult, withOutputLink } from '../operations/operation.js';
 import { reportProgress, type ProgressParams } from '../operations/progress.js';
-import { handleResult, withOutputLink } from '../operations/operation-result.js';
 import { shapeResult } from '../shape/shape.js';
 import type { OperationStore } from '../operations/store.js';
 import { checkSpending } from '../registry/guardrails.js';
-import { errorResult } from '../registry/call-result.js';
 import {
   needsGeneration,
   type RuntimeFacts,
@@ -19,8 +24,9 @@ import {
   type ToolDefinition,
 } from '../registry/tool.js';
 import { requireAtLeast, type Generation, type TpInstallation } from '../tp/generation.js';
-import type { SessionClient } from '../tp/client.js';
+import type { SessionClient } from '../tp/runner.js';
 import { approve, type HumanChannel } from './approval.js';
+import type { SendRequest } from './elicitation.js';
 import { summarizeArguments } from './argument-summary.js';
 
 /** What every call of one session shares. */
@@ -38,9 +44,47 @@ export interface SessionState {
   logCursors: Map<string, number>;
   /** Lists the deferred tools of a toolset in this session; returns their names. */
   enableToolset: (toolset: string) => string[];
+  /** Where this session's file tools may work; asked within a call, so over HTTP the roots travel on its stream. */
+  allowedDirs(sendRequest: SendRequest, signal: AbortSignal): Promise<AllowedDirs>;
+  /** The person behind the client: elicitation where it has it, else the view's approval card (app-view.ts). */
+  human(sendRequest: SendRequest, progress: CallRequest['progress']): HumanChannel;
 }
 
-/** One tools/call, as create-server.ts adapts the SDK's request for it. */
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * Answers tools/call on the SDK's low-level Server: the tool the call names (`find`: the session's tools,
+ * listed or deferred, and the view's app-only tools), run through the steps of handleCall below.
+ */
+export function serveToolCalls(
+  server: Server,
+  session: SessionState,
+  find: (name: string) => ToolDefinition | undefined | Promise<ToolDefinition | undefined>,
+): void {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args } = request.params;
+    const tool = await find(name);
+    if (!tool) return errorResult(`Tool ${name} not found: tools/list names the tools this server offers.`);
+    return handleCall(session, tool, args, callRequest(session, extra));
+  });
+}
+
+/** What a tools/call's extra brings, as the steps want it. */
+function callRequest(session: SessionState, extra: Extra): CallRequest {
+  const token = extra._meta?.progressToken;
+  const progress: CallRequest['progress'] =
+    token === undefined
+      ? undefined
+      : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) };
+  return {
+    signal: extra.signal,
+    allowedDirs: () => session.allowedDirs(extra.sendRequest, extra.signal),
+    human: session.human(extra.sendRequest, progress),
+    progress,
+  };
+}
+
+/** One tools/call, as serveToolCalls adapts the SDK's request for it. */
 export interface CallRequest {
   /** Aborted when the client cancels the call or the session ends. */
   signal: AbortSignal;
@@ -53,9 +97,10 @@ export interface CallRequest {
 }
 
 /**
- * One tools/call, from the SDK's request to the tp process and back, in the order it happens. The files a
- * reader follows: this one, the tool's declaration (tools/*.ts) and registry/tool.ts (prepare), tp/commands.ts
- * (argv), tp/client.ts and tp/runner.ts (the spawn, through tp/tp-process.ts), shape/shape.ts (the result).
+ * One tools/call, from the SDK's request (serveToolCalls) to the tp process and back, in the order it happens.
+ * The files a reader follows: this one, registry/tool.ts (prepare, runsTp), the tool's declaration (tools/*.ts),
+ * tp/commands.ts (argv), tp/runner.ts (SessionClient, TpRunner) and tp/tp-process.ts (the spawn), then
+ * shape/shape.ts (the result) and operations/operation.ts (the operation and its handle): eight files.
  *
  *   1. prepare            the arguments parsed against the tool's schema (registry/tool.ts); a wrong one is refused
  *   2. refuseUnsupported  a tool the installed tp lacks is refused before anyone is asked about it
@@ -64,7 +109,7 @@ export interface CallRequest {
  *   5. generation         the installed generation, which the handler builds its argv for
  *   6. runLocally         a local tool answers within the request, or
  *      runAsOperation     the handler builds the argv (tp/commands.ts) and runs it with the call's client
- *                         (tp/client.ts: the session's lane and key, the dry run, the operation's observation),
+ *                         (tp/runner.ts SessionClient: the session's lane and key, the dry run, the observation),
  *                         which hands it to TpRunner.run, the one place that spawns tp (tp/tp-process.ts);
  *                         the result is shaped for a model (shape/shape.ts)
  *   7. attend             the request waits within the sync budget, with progress; past it, a handle
@@ -72,7 +117,7 @@ export interface CallRequest {
  *
  * Nothing starts, no process and not even the generation probe, until the call has passed 1 to 4.
  */
-export async function handleCall(
+async function handleCall(
   session: SessionState,
   tool: ToolDefinition,
   args: unknown,

@@ -1,6 +1,4 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { generationOverride, resolveConfig, type ConfigInput } from '../config/config.js';
 import { silentLogger, type Logger } from '../log.js';
 import { systemClock, type Clock } from '../operations/clock.js';
@@ -10,16 +8,15 @@ import type { ToolDefinition } from '../registry/tool.js';
 import type { Toolset } from '../registry/toolsets.js';
 import { allTools } from '../tools/index.js';
 import { TpInstallation } from '../tp/generation.js';
-import { SessionClient, type SessionScope } from '../tp/client.js';
-import type { TpRunner } from '../tp/runner.js';
+import { SessionClient, type SessionScope, type TpRunner } from '../tp/runner.js';
 import type { Slots } from '../tp/slots.js';
 import { NAME, VERSION } from '../version.js';
-import { handleCall, type CallRequest, type SessionState } from './call-pipeline.js';
+import { serveToolCalls, type SessionState } from './call-pipeline.js';
 import { APPROVAL_TIMEOUT_MS, elicitation } from './elicitation.js';
 import { attachConsole } from './app-view.js';
 import { outputReads, registerOperationOutput } from './output-resource.js';
 import { sessionDirs } from './roots.js';
-import { ListedTools, serveToolRequests } from './tool-requests.js';
+import { ListedTools, serveToolsList } from './tools-list.js';
 import { toolsetEnable } from '../tools/toolset-enable.js';
 import { registerPrompts } from './prompts.js';
 import { registerSkill } from './skill-resource.js';
@@ -84,6 +81,14 @@ export function createServer(options: CreateServerOptions): McpServer {
   registerPrompts(server, { tp, installation, config, tools: tools.map((tool) => tool.name) });
 
   const listed = new ListedTools(tools, deferred, () => void server.server.sendToolListChanged());
+  const allowedDirs = sessionDirs(server, config, logger);
+  // for a client that renders MCP Apps: the view, its links and app-only tools, and its approval card
+  const view = attachConsole(server, {
+    tools,
+    clock,
+    heartbeatMs: config.heartbeatMs,
+    approvalTimeoutMs: APPROVAL_TIMEOUT_MS,
+  });
   const session: SessionState = {
     config,
     tp,
@@ -94,33 +99,13 @@ export function createServer(options: CreateServerOptions): McpServer {
     clock,
     logCursors: new Map(),
     enableToolset: (toolset) => listed.enable(toolset),
+    allowedDirs,
+    // the person is asked as the client allows: elicitation where it has it, else the view's approval card
+    human: (sendRequest, progress) => view.human(elicitation(server, sendRequest, logger), progress),
   };
-  const allowedDirs = sessionDirs(server, config, logger);
-  // for a client that renders MCP Apps: the view, its links and app-only tools, and its approval card
-  const view = attachConsole(server, { session, tools, approvalTimeoutMs: APPROVAL_TIMEOUT_MS });
 
-  // what a tools/call's extra brings, as the call pipeline wants it; the person is asked as the client allows:
-  // elicitation where it has it, else the view's approval card where it renders MCP Apps
-  const callRequest = (extra: RequestHandlerExtra<ServerRequest, ServerNotification>): CallRequest => {
-    const token = extra._meta?.progressToken;
-    const progress: CallRequest['progress'] =
-      token === undefined
-        ? undefined
-        : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) };
-    return {
-      signal: extra.signal,
-      // asked within the tool call, so over HTTP roots and approval questions travel on this call's own stream
-      allowedDirs: () => allowedDirs(extra.sendRequest, extra.signal),
-      human: view.human(elicitation(server, extra.sendRequest, logger), progress),
-      progress,
-    };
-  };
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
-  serveToolRequests(server.server, {
-    listed: () => listed.current,
-    find: (name) => byName.get(name),
-    call: (tool, args, extra) => handleCall(session, tool, args, callRequest(extra)),
-    view: view.tools,
-  });
+  serveToolsList(server.server, () => listed.current, view.tools.list);
+  serveToolCalls(server.server, session, (name) => byName.get(name) ?? view.tools.find(name));
   return server;
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperationStore } from '../../../src/operations/store.js';
-import { handleResult } from '../../../src/operations/operation-result.js';
+import { handleResult } from '../../../src/operations/operation.js';
 
 let store: OperationStore;
 beforeEach(() => {

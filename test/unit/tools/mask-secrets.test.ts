@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecretLines } from '../../../src/registry/call-result.js';
+import { maskSecretLines } from '../../../src/shape/shape.js';
 import type { TpResult } from '../../../src/tp/runner.js';
 
 const result = (stdout: string): TpResult => ({

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyRefused, SessionClient } from '../../../src/tp/client.js';
-import { TpRunner } from '../../../src/tp/runner.js';
+import { keyRefused, SessionClient, TpRunner } from '../../../src/tp/runner.js';
 import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY } from '../../helpers/fake-tp.js';
 
 const KEY_A = 'tpk_session_a_0123456789abcdef';

@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  type CallToolResult,
-  type ListToolsResult,
-  type ServerNotification,
-  type ServerRequest,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsRequestSchema, type ListToolsResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { deepFreeze } from '../deep-freeze.js';
-import { errorResult } from '../registry/call-result.js';
 import type { ToolDefinition } from '../registry/tool.js';
 
 /**
@@ -70,39 +60,16 @@ function listFor(listed: readonly ToolDefinition[]): ListToolsResult {
   return list;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-/** What one session answers tools/list and tools/call with. */
-export interface ToolRequests {
-  /** The tools listed now (ListedTools.current). */
-  listed(): readonly ToolDefinition[];
-  /** The tool a call names: every tool of the session, listed or deferred. */
-  find(name: string): ToolDefinition | undefined;
-  call(tool: ToolDefinition, args: unknown, extra: Extra): Promise<CallToolResult>;
-  /** Where the client renders MCP Apps: the list with the view's links and app-only tools, and those tools. */
-  view?: {
-    list(base: ListToolsResult): Promise<ListToolsResult>;
-    find(name: string): Promise<ToolDefinition | undefined>;
-  };
-}
+/** The view's part of tools/list, where the client renders MCP Apps: its links and app-only tools. */
+export type ViewList = (base: ListToolsResult) => Promise<ListToolsResult>;
 
 /**
- * Answers tools/list and tools/call on the SDK's low-level Server with the session's own handlers: the
- * server, not the SDK, lists the tools (compact schemas, computed once) and parses each call's arguments
- * (registry/tool.ts prepare). The default selection's list is even computed once per build (dist/tools-list.json).
+ * Answers tools/list on the SDK's low-level Server with the session's tools as listed now: the server, not
+ * the SDK, writes the list (compact schemas, computed once per process; the default selection's once per build).
  */
-export function serveToolRequests(server: Server, requests: ToolRequests): void {
+export function serveToolsList(server: Server, listed: () => readonly ToolDefinition[], view: ViewList): void {
   server.registerCapabilities({ tools: { listChanged: true } });
-  server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const base = listFor(requests.listed());
-    return requests.view ? requests.view.list(base) : base;
-  });
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const { name, arguments: args } = request.params;
-    const tool = requests.find(name) ?? (await requests.view?.find(name));
-    if (!tool) return errorResult(`Tool ${name} not found: tools/list names the tools this server offers.`);
-    return requests.call(tool, args, extra);
-  });
+  server.setRequestHandler(ListToolsRequestSchema, () => view(listFor(listed())));
 }
 
 /** Written by the build (scripts/build-tools-list.mjs) beside the bundle, for the default selection. */

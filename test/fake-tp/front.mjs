@@ -2,7 +2,15 @@
 // The part of a run that ends before any key lookup: parse argv, and answer help, version and usage
 // errors the way argparse does. main.mjs prints what this returns; fake-tp.test.ts checks the whole
 // usage reference through it in-process, and a sample of it through the real process.
-import { HelpRequest, UsageError, VersionRequest, buildParser, formatHelp, formatUsage, parseArgs } from './argparse.mjs';
+import {
+  HelpRequest,
+  UsageError,
+  VersionRequest,
+  buildParser,
+  formatHelp,
+  formatUsage,
+  parseArgs,
+} from './argparse.mjs';
 import { commandTable } from './commands.mjs';
 
 /** @typedef {import('./argparse.mjs').Parsed} Parsed */

@@ -1,65 +1,91 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ANNOTATION_PRESETS } from '../../../src/registry/annotations.js';
-import { defineTool, needsGeneration } from '../../../src/registry/tool.js';
-import { allTools } from '../../../src/tools/index.js';
+import { ANNOTATION_PRESETS } from '../../src/registry/annotations.js';
+import { selectTools } from '../../src/registry/selection.js';
+import { defineTool, needsGeneration } from '../../src/registry/tool.js';
+import { allTools } from '../../src/tools/index.js';
 
-const names = (filter: (tool: (typeof allTools)[number]) => boolean) =>
-  allTools.filter(filter).map((tool) => tool.name);
+/**
+ * Rules every tool declaration keeps, computed from the declarations themselves: a new or changed tool is
+ * checked without editing a list here. What each tool declares is pinned once, in its toolsnap.
+ */
 
-describe('tool kinds', () => {
-  it('the local tools are the ones that run no tp command of their own', () => {
-    expect(names((tool) => tool.runs === 'local')).toEqual([
-      'job_write_config',
-      'server_status',
-      'operation_status',
-      'operation_cancel',
-      'operation_list',
-    ]);
+const changes = allTools.filter((tool) => !tool.annotations.readOnlyHint);
+
+describe('declarations', () => {
+  it('tool names are unique snake_case <noun>_<verb>', () => {
+    const all = allTools.map((tool) => tool.name);
+    expect(new Set(all).size).toBe(all.length);
+    for (const name of all) expect(name).toMatch(/^[a-z]+(_[a-z]+)+$/);
   });
 
-  it('the default selection lists the everyday tools from the start; the rest are a toolset_enable away', () => {
-    expect(names((tool) => tool.core === true)).toEqual([
-      'cluster_create',
-      'cluster_list',
-      'cluster_info',
-      'cluster_destroy',
-      'cluster_attach_storage',
-      'storage_create',
-      'storage_list',
-      'storage_edit',
-      'job_write_config',
-      'job_push',
-      'job_list',
-      'job_info',
-      'job_listen',
-      'job_pull',
-      'job_cancel',
-      'server_status',
-      'operation_status',
-    ]);
+  it('a tool takes confirm exactly when the server may require approval', () => {
+    for (const tool of allTools) expect('confirm' in tool.inputSchema, tool.name).toBe(tool.approval !== undefined);
   });
 
-  it('only tp_help works with any tp, without the generation being detected', () => {
-    expect(names((tool) => tool.runs === 'tp' && !needsGeneration(tool))).toEqual(['tp_help']);
-    expect(names((tool) => tool.runs === 'local' && needsGeneration(tool))).toEqual([]);
+  it('a read-only tool asks no approval, spends nothing and destroys nothing', () => {
+    for (const tool of allTools.filter((t) => t.annotations.readOnlyHint)) {
+      expect(tool.approval, tool.name).toBeUndefined();
+      expect(tool.spends, tool.name).toBeUndefined();
+      expect(tool.annotations.destructiveHint, tool.name).toBe(false);
+    }
   });
 
-  it('secrets: enable masks what it prints; credentials and rclone show it', () => {
-    expect(names((tool) => tool.secrets === 'masked')).toEqual(['object_storage_enable']);
-    expect(names((tool) => tool.secrets === 'shown')).toEqual([
-      'object_storage_credentials',
-      'object_storage_configure_rclone',
-    ]);
+  it('every tool that can be irreversible is marked destructive, so clients warn too', () => {
+    for (const tool of allTools.filter((t) => t.approval?.irreversible))
+      expect(tool.annotations.destructiveHint, tool.name).toBe(true);
   });
 
-  it('the spending limits apply to the tools that start hardware or size volumes', () => {
-    expect(names((tool) => tool.spends !== undefined)).toEqual([
-      'cluster_create',
-      'storage_create',
-      'storage_edit',
-      'job_write_config',
-    ]);
+  it('every destructive tool asks approval first, unless it is offered only with --allow-secrets', () => {
+    const destructive = changes.filter((tool) => tool.annotations.destructiveHint);
+    expect(destructive.length).toBeGreaterThan(0);
+    for (const tool of destructive.filter((t) => t.secrets !== 'shown')) {
+      expect(tool.approval?.irreversible ?? tool.approval?.sensitive, tool.name).toBeDefined();
+    }
+  });
+
+  it('every tool whose name says it destroys, deletes, cancels, detaches, removes or disables is destructive', () => {
+    // operation_cancel only stops a local process: what tp already asked TensorPool to do stands
+    const named = allTools.filter(
+      (tool) => /destroy|delete|cancel|detach|remove|disable/.test(tool.name) && tool.runs === 'tp',
+    );
+    expect(named.length).toBeGreaterThan(0);
+    for (const tool of named) expect(tool.annotations.destructiveHint, tool.name).toBe(true);
+  });
+
+  it('an edit that can turn deletion protection off asks approval as sensitive', () => {
+    const edits = allTools.filter((tool) => 'deletion_protection' in tool.inputSchema && tool.name.endsWith('_edit'));
+    expect(edits.length).toBeGreaterThan(0);
+    for (const tool of edits) expect(tool.approval?.sensitive, tool.name).toBeDefined();
+  });
+
+  it('a tp tool that starts hardware or sizes volumes is both limited and approved as billing', () => {
+    for (const tool of allTools.filter((t) => t.spends && t.runs === 'tp'))
+      expect(tool.approval?.billing, tool.name).toBeDefined();
+    for (const tool of allTools.filter((t) => t.approval?.billing))
+      expect(tool.annotations.readOnlyHint, tool.name).toBe(false);
+  });
+
+  it('a closed-world tool reaches nothing remote: it is local or reads only the installed tp', () => {
+    for (const tool of allTools.filter((t) => !t.annotations.openWorldHint))
+      expect(tool.runs === 'local' || tool.since === 'any', tool.name).toBe(true);
+  });
+
+  it('local tools never wait for the tp generation; the always-on tools are local', () => {
+    for (const tool of allTools.filter((t) => t.runs === 'local')) expect(needsGeneration(tool), tool.name).toBe(false);
+    for (const tool of allTools.filter((t) => t.alwaysOn)) expect(tool.runs, tool.name).toBe('local');
+  });
+
+  it('a tool that shows secrets is offered only with --allow-secrets, whatever the selection', () => {
+    const shown = allTools.filter((tool) => tool.secrets === 'shown').map((tool) => tool.name);
+    expect(shown.length).toBeGreaterThan(0);
+    const offered = selectTools(allTools, { toolsets: ['all'] }).tools.map((tool) => tool.name);
+    for (const name of shown) expect(offered).not.toContain(name);
+  });
+
+  it('a remote HTTP server without --allow-dir offers no tool that touches its files, and every other tool', () => {
+    const remote = selectTools(allTools, { toolsets: ['all'], allowSecrets: true, noServerFiles: true }).tools;
+    expect(remote.map((tool) => tool.name)).toEqual(allTools.filter((t) => !t.touchesFiles).map((t) => t.name));
   });
 
   it('an annotation preset spells out all four hints, in the order clients are shown them', () => {
@@ -73,18 +99,18 @@ describe('tool kinds', () => {
       annotations: 'local-poll',
       handler: async () => ({ content: [] }),
     });
-    expect(Object.keys(tool.annotations)).toEqual([
-      'readOnlyHint',
-      'destructiveHint',
-      'idempotentHint',
-      'openWorldHint',
-    ]);
     expect(tool.annotations).toEqual({
       readOnlyHint: true,
       destructiveHint: false,
       idempotentHint: false,
       openWorldHint: false,
     });
+    expect(Object.keys(tool.annotations)).toEqual([
+      'readOnlyHint',
+      'destructiveHint',
+      'idempotentHint',
+      'openWorldHint',
+    ]);
     for (const preset of Object.values(ANNOTATION_PRESETS))
       expect(Object.keys(preset)).toEqual(Object.keys(tool.annotations));
   });

@@ -1,64 +1,104 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectTools } from '../../src/registry/selection.js';
 import { allTools } from '../../src/tools/index.js';
 import { FakeTpWorkspace } from '../helpers/fake-tp.js';
 import { connectInMemory } from '../helpers/in-memory.js';
+import { HOW_TO_UPDATE_TOOLSNAPS, listedTools, TOOLSNAPS_DIR, UPDATE_TOOLSNAPS } from '../helpers/toolsnaps.js';
 
 /**
- * One schema snapshot per tool, test/__toolsnaps__/<tool>.json (as github-mcp-server keeps them):
- * exactly what tools/list tells a client about the tool. A change to one tool's name, title,
- * description, schemas or annotations shows up as a diff of one small file, so it is deliberate.
- *
- * A missing snapshot fails, and so does one for a tool that no longer exists. To write them after a
- * deliberate change (never in CI):
- *   UPDATE_TOOLSNAPS=1 npx vitest run test/integration/toolsnaps.test.ts
+ * What tools/list shows, across all tools: each group's test file (test/tools/<group>.test.ts) compares its own
+ * tools with their snapshots in test/__toolsnaps__; this file checks that every tool has one, in a group file,
+ * and what every listed tool must carry.
  */
 
-const DIR = resolve(import.meta.dirname, '../__toolsnaps__');
-const UPDATE = process.env.UPDATE_TOOLSNAPS === '1' && !process.env.CI;
-const HOW_TO_UPDATE =
-  'after a deliberate change, run: UPDATE_TOOLSNAPS=1 npx vitest run test/integration/toolsnaps.test.ts';
-
-const fileOf = (name: string) => join(DIR, `${name}.json`);
-const render = (tool: Tool) => `${JSON.stringify(tool, null, 2)}\n`;
-
-let ws: FakeTpWorkspace;
 let listed: Map<string, Tool>;
 
 beforeAll(async () => {
-  ws = new FakeTpWorkspace();
   // no tool selection: the server registers every tool of the registry
-  const mcp = await connectInMemory({ env: ws.env(), allowedDirs: [ws.dir] });
-  try {
-    listed = new Map((await mcp.client.listTools()).tools.map((tool) => [tool.name, tool]));
-  } finally {
-    await mcp.close();
-  }
-  if (UPDATE) mkdirSync(DIR, { recursive: true });
+  listed = await listedTools(allTools);
 });
-afterAll(() => ws.cleanup());
 
-describe('tool schema snapshots (test/__toolsnaps__)', () => {
-  it('tools/list shows every tool of the registry, once', () => {
+describe('tools/list', () => {
+  it('shows every tool of the registry, once', () => {
     expect([...listed.keys()].sort()).toEqual(allTools.map((tool) => tool.name).sort());
   });
 
-  // the registry, not a number written here, says how many snapshots there are
-  it.each(allTools.map((tool) => tool.name))('%s matches its snapshot', (name) => {
-    const tool = listed.get(name);
-    expect(tool, `${name} is in the registry but not in tools/list`).toBeDefined();
-    const file = fileOf(name);
-    if (UPDATE) writeFileSync(file, render(tool!));
-    expect(existsSync(file), `no snapshot ${file} for tool ${name}; ${HOW_TO_UPDATE}`).toBe(true);
-    expect(render(tool!), `${name} differs from ${file}; ${HOW_TO_UPDATE}`).toBe(readFileSync(file, 'utf8'));
+  it('gives every tool a title, a description, an object schema with described fields, and all four hints', () => {
+    for (const tool of listed.values()) {
+      expect(tool.title, tool.name).toBeTruthy();
+      expect(tool.description!.length, tool.name).toBeGreaterThan(30);
+      expect(tool.inputSchema.type).toBe('object');
+      // structuredContent carries fields the instructions name; an output schema would only cost bytes and validation
+      expect(tool.outputSchema, tool.name).toBeUndefined();
+      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+        expect(typeof tool.annotations?.[hint], `${tool.name}.${hint}`).toBe('boolean');
+      }
+      for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
+        expect((schema as { description?: string }).description, `${tool.name}.${field}`).toBeTruthy();
+      }
+    }
+  });
+});
+
+describe('tool schema snapshots (test/__toolsnaps__)', () => {
+  it('every tool of the registry has one', () => {
+    for (const tool of allTools) {
+      const file = join(TOOLSNAPS_DIR, `${tool.name}.json`);
+      expect(existsSync(file), `no snapshot ${file} for tool ${tool.name}; ${HOW_TO_UPDATE_TOOLSNAPS}`).toBe(true);
+    }
   });
 
   it('has no snapshot for a tool that no longer exists', () => {
     const known = new Set(allTools.map((tool) => `${tool.name}.json`));
-    const stale = existsSync(DIR) ? readdirSync(DIR).filter((file) => !known.has(file)) : [];
-    if (UPDATE) for (const file of stale.splice(0)) rmSync(join(DIR, file));
-    expect(stale, `snapshots of tools that are gone; ${HOW_TO_UPDATE}`).toEqual([]);
+    const stale = existsSync(TOOLSNAPS_DIR) ? readdirSync(TOOLSNAPS_DIR).filter((file) => !known.has(file)) : [];
+    if (UPDATE_TOOLSNAPS) for (const file of stale.splice(0)) rmSync(join(TOOLSNAPS_DIR, file));
+    expect(stale, `snapshots of tools that are gone; ${HOW_TO_UPDATE_TOOLSNAPS}`).toEqual([]);
+  });
+
+  it('every tool group of src/tools/index.ts has its test file here, which checks its snapshots', () => {
+    const index = readFileSync(resolve(import.meta.dirname, '../../src/tools/index.ts'), 'utf8');
+    const groups = [...index.matchAll(/import \{ (\w+Tools) \} from '\.\/([\w-]+)\.js'/g)];
+    expect(groups.length).toBeGreaterThan(0);
+    for (const [, group, file] of groups) {
+      const test = resolve(import.meta.dirname, `${file}.test.ts`);
+      expect(existsSync(test), `no test/tools/${file}.test.ts for ${group}`).toBe(true);
+      expect(readFileSync(test, 'utf8'), `test/tools/${file}.test.ts`).toContain(`describeToolsnaps(${group})`);
+    }
+  });
+});
+
+describe('tools/list in each selection mode', () => {
+  let ws: FakeTpWorkspace;
+  beforeAll(() => {
+    ws = new FakeTpWorkspace();
+  });
+  afterAll(() => ws.cleanup());
+
+  // names only: each tool's hints are pinned once, in its own snapshot
+  it('matches the committed snapshot of the names per mode', async () => {
+    const modes = {
+      default: {},
+      all: { toolsets: ['all'] },
+      'all+secrets': { toolsets: ['all'], allowSecrets: true },
+      'read-only': { readOnly: true },
+      'read-only all+secrets': { toolsets: ['all'], readOnly: true, allowSecrets: true },
+      clusters: { toolsets: ['clusters'] },
+      'tools only': { tools: ['cluster_list', 'server_status'] },
+      'jobs minus deletes': { toolsets: ['jobs'], excludeTools: ['job_delete', 'job_cancel'] },
+    };
+    const names: Record<string, string[]> = {};
+    for (const [mode, options] of Object.entries(modes)) {
+      const { tools } = selectTools(allTools, options);
+      const mcp = await connectInMemory({ env: ws.env(), allowedDirs: [ws.dir], tools });
+      try {
+        names[mode] = (await mcp.client.listTools()).tools.map((tool) => tool.name);
+      } finally {
+        await mcp.close();
+      }
+    }
+    await expect(`${JSON.stringify(names, null, 2)}\n`).toMatchFileSnapshot('../__snapshots__/tools-list.modes.json');
   });
 });

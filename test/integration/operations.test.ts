@@ -8,6 +8,7 @@ import type { ConfigInput } from '../../src/config/config.js';
 import { tmpdir } from 'node:os';
 import { createServer, type CreateServerOptions } from '../../src/server/create-server.js';
 import { OUTPUT_PAGE_BYTES } from '../../src/server/output-resource.js';
+import { TpInstallation } from '../../src/tp/generation.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
 import { Slots } from '../../src/tp/slots.js';
 import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
@@ -48,10 +49,12 @@ async function session(
       killGraceMs: 300,
       ...runnerOptions,
     });
-  // not about approval: --no-confirm-creates
+  // not about approval (--no-confirm-creates), nor about detecting the generation (test/tools/generations.test.ts):
+  // the fake's default generation is given, so the server spawns no probes
   const server = createServer({
     runner,
     config: { allowedDirs: [], confirmCreates: false, ...settings },
+    installation: new TpInstallation(runner, '0.0.9'),
     ...serverOptions,
   });
   const client = new Client({ name: 'ops-test', version: '1' });

@@ -10,19 +10,20 @@ import { makeTempDir } from '../temp-dirs.js';
  * which the server rewrites in place as each group starts and ends. Writing a file wakes nobody:
  * telling a process over a pipe cost two context switches to the shell on every call. When the
  * pipe closes, the server is gone: the watchdog reads the file, sends SIGTERM to every group in
- * it, SIGKILL to what is left about 2 s later, removes its directory and exits. An orderly exit
- * removes the directory first, so there is nothing to read.
+ * it, SIGKILL to what is left about 2 s later, removes its directory and exits. It holds the file
+ * open from its start, so a temp cleaner that deletes the directory of a long-idle server takes
+ * nothing away. After an orderly exit the list is empty, or names groups the server's exit hook
+ * has just killed.
  *
  * The pipe and the file are close-on-exec, so tp never holds them open. The watchdog leads its own
  * process group, so a signal to the server's group (a terminal's Ctrl-C) does not take it along.
  * POSIX only: Windows has no process groups to signal.
  */
 const SCRIPT = `
+exec 3< "$1" || exit 1
 while IFS= read -r _; do :; done
 groups=""
-if [ -r "$1" ]; then
-  while read -r g; do [ -n "$g" ] && groups="$groups $g"; done < "$1"
-fi
+while read -r g; do [ -n "$g" ] && groups="$groups $g"; done <&3
 rm -rf "\${1%/*}" 2>/dev/null
 [ -z "$groups" ] && exit 0
 for g in $groups; do kill -TERM "-$g" 2>/dev/null; done

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -322,6 +322,28 @@ describe('stdio process lifetime', () => {
     try {
       const outlived = await killServerAndWaitForTp(child, pids);
       expect(outlived).toBeLessThan(5_000);
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+    }
+  });
+
+  it('kill -9 of the server: the watchdog reads the running groups from its own file, then removes it', async () => {
+    // a temporary directory of its own, so that only this server's watchdog is looked at
+    const tmp = join(ws.dir, 'tmp');
+    mkdirSync(tmp);
+    const { child, pids } = await serverWithRunningTp({ TMPDIR: tmp });
+    const watchdogDirs = () =>
+      readdirSync(tmp).filter((name) => name.startsWith(`tensorpool-mcp-watchdog-${child.pid}-`));
+    try {
+      const [dir] = watchdogDirs();
+      expect(dir).toBeDefined();
+      // tp leads its own process group: its pid is the group's id
+      const listed = readFileSync(join(tmp, dir!, 'groups'), 'utf8')
+        .split('\n')
+        .filter(Boolean);
+      expect(listed).toEqual([String(pids.tp)]);
+      expect(await killServerAndWaitForTp(child, pids)).toBeLessThan(5_000);
+      await waitFor(() => watchdogDirs().length === 0, 10_000, "the watchdog's directory to be removed");
     } finally {
       await stopProcess(child, 'SIGKILL');
     }

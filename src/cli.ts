@@ -6,8 +6,7 @@ import { readOptions } from './config/command-line.js';
 import { ignoredEnvNotice, loadEnvFile } from './config/env-file.js';
 import { ConfigError, ListenError, SelectionError } from './errors.js';
 import { resolveAllowedDirs } from './files/allowed-dirs.js';
-import { heldSecrets } from './http/held-secrets.js';
-import { resolveHttpSecurity, type ResolvedHttpSecurity } from './http/security.js';
+import { heldSecrets } from './config/http-security.js';
 import { redactingLogger, stderrLogger } from './log.js';
 import { isLoopback } from './net.js';
 import { selectTools, type Selection } from './registry/selection.js';
@@ -39,12 +38,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     process.exit(USAGE_EXIT);
   }
   let config: Config;
-  let security: ResolvedHttpSecurity | undefined;
   let selection: Selection;
   let droppedFileTools: string[] = [];
   let notices: StartupNotices;
   try {
-    ({ config, security, notices } = parseCommandLine(argv));
+    ({ config, notices } = parseCommandLine(argv));
     // files on a remote server are the server's, not the user's: only an operator's --allow-dir offers them
     const noServerFiles = config.transport === 'http' && !isLoopback(config.host) && !config.allowDirsExplicit;
     selection = selectTools(allTools, { ...config, noServerFiles });
@@ -53,13 +51,15 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   } catch (error) {
     exitOnStartupError(error);
   }
-  await serve(config, selection, security, droppedFileTools, notices);
+  await serve(config, selection, droppedFileTools, notices);
 }
 
 /** What start-up found worth a line in the log, before a logger exists. */
 interface StartupNotices {
   /** Names an implicit ./.env held besides the key, which it may not set. */
   ignoredEnv: string[];
+  /** What the operator chose that is risky (--allow-unauthenticated, a token file others can read, …). */
+  warnings: string[];
   /** Tools named in --tools that --read-only leaves out. */
   readOnlyDropped?: string[];
 }
@@ -78,15 +78,11 @@ function leftOut(fuller: Selection, selection: Selection): string[] {
 }
 
 /**
- * The Config this command line and environment describe, and for --http its security (auth, allow-lists),
+ * The Config this command line and environment describe, its HTTP security (auth, allow-lists) included,
  * checked before anything starts; .env is loaded first, so options can read it. Starts nothing, so tests
  * (and the deploy blueprint's) can check a command line.
  */
-export function parseCommandLine(argv: readonly string[]): {
-  config: Config;
-  security: ResolvedHttpSecurity | undefined;
-  notices: StartupNotices;
-} {
+export function parseCommandLine(argv: readonly string[]): { config: Config; notices: StartupNotices } {
   const { ignored } = loadEnvFile(argv.slice(2), process.env, process.cwd());
   const { values, fromEnv } = readOptions(argv, process.env);
   if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
@@ -95,15 +91,13 @@ export function parseCommandLine(argv: readonly string[]): {
       `HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`,
     );
   }
-  const security = values.http ? resolveHttpSecurity(values, { host: values.host }) : undefined;
-  return {
-    config: configFromOptions(
-      values,
-      resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() }),
-    ),
-    security,
-    notices: { ignoredEnv: ignored },
-  };
+  const warnings: string[] = [];
+  const config = configFromOptions(
+    values,
+    resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() }),
+    (warning) => warnings.push(warning),
+  );
+  return { config, notices: { ignoredEnv: ignored, warnings } };
 }
 
 function exitOnStartupError(error: unknown): never {
@@ -119,12 +113,12 @@ function exitOnStartupError(error: unknown): never {
 async function serve(
   config: Config,
   selection: Selection,
-  security: ResolvedHttpSecurity | undefined,
   droppedFileTools: readonly string[],
   notices: StartupNotices,
 ): Promise<void> {
   // with --auth tensorpool-key every session brings its own key: the server's own must never stand in
-  const ownKey = security?.config.auth.mode !== 'tensorpool-key';
+  const security = config.http;
+  const ownKey = security?.auth.mode !== 'tensorpool-key';
   const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
   const runner = new TpRunner({
     tpPath: config.tpPath,
@@ -144,7 +138,7 @@ async function serve(
         `removed ${removed.length} temporary director${removed.length === 1 ? 'y' : 'ies'} left by servers that were killed`,
       );
   });
-  for (const warning of security?.warnings ?? []) logger.error(warning);
+  for (const warning of notices.warnings) logger.error(warning);
   const envNotice = ignoredEnvNotice(notices.ignoredEnv);
   if (envNotice) logger.info(envNotice);
   if (notices.readOnlyDropped?.length) {
@@ -200,7 +194,7 @@ async function serve(
       import('./http/auth/index.js'),
       import('./http/readiness.js'),
     ]);
-    const authenticator = await createAuthenticator(security.config.auth, {
+    const authenticator = await createAuthenticator(security.auth, {
       runner,
       mcpPath: '/mcp',
       onError: logger.error,
@@ -219,7 +213,7 @@ async function serve(
           return newServer(client, redactingLogger(logger, client.redactor), lane);
         },
         sessionIdleMs: config.sessionIdleMs,
-        security: security.config,
+        security,
         authenticator,
         readiness: tpReadiness(installation),
         onError: logger.error,
@@ -232,8 +226,8 @@ async function serve(
     }
     closeTransport = http.close;
     logger.info(
-      `authentication: ${security.config.auth.mode}; at most ${security.config.maxSessions} sessions, ${security.config.maxSessionsPerCaller} per caller` +
-        (security.config.trustProxy ? '; client addresses from X-Forwarded-For (--trust-proxy)' : ''),
+      `authentication: ${security.auth.mode}; at most ${security.maxSessions} sessions, ${security.maxSessionsPerCaller} per caller` +
+        (security.trustProxy ? '; client addresses from X-Forwarded-For (--trust-proxy)' : ''),
     );
     logger.info(`listening on ${http.url}`);
   } else {

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
+import { API_KEY_VARIABLE, keyVariableConflict, withoutKey } from './config/api-key.js';
 import { approvalInForce } from './config/approval-mode.js';
-import { configFromOptions, generationOverride, type Config } from './config/config.js';
+import { configFromOptions, generationOverride, runnerLimits, type Config } from './config/config.js';
 import { readOptions } from './config/command-line.js';
 import { ignoredEnvNotice, loadEnvFile } from './config/env-file.js';
 import { ConfigError, ListenError, SelectionError } from './errors.js';
@@ -17,11 +18,8 @@ import { onShutdown } from './shutdown.js';
 import { sweepStaleTempDirs } from './temp-dirs.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
-import { streamBounds } from './tp/output-bounds.js';
 import { keyedClient } from './tp/keyed-client.js';
 import { TpRunner, type TpClient } from './tp/runner.js';
-import { keyVariableConflict } from './tp/environment.js';
-import { resolveExecutable } from './tp/which.js';
 import { mistypedSubcommand, SUBCOMMANDS } from './subcommands/names.js';
 import { NAME, VERSION } from './version.js';
 
@@ -31,7 +29,8 @@ const USAGE_EXIT = 2;
 /** Entry point of the `tensorpool-mcp` command: options → Config → tools → transport. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   // `doctor` and `config` have their own parser and code, loaded only when asked for
-  if (SUBCOMMANDS.includes(argv[2] ?? '')) return (await import('./subcommands/index.js')).runSubcommand(argv);
+  if (SUBCOMMANDS.includes(argv[2] ?? ''))
+    return (await import('./subcommands/index.js')).runSubcommand(argv, process.env);
   const meant = mistypedSubcommand(argv[2]);
   if (meant) {
     process.stderr.write(`error: unknown command '${argv[2]}' (Did you mean ${meant}?)\n`);
@@ -119,16 +118,13 @@ async function serve(
   // with --auth tensorpool-key every session brings its own key: the server's own must never stand in
   const security = config.http;
   const ownKey = security?.auth.mode !== 'tensorpool-key';
-  const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
   const runner = new TpRunner({
     tpPath: config.tpPath,
-    env: ownKey ? process.env : { ...process.env, TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: undefined },
+    env: ownKey ? process.env : withoutKey(process.env),
     passEnv: config.passEnv,
     secrets: heldSecrets(security),
     timeoutMs: config.timeoutMs,
-    maxProcesses: config.maxProcesses,
-    outputHeadBytes: headBytes,
-    outputTailBytes: tailBytes,
+    ...runnerLimits(config),
   });
   const logger = stderrLogger(runner.redactor);
   // key files of a server that was killed (SIGKILL skips every exit handler) must not stay behind
@@ -150,7 +146,7 @@ async function serve(
     const conflict = keyVariableConflict(process.env);
     if (conflict) logger.error(conflict);
   }
-  if (!resolveExecutable(config.tpPath)) {
+  if (!runner.locateTp()) {
     logger.error(
       `tp not found (${config.tpPath}): install it with \`pipx install tensorpool\` (or uv tool install tensorpool), or point --tp-path / TP_PATH at it; until then every tool that runs tp says the same`,
     );
@@ -165,7 +161,7 @@ async function serve(
   if (!ownKey)
     logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
   else if (!runner.hasApiKey)
-    logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
+    logger.info(`${API_KEY_VARIABLE} is not set: tools that reach TensorPool will explain how to set it.`);
   // one probe of the installed tp serves every session
   const installation = new TpInstallation(runner, generationOverride(config));
   // and every session shares one spool space and one limit on output reads

@@ -1,5 +1,6 @@
 import type { AllowedDirs } from '../files/allowed-dirs.js';
 import type { Generation } from '../tp/generation.js';
+import { streamBounds } from '../tp/output-bounds.js';
 import { deepFreeze } from '../deep-freeze.js';
 import { resolveHttpSecurity, type HttpSecurityConfig } from './http-security.js';
 import { defaultOptionValues, type ConfirmMode, type OptionValues } from './options.js';
@@ -81,6 +82,16 @@ export interface Config {
 /** The generation the operator named, if any: commands are built for it and detection is skipped. */
 export function generationOverride(config: Config): Generation | undefined {
   return config.tpGeneration === 'auto' ? undefined : config.tpGeneration;
+}
+
+/** What a TpRunner takes of the Config: how many processes at once, and how much of each stream it keeps. */
+export function runnerLimits(config: Pick<Config, 'maxProcesses' | 'maxResultBytes'>): {
+  maxProcesses: number;
+  outputHeadBytes: number;
+  outputTailBytes: number;
+} {
+  const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
+  return { maxProcesses: config.maxProcesses, outputHeadBytes: headBytes, outputTailBytes: tailBytes };
 }
 
 /** What a library user may set; everything left out takes its default. (HTTP security is the command line's.) */

@@ -1,7 +1,7 @@
 import type { ConfigInput } from '../config/config.js';
 import type { ConfirmMode } from '../config/options.js';
 import { resolveAllowedDirs } from '../files/allowed-dirs.js';
-import { apiKeyFrom, type Env } from '../tp/environment.js';
+import { API_KEY_VARIABLE, apiKeyFrom, type Env, keyVariableInForce } from '../config/api-key.js';
 import type { InstallationFacts } from '../tp/generation.js';
 import type { TpResult } from '../tp/runner.js';
 
@@ -125,11 +125,11 @@ export async function checkApiKey(deps: DoctorDeps, tpUsable: boolean): Promise<
     return {
       status: 'fail',
       subject: 'API key',
-      detail: 'TENSORPOOL_API_KEY is not set',
-      fix: `set TENSORPOOL_API_KEY to your key from ${KEY_SOURCE} (in the client's "env" block, or a .env file)`,
+      detail: `${API_KEY_VARIABLE} is not set`,
+      fix: `set ${API_KEY_VARIABLE} to your key from ${KEY_SOURCE} (in the client's "env" block, or a .env file)`,
     };
   }
-  const variable = deps.env.TENSORPOOL_KEY?.trim() ? 'TENSORPOOL_KEY' : 'TENSORPOOL_API_KEY';
+  const variable = keyVariableInForce(deps.env);
   const shown = `${variable} ${maskKey(key)}`;
   if (!tpUsable) return { status: 'info', subject: 'API key', detail: `${shown} is set; not checked, tp does not run` };
   const me = await deps.accountMe();

@@ -4,7 +4,6 @@ import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';
 import { approvalInForce } from '../config/approval-mode.js';
-import { resolveExecutable } from '../tp/which.js';
 
 /** Every group and command of every generation; tp answers for the ones it has and exits 2 for the rest. */
 const COMMAND_WORDS: Record<string, readonly string[]> = {
@@ -64,7 +63,7 @@ const serverStatus = defineTool({
   // names and types only: the result's text says the same in words
   annotations: 'read-only',
   handler: async (_args, { tp, config, runtime, signal }) => {
-    const resolved = resolveExecutable(tp.tpPath);
+    const resolved = tp.locateTp();
     const facts = await runtime.installation.describe(signal).then(
       (value) => ({ value, problem: null }),
       (error: unknown) => ({ value: undefined, problem: error instanceof Error ? error.message : String(error) }),

@@ -9,6 +9,7 @@ import type { TpClient, TpResult, TpRunner } from './runner.js';
 export function keyedClient(runner: TpRunner, key: string, onKeyRefused?: () => void): TpClient {
   return {
     tpPath: runner.tpPath,
+    locateTp: () => runner.locateTp(),
     hasApiKey: true,
     redactor: runner.redactor.including(key),
     defaultTimeoutMs: runner.defaultTimeoutMs,

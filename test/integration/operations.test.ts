@@ -10,7 +10,15 @@ import { createServer, type CreateServerOptions } from '../../src/server/create-
 import { OUTPUT_PAGE_BYTES } from '../../src/server/output-resource.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
 import { Slots } from '../../src/tp/slots.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
+import {
+  FAKE_TP,
+  FAKE_TP_PASS_ENV,
+  FakeTpWorkspace,
+  TEST_KEY,
+  isAlive,
+  waitFor,
+  RUNNER_LIMITS,
+} from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
 
 let ws: FakeTpWorkspace;
@@ -40,6 +48,7 @@ async function session(
   const runner =
     shared ??
     new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(env),
@@ -144,6 +153,7 @@ describe('operation handles', () => {
 
   it('operations belong to their session', async () => {
     const runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(ws.hold()),
@@ -289,6 +299,7 @@ describe('cancellation and the process limit', () => {
 
   it("takes turns across sessions: one session's many waiting calls do not put another session's one call behind all of them", async () => {
     const runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(ws.hold()),

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keyedClient, keyRefused } from '../../../src/tp/keyed-client.js';
 import { TpRunner } from '../../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY } from '../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, RUNNER_LIMITS } from '../../helpers/fake-tp.js';
 
 const KEY_A = 'tpk_session_a_0123456789abcdef';
 const KEY_B = 'tpk_session_b_fedcba9876543210';
@@ -19,6 +19,7 @@ afterEach(async () => {
 describe('keyedClient: one session, its own key, through the shared runner', () => {
   it('hands each call only its own key, and masks that key in what the call returns', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
@@ -47,6 +48,7 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
 
   it('streams output with the session key masked, even when it arrives in pieces', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
@@ -62,6 +64,7 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
 
   it('works on a server that has no key of its own, and leaves the runner keyless', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ TENSORPOOL_KEY: undefined }),
@@ -79,6 +82,7 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
 
   it('tells its session when TensorPool refuses the key, and only then', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: KEY_B }),

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
 import { API_KEY_VARIABLE, keyVariableConflict, withoutKey } from './config/api-key.js';
-import { approvalInForce } from './config/approval-mode.js';
+import { approvalInForce } from './config/in-words.js';
 import { configFromOptions, generationOverride, runnerLimits, type Config } from './config/config.js';
 import { readOptions } from './config/command-line.js';
 import { ignoredEnvNotice, loadEnvFile } from './config/env-file.js';

@@ -1,6 +1,6 @@
-import type { ConfigInput } from '../config/config.js';
-import type { ConfirmMode } from '../config/options.js';
+import type { Config, ConfigInput } from '../config/config.js';
 import { resolveAllowedDirs } from '../files/allowed-dirs.js';
+import { approvalInForce, limitsInWords } from '../config/in-words.js';
 import { API_KEY_VARIABLE, apiKeyFrom, type Env, keyVariableInForce } from '../config/api-key.js';
 import type { InstallationFacts } from '../tp/generation.js';
 import type { TpResult } from '../tp/runner.js';
@@ -17,14 +17,11 @@ export interface Finding {
 }
 
 /** The set-up being checked: the same values the server would start with. */
-export interface DoctorInput {
-  tpPath: string;
+export interface DoctorInput extends Pick<Config, 'tpPath' | 'confirmMode' | 'confirmCreates' | 'readOnly'> {
+  /** --allow-dir as given: the checks resolve it, to report a problem instead of stopping. */
   allowDirs: readonly string[];
   cwd: string;
   home: string;
-  confirmMode: ConfirmMode;
-  confirmCreates: boolean;
-  readOnly: boolean;
   guardrails: NonNullable<ConfigInput['guardrails']>;
 }
 
@@ -184,25 +181,14 @@ export function checkAllowedDirs(input: Pick<DoctorInput, 'allowDirs' | 'cwd' | 
 }
 
 function describeApproval(input: Pick<DoctorInput, 'confirmMode' | 'confirmCreates' | 'readOnly'>): Finding {
-  const modes = {
-    flag: 'irreversible calls need confirm=true',
-    elicit: 'irreversible calls ask you in the client when it can',
-    'always-elicit': 'irreversible calls always ask you in the client',
-  };
-  const parts = [`${input.confirmMode}: ${modes[input.confirmMode]}`];
-  parts.push(
-    input.confirmCreates
-      ? 'calls that start billing ask too'
-      : 'calls that start billing run unasked (--no-confirm-creates)',
-  );
+  const parts = [approvalInForce(input.confirmMode, undefined, input.confirmCreates)];
   if (input.readOnly) parts.push('read-only: nothing that changes anything is offered');
   return { status: 'info', subject: 'approval', detail: parts.join('; ') };
 }
 
 export function describeLimits(input: Pick<DoctorInput, 'guardrails'>): Finding {
-  const { allowInstanceTypes, maxNodes, maxStorageGb } = input.guardrails;
-  const detail = `instance types ${allowInstanceTypes?.join(', ') ?? 'any'}, nodes per cluster ${maxNodes ?? 'any'}, storage ${maxStorageGb === undefined ? 'any' : `${maxStorageGb} GB`}`;
-  if (allowInstanceTypes?.length === 0) {
+  const detail = limitsInWords(input.guardrails, 'any').join(', ');
+  if (input.guardrails.allowInstanceTypes?.length === 0) {
     return {
       status: 'fail',
       subject: 'limits',

@@ -3,7 +3,7 @@ import { tpToolResult } from '../registry/call-result.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';
-import { approvalInForce } from '../config/approval-mode.js';
+import { approvalInForce, limitsInWords } from '../config/in-words.js';
 
 /** Every group and command of every generation; tp answers for the ones it has and exits 2 for the rest. */
 const COMMAND_WORDS: Record<string, readonly string[]> = {
@@ -109,8 +109,7 @@ const serverStatus = defineTool({
       `API key: ${status.api_key_set ? 'set' : 'not set'}${accepted === null ? '' : accepted ? ', accepted' : `, NOT accepted: ${keyMessage}`}`,
       `allowed directories: ${status.allowed_dirs.join(', ') || `none (${status.allowed_dirs_problem})`}`,
       `toolsets: ${status.toolsets.join(', ') || '(library default)'}${status.read_only ? ' (read-only)' : ''}`,
-      `limits: instance types ${status.guardrails.allow_instance_types?.join(', ') ?? 'any'}, nodes ${status.guardrails.max_nodes ?? 'any'}, ` +
-        `storage ${status.guardrails.max_storage_gb === null ? 'any' : `${status.guardrails.max_storage_gb} GB`}${status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''}`,
+      `limits: ${limitsInWords(config.guardrails, 'any').join(', ')}${status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''}`,
       `approval: ${status.approval}`,
     ];
     return { content: [{ type: 'text', text: lines.join('\n') }], structuredContent: status };

@@ -3,6 +3,7 @@ import { resolveAllowedDirs } from '../files/allowed-dirs.js';
 import { approvalInForce, limitsInWords } from '../config/in-words.js';
 import { API_KEY_VARIABLE, apiKeyFrom, type Env, keyVariableInForce } from '../config/api-key.js';
 import type { InstallationFacts } from '../tp/generation.js';
+import { keyVerdict } from '../tp/key-check.js';
 import type { TpResult } from '../tp/runner.js';
 
 /** ok and info are fine; warn is worth knowing; fail means the server will not work as set up. */
@@ -107,10 +108,6 @@ export async function checkTp(
   }
 }
 
-/** What tp prints when the health check got no answer from the engine, as opposed to a refusal. */
-const UNREACHABLE =
-  /Cannot reach the TensorPool|Unexpected error during health check|malformed response from server during health check/i;
-
 /** The last four characters only, and only of a key long enough that they give nothing away. */
 export function maskKey(key: string): string {
   return key.length >= 16 ? `…${key.slice(-4)}` : '(hidden)';
@@ -129,27 +126,21 @@ export async function checkApiKey(deps: DoctorDeps, tpUsable: boolean): Promise<
   const variable = keyVariableInForce(deps.env);
   const shown = `${variable} ${maskKey(key)}`;
   if (!tpUsable) return { status: 'info', subject: 'API key', detail: `${shown} is set; not checked, tp does not run` };
-  const me = await deps.accountMe();
-  if (me.exitCode === 0) return { status: 'ok', subject: 'API key', detail: `${shown} accepted by TensorPool (tp me)` };
-  const said = deps
-    .redact(`${me.stdout}\n${me.stderr}`)
-    .split('\n')
-    .map((line) => line.trim())
-    .find((line) => line && !line.startsWith('* '));
-  // the key is only in question when TensorPool answered (docs/tp-cli.md, the health check)
-  if (me.timedOut || (said !== undefined && UNREACHABLE.test(said))) {
+  const verdict = keyVerdict(await deps.accountMe());
+  if ('unavailable' in verdict) {
+    // the key is only in question when TensorPool answered (docs/tp-cli.md, the health check)
     return {
       status: 'fail',
       subject: 'TensorPool',
-      detail: `cannot reach TensorPool, so ${shown} was not checked: ${me.timedOut ? 'tp me timed out' : said}`,
+      detail: `cannot reach TensorPool, so ${shown} was not checked: ${deps.redact(verdict.unavailable)}`,
       fix: 'check the network, a proxy (HTTPS_PROXY; tp sees the proxy and CA variables) or TENSORPOOL_ENGINE; the key may be fine',
     };
   }
-  const why = said ?? `tp me exited with ${me.exitCode}`;
+  if (verdict.valid) return { status: 'ok', subject: 'API key', detail: `${shown} accepted by TensorPool (tp me)` };
   return {
     status: 'fail',
     subject: 'API key',
-    detail: `${shown} rejected by TensorPool: ${why}`,
+    detail: `${shown} rejected by TensorPool: ${deps.redact(verdict.said)}`,
     fix: `check the key at ${KEY_SOURCE}`,
   };
 }

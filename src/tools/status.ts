@@ -3,6 +3,7 @@ import { tpToolResult } from '../registry/call-result.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';
+import { checkKey } from '../tp/key-check.js';
 import { approvalInForce, limitsInWords } from '../config/in-words.js';
 
 /** Every group and command of every generation; tp answers for the ones it has and exits 2 for the rest. */
@@ -71,10 +72,10 @@ const serverStatus = defineTool({
     let accepted: boolean | null = null;
     let keyMessage: string | null = null;
     if (tp.hasApiKey && facts.value) {
-      const me = await tp.run(tpArgv.accountMe(), { signal, timeoutMs: 60_000 });
-      accepted = me.exitCode === 0;
-      if (!accepted)
-        keyMessage = (me.stdout + me.stderr).replace(/^\* .*\n/gm, '').trim() || `tp me exited with ${me.exitCode}`;
+      const verdict = await checkKey(tp, { signal, timeoutMs: 60_000 });
+      accepted = 'valid' in verdict && verdict.valid;
+      if ('unavailable' in verdict) keyMessage = verdict.unavailable;
+      else if (!verdict.valid) keyMessage = verdict.said;
     }
     const status = {
       tp_path: tp.tpPath,

@@ -278,7 +278,9 @@ describe('tpMeVerifier: the production check runs `tp me` with the key', () => {
     });
     const verify = tpMeVerifier(runner);
     expect(await verify(GOOD)).toEqual({ valid: true });
-    expect(await verify(BAD)).toEqual({ valid: false });
+    const refused = await verify(BAD);
+    expect(refused).toMatchObject({ valid: false, said: expect.stringMatching(/Invalid API key/) });
+    expect(JSON.stringify(refused)).not.toContain(BAD);
     expect(ws.commandCalls().map((call) => [call.argv, call.env.TENSORPOOL_KEY])).toEqual([
       [['--no-input', 'me'], GOOD],
       [['--no-input', 'me'], BAD],

@@ -1,6 +1,13 @@
 // Public library API: import without side effects.
 export { createServer, type CreateServerOptions } from './server/create-server.js';
-export { DEFAULT_CONFIG, resolveConfig, type Config, type ConfigInput, type Guardrails } from './config/config.js';
+export {
+  DEFAULT_CONFIG,
+  resolveConfig,
+  runnerLimits,
+  type Config,
+  type ConfigInput,
+  type Guardrails,
+} from './config/config.js';
 export { allTools } from './tools/index.js';
 export { selectTools, DEFAULT_TOOLSETS, type Selection, type SelectionOptions } from './registry/selection.js';
 export { TpRunner, type TpRunnerOptions, type RunOptions, type TpResult } from './tp/runner.js';

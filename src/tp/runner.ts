@@ -99,6 +99,11 @@ export class TpRunner {
     this.hasApiKey = apiKeyFrom(options.env) !== undefined;
     this.childEnv = childEnvironment(options.env, options.passEnv);
     this.redactor = new Redactor([...KEY_VARIABLES.map((name) => options.env[name]), ...(options.secrets ?? [])]);
+    // the limits come from the Config (runnerLimits); a library caller that leaves one out hears so here
+    for (const limit of ['maxProcesses', 'outputHeadBytes', 'outputTailBytes'] as const) {
+      if (!Number.isInteger(options[limit]) || options[limit] < 0 || (limit === 'maxProcesses' && options[limit] < 1))
+        throw new TypeError(`TpRunner: ${limit} must be a whole number (runnerLimits(config) gives the server's)`);
+    }
     const maxProcesses = options.maxProcesses;
     this.slots = new Slots(maxProcesses, {
       maxWaitingPerLane: options.maxWaitingPerSession ?? Math.max(MIN_WAITING_PER_SESSION, 2 * maxProcesses),

@@ -50,7 +50,12 @@ const library = await step(
   },
 );
 const server = await step('createServer(): every tool registered with the SDK', () => {
-  const runner = new library.TpRunner({ tpPath: 'tp', env: {}, timeoutMs: 1_000 });
+  const runner = new library.TpRunner({
+    tpPath: 'tp',
+    env: {},
+    timeoutMs: 1_000,
+    ...library.runnerLimits(library.DEFAULT_CONFIG),
+  });
   // the tools a plain `tensorpool-mcp --stdio` offers: the default selection
   const { tools } = library.selectTools(library.allTools, {});
   return library.createServer({ runner, tools });

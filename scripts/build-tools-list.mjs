@@ -6,9 +6,11 @@ import { writeFileSync } from 'node:fs';
 import { rawSession } from './lib/raw-session.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
-const { allTools, createServer, selectTools, TpRunner } = await import(new URL('index.js', dist).href);
+const { allTools, createServer, DEFAULT_CONFIG, runnerLimits, selectTools, TpRunner } = await import(
+  new URL('index.js', dist).href
+);
 
-const runner = new TpRunner({ tpPath: 'tp', env: {}, timeoutMs: 1_000 });
+const runner = new TpRunner({ tpPath: 'tp', env: {}, timeoutMs: 1_000, ...runnerLimits(DEFAULT_CONFIG) });
 const { tools, deferred } = selectTools(allTools, {});
 const server = createServer({ runner, tools, deferred });
 const { request } = await rawSession(server, 'build');

@@ -2,11 +2,10 @@ import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
 import { API_KEY_VARIABLE, keyVariableConflict, withoutKey } from './config/api-key.js';
 import { approvalInForce } from './config/in-words.js';
-import { configFromOptions, generationOverride, runnerLimits, type Config } from './config/config.js';
-import { readOptions } from './config/command-line.js';
-import { ignoredEnvNotice, loadEnvFile } from './config/env-file.js';
+import { generationOverride, runnerLimits, type Config } from './config/config.js';
+import { configFromCommandLine } from './config/command-line.js';
+import { ignoredEnvNotice } from './config/env-file.js';
 import { ConfigError, ListenError, SelectionError } from './errors.js';
-import { resolveAllowedDirs } from './files/allowed-dirs.js';
 import { heldSecrets } from './config/http-security.js';
 import { redactingLogger, stderrLogger } from './log.js';
 import { isLoopback } from './net.js';
@@ -82,21 +81,11 @@ function leftOut(fuller: Selection, selection: Selection): string[] {
  * (and the deploy blueprint's) can check a command line.
  */
 export function parseCommandLine(argv: readonly string[]): { config: Config; notices: StartupNotices } {
-  const { ignored } = loadEnvFile(argv.slice(2), process.env, process.cwd());
-  const { values, fromEnv } = readOptions(argv, process.env);
-  if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
-    // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
-    throw new ConfigError(
-      `HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`,
-    );
-  }
-  const warnings: string[] = [];
-  const config = configFromOptions(
-    values,
-    resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() }),
-    (warning) => warnings.push(warning),
-  );
-  return { config, notices: { ignoredEnv: ignored, warnings } };
+  const { config, ignoredEnv, warnings } = configFromCommandLine(argv, process.env, {
+    cwd: process.cwd(),
+    home: homedir(),
+  });
+  return { config, notices: { ignoredEnv, warnings } };
 }
 
 function exitOnStartupError(error: unknown): never {

@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { API_KEY_VARIABLE, TP_KEY_VARIABLE } from './config/api-key.js';
 
 /**
  * Every error class of the server, in one place. Only ToolError (and its kinds) reaches the model;
@@ -26,8 +27,8 @@ export class TpNotFoundError extends ToolError {
 export class NoApiKeyError extends ToolError {
   constructor() {
     super(
-      'No TensorPool API key is set. Set TENSORPOOL_API_KEY (or TENSORPOOL_KEY) in the environment ' +
-        'of the MCP server (the "env" block of your client config), or put TENSORPOOL_API_KEY=... in a .env file ' +
+      `No TensorPool API key is set. Set ${API_KEY_VARIABLE} (or ${TP_KEY_VARIABLE}) in the environment ` +
+        `of the MCP server (the "env" block of your client config), or put ${API_KEY_VARIABLE}=... in a .env file ` +
         'in the directory the server starts in (or name one with --env-file). Get a key at https://tensorpool.dev/dashboard.',
     );
   }

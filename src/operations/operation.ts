@@ -18,7 +18,7 @@ export interface OperationOptions {
   /** Opens the file its output moves to once it outgrows memory. */
   openSpool: (id: string) => SpoolFile;
   /** How much of its output memory and the file may hold. */
-  spoolLimits?: SpoolLimits;
+  spoolLimits: SpoolLimits;
   clock?: Clock;
 }
 

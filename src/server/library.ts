@@ -1,9 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { resolveConfig, type ConfigInput } from '../config/config.js';
+import { resolveConfig, runnerLimits, type ConfigInput } from '../config/config.js';
 import { selectTools } from '../registry/selection.js';
 import { createServer as createSessionServer } from './create-server.js';
 import { allTools } from '../tools/index.js';
-import { streamBounds } from '../tp/output-bounds.js';
 import { TpRunner } from '../tp/runner.js';
 
 export interface ServerOptions {
@@ -30,15 +29,12 @@ export interface TensorPoolServer {
  */
 export function createServer(options: ServerOptions): TensorPoolServer {
   const config = resolveConfig(options.config);
-  const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
   const runner = new TpRunner({
     tpPath: config.tpPath,
     env: { ...options.env },
     passEnv: config.passEnv,
     timeoutMs: config.timeoutMs,
-    maxProcesses: config.maxProcesses,
-    outputHeadBytes: headBytes,
-    outputTailBytes: tailBytes,
+    ...runnerLimits(config),
   });
   const { tools, deferred, toolsets } = selectTools(allTools, config);
   const server = createSessionServer({ runner, config, tools, deferred, toolsets });

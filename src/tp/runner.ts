@@ -2,13 +2,14 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { shellQuote } from '../shell-quote.js';
 import { makeTempDir, removeTempDir } from '../temp-dirs.js';
+import { apiKeyFrom, KEY_VARIABLES, TP_KEY_VARIABLE } from '../config/api-key.js';
 import { displayedArgv } from './argv.js';
-import { streamBounds } from './output-bounds.js';
-import { apiKeyFrom, childEnvironment, type Env } from './environment.js';
+import { childEnvironment, type Env } from './environment.js';
 import { NoApiKeyError, ToolError, TpNotFoundError } from '../errors.js';
 import { Redactor } from './redact.js';
 import { Slots } from './slots.js';
 import { TpProcess, type RunObserver, type TpResult } from './tp-process.js';
+import { resolveExecutable } from './which.js';
 
 export interface TpRunnerOptions {
   /** Executable to run: a name looked up on PATH or a path. */
@@ -23,11 +24,11 @@ export interface TpRunnerOptions {
   timeoutMs: number;
   /** Time between SIGTERM and SIGKILL. */
   killGraceMs?: number;
-  /** Bytes kept from the start and from the end of each of stdout and stderr. */
-  outputHeadBytes?: number;
-  outputTailBytes?: number;
-  /** Most tp processes at once; further calls wait, taking turns across lanes (callers, or sessions). Default 4. */
-  maxProcesses?: number;
+  /** Bytes kept from the start and from the end of each of stdout and stderr (config's runnerLimits). */
+  outputHeadBytes: number;
+  outputTailBytes: number;
+  /** Most tp processes at once; further calls wait, taking turns across lanes (callers, or sessions). */
+  maxProcesses: number;
   /** Most calls one lane (a caller's sessions, or one session) may have waiting for a process; one more is refused. Default: the larger of 16 and 2 × maxProcesses. */
   maxWaitingPerSession?: number;
 }
@@ -58,12 +59,9 @@ export interface RunOptions {
 }
 
 /** What tools may use of a runner: a session's client (SessionClient, below) in the server. */
-export type TpClient = Pick<TpRunner, 'run' | 'hasApiKey' | 'tpPath' | 'redactor' | 'defaultTimeoutMs'>;
+export type TpClient = Pick<TpRunner, 'run' | 'hasApiKey' | 'tpPath' | 'locateTp' | 'redactor' | 'defaultTimeoutMs'>;
 
 const DEFAULT_GRACE_MS = 3000;
-// a result within the default budget of output-bounds.ts; TpRunnerOptions override them
-const { headBytes: DEFAULT_HEAD_BYTES, tailBytes: DEFAULT_TAIL_BYTES } = streamBounds();
-const DEFAULT_MAX_PROCESSES = 4;
 /** Enough for an agent that fans out over a page of ids; a batch of a hundred is refused past it. */
 const MIN_WAITING_PER_SESSION = 16;
 const NOTHING_TO_RELEASE = () => {};
@@ -85,12 +83,13 @@ export class TpRunner {
       this.options = { ...options, tpPath: resolve(options.tpPath) };
     this.hasApiKey = apiKeyFrom(options.env) !== undefined;
     this.childEnv = childEnvironment(options.env, options.passEnv);
-    this.redactor = new Redactor([
-      options.env.TENSORPOOL_KEY,
-      options.env.TENSORPOOL_API_KEY,
-      ...(options.secrets ?? []),
-    ]);
-    const maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
+    this.redactor = new Redactor([...KEY_VARIABLES.map((name) => options.env[name]), ...(options.secrets ?? [])]);
+    // the limits come from the Config (runnerLimits); a library caller that leaves one out hears so here
+    for (const limit of ['maxProcesses', 'outputHeadBytes', 'outputTailBytes'] as const) {
+      if (!Number.isInteger(options[limit]) || options[limit] < 0 || (limit === 'maxProcesses' && options[limit] < 1))
+        throw new TypeError(`TpRunner: ${limit} must be a whole number (runnerLimits(config) gives the server's)`);
+    }
+    const maxProcesses = options.maxProcesses;
     this.slots = new Slots(maxProcesses, {
       maxWaitingPerLane: options.maxWaitingPerSession ?? Math.max(MIN_WAITING_PER_SESSION, 2 * maxProcesses),
       fullMessage: (waiting) =>
@@ -103,6 +102,11 @@ export class TpRunner {
   /** The executable as it is spawned: a name looked up on PATH, or an absolute path. */
   get tpPath(): string {
     return this.options.tpPath;
+  }
+
+  /** Where tpPath resolves on the PATH tp is started with (for server_status); undefined when not found. */
+  locateTp(): string | undefined {
+    return resolveExecutable(this.options.tpPath, this.options.env);
   }
 
   /** The limit of a call that sets none. */
@@ -159,12 +163,12 @@ export class TpRunner {
       args,
       cwd,
       // --auth tensorpool-key: this call's child alone gets the session's key, and everything it returns masks it
-      env: options.key ? { ...this.childEnv, TENSORPOOL_KEY: options.key } : this.childEnv,
+      env: options.key ? { ...this.childEnv, [TP_KEY_VARIABLE]: options.key } : this.childEnv,
       redactor: options.key ? this.redactor.including(options.key) : this.redactor,
       timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
       graceMs: this.options.killGraceMs ?? DEFAULT_GRACE_MS,
-      headBytes: this.options.outputHeadBytes ?? DEFAULT_HEAD_BYTES,
-      tailBytes: this.options.outputTailBytes ?? DEFAULT_TAIL_BYTES,
+      headBytes: this.options.outputHeadBytes,
+      tailBytes: this.options.outputTailBytes,
       signal: options.signal,
       observer: options.observer,
     });
@@ -248,6 +252,10 @@ export class SessionClient implements TpClient {
     return this.runner.defaultTimeoutMs;
   }
 
+  locateTp(): string | undefined {
+    return this.runner.locateTp();
+  }
+
   async run(args: readonly string[], options: RunOptions = {}): Promise<TpResult> {
     const { lane, key } = this.scope;
     const result = await this.runner.run(args, { ...options, lane, key: key?.value });
@@ -269,6 +277,7 @@ export class SessionClient implements TpClient {
     };
     return {
       tpPath: this.tpPath,
+      locateTp: () => this.locateTp(),
       hasApiKey: this.hasApiKey,
       redactor: this.redactor,
       defaultTimeoutMs: this.defaultTimeoutMs,

@@ -7,7 +7,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import express from 'express';
 import { bracket } from '../net.js';
 import { callerOf, sameCaller, sessionIdOf, type Authenticator, type Caller } from '../http/auth/index.js';
-import { defaultHttpSecurity, type HttpSecurityConfig } from '../http/config.js';
+import { defaultHttpSecurity, type HttpSecurityConfig } from '../config/http-security.js';
 import { cancelOnDisconnect } from '../http/disconnect.js';
 import { CallerSessions } from '../http/callers.js';
 import { listen, notFound, sendJson, serverError } from '../http/edges.js';

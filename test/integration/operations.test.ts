@@ -11,7 +11,15 @@ import { OUTPUT_PAGE_BYTES } from '../../src/server/output-resource.js';
 import { TpInstallation } from '../../src/tp/generation.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
 import { Slots } from '../../src/tp/slots.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
+import {
+  FAKE_TP,
+  FAKE_TP_PASS_ENV,
+  FakeTpWorkspace,
+  TEST_KEY,
+  isAlive,
+  waitFor,
+  RUNNER_LIMITS,
+} from '../helpers/fake-tp.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { textOf } from '../helpers/in-memory.js';
 
@@ -42,6 +50,7 @@ async function session(
   const runner =
     shared ??
     new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(env),
@@ -157,6 +166,7 @@ describe('operation handles', () => {
 
   it('operations belong to their session', async () => {
     const runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(ws.hold()),
@@ -316,6 +326,7 @@ describe('cancellation and the process limit', () => {
 
   it("takes turns across sessions: one session's many waiting calls do not put another session's one call behind all of them", async () => {
     const runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(ws.hold()),

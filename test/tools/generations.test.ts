@@ -9,7 +9,7 @@ import type { ConfigInput } from '../../src/config/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpInstallation, type Generation } from '../../src/tp/generation.js';
 import { TpRunner } from '../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, type FakeTpCall } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, type FakeTpCall, RUNNER_LIMITS } from '../helpers/fake-tp.js';
 import { usageEntries, usageLine } from '../helpers/tp-usage.js';
 import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js';
 import { publicKeyLine } from '../helpers/ssh-keys.js';
@@ -970,6 +970,7 @@ async function connectCustom(options: {
   installation?: (runner: TpRunner) => TpInstallation;
 }): Promise<Custom> {
   const runner = new TpRunner({
+    ...RUNNER_LIMITS,
     tpPath: FAKE_TP,
     passEnv: FAKE_TP_PASS_ENV,
     env: options.env,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keyRefused, SessionClient, TpRunner } from '../../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY } from '../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, RUNNER_LIMITS } from '../../helpers/fake-tp.js';
 
 const KEY_A = 'tpk_session_a_0123456789abcdef';
 const KEY_B = 'tpk_session_b_fedcba9876543210';
@@ -23,6 +23,7 @@ function keyed(runner: TpRunner, key: string, onRefused?: () => void): SessionCl
 describe('SessionClient: one session, its own key, through the shared runner', () => {
   it('hands each call only its own key, and masks that key in what the call returns', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
@@ -51,6 +52,7 @@ describe('SessionClient: one session, its own key, through the shared runner', (
 
   it('streams output with the session key masked, even when it arrives in pieces', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
@@ -66,6 +68,7 @@ describe('SessionClient: one session, its own key, through the shared runner', (
 
   it('works on a server that has no key of its own, and leaves the runner keyless', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ TENSORPOOL_KEY: undefined }),
@@ -83,6 +86,7 @@ describe('SessionClient: one session, its own key, through the shared runner', (
 
   it('tells its session when TensorPool refuses the key, and only then', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: KEY_B }),
@@ -107,7 +111,13 @@ describe('SessionClient: one session, its own key, through the shared runner', (
 
 describe("SessionClient.forCall: one call's dry run and observation", () => {
   it('under a dry run reports the exact command, masked, and starts nothing', async () => {
-    runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 10_000 });
+    runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env(),
+      timeoutMs: 10_000,
+      ...RUNNER_LIMITS,
+    });
     const started: string[][] = [];
     const client = keyed(runner, KEY_A).forCall({ dryRun: true, onStart: (argv) => started.push(argv) });
     const result = await client.run(['--no-input', 'cluster', 'destroy', 'c-1', `--note=${KEY_A}`], { cwd: '/tmp' });
@@ -124,6 +134,7 @@ describe("SessionClient.forCall: one call's dry run and observation", () => {
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
       timeoutMs: 10_000,
+      ...RUNNER_LIMITS,
     });
     const controller = new AbortController();
     let streamed = '';

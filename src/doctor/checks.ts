@@ -7,7 +7,7 @@ import { keyVerdict } from '../tp/key-check.js';
 import type { TpResult } from '../tp/runner.js';
 
 /** ok and info are fine; warn is worth knowing; fail means the server will not work as set up. */
-export type Status = 'ok' | 'info' | 'warn' | 'fail';
+type Status = 'ok' | 'info' | 'warn' | 'fail';
 
 export interface Finding {
   status: Status;
@@ -201,4 +201,20 @@ export async function runChecks(input: DoctorInput, deps: DoctorDeps): Promise<F
     describeApproval(input),
     describeLimits(input),
   ];
+}
+
+const MARK: Record<Status, string> = { ok: ' ok ', info: 'info', warn: 'warn', fail: 'FAIL' };
+
+/** One line per finding; a problem carries its fix on the same line. */
+export function formatFindings(findings: readonly Finding[]): string {
+  return findings
+    .map(
+      (finding) =>
+        `  [${MARK[finding.status]}] ${finding.subject}: ${finding.detail}${finding.fix ? ` → fix: ${finding.fix}` : ''}`,
+    )
+    .join('\n');
+}
+
+export function hasProblem(findings: readonly Finding[]): boolean {
+  return findings.some((finding) => finding.status === 'fail');
 }

@@ -9,7 +9,7 @@ import { ANNOTATION_PRESETS, type AnnotationPreset, type ToolAnnotations } from 
 import type { Spending } from './guardrails.js';
 import { tpToolResult } from '../shape/shape.js';
 import { parseArguments } from './strict-args.js';
-import type { Toolset } from './toolsets.js';
+import type { Toolset } from './selection.js';
 
 /** What the server found out while running, as opposed to how it was configured. */
 export interface RuntimeFacts {

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../operations/clock.js';
 import { SpoolSpace } from '../operations/output-spool.js';
 import { OperationStore } from '../operations/store.js';
 import type { ToolDefinition } from '../registry/tool.js';
-import type { Toolset } from '../registry/toolsets.js';
+import type { Toolset } from '../registry/selection.js';
 import { allTools } from '../tools/index.js';
 import { TpInstallation } from '../tp/generation.js';
 import { SessionClient, type SessionScope, type TpRunner } from '../tp/runner.js';

@@ -6,7 +6,7 @@ import { thisInstallation } from '../clients/installation.js';
 import { thisMachine } from '../clients/machine.js';
 import { snippetText } from '../clients/snippet.js';
 import { runChecks, type DoctorDeps } from '../doctor/checks.js';
-import { formatFindings, hasProblem } from '../doctor/report.js';
+import { formatFindings, hasProblem } from '../doctor/checks.js';
 import { tpArgv } from '../tp/commands.js';
 import { generationOverride, runnerLimits } from '../config/config.js';
 import { API_KEY_VARIABLE, type Env } from '../config/api-key.js';

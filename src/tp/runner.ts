@@ -3,12 +3,11 @@ import { isAbsolute, resolve } from 'node:path';
 import { shellQuote } from '../shell-quote.js';
 import { makeTempDir, removeTempDir } from '../temp-dirs.js';
 import { apiKeyFrom, KEY_VARIABLES, TP_KEY_VARIABLE } from '../config/api-key.js';
-import { displayedArgv } from './argv.js';
 import { childEnvironment, type Env } from './environment.js';
 import { NoApiKeyError, ToolError, TpNotFoundError } from '../errors.js';
 import { Redactor } from './redact.js';
 import { Slots } from './slots.js';
-import { TpProcess, type RunObserver, type TpResult } from './tp-process.js';
+import { displayedArgv, TpProcess, type RunObserver, type TpResult } from './tp-process.js';
 import { resolveExecutable } from './which.js';
 
 export interface TpRunnerOptions {

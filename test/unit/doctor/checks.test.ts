@@ -13,7 +13,7 @@ import {
   type DoctorDeps,
   type DoctorInput,
 } from '../../../src/doctor/checks.js';
-import { formatFindings, hasProblem } from '../../../src/doctor/report.js';
+import { formatFindings, hasProblem } from '../../../src/doctor/checks.js';
 import type { TpResult } from '../../../src/tp/runner.js';
 import { Redactor } from '../../../src/tp/redact.js';
 

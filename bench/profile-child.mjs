@@ -49,12 +49,11 @@ const library = await step(
     return index;
   },
 );
-const server = await step('createServer(): every tool registered with the SDK', () => {
-  const runner = new library.TpRunner({ tpPath: 'tp', env: {}, timeoutMs: 1_000 });
-  // the tools a plain `tensorpool-mcp --stdio` offers: the default selection
-  const { tools } = library.selectTools(library.allTools, {});
-  return library.createServer({ runner, tools });
-});
+// the tools a plain `tensorpool-mcp --stdio` offers: the default selection
+const server = await step(
+  'createServer(): the default selection, its handlers',
+  () => library.createServer({ env: {} }).server,
+);
 
 const { request } = await rawSession(server, 'profile');
 const first = await step(

@@ -94,7 +94,7 @@ export function resultRows(results) {
       met = m.growth <= Math.max(at200 * 1.1, at200 + 2 * 1024 * 1024);
     }
     rows.push([
-      `RSS growth${flags ? ` (node ${flags})` : ''}, ${m.outputMb} MB of tp output, ${m.progress ? `progress token (${m.notifications} notifications)` : 'no progress token'}; call ${seconds(m.ms)}`,
+      `RSS growth${flags ? ` (node ${flags})` : ''}, ${m.outputMb} MB of tp output, ${m.progress ? `progress token (${m.notifications} notifications)` : 'no progress token'}; call ${seconds(m.ms)}, peak RSS ${mb(m.peak)}`,
       mb(m.growth),
       `output ${mb(size)}`,
       `${(m.growth / size).toFixed(2)} of output`,

@@ -19,6 +19,8 @@ export function benchEnv(extra = {}) {
     TENSORPOOL_API_KEY: BENCH_KEY,
     // the stand-in has no help to read a generation from: no probe, so every call is alike
     TENSORPOOL_MCP_TP_GENERATION: '0.0.9',
+    // tp sees only an allow-list of the server's environment: the stand-in's knobs must be passed on
+    TENSORPOOL_MCP_PASS_ENV: 'BENCH_TP_*',
     ...extra,
   };
 }

@@ -1,13 +1,12 @@
 import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
-import { approvalInForce } from './config/approval-mode.js';
-import { configFromOptions, generationOverride, type Config } from './config/config.js';
-import { readOptions } from './config/command-line.js';
-import { ignoredEnvNotice, loadEnvFile } from './config/env-file.js';
+import { API_KEY_VARIABLE, keyVariableConflict, withoutKey } from './config/api-key.js';
+import { approvalInForce } from './config/in-words.js';
+import { generationOverride, runnerLimits, type Config } from './config/config.js';
+import { configFromCommandLine } from './config/command-line.js';
+import { ignoredEnvNotice } from './config/env-file.js';
 import { ConfigError, ListenError, SelectionError } from './errors.js';
-import { resolveAllowedDirs } from './files/allowed-dirs.js';
-import { heldSecrets } from './http/held-secrets.js';
-import { resolveHttpSecurity, type ResolvedHttpSecurity } from './http/security.js';
+import { heldSecrets } from './config/http-security.js';
 import { redactingLogger, stderrLogger } from './log.js';
 import { isLoopback } from './net.js';
 import { selectTools, type Selection } from './registry/selection.js';
@@ -18,11 +17,7 @@ import { onShutdown, type ShutdownOptions } from './shutdown.js';
 import { sweepStaleTempDirs } from './temp-dirs.js';
 import { allTools } from './tools/index.js';
 import { TpInstallation } from './tp/generation.js';
-import { streamBounds } from './tp/output-bounds.js';
-import { keyedClient } from './tp/keyed-client.js';
-import { TpRunner, type TpClient } from './tp/runner.js';
-import { keyVariableConflict } from './tp/environment.js';
-import { resolveExecutable } from './tp/which.js';
+import { TpRunner, type SessionScope } from './tp/runner.js';
 import { mistypedSubcommand, SUBCOMMANDS } from './subcommands/names.js';
 import { NAME, VERSION } from './version.js';
 
@@ -61,7 +56,7 @@ export interface CliOutcome {
 export async function main(argv: readonly string[] = process.argv, io: CliIo = processIo): Promise<CliOutcome> {
   // `doctor` and `config` have their own parser and code, loaded only when asked for
   if (SUBCOMMANDS.includes(argv[2] ?? '')) {
-    await (await import('./subcommands/index.js')).runSubcommand(argv);
+    await (await import('./subcommands/index.js')).runSubcommand(argv, io.env);
     return {};
   }
   const meant = mistypedSubcommand(argv[2]);
@@ -70,12 +65,11 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = p
     return { exitCode: USAGE_EXIT };
   }
   let config: Config;
-  let security: ResolvedHttpSecurity | undefined;
   let selection: Selection;
   let droppedFileTools: string[] = [];
   let notices: StartupNotices;
   try {
-    ({ config, security, notices } = parseCommandLine(argv, io.env));
+    ({ config, notices } = parseCommandLine(argv, io.env));
     // files on a remote server are the server's, not the user's: only an operator's --allow-dir offers them
     const noServerFiles = config.transport === 'http' && !isLoopback(config.host) && !config.allowDirsExplicit;
     selection = selectTools(allTools, { ...config, noServerFiles });
@@ -84,13 +78,15 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = p
   } catch (error) {
     return { exitCode: startupErrorExit(error, io) };
   }
-  return serve(config, selection, security, droppedFileTools, notices, io);
+  return serve(config, selection, droppedFileTools, notices, io);
 }
 
 /** What start-up found worth a line in the log, before a logger exists. */
 interface StartupNotices {
   /** Names an implicit ./.env held besides the key, which it may not set. */
   ignoredEnv: string[];
+  /** What the operator chose that is risky (--allow-unauthenticated, a token file others can read, …). */
+  warnings: string[];
   /** Tools named in --tools that --read-only leaves out. */
   readOnlyDropped?: string[];
 }
@@ -109,35 +105,19 @@ function leftOut(fuller: Selection, selection: Selection): string[] {
 }
 
 /**
- * The Config this command line and environment describe, and for --http its security (auth, allow-lists),
+ * The Config this command line and environment describe, its HTTP security (auth, allow-lists) included,
  * checked before anything starts; .env is loaded first, so options can read it. Starts nothing, so tests
  * (and the deploy blueprint's) can check a command line.
  */
 export function parseCommandLine(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
-): {
-  config: Config;
-  security: ResolvedHttpSecurity | undefined;
-  notices: StartupNotices;
-} {
-  const { ignored } = loadEnvFile(argv.slice(2), env, process.cwd());
-  const { values, fromEnv } = readOptions(argv, env);
-  if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
-    // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
-    throw new ConfigError(
-      `HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`,
-    );
-  }
-  const security = values.http ? resolveHttpSecurity(values, { host: values.host }) : undefined;
-  return {
-    config: configFromOptions(
-      values,
-      resolveAllowedDirs({ allowDirs: values.allowDir, cwd: process.cwd(), home: homedir() }),
-    ),
-    security,
-    notices: { ignoredEnv: ignored },
-  };
+): { config: Config; notices: StartupNotices } {
+  const { config, ignoredEnv, warnings } = configFromCommandLine(argv, env, {
+    cwd: process.cwd(),
+    home: homedir(),
+  });
+  return { config, notices: { ignoredEnv, warnings } };
 }
 
 /** The exit code of a command line that cannot start; anything else is a bug and is thrown. */
@@ -154,23 +134,20 @@ function startupErrorExit(error: unknown, io: CliIo): number {
 async function serve(
   config: Config,
   selection: Selection,
-  security: ResolvedHttpSecurity | undefined,
   droppedFileTools: readonly string[],
   notices: StartupNotices,
   io: CliIo,
 ): Promise<CliOutcome> {
   // with --auth tensorpool-key every session brings its own key: the server's own must never stand in
-  const ownKey = security?.config.auth.mode !== 'tensorpool-key';
-  const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
+  const security = config.http;
+  const ownKey = security?.auth.mode !== 'tensorpool-key';
   const runner = new TpRunner({
     tpPath: config.tpPath,
-    env: ownKey ? io.env : { ...io.env, TENSORPOOL_KEY: undefined, TENSORPOOL_API_KEY: undefined },
+    env: ownKey ? io.env : withoutKey(io.env),
     passEnv: config.passEnv,
     secrets: heldSecrets(security),
     timeoutMs: config.timeoutMs,
-    maxProcesses: config.maxProcesses,
-    outputHeadBytes: headBytes,
-    outputTailBytes: tailBytes,
+    ...runnerLimits(config),
   });
   const logger = stderrLogger(runner.redactor, false, io.stderr);
   // key files of a server that was killed (SIGKILL skips every exit handler) must not stay behind
@@ -180,7 +157,7 @@ async function serve(
         `removed ${removed.length} temporary director${removed.length === 1 ? 'y' : 'ies'} left by servers that were killed`,
       );
   });
-  for (const warning of security?.warnings ?? []) logger.error(warning);
+  for (const warning of notices.warnings) logger.error(warning);
   const envNotice = ignoredEnvNotice(notices.ignoredEnv);
   if (envNotice) logger.info(envNotice);
   if (notices.readOnlyDropped?.length) {
@@ -192,7 +169,7 @@ async function serve(
     const conflict = keyVariableConflict(io.env);
     if (conflict) logger.error(conflict);
   }
-  if (!resolveExecutable(config.tpPath)) {
+  if (!runner.locateTp()) {
     logger.error(
       `tp not found (${config.tpPath}): install it with \`pipx install tensorpool\` (or uv tool install tensorpool), or point --tp-path / TP_PATH at it; until then every tool that runs tp says the same`,
     );
@@ -207,15 +184,16 @@ async function serve(
   if (!ownKey)
     logger.info("--auth tensorpool-key: each session runs tp with its caller's own API key; the server's is not used.");
   else if (!runner.hasApiKey)
-    logger.info('TENSORPOOL_API_KEY is not set: tools that reach TensorPool will explain how to set it.');
+    logger.info(`${API_KEY_VARIABLE} is not set: tools that reach TensorPool will explain how to set it.`);
   // one probe of the installed tp serves every session
   const installation = new TpInstallation(runner, generationOverride(config));
   // and every session shares one spool space and one limit on output reads
   const spoolSpace = SpoolSpace.forOperations(config.maxOutputBytes);
   const reads = outputReads();
-  const newServer = (client: TpClient = runner, sessionLogger = logger, lane?: object) =>
+  const newServer = (sessionLogger = logger, lane?: object, key?: SessionScope['key']) =>
     createServer({
-      runner: client,
+      runner,
+      key,
       config,
       tools: selection.tools,
       deferred: selection.deferred,
@@ -248,7 +226,7 @@ async function serve(
       import('./http/auth/index.js'),
       import('./http/readiness.js'),
     ]);
-    const authenticator = await createAuthenticator(security.config.auth, {
+    const authenticator = await createAuthenticator(security.auth, {
       runner,
       mcpPath: '/mcp',
       onError: logger.error,
@@ -262,12 +240,12 @@ async function serve(
         // a session opened with a caller's own key runs every tp with that key, and masks it in what it logs;
         // when tp says TensorPool refused the key, the caller's sessions end
         createServer: (caller, lane) => {
-          if (!caller?.tpKey) return newServer(runner, logger, lane);
-          const client = keyedClient(runner, caller.tpKey, () => authenticator?.revoke?.(caller));
-          return newServer(client, redactingLogger(logger, client.redactor), lane);
+          if (!caller?.tpKey) return newServer(logger, lane);
+          const key = { value: caller.tpKey, onRefused: () => authenticator?.revoke?.(caller) };
+          return newServer(redactingLogger(logger, runner.redactor.including(key.value)), lane, key);
         },
         sessionIdleMs: config.sessionIdleMs,
-        security: security.config,
+        security,
         authenticator,
         readiness: tpReadiness(installation),
         onError: logger.error,
@@ -283,8 +261,8 @@ async function serve(
     // a server for many sessions probes tp now, so the first calls of the first sessions do not all wait for it
     void installation.describe().catch(() => {});
     logger.info(
-      `authentication: ${security.config.auth.mode}; at most ${security.config.maxSessions} sessions, ${security.config.maxSessionsPerCaller} per caller` +
-        (security.config.trustProxy ? '; client addresses from X-Forwarded-For (--trust-proxy)' : ''),
+      `authentication: ${security.auth.mode}; at most ${security.maxSessions} sessions, ${security.maxSessionsPerCaller} per caller` +
+        (security.trustProxy ? '; client addresses from X-Forwarded-For (--trust-proxy)' : ''),
     );
     logger.info(`listening on ${http.url}`);
     return { serving: { url: http.url, stop } };

@@ -1,3 +1,6 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { API_KEY_VARIABLE, TP_KEY_VARIABLE } from './config/api-key.js';
+
 /**
  * Every error class of the server, in one place. Only ToolError (and its kinds) reaches the model;
  * ConfigError and SelectionError end a start-up with exit code 2.
@@ -24,8 +27,8 @@ export class TpNotFoundError extends ToolError {
 export class NoApiKeyError extends ToolError {
   constructor() {
     super(
-      'No TensorPool API key is set. Set TENSORPOOL_API_KEY (or TENSORPOOL_KEY) in the environment ' +
-        'of the MCP server (the "env" block of your client config), or put TENSORPOOL_API_KEY=... in a .env file ' +
+      `No TensorPool API key is set. Set ${API_KEY_VARIABLE} (or ${TP_KEY_VARIABLE}) in the environment ` +
+        `of the MCP server (the "env" block of your client config), or put ${API_KEY_VARIABLE}=... in a .env file ` +
         'in the directory the server starts in (or name one with --env-file). Get a key at https://tensorpool.dev/dashboard.',
     );
   }
@@ -75,4 +78,9 @@ export class AuthRefusal extends Error {
 /** The HTTP server could not listen: the port is taken, the address is not this machine's. */
 export class ListenError extends Error {
   override readonly name = 'ListenError';
+}
+
+/** A refusal or failure before or without `tp`: the text tells the model what to change. */
+export function errorResult(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
 }

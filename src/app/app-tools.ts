@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
-import { tpToolResult } from '../registry/call-result.js';
+import { tpToolResult } from '../shape/shape.js';
 import { defineTool, type ToolContext, type ToolDefinition } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import type { PendingApprovals } from './pending.js';

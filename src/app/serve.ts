@@ -39,13 +39,6 @@ export class ConsoleSession {
     return this.byName.get(name);
   }
 
-  /** The arguments of an app-only call, checked as the SDK checks a registered tool's; a string says what is wrong. */
-  parse(tool: ToolDefinition, args: unknown): Record<string, unknown> | string {
-    const parsed = strictInput(tool.name, tool.inputSchema).safeParse(args ?? {});
-    if (parsed.success) return parsed.data as Record<string, unknown>;
-    return `Input validation error: Invalid arguments for tool ${tool.name}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`).join('; ')}`;
-  }
-
   /** Waits for the person's Approve or Decline on the view's approval card. */
   ask(question: ApprovalQuestion, signal: AbortSignal): Promise<boolean> {
     return this.state.pending.wait(question, signal).answer;

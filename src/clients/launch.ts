@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Client } from './clients.js';
 import type { Machine } from './machine.js';
 import { shellQuote } from '../shell-quote.js';
+import { API_KEY_VARIABLE } from '../config/api-key.js';
 
 /** The key clients store the server under. */
 export const SERVER_KEY = 'tensorpool';
@@ -26,7 +27,7 @@ export interface ServerLaunch {
 export function launchFor(client: Client, machine: Machine, serverArgs: readonly string[]): ServerLaunch {
   const npxArgs = ['-y', PACKAGE, ...serverArgs];
   const key = keyReference(client);
-  const env: Record<string, string> = { TENSORPOOL_API_KEY: key };
+  const env: Record<string, string> = { [API_KEY_VARIABLE]: key };
   const installation = machine.installation ?? { kind: 'npx' };
   if (installation.kind === 'command') return { command: installation.command, args: [...serverArgs], env };
   // a clone or a local install: node by absolute path runs it wherever the client starts it
@@ -56,13 +57,13 @@ export function launchFor(client: Client, machine: Machine, serverArgs: readonly
  */
 function keyReference(client: Client): string {
   if (client.shape === 'vscode') return `\${input:${VSCODE_KEY_INPUT}}`;
-  if (client.id === 'claude-code') return '${TENSORPOOL_API_KEY}';
+  if (client.id === 'claude-code') return `\${${API_KEY_VARIABLE}}`;
   return KEY_PLACEHOLDER;
 }
 
 /** `claude mcp add …` for the same launch: Claude Code's own way to add a server (local scope: private to you, this project). */
 export function claudeMcpAddCommand(launch: ServerLaunch): string {
-  const env = Object.entries({ ...launch.env, TENSORPOOL_API_KEY: KEY_PLACEHOLDER }).map(
+  const env = Object.entries({ ...launch.env, [API_KEY_VARIABLE]: KEY_PLACEHOLDER }).map(
     ([name, value]) => `--env ${shellQuote([`${name}=${value}`])}`,
   );
   return ['claude mcp add', SERVER_KEY, ...env, '--', shellQuote([launch.command, ...launch.args])].join(' ');

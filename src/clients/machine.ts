@@ -14,11 +14,16 @@ export interface Machine {
   installation?: Installation;
 }
 
-export function thisMachine(npxPath?: string, installation?: Installation): Machine {
+/** `env`: the environment the entry read (clients/ never reads process.env itself). */
+export function thisMachine(
+  env: Record<string, string | undefined>,
+  npxPath?: string,
+  installation?: Installation,
+): Machine {
   return {
     platform: process.platform,
     home: homedir(),
-    env: process.env,
+    env,
     nodePath: process.execPath,
     npxPath,
     installation,

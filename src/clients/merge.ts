@@ -4,6 +4,7 @@ import type { Client } from './clients.js';
 import { KEY_PLACEHOLDER, SERVER_KEY, type ServerLaunch } from './launch.js';
 import { serverEntry, tomlSection, VSCODE_KEY_PROMPT } from './snippet.js';
 import { ConfigFileError } from '../errors.js';
+import { API_KEY_VARIABLE, TP_KEY_VARIABLE } from '../config/api-key.js';
 
 const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
 
@@ -49,14 +50,14 @@ export function mergeConfig(client: Client, existing: string | undefined, launch
 /** A key the user already filled in (not our placeholder, not a VS Code input reference), or undefined. */
 function existingKey(entry: unknown): string | undefined {
   const env = (entry as { env?: Record<string, unknown> } | undefined)?.env;
-  const key = env?.TENSORPOOL_API_KEY ?? env?.TENSORPOOL_KEY;
+  const key = env?.[API_KEY_VARIABLE] ?? env?.[TP_KEY_VARIABLE];
   if (typeof key !== 'string' || key === KEY_PLACEHOLDER || key.startsWith('${')) return undefined;
   return key;
 }
 
 /** Rewriting the entry must not throw away the key the user put there. */
 function keepingKey(launch: ServerLaunch, key: string | undefined): ServerLaunch {
-  return key === undefined ? launch : { ...launch, env: { ...launch.env, TENSORPOOL_API_KEY: key } };
+  return key === undefined ? launch : { ...launch, env: { ...launch.env, [API_KEY_VARIABLE]: key } };
 }
 
 function tomlEntry(text: string, path: string): unknown {

@@ -1,7 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, OptionValueError } from '../errors.js';
+import { resolveAllowedDirs } from '../files/allowed-dirs.js';
+import { isLoopback } from '../net.js';
 import { SUBCOMMANDS_HELP } from '../subcommands/names.js';
 import { NAME, VERSION } from '../version.js';
+import type { Env } from './api-key.js';
+import { configFromOptions, type Config } from './config.js';
+import { loadEnvFile } from './env-file.js';
 import { HELP_GROUPS, OPTIONS, type OptionName, type OptionSpec, type OptionValues } from './options.js';
 
 export interface ReadOptions {
@@ -38,6 +43,30 @@ export function readOptions(
       );
   }
   return read;
+}
+
+/**
+ * The Config a command line and environment describe, checked before anything starts: .env is loaded into
+ * `env` first (never overriding it), so options can read it. Also returns what start-up says about it: the
+ * names an implicit ./.env held but may not set, and the risky choices (said loudly).
+ */
+export function configFromCommandLine(
+  argv: readonly string[],
+  env: Env,
+  where: { cwd: string; home: string },
+): { config: Config; ignoredEnv: string[]; warnings: string[] } {
+  const { ignored } = loadEnvFile(argv.slice(2), env, where.cwd);
+  const { values, fromEnv } = readOptions(argv, env);
+  if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
+    // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
+    throw new ConfigError(
+      `HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`,
+    );
+  }
+  const warnings: string[] = [];
+  const dirs = resolveAllowedDirs({ allowDirs: values.allowDir, cwd: where.cwd, home: where.home });
+  const config = configFromOptions(values, dirs, (warning) => warnings.push(warning));
+  return { config, ignoredEnv: ignored, warnings };
 }
 
 /** Adds the table's options `names` to a command (the subcommands take some of the server's flags). */

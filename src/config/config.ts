@@ -1,6 +1,8 @@
 import type { AllowedDirs } from '../files/allowed-dirs.js';
 import type { Generation } from '../tp/generation.js';
+import { streamBounds } from '../tp/output-bounds.js';
 import { deepFreeze } from '../deep-freeze.js';
+import { resolveHttpSecurity, type HttpSecurityConfig } from './http-security.js';
 import { defaultOptionValues, type ConfirmMode, type OptionValues } from './options.js';
 
 /** Spending limits set by the operator; a call outside them is refused before anything runs. */
@@ -23,6 +25,8 @@ export interface Config {
   readonly port: number;
   /** HTTP: a session without a request for this long is closed, with whatever it still runs. */
   readonly sessionIdleMs: number;
+  /** HTTP: authentication, allow-lists and session limits; undefined over stdio. */
+  readonly http: HttpSecurityConfig | undefined;
 
   // running tp
   readonly tpPath: string;
@@ -32,7 +36,6 @@ export interface Config {
   readonly timeoutMs: number;
   /** Most tp processes at once; further calls wait, taking turns across callers (sessions, without authentication). */
   readonly maxProcesses: number;
-  readonly envFile: string | undefined;
   /** Variables of the server's environment tp gets beyond its allow-list (tp/environment.ts); NAME* is a prefix. */
   readonly passEnv: readonly string[];
 
@@ -81,8 +84,18 @@ export function generationOverride(config: Config): Generation | undefined {
   return config.tpGeneration === 'auto' ? undefined : config.tpGeneration;
 }
 
-/** What a library user may set; everything left out takes its default. */
-export type ConfigInput = Partial<Omit<Config, 'guardrails'>> & { readonly guardrails?: Partial<Guardrails> };
+/** What a TpRunner takes of the Config: how many processes at once, and how much of each stream it keeps. */
+export function runnerLimits(config: Pick<Config, 'maxProcesses' | 'maxResultBytes'>): {
+  maxProcesses: number;
+  outputHeadBytes: number;
+  outputTailBytes: number;
+} {
+  const { headBytes, tailBytes } = streamBounds(config.maxResultBytes);
+  return { maxProcesses: config.maxProcesses, outputHeadBytes: headBytes, outputTailBytes: tailBytes };
+}
+
+/** What a library user may set; everything left out takes its default. (HTTP security is the command line's.) */
+export type ConfigInput = Partial<Omit<Config, 'guardrails' | 'http'>> & { readonly guardrails?: Partial<Guardrails> };
 
 /** No directory: file tools refuse until the operator (or a client's roots) names one. */
 const NO_DIRS: AllowedDirs = { allowedDirs: [], allowedDirsProblem: undefined };
@@ -92,18 +105,32 @@ const FIXED = {
   heartbeatMs: 10_000,
 } as const;
 
-/** The Config the option table's values describe. `dirs`: --allow-dir resolved against the launch directory. */
-export function configFromOptions(values: OptionValues, dirs: AllowedDirs = NO_DIRS): Config {
+/**
+ * The Config the option table's values describe, or a ConfigError naming the option and what is allowed.
+ * `dirs`: --allow-dir resolved against the launch directory. `warn` hears what the operator chose that is
+ * risky (said loudly at start-up).
+ */
+export function configFromOptions(
+  values: OptionValues,
+  dirs: AllowedDirs = NO_DIRS,
+  warn: (warning: string) => void = () => {},
+): Config {
+  let http: HttpSecurityConfig | undefined;
+  if (values.http) {
+    const resolved = resolveHttpSecurity(values, { host: values.host });
+    resolved.warnings.forEach(warn);
+    http = resolved.config;
+  }
   return deepFreeze({
     transport: values.http ? 'http' : 'stdio',
     host: values.host,
     port: values.port,
     sessionIdleMs: values.sessionIdle * 1000,
+    http,
     tpPath: values.tpPath,
     tpGeneration: values.tpGeneration,
     timeoutMs: values.timeout * 1000,
     maxProcesses: values.maxProcesses,
-    envFile: values.envFile,
     passEnv: values.passEnv,
     allowedDirs: dirs.allowedDirs,
     allowedDirsProblem: dirs.allowedDirsProblem,

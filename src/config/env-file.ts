@@ -2,12 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotenv, parse as parseDotenv } from 'dotenv';
 import { ConfigError } from '../errors.js';
+import { type Env, KEY_VARIABLES } from './api-key.js';
 import { OPTIONS } from './options.js';
-
-type Env = Record<string, string | undefined>;
-
-/** What an implicit ./.env may set: it lives in a project that may not be the operator's own. */
-const KEY_VARIABLES = ['TENSORPOOL_API_KEY', 'TENSORPOOL_KEY'];
 
 /**
  * Loads a .env file into `env` before any option is read, never overriding what is set.
@@ -32,6 +28,7 @@ export function loadEnvFile(args: readonly string[], env: Env, cwd: string): { i
   for (const name of KEY_VARIABLES) {
     if (values[name] !== undefined && env[name] === undefined) env[name] = values[name];
   }
+  // what an implicit ./.env may set: it lives in a project that may not be the operator's own.
   // names only (never values): the start-up log says what the file wanted and did not get
   return { ignored: Object.keys(values).filter((name) => !KEY_VARIABLES.includes(name)) };
 }

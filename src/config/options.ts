@@ -1,6 +1,6 @@
 import { delimiter } from 'node:path';
 import { OptionValueError } from '../errors.js';
-import { TOOLSETS } from '../registry/toolsets.js';
+import { TOOLSETS } from '../registry/selection.js';
 import { GENERATIONS, type Generation } from '../tp/generation.js';
 
 /**

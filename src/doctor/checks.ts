@@ -1,12 +1,13 @@
-import type { ConfigInput } from '../config/config.js';
-import type { ConfirmMode } from '../config/options.js';
+import type { Config, ConfigInput } from '../config/config.js';
 import { resolveAllowedDirs } from '../files/allowed-dirs.js';
-import { apiKeyFrom, type Env } from '../tp/environment.js';
+import { approvalInForce, limitsInWords } from '../config/in-words.js';
+import { API_KEY_VARIABLE, apiKeyFrom, type Env, keyVariableInForce } from '../config/api-key.js';
 import type { InstallationFacts } from '../tp/generation.js';
+import { keyVerdict } from '../tp/key-check.js';
 import type { TpResult } from '../tp/runner.js';
 
 /** ok and info are fine; warn is worth knowing; fail means the server will not work as set up. */
-export type Status = 'ok' | 'info' | 'warn' | 'fail';
+type Status = 'ok' | 'info' | 'warn' | 'fail';
 
 export interface Finding {
   status: Status;
@@ -17,14 +18,11 @@ export interface Finding {
 }
 
 /** The set-up being checked: the same values the server would start with. */
-export interface DoctorInput {
-  tpPath: string;
+export interface DoctorInput extends Pick<Config, 'tpPath' | 'confirmMode' | 'confirmCreates' | 'readOnly'> {
+  /** --allow-dir as given: the checks resolve it, to report a problem instead of stopping. */
   allowDirs: readonly string[];
   cwd: string;
   home: string;
-  confirmMode: ConfirmMode;
-  confirmCreates: boolean;
-  readOnly: boolean;
   guardrails: NonNullable<ConfigInput['guardrails']>;
 }
 
@@ -110,10 +108,6 @@ export async function checkTp(
   }
 }
 
-/** What tp prints when the health check got no answer from the engine, as opposed to a refusal. */
-const UNREACHABLE =
-  /Cannot reach the TensorPool|Unexpected error during health check|malformed response from server during health check/i;
-
 /** The last four characters only, and only of a key long enough that they give nothing away. */
 export function maskKey(key: string): string {
   return key.length >= 16 ? `…${key.slice(-4)}` : '(hidden)';
@@ -125,34 +119,28 @@ export async function checkApiKey(deps: DoctorDeps, tpUsable: boolean): Promise<
     return {
       status: 'fail',
       subject: 'API key',
-      detail: 'TENSORPOOL_API_KEY is not set',
-      fix: `set TENSORPOOL_API_KEY to your key from ${KEY_SOURCE} (in the client's "env" block, or a .env file)`,
+      detail: `${API_KEY_VARIABLE} is not set`,
+      fix: `set ${API_KEY_VARIABLE} to your key from ${KEY_SOURCE} (in the client's "env" block, or a .env file)`,
     };
   }
-  const variable = deps.env.TENSORPOOL_KEY?.trim() ? 'TENSORPOOL_KEY' : 'TENSORPOOL_API_KEY';
+  const variable = keyVariableInForce(deps.env);
   const shown = `${variable} ${maskKey(key)}`;
   if (!tpUsable) return { status: 'info', subject: 'API key', detail: `${shown} is set; not checked, tp does not run` };
-  const me = await deps.accountMe();
-  if (me.exitCode === 0) return { status: 'ok', subject: 'API key', detail: `${shown} accepted by TensorPool (tp me)` };
-  const said = deps
-    .redact(`${me.stdout}\n${me.stderr}`)
-    .split('\n')
-    .map((line) => line.trim())
-    .find((line) => line && !line.startsWith('* '));
-  // the key is only in question when TensorPool answered (docs/tp-cli.md, the health check)
-  if (me.timedOut || (said !== undefined && UNREACHABLE.test(said))) {
+  const verdict = keyVerdict(await deps.accountMe());
+  if ('unavailable' in verdict) {
+    // the key is only in question when TensorPool answered (docs/tp-cli.md, the health check)
     return {
       status: 'fail',
       subject: 'TensorPool',
-      detail: `cannot reach TensorPool, so ${shown} was not checked: ${me.timedOut ? 'tp me timed out' : said}`,
+      detail: `cannot reach TensorPool, so ${shown} was not checked: ${deps.redact(verdict.unavailable)}`,
       fix: 'check the network, a proxy (HTTPS_PROXY; tp sees the proxy and CA variables) or TENSORPOOL_ENGINE; the key may be fine',
     };
   }
-  const why = said ?? `tp me exited with ${me.exitCode}`;
+  if (verdict.valid) return { status: 'ok', subject: 'API key', detail: `${shown} accepted by TensorPool (tp me)` };
   return {
     status: 'fail',
     subject: 'API key',
-    detail: `${shown} rejected by TensorPool: ${why}`,
+    detail: `${shown} rejected by TensorPool: ${deps.redact(verdict.said)}`,
     fix: `check the key at ${KEY_SOURCE}`,
   };
 }
@@ -184,25 +172,14 @@ export function checkAllowedDirs(input: Pick<DoctorInput, 'allowDirs' | 'cwd' | 
 }
 
 function describeApproval(input: Pick<DoctorInput, 'confirmMode' | 'confirmCreates' | 'readOnly'>): Finding {
-  const modes = {
-    flag: 'irreversible calls need confirm=true',
-    elicit: 'irreversible calls ask you in the client when it can',
-    'always-elicit': 'irreversible calls always ask you in the client',
-  };
-  const parts = [`${input.confirmMode}: ${modes[input.confirmMode]}`];
-  parts.push(
-    input.confirmCreates
-      ? 'calls that start billing ask too'
-      : 'calls that start billing run unasked (--no-confirm-creates)',
-  );
+  const parts = [approvalInForce(input.confirmMode, undefined, input.confirmCreates)];
   if (input.readOnly) parts.push('read-only: nothing that changes anything is offered');
   return { status: 'info', subject: 'approval', detail: parts.join('; ') };
 }
 
 export function describeLimits(input: Pick<DoctorInput, 'guardrails'>): Finding {
-  const { allowInstanceTypes, maxNodes, maxStorageGb } = input.guardrails;
-  const detail = `instance types ${allowInstanceTypes?.join(', ') ?? 'any'}, nodes per cluster ${maxNodes ?? 'any'}, storage ${maxStorageGb === undefined ? 'any' : `${maxStorageGb} GB`}`;
-  if (allowInstanceTypes?.length === 0) {
+  const detail = limitsInWords(input.guardrails, 'any').join(', ');
+  if (input.guardrails.allowInstanceTypes?.length === 0) {
     return {
       status: 'fail',
       subject: 'limits',
@@ -224,4 +201,20 @@ export async function runChecks(input: DoctorInput, deps: DoctorDeps): Promise<F
     describeApproval(input),
     describeLimits(input),
   ];
+}
+
+const MARK: Record<Status, string> = { ok: ' ok ', info: 'info', warn: 'warn', fail: 'FAIL' };
+
+/** One line per finding; a problem carries its fix on the same line. */
+export function formatFindings(findings: readonly Finding[]): string {
+  return findings
+    .map(
+      (finding) =>
+        `  [${MARK[finding.status]}] ${finding.subject}: ${finding.detail}${finding.fix ? ` → fix: ${finding.fix}` : ''}`,
+    )
+    .join('\n');
+}
+
+export function hasProblem(findings: readonly Finding[]): boolean {
+  return findings.some((finding) => finding.status === 'fail');
 }

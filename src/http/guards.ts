@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { Authenticator } from './auth/authenticator.js';
 import { requireBearer } from './auth/middleware.js';
 import { METADATA_PREFIX, protectedResourceMetadata, resourceOf } from './auth/resource-metadata.js';
-import type { AllowList, HttpSecurityConfig } from './config.js';
+import type { AllowList, HttpSecurityConfig } from '../config/http-security.js';
 import { hostAndOriginCheck, normalizeOrigin } from './host-origin.js';
 
 export interface GuardOptions {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AllowList } from './config.js';
+import type { AllowList } from '../config/http-security.js';
 
 interface HostPort {
   /** Lower case; IPv6 literals in brackets, as in a URL. */

@@ -6,7 +6,6 @@ import { cutMarker } from '../tp/bounded-output.js';
 export const IN_MEMORY_OUTPUT_BYTES = 64 * 1024;
 
 /** Default most bytes one operation's spool file holds: past it the middle is cut (--max-output-mb). */
-export const DEFAULT_MAX_OUTPUT_BYTES = 100 * 1024 * 1024;
 
 /** The spool files of a process together may hold this many operations' worth of output at its most. */
 const SPOOL_SPACE_OPERATIONS = 4;
@@ -51,7 +50,7 @@ export interface SpoolLimits {
   /** Most bytes kept in memory before a file is opened. */
   memoryBytes?: number;
   /** Most bytes of the file: past it, its first half keeps the start and its second half the end. */
-  fileBytes?: number;
+  fileBytes: number;
   /** Shared by every spool of the process; default: room for this one alone. */
   space?: SpoolSpace;
 }
@@ -104,10 +103,10 @@ export class OutputSpool {
 
   constructor(
     private readonly openFile: () => SpoolFile,
-    limits: SpoolLimits = {},
+    limits: SpoolLimits,
   ) {
     this.memoryLimit = limits.memoryBytes ?? IN_MEMORY_OUTPUT_BYTES;
-    this.fileLimit = limits.fileBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    this.fileLimit = limits.fileBytes;
     this.space = limits.space ?? new SpoolSpace(this.fileLimit);
   }
 

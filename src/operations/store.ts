@@ -4,7 +4,7 @@ import { makeTempDir, removeTempDir } from '../temp-dirs.js';
 import { ToolError } from '../errors.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import { Operation } from './operation.js';
-import { DEFAULT_MAX_OUTPUT_BYTES, SpoolSpace, type SpoolFile, type SpoolLimits } from './output-spool.js';
+import { SpoolSpace, type SpoolFile, type SpoolLimits } from './output-spool.js';
 
 export interface OperationStoreOptions {
   /** How long a finished operation stays readable. */
@@ -18,7 +18,6 @@ export interface OperationStoreOptions {
   clock: Clock;
 }
 
-const DEFAULT_OPERATION_TTL_MS = 10 * 60_000;
 const DEFAULT_MAX_FINISHED = 50;
 /** A finished operation is swept a little after its TTL, so the sweep never lands just before it expires. */
 const SWEEP_SLACK_MS = 100;
@@ -36,12 +35,13 @@ export class OperationStore {
   private readonly options: OperationStoreOptions;
   private readonly spoolLimits: SpoolLimits;
 
-  constructor(options: Partial<OperationStoreOptions> = {}) {
+  /** `ttlMs` and `maxOutputBytes` are the operator's (Config); the rest has a default. */
+  constructor(options: Pick<OperationStoreOptions, 'ttlMs' | 'maxOutputBytes'> & Partial<OperationStoreOptions>) {
     this.options = {
-      ttlMs: options.ttlMs ?? DEFAULT_OPERATION_TTL_MS,
+      ttlMs: options.ttlMs,
       maxFinished: options.maxFinished ?? DEFAULT_MAX_FINISHED,
-      maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-      spoolSpace: options.spoolSpace ?? SpoolSpace.forOperations(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
+      maxOutputBytes: options.maxOutputBytes,
+      spoolSpace: options.spoolSpace ?? SpoolSpace.forOperations(options.maxOutputBytes),
       clock: options.clock ?? systemClock,
     };
     this.spoolLimits = { fileBytes: this.options.maxOutputBytes, space: this.options.spoolSpace };

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { approvalRule, limitsInWords } from '../config/in-words.js';
 import { SKILL_URI } from '../server/skill-resource.js';
 
 /**
@@ -8,12 +9,8 @@ import { SKILL_URI } from '../server/skill-resource.js';
  */
 export function serverInstructions(config: Config): string {
   const limits = operatorLimits(config);
-  const approval = {
-    flag: 'they run only with confirm=true, passed after the user agreed.',
-    elicit:
-      'the server asks the user itself where the client can (then do not ask in chat too); elsewhere pass confirm=true after the user agreed.',
-    'always-elicit': 'the server asks the user itself; without a client that can ask, they do not run.',
-  }[config.confirmMode];
+  // where the server asks the person itself, the model asking in chat too would ask twice
+  const approval = `they ${approvalRule(config.confirmMode)}${config.confirmMode === 'flag' ? '' : '; where the server asks, do not ask in chat too'}.`;
   return [
     `TensorPool GPU clusters, jobs and storage through the user's \`tp\` CLI. Workflows in detail: resource ${SKILL_URI}.`,
     '- Job: job_write_config → cluster_create wait=true (or a RUNNING cluster from cluster_list) → job_push → job_listen until job_status is final → job_pull → cluster_destroy.',
@@ -29,11 +26,7 @@ export function serverInstructions(config: Config): string {
 
 function operatorLimits(config: Config): string[] {
   const limits: string[] = [];
-  const guardrails = config.guardrails;
   if (config.readOnly) limits.push('read-only, nothing can be created or changed');
   if (config.dryRun) limits.push('dry run, tools that change something only show the tp command');
-  if (guardrails?.allowInstanceTypes) limits.push(`instance types ${guardrails.allowInstanceTypes.join(', ')}`);
-  if (guardrails?.maxNodes !== undefined) limits.push(`at most ${guardrails.maxNodes} node(s) per cluster`);
-  if (guardrails?.maxStorageGb !== undefined) limits.push(`volumes up to ${guardrails.maxStorageGb} GB`);
-  return limits;
+  return [...limits, ...limitsInWords(config.guardrails, 'omit')];
 }

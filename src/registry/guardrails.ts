@@ -1,4 +1,5 @@
 import type { Guardrails } from '../config/config.js';
+import { howToSet } from '../config/in-words.js';
 import { ToolError } from '../errors.js';
 
 /** What one call would start, as far as the operator's spending limits care. */
@@ -28,7 +29,7 @@ export function checkInstanceType(guardrails: Guardrails, field: string, instanc
   if (!allowed || allowed.some((glob) => globToRegExp(glob).test(instanceType))) return;
   throw new ToolError(
     `${field} ${instanceType} is not allowed on this server (allowed: ${allowed.join(', ')}). ` +
-      'The operator can change this with --allow-instance-types or TENSORPOOL_MCP_ALLOW_INSTANCE_TYPES.',
+      `The operator can change this with ${howToSet('allowInstanceTypes')}.`,
   );
 }
 
@@ -36,7 +37,7 @@ function checkNodes(guardrails: Guardrails, nodes: number): void {
   const max = guardrails.maxNodes;
   if (max === undefined || nodes <= max) return;
   throw new ToolError(
-    `num_nodes ${nodes} is over this server's limit of ${max}. The operator can change it with --max-nodes or TENSORPOOL_MCP_MAX_NODES.`,
+    `num_nodes ${nodes} is over this server's limit of ${max}. The operator can change it with ${howToSet('maxNodes')}.`,
   );
 }
 
@@ -47,6 +48,6 @@ function checkStorageGb(guardrails: Guardrails, sizeGb: number | 'unsized'): voi
     throw new ToolError(`size_gb is required on this server, which limits volumes to ${max} GB.`);
   if (sizeGb <= max) return;
   throw new ToolError(
-    `size_gb ${sizeGb} is over this server's limit of ${max} GB. The operator can change it with --max-storage-gb or TENSORPOOL_MCP_MAX_STORAGE_GB.`,
+    `size_gb ${sizeGb} is over this server's limit of ${max} GB. The operator can change it with ${howToSet('maxStorageGb')}.`,
   );
 }

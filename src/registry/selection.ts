@@ -1,9 +1,12 @@
 import { SelectionError } from '../errors.js';
 import type { ToolDefinition } from './tool.js';
-import { TOOLSETS, type Toolset } from './toolsets.js';
+
+/** Tools come in toolsets, one per `tp` noun (and status); --toolsets picks among them. */
+export const TOOLSETS = ['clusters', 'jobs', 'storage', 'account', 'object_storage', 'status'] as const;
+export type Toolset = (typeof TOOLSETS)[number];
 
 /** Toolsets a plain start-up gets: object storage is opt-in (it is new, and one of its commands prints secrets). */
-export const DEFAULT_TOOLSETS: readonly Toolset[] = ['clusters', 'jobs', 'storage', 'account', 'status'];
+const DEFAULT_TOOLSETS: readonly Toolset[] = ['clusters', 'jobs', 'storage', 'account', 'status'];
 
 export interface SelectionOptions {
   /** Toolset names, or the keywords `default` and `all`; undefined: `default`. */

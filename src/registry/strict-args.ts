@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { withoutDialect } from './schema-dialect.js';
+import { ToolError } from '../errors.js';
 
 /**
  * Tool arguments are strict: a misspelled name (`nodes` for `num_nodes`) would otherwise be dropped
@@ -88,7 +88,18 @@ export function unknownArgumentsMessage(
 }
 
 /**
- * The object schema the SDK validates a tool's arguments with, and lists in tools/list
+ * A schema as a list shows it (the view's app-only tools), without the `$schema` keyword that zod adds
+ * to every schema: 52 bytes a tool, on a list every session sends the model. Nothing is lost:
+ * MCP reads a schema without `$schema` as JSON Schema 2020-12, and what our schemas use (type,
+ * properties, required, additionalProperties, pattern, lengths, items, enum, default) means the same
+ * there as in draft-07. (zod writes metadata over its own keys, and an undefined value is not sent.)
+ */
+function withoutDialect<Schema extends z.ZodType>(schema: Schema): Schema {
+  return schema.meta({ $schema: undefined }) as Schema;
+}
+
+/**
+ * The object schema a tool's arguments are parsed with (parseArguments below), strict
  * (`additionalProperties: false`). An unknown key fails the call, naming the key and the real
  * parameter it most likely meant; every other issue keeps its own message.
  */
@@ -108,3 +119,20 @@ export function strictInput<Shape extends z.ZodRawShape>(toolName: string, shape
 }
 
 const built = new WeakMap<z.ZodRawShape, { toolName: string; schema: z.ZodObject }>();
+
+/**
+ * A call's arguments, parsed against its tool's strict schema (defaults filled in); anything wrong throws a
+ * ToolError that names each field and its rule, and nothing has run.
+ */
+export function parseArguments<Shape extends z.ZodRawShape>(
+  toolName: string,
+  shape: Shape,
+  raw: unknown,
+): z.infer<z.ZodObject<Shape>> {
+  const parsed = strictInput(toolName, shape).safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
+  throw new ToolError(`Invalid arguments for ${toolName}: ${issues.join('; ')}`);
+}

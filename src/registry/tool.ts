@@ -7,8 +7,9 @@ import type { Generation, TpInstallation } from '../tp/generation.js';
 import type { TpClient } from '../tp/runner.js';
 import { ANNOTATION_PRESETS, type AnnotationPreset, type ToolAnnotations } from './annotations.js';
 import type { Spending } from './guardrails.js';
-import { tpToolResult } from './call-result.js';
-import type { Toolset } from './toolsets.js';
+import { tpToolResult } from '../shape/shape.js';
+import { parseArguments } from './strict-args.js';
+import type { Toolset } from './selection.js';
 
 /** What the server found out while running, as opposed to how it was configured. */
 export interface RuntimeFacts {
@@ -53,7 +54,7 @@ type Args<Shape extends z.ZodRawShape> = z.infer<z.ZodObject<Shape>>;
 type Handler<Shape extends z.ZodRawShape, Context> = (args: Args<Shape>, context: Context) => Promise<CallToolResult>;
 
 /** What a call needs approved before anything runs; each says what the call would do, or undefined when these arguments do nothing of the kind. */
-export interface Approval<A> {
+interface Approval<A> {
   /** Always approved first, e.g. "destroying cluster c-1". */
   irreversible?: (args: A) => string | undefined;
   /**
@@ -112,22 +113,88 @@ type Kinds<Shape extends z.ZodRawShape, Extra> =
 /** A tool as its file declares it. */
 export type ToolSpec<Shape extends z.ZodRawShape> = Kinds<Shape, { annotations: AnnotationPreset }>;
 
-/** A tool as the registry and the server use it: annotation hints spelled out. */
-export type ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> = Kinds<
-  Shape,
-  { annotations: ToolAnnotations }
->;
+/** What one call of a tool needs approved, in words; each absent when these arguments need nothing of the kind. */
+export interface CallApproval {
+  irreversible?: string;
+  sensitive?: string;
+  billing?: string;
+}
+
+/**
+ * One call of a tool, its arguments parsed against the tool's own schema: what the call pipeline asks of it
+ * before anything runs (approval, limits), and the run itself. The parsed arguments stay typed inside it.
+ */
+export interface ToolCall {
+  /** The arguments as parsed (defaults filled in), for summaries and the approval question. */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly approval: CallApproval;
+  /** What the call would start, for the operator's spending limits. */
+  readonly spends?: Spending;
+  /** Runs the handler; `generation` is the installed one, given to a tool that builds its argv for it. */
+  run(context: ToolContext, generation?: Generation): Promise<CallToolResult>;
+}
+
+type Described<T> = { [Kind in keyof T]?: true };
+
+/**
+ * A tool as the registry, the server and the lists use it: annotation hints spelled out, and the typed parts
+ * (handler, approval, spending) behind `prepare`, which parses a call's arguments first.
+ */
+export type ToolDefinition = Omit<ToolBase<z.ZodRawShape>, 'annotations' | 'approval' | 'spends'> & {
+  annotations: ToolAnnotations;
+  runs: 'tp' | 'local';
+  since?: Generation | 'any';
+  /** Which kinds of approval a call may need (the phrases come from `prepare`). */
+  approval?: Described<Approval<unknown>>;
+  /** Whether calls are checked against the operator's spending limits. */
+  spends?: true;
+  /** Parses raw arguments against the schema (strict: unknown names are refused); throws a ToolError naming the field. */
+  prepare(raw: unknown): ToolCall;
+};
 
 /** A tool that needs the installed generation: every tp tool but those for any tp. */
-export type GenerationTool = Extract<ToolDefinition, { since?: Generation }>;
-
-export function needsGeneration(tool: ToolDefinition): tool is GenerationTool {
+export function needsGeneration(tool: Pick<ToolDefinition, 'runs' | 'since'>): boolean {
   return tool.runs === 'tp' && tool.since !== 'any';
 }
 
 /** Keeps the handler's argument type tied to the schema while the tool lists stay plain arrays. */
 export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): ToolDefinition {
-  return { ...spec, annotations: ANNOTATION_PRESETS[spec.annotations] } as unknown as ToolDefinition;
+  const { approval, spends, handler: _handler, annotations, ...rest } = spec;
+  return {
+    ...rest,
+    annotations: ANNOTATION_PRESETS[annotations],
+    ...(approval ? { approval: described(approval) } : {}),
+    ...(spends ? { spends: true as const } : {}),
+    prepare: (raw) => {
+      const args = parseArguments(spec.name, spec.inputSchema, raw);
+      return {
+        args,
+        approval: {
+          irreversible: approval?.irreversible?.(args),
+          sensitive: approval?.sensitive?.(args),
+          billing: approval?.billing?.(args),
+        },
+        spends: spends?.(args),
+        run: (context, generation) => runHandler(spec, args, context, generation),
+      };
+    },
+  };
+}
+
+function described<A>(approval: Approval<A>): Described<Approval<A>> {
+  return Object.fromEntries(Object.keys(approval).map((kind) => [kind, true]));
+}
+
+/** The handler with what its kind needs: the installed generation for a tool that builds its argv for one. */
+function runHandler<Shape extends z.ZodRawShape>(
+  spec: ToolSpec<Shape>,
+  args: z.infer<z.ZodObject<Shape>>,
+  context: ToolContext,
+  generation: Generation | undefined,
+): Promise<CallToolResult> {
+  if (spec.runs === 'local' || spec.since === 'any') return spec.handler(args, context);
+  if (generation === undefined) throw new Error(`${spec.name} runs without the installed generation`);
+  return spec.handler(args, { ...context, generation });
 }
 
 /** The handler of a tool that runs one tp command in the private directory and returns its result as is. */

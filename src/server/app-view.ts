@@ -1,35 +1,31 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  ReadResourceRequestSchema,
-  type CallToolResult,
-  type ListToolsResult,
-  type ReadResourceResult,
-} from '@modelcontextprotocol/sdk/types.js';
-import { rendersApps } from '../app/capability.js';
-import type { Clock, Timer } from '../operations/clock.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { rendersApps, VIEW_MIME_TYPE } from '../app/capability.js';
 import { VIEW_URI } from '../app/links.js';
-import { errorResult } from '../registry/call-result.js';
-import type { ToolDefinition } from '../registry/tool.js';
+import type { Clock, Timer } from '../operations/clock.js';
 import type { HumanChannel } from './approval.js';
-import { handleCall, type CallRequest, type SessionState } from './call-pipeline.js';
-import { registeredHandler } from './sdk-handlers.js';
+import type { ToolDefinition } from '../registry/tool.js';
+import type { CallRequest } from './call-pipeline.js';
+import type { ViewList } from './tools-list.js';
+
+const RESOURCE_NOT_FOUND = -32002;
 
 type Serve = typeof import('../app/serve.js');
-type Extra = Parameters<Parameters<McpServer['server']['setRequestHandler']>[1]>[1];
 
 export interface ConsoleOptions {
-  session: SessionState;
+  /** Times the approval card's heartbeats and its pending approvals. */
+  clock: Clock;
+  /** How often a call waiting for the card tells the client it is still waiting. */
+  heartbeatMs: number;
   /** The tools this server registered, which the view's links are drawn from. */
   tools: readonly ToolDefinition[];
-  /** How the server turns a tools/call's `extra` into a CallRequest (signal, roots, the person, progress). */
-  callRequest(extra: Extra): CallRequest;
   /** How long a waiting call waits for Approve (the elicitation time-out). */
   approvalTimeoutMs: number;
 }
 
 export interface Console {
+  /** tools/list and tools/call for the view: its links and app-only tools, where the client renders Apps. */
+  tools: { list: ViewList; find(name: string): Promise<ToolDefinition | undefined> };
   /**
    * The person for a call: elicitation where the client has it, else the view's approval card where it renders Apps;
    * while the card waits, a call that asked for progress hears so every heartbeat (a host may time out a silent call).
@@ -50,35 +46,21 @@ export function attachConsole(server: McpServer, options: ConsoleOptions): Conso
   const load = () =>
     (loaded ??= import('../app/serve.js').then((serve) =>
       serve.supportsView(server.server.getClientCapabilities())
-        ? { serve, session: new serve.ConsoleSession(options.session.clock, options.approvalTimeoutMs) }
+        ? { serve, session: new serve.ConsoleSession(options.clock, options.approvalTimeoutMs) }
         : undefined,
     ));
 
-  const listTools = registeredHandler<ListToolsResult>(server, 'tools/list');
-  const callTool = registeredHandler<CallToolResult>(server, 'tools/call');
-  const readResource = registeredHandler<ReadResourceResult>(server, 'resources/read');
-  // a server without tools (or resources) has nothing to show in a view
-  if (!listTools || !callTool || !readResource) return { human: (elicitation) => elicitation };
-
-  server.server.setRequestHandler(ListToolsRequestSchema, async (request, extra) => {
-    const base = await listTools(request, extra);
-    const apps = withApps() ? await load() : undefined;
-    return apps ? apps.serve.listWithView(base, options.tools, apps.session) : base;
-  });
-
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const apps = withApps() ? await load() : undefined;
-    const tool = apps?.session.appTool(request.params.name);
-    if (!apps || !tool) return callTool(request, extra);
-    const args = apps.session.parse(tool, request.params.arguments);
-    if (typeof args === 'string') return errorResult(args);
-    return handleCall(options.session, tool, args, options.callRequest(extra));
-  });
-
-  server.server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
-    const apps = request.params.uri === VIEW_URI && withApps() ? await load() : undefined;
-    return apps ? apps.serve.readView() : readResource(request, extra);
-  });
+  // registered only once a client that renders Apps has introduced itself: no other client lists or reads it
+  const initialized = server.server.oninitialized;
+  server.server.oninitialized = () => {
+    initialized?.();
+    if (!withApps()) return;
+    server.registerResource('TensorPool view', VIEW_URI, { mimeType: VIEW_MIME_TYPE }, async (uri) => {
+      const apps = await load();
+      if (!apps) throw new McpError(RESOURCE_NOT_FOUND, `Resource ${uri.href} not found`);
+      return apps.serve.readView();
+    });
+  };
 
   const closed = server.server.onclose;
   server.server.onclose = () => {
@@ -87,6 +69,13 @@ export function attachConsole(server: McpServer, options: ConsoleOptions): Conso
   };
 
   return {
+    tools: {
+      list: async (base) => {
+        const apps = withApps() ? await load() : undefined;
+        return apps ? apps.serve.listWithView(base, options.tools, apps.session) : base;
+      },
+      find: async (name) => (withApps() ? (await load())?.session.appTool(name) : undefined),
+    },
     human: (elicitation, progress) =>
       elicitation.canElicit() || !withApps()
         ? elicitation
@@ -97,9 +86,7 @@ export function attachConsole(server: McpServer, options: ConsoleOptions): Conso
               const apps = await load();
               // a client that declared the extension without HTML views: no card to show, so no yes
               if (!apps) return false;
-              const stop = progress
-                ? heartbeat(progress, options.session.config.heartbeatMs, options.session.clock)
-                : undefined;
+              const stop = progress ? heartbeat(progress, options.heartbeatMs, options.clock) : undefined;
               try {
                 return await apps.session.ask(question ?? { tool: 'unknown', action: message, args: {} }, signal);
               } finally {

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import type { ToolDefinition } from '../registry/tool.js';
+import type { CallApproval, ToolCall } from '../registry/tool.js';
 import { describeArguments } from './argument-summary.js';
 
 /** What the person is asked, for a channel that shows more than the message (the view's approval card). */
@@ -24,19 +24,10 @@ export interface HumanChannel {
 }
 
 /** What needs a yes for this call: an irreversible action, or (unless --no-confirm-creates) one that starts billing. */
-function actionNeedingApproval(
-  tool: ToolDefinition,
-  args: Record<string, unknown>,
-  config: Config,
-): string | undefined {
-  const irreversible = tool.approval?.irreversible?.(args as never);
+function actionNeedingApproval({ irreversible, sensitive, billing }: CallApproval, config: Config): string | undefined {
   if (irreversible) return `${irreversible}, which cannot be undone`;
-  const sensitive = tool.approval?.sensitive?.(args as never);
   if (sensitive) return sensitive;
-  if (config.confirmCreates) {
-    const billing = tool.approval?.billing?.(args as never);
-    if (billing) return `${billing}, which starts billing`;
-  }
+  if (config.confirmCreates && billing) return `${billing}, which starts billing`;
   return undefined;
 }
 
@@ -46,17 +37,17 @@ function actionNeedingApproval(
  * elicitation, or on the view's approval card), whatever the model passed. always-elicit: no person, no go.
  */
 export async function approve(
-  tool: ToolDefinition,
-  args: Record<string, unknown>,
+  tool: string,
+  { args, approval }: ToolCall,
   config: Config,
   human: HumanChannel,
   signal: AbortSignal,
 ): Promise<string | undefined> {
-  const action = actionNeedingApproval(tool, args, config);
+  const action = actionNeedingApproval(approval, config);
   if (!action) return undefined;
   if (config.confirmMode !== 'flag' && human.canElicit()) {
-    const yes = await human.ask(`Allow ${tool.name}? It means ${action}.\n\n${describeArguments(args)}`, signal, {
-      tool: tool.name,
+    const yes = await human.ask(`Allow ${tool}? It means ${action}.\n\n${describeArguments(args)}`, signal, {
+      tool,
       action,
       args,
     });
@@ -69,5 +60,5 @@ export async function approve(
     );
   }
   if (args.confirm === true) return undefined;
-  return `Not done: ${action}. Ask the user, then call ${tool.name} again with confirm=true.`;
+  return `Not done: ${action}. Ask the user, then call ${tool} again with confirm=true.`;
 }

@@ -1,29 +1,39 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config/config.js';
-import { ToolError } from '../errors.js';
+import { ToolError, errorResult } from '../errors.js';
 import type { AllowedDirs } from '../files/allowed-dirs.js';
 import type { Logger } from '../log.js';
 import type { Clock, Timer } from '../operations/clock.js';
-import type { Operation } from '../operations/operation.js';
+import { type Operation, handleResult, withOutputLink } from '../operations/operation.js';
 import { reportProgress, type ProgressParams } from '../operations/progress.js';
-import { handleResult, withOutputLink } from '../operations/operation-result.js';
 import { shapeResult } from '../shape/shape.js';
 import type { OperationStore } from '../operations/store.js';
 import { checkSpending } from '../registry/guardrails.js';
-import { errorResult } from '../registry/call-result.js';
-import { needsGeneration, type RuntimeFacts, type ToolContext, type ToolDefinition } from '../registry/tool.js';
-import { displayedArgv } from '../tp/argv.js';
-import { dryRunClient } from '../tp/dry-run.js';
+import {
+  needsGeneration,
+  type RuntimeFacts,
+  type ToolCall,
+  type ToolContext,
+  type ToolDefinition,
+} from '../registry/tool.js';
 import { requireAtLeast, type Generation, type TpInstallation } from '../tp/generation.js';
-import { withRun, type TpClient } from '../tp/runner.js';
+import type { SessionClient } from '../tp/runner.js';
 import { approve, type HumanChannel } from './approval.js';
+import type { SendRequest } from './elicitation.js';
 import { summarizeArguments } from './argument-summary.js';
 
 /** What every call of one session shares. */
 export interface SessionState {
   config: Config;
-  /** The process's runner (shared, so shutdown can stop every tp it started), running each tp in this session's lane of its queue. */
-  runner: TpClient;
+  /** Runs tp for this session: through the process's one runner, in the session's lane, with its caller's key. */
+  tp: SessionClient;
   installation: TpInstallation;
   operations: OperationStore;
   offered: RuntimeFacts['offered'];
@@ -34,9 +44,47 @@ export interface SessionState {
   logCursors: Map<string, number>;
   /** Lists the deferred tools of a toolset in this session; returns their names. */
   enableToolset: (toolset: string) => string[];
+  /** Where this session's file tools may work; asked within a call, so over HTTP the roots travel on its stream. */
+  allowedDirs(sendRequest: SendRequest, signal: AbortSignal): Promise<AllowedDirs>;
+  /** The person behind the client: elicitation where it has it, else the view's approval card (app-view.ts). */
+  human(sendRequest: SendRequest, progress: CallRequest['progress']): HumanChannel;
 }
 
-/** One tools/call, as create-server.ts adapts the SDK's request for it. */
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * Answers tools/call on the SDK's low-level Server: the tool the call names (`find`: the session's tools,
+ * listed or deferred, and the view's app-only tools), run through the steps of handleCall below.
+ */
+export function serveToolCalls(
+  server: Server,
+  session: SessionState,
+  find: (name: string) => ToolDefinition | undefined | Promise<ToolDefinition | undefined>,
+): void {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args } = request.params;
+    const tool = await find(name);
+    if (!tool) return errorResult(`Tool ${name} not found: tools/list names the tools this server offers.`);
+    return handleCall(session, tool, args, callRequest(session, extra));
+  });
+}
+
+/** What a tools/call's extra brings, as the steps want it. */
+function callRequest(session: SessionState, extra: Extra): CallRequest {
+  const token = extra._meta?.progressToken;
+  const progress: CallRequest['progress'] =
+    token === undefined
+      ? undefined
+      : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) };
+  return {
+    signal: extra.signal,
+    allowedDirs: () => session.allowedDirs(extra.sendRequest, extra.signal),
+    human: session.human(extra.sendRequest, progress),
+    progress,
+  };
+}
+
+/** One tools/call, as serveToolCalls adapts the SDK's request for it. */
 export interface CallRequest {
   /** Aborted when the client cancels the call or the session ends. */
   signal: AbortSignal;
@@ -48,59 +96,63 @@ export interface CallRequest {
   progress?: { token: string | number; send(params: ProgressParams): Promise<void> };
 }
 
-type Run = (args: Record<string, unknown>, context: ToolContext) => Promise<CallToolResult>;
-
 /**
- * One tools/call, from the request to the tp process, in the order it happens:
+ * One tools/call, from the SDK's request (serveToolCalls) to the tp process and back, in the order it happens.
+ * The files a reader follows: this one, registry/tool.ts (prepare, runsTp), the tool's declaration (tools/*.ts),
+ * tp/commands.ts (argv), tp/runner.ts (SessionClient, TpRunner) and tp/tp-process.ts (the spawn), then
+ * shape/shape.ts (the result) and operations/operation.ts (the operation and its handle): eight files.
  *
- *   1. refuseUnsupported   a tool the installed tp lacks is refused before anyone is asked about it
- *   2. applyLimits         the operator's spending limits, against what the tool says it would start
- *   3. approve             confirm=true, or the person's yes through elicitation (approval.ts)
- *   4. withGeneration      the installed generation, which the handler builds its argv for; the result shaped for a model
- *   5. pickClient          the runner, or under --dry-run a stand-in that only reports the command
- *   6. runLocally          a local tool answers within the request, or
- *      runAsOperation      the handler builds the argv (tp/commands.ts) and runs it through observed(),
- *                          which hands it to TpRunner.run, the one place that spawns tp
- *   7. attend              the request waits within the sync budget, with progress; past it, a handle
- *   8. failure             expected failures become isError results; anything else is logged as a bug
+ *   1. prepare            the arguments parsed against the tool's schema (registry/tool.ts); a wrong one is refused
+ *   2. refuseUnsupported  a tool the installed tp lacks is refused before anyone is asked about it
+ *   3. limits             the operator's spending limits, against what the call says it would start
+ *   4. approve            confirm=true, or the person's yes (approval.ts)
+ *   5. generation         the installed generation, which the handler builds its argv for
+ *   6. runLocally         a local tool answers within the request, or
+ *      runAsOperation     the handler builds the argv (tp/commands.ts) and runs it with the call's client
+ *                         (tp/runner.ts SessionClient: the session's lane and key, the dry run, the observation),
+ *                         which hands it to TpRunner.run, the one place that spawns tp (tp/tp-process.ts);
+ *                         the result is shaped for a model (shape/shape.ts)
+ *   7. attend             the request waits within the sync budget, with progress; past it, a handle
+ *   8. failure            expected failures become isError results; anything else is logged as a bug
  *
- * Nothing starts, no process and not even the generation probe, until the call has passed 1 to 3.
+ * Nothing starts, no process and not even the generation probe, until the call has passed 1 to 4.
  */
-export async function handleCall(
+async function handleCall(
   session: SessionState,
   tool: ToolDefinition,
-  args: Record<string, unknown>,
+  args: unknown,
   request: CallRequest,
 ): Promise<CallToolResult> {
-  let run: Run;
+  let call: ToolCall;
   let context: ToolContext;
+  let generation: Generation | undefined;
   try {
+    call = tool.prepare(args); // 1
     const files = await request.allowedDirs();
-    const known = await refuseUnsupported(session, tool, request.signal); // 1
-    applyLimits(session.config, tool, args); // 2
-    const refusal = await approve(tool, args, session.config, request.human, request.signal); // 3
+    const known = await refuseUnsupported(session, tool, request.signal); // 2
+    if (call.spends) checkSpending(session.config.guardrails, call.spends); // 3
+    const refusal = await approve(tool.name, call, session.config, request.human, request.signal); // 4
     if (refusal) return errorResult(refusal);
-    run = await withGeneration(session, tool, known, request.signal); // 4
-    const tp = pickClient(session, tool); // 5
-    const waitMs = waitWindow(session.config, tool, request);
+    // 5: detected only now that the call may go ahead
+    generation = needsGeneration(tool) ? (known ?? (await session.installation.generation(request.signal))) : known;
     const canAsk = request.human.canElicit() && (request.human.via === 'view' ? 'view' : true);
     context = {
       config: session.config,
       runtime: runtimeFacts(session, files, canAsk),
-      tp,
+      tp: session.tp.forCall({ dryRun: dryRuns(session, tool) }),
       signal: request.signal,
-      waitMs,
+      waitMs: waitWindow(session.config, tool, request),
     };
   } catch (error) {
     return failure(session, tool, error); // 8
   }
   // a request cancelled during the checks above must not start anything
   if (request.signal.aborted) return errorResult('The call was cancelled; nothing was started.');
-  if (tool.runs === 'local') return runLocally(session, tool, run, args, context); // 6
-  return runAsOperation(session, tool, run, args, context, request); // 6, 7
+  if (tool.runs === 'local') return runLocally(session, tool, call, context); // 6
+  return runAsOperation(session, tool, call, context, generation, request); // 6, 7
 }
 
-/** 1. A tool the installed tp lacks is refused before anyone is asked to approve it; returns the generation it had to detect. */
+/** 2. A tool the installed tp lacks is refused before anyone is asked to approve it; returns the generation it had to detect. */
 async function refuseUnsupported(
   session: SessionState,
   tool: ToolDefinition,
@@ -112,25 +164,9 @@ async function refuseUnsupported(
   return generation;
 }
 
-/** 2. The operator's spending limits, against what the tool says the call would start. */
-function applyLimits(config: Config, tool: ToolDefinition, args: Record<string, unknown>): void {
-  if (tool.spends) checkSpending(config.guardrails, tool.spends(args as never));
-}
-
-/**
- * 4. The handler, given the installed generation when it builds argv for one; detected only now that the call may go ahead.
- *    A tp tool's result is then shaped for a model (results/shape.ts): ids parsed, tp's advice in tool terms, job output fenced.
- */
-async function withGeneration(
-  session: SessionState,
-  tool: ToolDefinition,
-  known: Generation | undefined,
-  signal: AbortSignal,
-): Promise<Run> {
-  if (tool.runs === 'local') return (args, context) => tool.handler(args as never, context);
-  const generation = needsGeneration(tool) ? (known ?? (await session.installation.generation(signal))) : known;
-  return async (args, context) =>
-    shapeResult(tool.name, generation, await tool.handler(args as never, { ...context, generation } as never));
+/** Under --dry-run, tools that would change something only report the command; read-only tools still run. */
+function dryRuns(session: SessionState, tool: ToolDefinition): boolean {
+  return session.config.dryRun && !tool.annotations.readOnlyHint;
 }
 
 function runtimeFacts(
@@ -152,21 +188,15 @@ function waitWindow(config: Config, tool: ToolDefinition, request: CallRequest):
   return request.progress ? FOLLOW_WITH_PROGRESS_MS : Math.max(config.syncBudgetMs, FOLLOW_MS);
 }
 
-/** 5. The client: under --dry-run, tools that would change something get one that only reports the command; read-only tools still run. */
-function pickClient(session: SessionState, tool: ToolDefinition): TpClient {
-  return session.config.dryRun && !tool.annotations.readOnlyHint ? dryRunClient(session.runner) : session.runner;
-}
-
 /** 6a. A local tool (config writing, status, the operation tools) answers within the request. */
 async function runLocally(
   session: SessionState,
   tool: ToolDefinition,
-  run: Run,
-  args: Record<string, unknown>,
+  call: ToolCall,
   context: ToolContext,
 ): Promise<CallToolResult> {
   try {
-    return await run(args, context);
+    return await call.run(context);
   } catch (error) {
     return failure(session, tool, error);
   }
@@ -176,23 +206,29 @@ async function runLocally(
 function runAsOperation(
   session: SessionState,
   tool: ToolDefinition,
-  run: Run,
-  args: Record<string, unknown>,
+  call: ToolCall,
   context: ToolContext,
+  generation: Generation | undefined,
   request: CallRequest,
 ): Promise<CallToolResult> | CallToolResult {
   let operation: Operation;
   try {
     // shown by operation_list and operation_status: masked like everything else that leaves the server
-    operation = session.operations.start(tool.name, session.runner.redactor.redact(summarizeArguments(args)));
+    operation = session.operations.start(tool.name, session.tp.redactor.redact(summarizeArguments(call.args)));
   } catch (error) {
     return failure(session, tool, error);
   }
+  const signal = operation.controller.signal;
   // a tool whose output holds a secret streams nothing: only its masked result leaves the server
   const streams = tool.secrets !== 'masked' || session.config.allowSecrets;
-  const tp = observed(context.tp, operation, streams);
-  void run(args, { ...context, tp, signal: operation.controller.signal }).then(
-    (result) => operation.finish(result),
+  const tp = session.tp.forCall({
+    dryRun: dryRuns(session, tool),
+    signal,
+    onStart: (argv) => (operation.argv = argv),
+    observer: streams ? operation.observer : { ...operation.observer, output: undefined },
+  });
+  void call.run({ ...context, tp, signal }, generation).then(
+    (result) => operation.finish(shapeResult(tool.name, generation, result)),
     (error: unknown) => operation.finish(failure(session, tool, error)),
   );
   // a watch stops itself within its window: the grace covers stopping tp and shaping what it read
@@ -205,15 +241,6 @@ function runAsOperation(
 }
 
 const FOLLOW_GRACE_MS = 15_000;
-
-/** A tp client that reports the run to the operation (its output too, when `streams`) and stops with it. */
-function observed(client: TpClient, operation: Operation, streams: boolean): TpClient {
-  return withRun(client, (args, options = {}) => {
-    operation.argv = displayedArgv(client.tpPath, args, client.redactor);
-    const observer = streams ? operation.observer : { ...operation.observer, output: undefined };
-    return client.run(args, { ...options, signal: options.signal ?? operation.controller.signal, observer });
-  });
-}
 
 /**
  * 7. The request waits for its operation: progress goes to the client if it asked for it, and a
@@ -248,7 +275,7 @@ async function attend(
 
 /** 8. Expected failures become a result the model can act on; anything else is a bug, logged with its stack. */
 function failure(session: SessionState, tool: ToolDefinition, error: unknown): CallToolResult {
-  const { redactor } = session.runner;
+  const { redactor } = session.tp;
   if (error instanceof ToolError) return errorResult(redactor.redact(error.message));
   session.logger.error(
     `${tool.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

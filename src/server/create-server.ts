@@ -1,19 +1,17 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { generationOverride, resolveConfig, type ConfigInput } from '../config/config.js';
 import { silentLogger, type Logger } from '../log.js';
 import { systemClock, type Clock } from '../operations/clock.js';
 import { SpoolSpace } from '../operations/output-spool.js';
 import { OperationStore } from '../operations/store.js';
 import type { ToolDefinition } from '../registry/tool.js';
-import type { Toolset } from '../registry/toolsets.js';
+import type { Toolset } from '../registry/selection.js';
 import { allTools } from '../tools/index.js';
 import { TpInstallation } from '../tp/generation.js';
-import { inLane, type TpClient } from '../tp/runner.js';
+import { SessionClient, type SessionScope, type TpRunner } from '../tp/runner.js';
 import type { Slots } from '../tp/slots.js';
 import { NAME, VERSION } from '../version.js';
-import { handleCall, type CallRequest, type SessionState } from './call-pipeline.js';
+import { serveToolCalls, type SessionState } from './call-pipeline.js';
 import { APPROVAL_TIMEOUT_MS, elicitation } from './elicitation.js';
 import { attachConsole } from './app-view.js';
 import { outputReads, registerOperationOutput } from './output-resource.js';
@@ -23,14 +21,12 @@ import { toolsetEnable } from '../tools/toolset-enable.js';
 import { registerPrompts } from './prompts.js';
 import { registerSkill } from './skill-resource.js';
 import { serverInstructions } from '../prompts/instructions.js';
-import { strictInput } from '../registry/strict-args.js';
 
 export interface CreateServerOptions {
-  /**
-   * Shared by every session of a process, so shutdown can stop every `tp` it started; under
-   * --auth tensorpool-key, a keyedClient() of that runner carrying the session's own key.
-   */
-  runner: TpClient;
+  /** Shared by every session of a process, so process slots, time-outs and shutdown stay one. */
+  runner: TpRunner;
+  /** The caller's own API key (`--auth tensorpool-key`): every tp of the session runs with it, masked. */
+  key?: SessionScope['key'];
   /** How the server behaves; whatever is left out takes its default (see resolveConfig). */
   config?: ConfigInput;
   /** Default: every tool. Selection (toolsets, read-only) happens before, in selectTools(). */
@@ -78,61 +74,38 @@ export function createServer(options: CreateServerOptions): McpServer {
   // this session's store stands for it in the output-read queue; its caller's lane (or the store) in the tp queue
   registerOperationOutput(server, operations, options.outputReads ?? outputReads());
   registerSkill(server);
-  const tp = inLane(options.runner, options.lane ?? operations);
+  // this session's tp: the process's runner, in the caller's lane (or the session's own), with the caller's key
+  const tp = new SessionClient(options.runner, { lane: options.lane ?? operations, key: options.key });
 
   const installation = options.installation ?? new TpInstallation(options.runner, generationOverride(config));
   registerPrompts(server, { tp, installation, config, tools: tools.map((tool) => tool.name) });
 
+  const listed = new ListedTools(tools, deferred, () => void server.server.sendToolListChanged());
+  const allowedDirs = sessionDirs(server, config, logger);
+  // for a client that renders MCP Apps: the view, its links and app-only tools, and its approval card
+  const view = attachConsole(server, {
+    tools,
+    clock,
+    heartbeatMs: config.heartbeatMs,
+    approvalTimeoutMs: APPROVAL_TIMEOUT_MS,
+  });
   const session: SessionState = {
     config,
-    runner: tp,
+    tp,
     installation,
     operations,
     offered: { toolsets: options.toolsets ?? [], tools: tools.map((tool) => tool.name) },
     logger,
     clock,
     logCursors: new Map(),
-    enableToolset: () => [],
-  };
-  const allowedDirs = sessionDirs(server, config, logger);
-
-  const listed = new ListedTools(tools, deferred, () => server.sendToolListChanged());
-  // what a tools/call's extra brings, as the call pipeline wants it; the person is asked as the client allows:
-  // elicitation where it has it, else the view's approval card where it renders MCP Apps (view: below)
-  const callRequest = (extra: RequestHandlerExtra<ServerRequest, ServerNotification>): CallRequest => {
-    const token = extra._meta?.progressToken;
-    const progress: CallRequest['progress'] =
-      token === undefined
-        ? undefined
-        : { token, send: (params) => extra.sendNotification({ method: 'notifications/progress', params }) };
-    return {
-      signal: extra.signal,
-      // asked within the tool call, so over HTTP roots and approval questions travel on this call's own stream
-      allowedDirs: () => allowedDirs(extra.sendRequest, extra.signal),
-      human: view.human(elicitation(server, extra.sendRequest, logger), progress),
-      progress,
-    };
+    enableToolset: (toolset) => listed.enable(toolset),
+    allowedDirs,
+    // the person is asked as the client allows: elicitation where it has it, else the view's approval card
+    human: (sendRequest, progress) => view.human(elicitation(server, sendRequest, logger), progress),
   };
 
-  for (const tool of tools) {
-    const registered = server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: strictInput(tool.name, tool.inputSchema),
-        // the title is listed once, at the top level (annotations.title is its older, duplicate place)
-        annotations: tool.annotations,
-      },
-      async (args: Record<string, unknown>, extra): Promise<CallToolResult> =>
-        handleCall(session, tool, args, callRequest(extra)),
-    );
-    // "forbidden" is what the protocol assumes without it: listing it costs 40 bytes a tool
-    registered.execution = undefined;
-  }
-  session.enableToolset = (toolset) => listed.enable(toolset);
-  serveToolsList(server, () => listed.current);
-  // for a client that renders MCP Apps: the view, its links and app-only tools, and its approval card
-  const view = attachConsole(server, { session, tools, callRequest, approvalTimeoutMs: APPROVAL_TIMEOUT_MS });
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  serveToolsList(server.server, () => listed.current, view.tools.list);
+  serveToolCalls(server.server, session, (name) => byName.get(name) ?? view.tools.find(name));
   return server;
 }

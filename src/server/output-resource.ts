@@ -1,7 +1,6 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import type { Operation } from '../operations/operation.js';
-import { outputUri } from '../operations/operation-result.js';
+import { type Operation, outputUri } from '../operations/operation.js';
 import type { OperationStore } from '../operations/store.js';
 import { Slots } from '../tp/slots.js';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ListToolsRequestSchema, type ListToolsResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { deepFreeze } from '../deep-freeze.js';
 import type { ToolDefinition } from '../registry/tool.js';
 
 /**
@@ -49,21 +50,26 @@ function listedTool(tool: ToolDefinition): Tool {
 
 const listsByTools = new WeakMap<object, ListToolsResult>();
 
+/** tools/list as computed once per process for each set of listed tools (the array object stands for it). */
+function listFor(listed: readonly ToolDefinition[]): ListToolsResult {
+  let list = listsByTools.get(listed);
+  if (!list) {
+    list = builtList(listed) ?? deepFreeze({ tools: listed.map(listedTool) });
+    listsByTools.set(listed, list);
+  }
+  return list;
+}
+
+/** The view's part of tools/list, where the client renders MCP Apps: its links and app-only tools. */
+export type ViewList = (base: ListToolsResult) => Promise<ListToolsResult>;
+
 /**
- * Answers tools/list on `server` with `tools()`, the tools this session offers now. A list is
- * computed once per process for each selection (the array object stands for it) and shared by every
- * session, the default selection's even once per build (dist/tools-list.json).
+ * Answers tools/list on the SDK's low-level Server with the session's tools as listed now: the server, not
+ * the SDK, writes the list (compact schemas, computed once per process; the default selection's once per build).
  */
-export function serveToolsList(server: McpServer, tools: () => readonly ToolDefinition[]): void {
-  server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    const listed = tools();
-    let list = listsByTools.get(listed);
-    if (!list) {
-      list = builtList(listed) ?? deepFreeze({ tools: listed.map(listedTool) });
-      listsByTools.set(listed, list);
-    }
-    return list;
-  });
+export function serveToolsList(server: Server, listed: () => readonly ToolDefinition[], view: ViewList): void {
+  server.registerCapabilities({ tools: { listChanged: true } });
+  server.setRequestHandler(ListToolsRequestSchema, () => view(listFor(listed())));
 }
 
 /** Written by the build (scripts/build-tools-list.mjs) beside the bundle, for the default selection. */
@@ -86,15 +92,6 @@ function builtList(selection: readonly ToolDefinition[]): ListToolsResult | unde
   )
     return undefined;
   return deepFreeze(builtFile.result);
-}
-
-/** One object is handed to every session: none of them may change it for the others. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /**

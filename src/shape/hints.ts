@@ -1,4 +1,5 @@
 import type { Generation } from '../tp/generation.js';
+import { API_KEY_VARIABLE, TP_KEY_VARIABLE } from '../config/api-key.js';
 
 /**
  * tp's messages speak to a person at a terminal: "Check its status with `tp cluster info c-…`",
@@ -191,9 +192,9 @@ const REWRITES: readonly Rewrite[] = [
     fromJobOutput: true,
   },
   {
-    pattern: /\bTENSORPOOL_KEY\b/g,
+    pattern: new RegExp(`\\b${TP_KEY_VARIABLE}\\b`, 'g'),
     rewrite: () =>
-      "this server hands tp the key from its own environment: the user sets TENSORPOOL_API_KEY in the MCP client's server config (env); server_status checks it",
+      `this server hands tp the key from its own environment: the user sets ${API_KEY_VARIABLE} in the MCP client's server config (env); server_status checks it`,
     fromJobOutput: true,
   },
   {

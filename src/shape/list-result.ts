@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { tpToolResult } from '../registry/call-result.js';
+import { tpToolResult } from '../shape/shape.js';
 import type { TpResult } from '../tp/runner.js';
 import { readList, renderRows, type ListKind, type Row } from './rows.js';
 

@@ -9,21 +9,26 @@ import { ConfigFileError } from '../errors.js';
 import { snippetText } from '../clients/snippet.js';
 import { applyWrite, planWrite } from '../clients/write.js';
 import { maskKey } from '../doctor/checks.js';
+import type { Env } from '../config/api-key.js';
 import { resolveExecutable } from '../tp/which.js';
 import { launchOnThisMachine } from './machine-launch.js';
 import { serverFlagsFrom } from './server-flags.js';
 
-/** Prints the client's snippet; with --write merges it into the client's file, showing the diff and keeping a backup. */
-export async function runConfig(command: Command): Promise<number> {
+/**
+ * Prints the client's snippet; with --write merges it into the client's file, showing the diff and keeping a backup.
+ * `env`: the server's environment, as the entry read it (after .env).
+ */
+export async function runConfig(command: Command, env: Env): Promise<number> {
   const cwd = process.cwd();
   const options = command.opts<{ client: string; write?: boolean }>();
   const client = clientById(options.client);
-  const flags = serverFlagsFrom(command, process.env, cwd);
+  const flags = serverFlagsFrom(command, env, cwd);
   const machine = thisMachine(
-    resolveExecutable('npx'),
-    thisInstallation(process.argv[1], process.env, command.opts<{ command?: string }>().command),
+    env,
+    resolveExecutable('npx', env),
+    thisInstallation(process.argv[1], env, command.opts<{ command?: string }>().command),
   );
-  const launch = launchOnThisMachine(client, machine, flags, cwd, resolveExecutable(flags.tpPath));
+  const launch = launchOnThisMachine(client, machine, flags, cwd, resolveExecutable(flags.config.tpPath, env));
   if (!options.write) {
     process.stdout.write(`${snippetText(client, launch)}\n`);
     if (client.id === 'claude-code') process.stderr.write(`or run: ${claudeMcpAddCommand(launch)}\n`);

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { commanderErrorLine } from '../config/command-line.js';
 import { loadEnvFile } from '../config/env-file.js';
 import { CLIENT_IDS } from '../clients/clients.js';
+import type { Env } from '../config/api-key.js';
 import { ConfigError } from '../errors.js';
 import { runConfig } from './config.js';
 import { runDoctor } from './doctor.js';
@@ -10,7 +11,7 @@ import { NAME } from '../version.js';
 
 const USAGE_EXIT = 2;
 
-function buildProgram(): Command {
+function buildProgram(env: Env): Command {
   const program = new Command(NAME)
     .exitOverride()
     .configureOutput({ outputError: (message, write) => write(commanderErrorLine(message)) });
@@ -23,7 +24,7 @@ function buildProgram(): Command {
       .addOption(new Option('--client <name>', 'print only this client’s config').choices(CLIENT_IDS))
       .addOption(commandOption()),
   ).action(async (_options, command: Command) => {
-    process.exitCode = await runDoctor(command);
+    process.exitCode = await runDoctor(command, env);
   });
   addServerFlags(
     program
@@ -35,7 +36,7 @@ function buildProgram(): Command {
       .option('--write', "merge it into the client's config file")
       .addOption(commandOption()),
   ).action(async (_options, command: Command) => {
-    process.exitCode = await runConfig(command);
+    process.exitCode = await runConfig(command, env);
   });
   return program;
 }
@@ -48,12 +49,12 @@ function commandOption(): Option {
   );
 }
 
-/** `tensorpool-mcp doctor …` and `tensorpool-mcp config …`. */
-export async function runSubcommand(argv: readonly string[]): Promise<void> {
+/** `tensorpool-mcp doctor …` and `tensorpool-mcp config …`; `env`: the process's environment, which .env may add to. */
+export async function runSubcommand(argv: readonly string[], env: Env): Promise<void> {
   try {
     // before parsing, as the server does: the file may set TP_PATH and the other variables flags read
-    loadEnvFile(argv.slice(3), process.env, process.cwd());
-    await buildProgram().parseAsync([...argv]);
+    loadEnvFile(argv.slice(3), env, process.cwd());
+    await buildProgram(env).parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
     if (error instanceof ConfigError) {

@@ -1,9 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { addOptions, optionValues } from '../config/command-line.js';
-import { OPTIONS, type ConfirmMode, type OptionName, type OptionSpec } from '../config/options.js';
-import type { Guardrails } from '../config/config.js';
-import type { Generation } from '../tp/generation.js';
+import { configFromOptions, type Config } from '../config/config.js';
+import { defaultOptionValues, OPTIONS, type OptionName, type OptionSpec } from '../config/options.js';
 
 /**
  * The server's own options that doctor checks and config writes into a client's snippet: every stdio option of
@@ -15,15 +14,13 @@ const SERVER_FLAGS = (Object.keys(OPTIONS) as OptionName[]).filter(
 type ServerFlagName = (typeof SERVER_FLAGS)[number];
 
 export interface ServerFlags {
-  tpPath: string;
+  /**
+   * The Config the server would start with, from the same table and the same derivation. Its allowedDirs
+   * stay empty: doctor resolves --allow-dir itself, to report a problem instead of stopping.
+   */
+  config: Config;
+  /** --allow-dir as given (relative paths against the launch directory). */
   allowDirs: readonly string[];
-  envFile?: string;
-  passEnv: readonly string[];
-  readOnly: boolean;
-  confirmMode: ConfirmMode;
-  confirmCreates: boolean;
-  guardrails: Guardrails;
-  tpGeneration?: Generation;
   /** The flags as given on this command line, for a snippet. */
   given: string[];
 }
@@ -40,22 +37,7 @@ export function serverFlagsFrom(command: Command, env: Record<string, string | u
     if (name === 'allowDir' || name === 'envFile') continue;
     given.push(...flagFor(name, values[name], cwd));
   }
-  return {
-    tpPath: values.tpPath,
-    allowDirs: values.allowDir,
-    envFile: values.envFile,
-    passEnv: values.passEnv,
-    readOnly: values.readOnly,
-    confirmMode: values.confirm,
-    confirmCreates: values.confirmCreates,
-    guardrails: {
-      allowInstanceTypes: values.allowInstanceTypes,
-      maxNodes: values.maxNodes,
-      maxStorageGb: values.maxStorageGb,
-    },
-    tpGeneration: values.tpGeneration === 'auto' ? undefined : values.tpGeneration,
-    given,
-  };
+  return { config: configFromOptions({ ...defaultOptionValues(), ...values }), allowDirs: values.allowDir, given };
 }
 
 function flagFor(name: ServerFlagName, value: unknown, cwd: string): string[] {

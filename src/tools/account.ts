@@ -1,5 +1,5 @@
 import { publicKeyText, withPublicKeyFile } from '../files/ssh-key.js';
-import { tpToolResult } from '../registry/call-result.js';
+import { tpToolResult } from '../shape/shape.js';
 import { listResult } from '../shape/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';

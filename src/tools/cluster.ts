@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { publicKeyText, withPublicKeyFile } from '../files/ssh-key.js';
-import { tpToolResult } from '../registry/call-result.js';
+import { tpToolResult } from '../shape/shape.js';
 import { listResult } from '../shape/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
@@ -129,17 +129,9 @@ const clusterEdit = defineTool({
         : undefined,
   },
   annotations: 'destructive',
-  handler: async (args, { tp, signal }) =>
-    tpToolResult(
-      await tp.run(
-        tpArgv.clusterEdit({
-          clusterId: args.cluster_id,
-          name: args.name,
-          deletionProtection: args.deletion_protection,
-        }),
-        { signal },
-      ),
-    ),
+  handler: runsTp((args) =>
+    tpArgv.clusterEdit({ clusterId: args.cluster_id, name: args.name, deletionProtection: args.deletion_protection }),
+  ),
 });
 
 const clusterAttachStorage = defineTool({
@@ -151,13 +143,9 @@ const clusterAttachStorage = defineTool({
   description: 'Attach a READY volume to a cluster.',
   inputSchema: { cluster_id: clusterId, storage_id: storageId, wait: wait.describe('Wait until attached (tp 0.0.7+)') },
   annotations: 'idempotent-edit',
-  handler: async (args, { tp, generation, signal }) =>
-    tpToolResult(
-      await tp.run(
-        tpArgv.clusterAttach({ clusterId: args.cluster_id, storageId: args.storage_id, wait: args.wait }, generation),
-        { signal },
-      ),
-    ),
+  handler: runsTp((args, generation) =>
+    tpArgv.clusterAttach({ clusterId: args.cluster_id, storageId: args.storage_id, wait: args.wait }, generation),
+  ),
 });
 
 const clusterDetachStorage = defineTool({
@@ -177,13 +165,9 @@ const clusterDetachStorage = defineTool({
       `detaching volume ${args.storage_id} from cluster ${args.cluster_id} while it may be in use`,
   },
   annotations: 'destructive',
-  handler: async (args, { tp, generation, signal }) =>
-    tpToolResult(
-      await tp.run(
-        tpArgv.clusterDetach({ clusterId: args.cluster_id, storageId: args.storage_id, wait: args.wait }, generation),
-        { signal },
-      ),
-    ),
+  handler: runsTp((args, generation) =>
+    tpArgv.clusterDetach({ clusterId: args.cluster_id, storageId: args.storage_id, wait: args.wait }, generation),
+  ),
 });
 
 export const clusterTools = [

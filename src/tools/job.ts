@@ -19,7 +19,7 @@ import { listResult } from '../shape/list-result.js';
 const JOB_STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
 import type { Guardrails } from '../config/config.js';
 import { checkInstanceType } from '../registry/guardrails.js';
-import { tpToolResult } from '../registry/call-result.js';
+import { tpToolResult } from '../shape/shape.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';

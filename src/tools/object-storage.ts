@@ -1,4 +1,4 @@
-import { maskSecretLines, tpToolResult } from '../registry/call-result.js';
+import { maskSecretLines, tpToolResult } from '../shape/shape.js';
 import { listResult } from '../shape/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';

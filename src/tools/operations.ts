@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { outputUri } from '../operations/operation-result.js';
-import type { Operation } from '../operations/operation.js';
+import { outputUri, type Operation } from '../operations/operation.js';
 import { defineTool } from '../registry/tool.js';
 import { ToolError } from '../errors.js';
 import { fence } from '../shape/fence.js';

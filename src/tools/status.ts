@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { tpToolResult } from '../registry/call-result.js';
+import { tpToolResult } from '../shape/shape.js';
 import { defineTool } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
 import { ToolError } from '../errors.js';
-import { approvalInForce } from '../config/approval-mode.js';
-import { resolveExecutable } from '../tp/which.js';
+import { checkKey } from '../tp/key-check.js';
+import { approvalInForce, limitsInWords } from '../config/in-words.js';
 
 /** Every group and command of every generation; tp answers for the ones it has and exits 2 for the rest. */
 const COMMAND_WORDS: Record<string, readonly string[]> = {
@@ -64,7 +64,7 @@ const serverStatus = defineTool({
   // names and types only: the result's text says the same in words
   annotations: 'read-only',
   handler: async (_args, { tp, config, runtime, signal }) => {
-    const resolved = resolveExecutable(tp.tpPath);
+    const resolved = tp.locateTp();
     const facts = await runtime.installation.describe(signal).then(
       (value) => ({ value, problem: null }),
       (error: unknown) => ({ value: undefined, problem: error instanceof Error ? error.message : String(error) }),
@@ -72,10 +72,10 @@ const serverStatus = defineTool({
     let accepted: boolean | null = null;
     let keyMessage: string | null = null;
     if (tp.hasApiKey && facts.value) {
-      const me = await tp.run(tpArgv.accountMe(), { signal, timeoutMs: 60_000 });
-      accepted = me.exitCode === 0;
-      if (!accepted)
-        keyMessage = (me.stdout + me.stderr).replace(/^\* .*\n/gm, '').trim() || `tp me exited with ${me.exitCode}`;
+      const verdict = await checkKey(tp, { signal, timeoutMs: 60_000 });
+      accepted = 'valid' in verdict && verdict.valid;
+      if ('unavailable' in verdict) keyMessage = verdict.unavailable;
+      else if (!verdict.valid) keyMessage = verdict.said;
     }
     const status = {
       tp_path: tp.tpPath,
@@ -110,8 +110,7 @@ const serverStatus = defineTool({
       `API key: ${status.api_key_set ? 'set' : 'not set'}${accepted === null ? '' : accepted ? ', accepted' : `, NOT accepted: ${keyMessage}`}`,
       `allowed directories: ${status.allowed_dirs.join(', ') || `none (${status.allowed_dirs_problem})`}`,
       `toolsets: ${status.toolsets.join(', ') || '(library default)'}${status.read_only ? ' (read-only)' : ''}`,
-      `limits: instance types ${status.guardrails.allow_instance_types?.join(', ') ?? 'any'}, nodes ${status.guardrails.max_nodes ?? 'any'}, ` +
-        `storage ${status.guardrails.max_storage_gb === null ? 'any' : `${status.guardrails.max_storage_gb} GB`}${status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''}`,
+      `limits: ${limitsInWords(config.guardrails, 'any').join(', ')}${status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''}`,
       `approval: ${status.approval}`,
     ];
     return { content: [{ type: 'text', text: lines.join('\n') }], structuredContent: status };

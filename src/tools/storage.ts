@@ -1,4 +1,3 @@
-import { tpToolResult } from '../registry/call-result.js';
 import { listResult } from '../shape/list-result.js';
 import { defineTool, runsTp } from '../registry/tool.js';
 import { tpArgv } from '../tp/commands.js';
@@ -36,8 +35,8 @@ const storageCreate = defineTool({
   },
   spends: (args) => ({ storageGb: args.size_gb ?? 'unsized' }),
   annotations: 'create',
-  handler: async (args, { tp, generation, signal }) => {
-    const argv = tpArgv.storageCreate(
+  handler: runsTp((args, generation) =>
+    tpArgv.storageCreate(
       {
         sizeGb: args.size_gb,
         volumeType: args.volume_type,
@@ -46,9 +45,8 @@ const storageCreate = defineTool({
         wait: args.wait,
       },
       generation,
-    );
-    return tpToolResult(await tp.run(argv, { signal }));
-  },
+    ),
+  ),
 });
 
 const storageList = defineTool({
@@ -99,15 +97,14 @@ const storageEdit = defineTool({
   },
   annotations: 'destructive',
   spends: (args) => ({ storageGb: args.size_gb }),
-  handler: async (args, { tp, signal }) => {
-    const argv = tpArgv.storageEdit({
+  handler: runsTp((args) =>
+    tpArgv.storageEdit({
       storageId: args.storage_id,
       name: args.name,
       deletionProtection: args.deletion_protection,
       sizeGb: args.size_gb,
-    });
-    return tpToolResult(await tp.run(argv, { signal }));
-  },
+    }),
+  ),
 });
 
 const storageDestroy = defineTool({

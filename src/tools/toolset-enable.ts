@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { defineTool } from '../registry/tool.js';
-import { TOOLSETS } from '../registry/toolsets.js';
+import { TOOLSETS } from '../registry/selection.js';
 
 /**
  * The default selection lists only the tools everyday work needs; this one lists the rest of a

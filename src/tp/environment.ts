@@ -1,21 +1,6 @@
-export type Env = Record<string, string | undefined>;
+import { API_KEY_VARIABLE, apiKeyFrom, type Env, TP_KEY_VARIABLE } from '../config/api-key.js';
 
-/** The API key the server will hand to `tp`, if any; `TENSORPOOL_KEY` wins as it does in `tp`. */
-export function apiKeyFrom(env: Env): string | undefined {
-  const key = env.TENSORPOOL_KEY?.trim() || env.TENSORPOOL_API_KEY?.trim();
-  return key || undefined;
-}
-
-/**
- * A warning when both key variables are set and differ: TENSORPOOL_KEY is used (as tp itself does), and
- * a stale one left in the shell would otherwise make every call fail while hints name the other.
- */
-export function keyVariableConflict(env: Env): string | undefined {
-  const key = env.TENSORPOOL_KEY?.trim();
-  const apiKey = env.TENSORPOOL_API_KEY?.trim();
-  if (!key || !apiKey || key === apiKey) return undefined;
-  return 'TENSORPOOL_KEY and TENSORPOOL_API_KEY are both set and differ: TENSORPOOL_KEY is used (tp reads it first); unset the one that is stale';
-}
+export type { Env };
 
 /**
  * What tp needs of the server's environment to start and reach the engine, on Linux, macOS and
@@ -100,9 +85,9 @@ export function childEnvironment(serverEnv: Env, passEnv: readonly string[] = []
   for (const [name, value] of Object.entries(serverEnv))
     if (value !== undefined && isPassedToTp(name, passEnv)) env[name] = value;
   const key = apiKeyFrom(serverEnv);
-  delete env.TENSORPOOL_API_KEY;
-  if (key) env.TENSORPOOL_KEY = key;
-  else delete env.TENSORPOOL_KEY;
+  delete env[API_KEY_VARIABLE];
+  if (key) env[TP_KEY_VARIABLE] = key;
+  else delete env[TP_KEY_VARIABLE];
   // set but empty, tp fails every call with "Invalid URL '/health'"
   if (!env.TENSORPOOL_ENGINE?.trim()) delete env.TENSORPOOL_ENGINE;
   // piped stdout is block-buffered in Python: lines would arrive late or out of order

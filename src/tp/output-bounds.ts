@@ -6,9 +6,6 @@
  * What is cut is marked in the text, and the whole output stays readable as a resource.
  */
 
-/** About 20k tokens. */
-export const DEFAULT_MAX_RESULT_BYTES = 80 * 1024;
-
 export interface StreamBounds {
   /** Bytes kept from the start of each of stdout and stderr. */
   headBytes: number;
@@ -17,13 +14,13 @@ export interface StreamBounds {
 }
 
 /** The head and tail each stream keeps so that a whole result stays within `maxResultBytes`. */
-export function streamBounds(maxResultBytes: number = DEFAULT_MAX_RESULT_BYTES): StreamBounds {
+export function streamBounds(maxResultBytes: number): StreamBounds {
   const perStream = Math.floor(maxResultBytes / 4);
   const headBytes = Math.floor(perStream / 4);
   return { headBytes, tailBytes: perStream - headBytes };
 }
 
 /** Of text someone else bounds (an operation's unread output), the last characters that fit one copy of one stream. */
-export function textBudget(maxResultBytes: number = DEFAULT_MAX_RESULT_BYTES): number {
+export function textBudget(maxResultBytes: number): number {
   return Math.floor(maxResultBytes / 4);
 }

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import spawn from 'cross-spawn';
-import { displayedArgv } from './argv.js';
 import { CapturedStream } from './captured-stream.js';
 import type { Env } from './environment.js';
 import { groupSpawnOptions, ProcessGroup } from './process-group.js';
@@ -185,4 +184,14 @@ export class TpProcess {
     clearTimeout(this.drainTimer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
   }
+}
+
+/**
+ * The command as results, operations and dry runs show it: the executable the runner starts, then
+ * exactly the arguments tp receives, secrets masked. The executable is the configured tp path as the
+ * runner holds it: a relative path made absolute, a bare name such as `tp` left as it is (PATH decides
+ * at each spawn; server_status shows where it resolves). Pasted into a shell, it runs the same thing.
+ */
+export function displayedArgv(executable: string, args: readonly string[], redactor: Redactor): string[] {
+  return [executable, ...args].map((arg) => redactor.redact(arg));
 }

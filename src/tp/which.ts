@@ -1,11 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
-/** Where an executable name resolves on PATH (or the path itself), for server_status; undefined when not found. */
-export function resolveExecutable(
-  command: string,
-  env: Record<string, string | undefined> = process.env,
-): string | undefined {
+/** Where an executable name resolves on `env`'s PATH (or the path itself); undefined when not found. */
+export function resolveExecutable(command: string, env: Record<string, string | undefined>): string | undefined {
   const candidates =
     command.includes('/') || isAbsolute(command)
       ? [resolve(command)]

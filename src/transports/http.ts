@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Authenticator } from '../http/auth/index.js';
-import { defaultHttpSecurity, type HttpSecurityConfig } from '../http/config.js';
+import { defaultHttpSecurity, type HttpSecurityConfig } from '../config/http-security.js';
 import { listen, notFound, sendJson, serverError, stopListening } from '../http/edges.js';
 import { requestGuards } from '../http/guards.js';
 import { MCP_PATH, mcpRoutes, type SessionServerFactory } from './http-routes.js';

@@ -51,7 +51,7 @@ describe('start-up', () => {
   it('logs the approval rule in force: elicit by default, billing calls included, or what --confirm and --no-confirm-creates chose', async () => {
     server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), ws.dir);
     expect(server.stderr()).toMatch(
-      /info: approval: elicit: irreversible, sensitive and billing calls are put to the person through elicitation where the client supports it, else on the approval card of the TensorPool view where the client renders MCP Apps, and need confirm=true elsewhere\n/,
+      /info: approval: elicit: irreversible, sensitive and billing calls are put to the person where the client can ask \(elicitation, or the TensorPool view's approval card\), elsewhere they need confirm=true, passed after the user agreed\n/,
     );
     await server.stop();
     server = await startHttpProcess(

@@ -15,7 +15,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { FAKE_TP, FakeTpWorkspace, isAlive, waitFor } from '../helpers/fake-tp.js';
 import { PROTOCOL_VERSION, mcpPost, openSession } from '../helpers/http-raw.js';
 import { textOf } from '../helpers/in-memory.js';
-import { builtToolNames, startHttpProcess, type HttpServerProcess } from '../helpers/server-process.js';
+import { listedToolNames, startHttpProcess, type HttpServerProcess } from '../helpers/server-process.js';
 
 let ws: FakeTpWorkspace;
 let server: HttpServerProcess | undefined;
@@ -68,7 +68,7 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(transport.sessionId).toBeTruthy();
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('cluster_create');
-    expect(tools.map((t) => t.name)).toEqual(await builtToolNames());
+    expect(tools.map((t) => t.name)).toEqual(listedToolNames());
     const result = (await client.callTool({ name: 'job_list', arguments: { org: true } })) as CallToolResult;
     expect(result.isError ?? false).toBe(false);
     expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'list', '--org'], stdin: 'devnull' });
@@ -96,7 +96,7 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
       body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
     });
     expect(gone.status).toBe(404);
-    expect((await b.client.listTools()).tools.map((t) => t.name)).toEqual(await builtToolNames());
+    expect((await b.client.listTools()).tools.map((t) => t.name)).toEqual(listedToolNames());
   });
 
   it('refuses a foreign Host header (DNS rebinding) and requests without a session', async () => {

@@ -138,16 +138,20 @@ describe('installed from the tarball into an empty prefix', () => {
     expect(result.status).toBe(0);
   });
 
-  it('works as a library: createServer and the tool list import without side effects', () => {
-    const script =
-      "const m = await import('tensorpool-mcp'); console.log(typeof m.createServer, m.allTools.length > 20)";
+  it('works as a library: createServer, the one export, imports without side effects and makes a server', () => {
+    const script = [
+      "const m = await import('tensorpool-mcp');",
+      'const { server, close } = m.createServer({ env: {} });',
+      "console.log(Object.keys(m).join(','), typeof server.connect);",
+      'await close();',
+    ].join(' ');
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: prefix,
       encoding: 'utf8',
       timeout: 30_000,
     });
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim()).toBe('function true');
+    expect(result.stdout.trim()).toBe('createServer function');
   });
 });
 

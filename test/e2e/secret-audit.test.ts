@@ -4,12 +4,13 @@
 import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, lstatSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { pathToFileURL } from 'node:url';
+import { allTools } from '../../src/tools/index.js';
 import {
   ElicitRequestSchema,
   ListRootsRequestSchema,
@@ -344,10 +345,8 @@ const NO_TP_COMMAND = new Set([
 /** Tools whose audit values name something that does not exist (an operation): an error result is their normal answer. */
 const ERROR_EXPECTED = new Set(['operation_status', 'operation_cancel']);
 
-/** Every tool the built server can offer, from the build under test (not src/, which may be ahead of it). */
-async function builtToolNames(): Promise<string[]> {
-  const dist = pathToFileURL(resolve(import.meta.dirname, '../../dist/index.js')).href;
-  const { allTools } = (await import(dist)) as { allTools: readonly { name: string }[] };
+/** Every tool the server can offer (npm test builds dist/ from these sources first). */
+function everyToolName(): string[] {
   return allTools.map((tool) => tool.name);
 }
 
@@ -432,7 +431,7 @@ async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent
   const { tools } = await running.client.listTools();
   audit.check('tools/list', JSON.stringify(tools));
   // --toolsets all --allow-secrets registers every tool there is: the audit covers all of them
-  expect(tools.map((tool) => tool.name).sort()).toEqual((await builtToolNames()).sort());
+  expect(tools.map((tool) => tool.name).sort()).toEqual(everyToolName().sort());
 
   const results = await Promise.all(
     tools.map(async (tool) => {

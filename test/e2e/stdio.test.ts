@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { FAKE_TP, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
-import { BIN, assertBuilt, builtToolNames, stopProcess } from '../helpers/server-process.js';
+import { BIN, assertBuilt, listedToolNames, stopProcess } from '../helpers/server-process.js';
 
 let ws: FakeTpWorkspace;
 let client: Client | undefined;
@@ -64,7 +64,7 @@ describe('stdio transport, built bin as a child process', () => {
   it('--read-only registers only read-only tools; the others cannot be called', async () => {
     const c = await connect(ws.env(), ['--read-only', '--toolsets', 'all']);
     const { tools } = await c.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(await builtToolNames({ toolsets: ['all'], readOnly: true }));
+    expect(tools.map((tool) => tool.name)).toEqual(listedToolNames({ toolsets: ['all'], readOnly: true }));
     // the operation tools are always there, so that a long call can be followed and stopped
     expect(tools.filter((tool) => tool.annotations?.readOnlyHint !== true).map((tool) => tool.name)).toEqual([
       'operation_cancel',
@@ -322,6 +322,28 @@ describe('stdio process lifetime', () => {
     try {
       const outlived = await killServerAndWaitForTp(child, pids);
       expect(outlived).toBeLessThan(5_000);
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+    }
+  });
+
+  it('kill -9 of the server: the watchdog reads the running groups from its own file, then removes it', async () => {
+    // a temporary directory of its own, so that only this server's watchdog is looked at
+    const tmp = join(ws.dir, 'tmp');
+    mkdirSync(tmp);
+    const { child, pids } = await serverWithRunningTp({ TMPDIR: tmp });
+    const watchdogDirs = () =>
+      readdirSync(tmp).filter((name) => name.startsWith(`tensorpool-mcp-watchdog-${child.pid}-`));
+    try {
+      const [dir] = watchdogDirs();
+      expect(dir).toBeDefined();
+      // tp leads its own process group: its pid is the group's id
+      const listed = readFileSync(join(tmp, dir!, 'groups'), 'utf8')
+        .split('\n')
+        .filter(Boolean);
+      expect(listed).toEqual([String(pids.tp)]);
+      expect(await killServerAndWaitForTp(child, pids)).toBeLessThan(5_000);
+      await waitFor(() => watchdogDirs().length === 0, 10_000, "the watchdog's directory to be removed");
     } finally {
       await stopProcess(child, 'SIGKILL');
     }

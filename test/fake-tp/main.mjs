@@ -11,19 +11,12 @@
 // One run: parse argv (help, version and usage errors end here, before any key lookup), write the
 // log line, look up the key, check "health", run the knobs' scenario, then the command's handler.
 import fs from 'node:fs';
-import {
-  HelpRequest,
-  UsageError,
-  VersionRequest,
-  buildParser,
-  formatHelp,
-  formatUsage,
-  parseArgs,
-} from './argparse.mjs';
+import { formatHelp } from './argparse.mjs';
 import { appendFileSync } from 'node:fs';
-import { GENERATIONS, commandTable, isGeneration } from './commands.mjs';
+import { GENERATIONS, isGeneration } from './commands.mjs';
 import { handlers } from './engine.mjs';
 import { readConfig, readKeyFile } from './files.mjs';
+import { front } from './front.mjs';
 import { print, printErr, say, spin, stdinKind } from './io.mjs';
 import { readKnobs } from './knobs.mjs';
 import { writeLog } from './log.mjs';
@@ -58,30 +51,14 @@ async function main() {
   const invocation = { stdin: stdinKind(), generation: gen };
   /** @param {Record<string, unknown>} fields */
   const log = (fields) => writeLog(knobs.log, invocation, fields);
-  const top = buildParser(commandTable(gen), 'tp', 'command');
-
-  /** @type {Parsed} */
-  let parsed;
-  try {
-    parsed = parseArgs(top, process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof HelpRequest) {
-      log({ help: true, command: e.parser.prog.replace(/^tp ?/, '') });
-      await print(formatHelp(e.parser, columns));
-      return 0;
-    }
-    if (e instanceof VersionRequest) {
-      log({ version: true });
-      await say(knobs.versionString ?? gen);
-      return 0;
-    }
-    if (e instanceof UsageError) {
-      log({ usageError: true, error: e.message });
-      await printErr(`${formatUsage(e.parser, columns)}${e.parser.prog}: error: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+  const answer = front(gen, process.argv.slice(2), columns, knobs.versionString);
+  if (!('parsed' in answer)) {
+    log(answer.log);
+    if (answer.stdout) await print(answer.stdout);
+    if (answer.stderr) await printErr(answer.stderr);
+    return answer.exit;
   }
+  const { parsed } = answer;
 
   // Merge the namespaces top-down like argparse; keep the deepest parser (the command).
   /** @type {Record<string, any>} */

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_CONFIG, runnerLimits } from '../../src/config/config.js';
 
 /** The fake `tp` executable (test/fake-tp/): what every test passes as --tp-path. */
 export const FAKE_TP = resolve(import.meta.dirname, '../fake-tp/main.mjs');
@@ -9,6 +10,9 @@ chmodSync(FAKE_TP, 0o755);
 
 /** tp sees only an allow-list of the server's environment: the fake's knobs must be passed to it (--pass-env). */
 export const FAKE_TP_PASS_ENV = ['FAKE_TP_*'] as const;
+
+/** A TpRunner's process limit and output bounds as the server's defaults set them. */
+export const RUNNER_LIMITS = runnerLimits(DEFAULT_CONFIG);
 
 export const TEST_KEY = 'tpk_test_7f3a9c2e5b1d8046_SECRET';
 

@@ -7,7 +7,7 @@ import type { ConfigInput } from '../../src/config/config.js';
 import type { Clock } from '../../src/operations/clock.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV } from './fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, RUNNER_LIMITS } from './fake-tp.js';
 
 export interface Connected {
   client: Client;
@@ -33,6 +33,7 @@ export async function connectInMemory(options: {
   roots?: string[];
 }): Promise<Connected> {
   const runner = new TpRunner({
+    ...RUNNER_LIMITS,
     tpPath: FAKE_TP,
     passEnv: FAKE_TP_PASS_ENV,
     env: options.env,

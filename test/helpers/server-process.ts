@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { selectTools, type SelectionOptions } from '../../src/registry/selection.js';
+import { allTools } from '../../src/tools/index.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/tensorpool-mcp.js');
 const BUILT = resolve(import.meta.dirname, '../../dist/cli.js');
@@ -10,21 +11,8 @@ export function assertBuilt(): void {
   if (!existsSync(BUILT)) throw new Error('dist/ is missing: run `npm run build` (npm test does it for you)');
 }
 
-/**
- * The tool names tools/list should show for a selection (the options of selectTools), counted from
- * the build under test rather than from src/, which may be ahead of it. No test hard-codes a count.
- */
-export async function builtToolNames(selection: Record<string, unknown> = {}): Promise<string[]> {
-  assertBuilt();
-  const dist = pathToFileURL(resolve(import.meta.dirname, '../../dist/index.js')).href;
-  type Tool = { name: string };
-  const { allTools, selectTools } = (await import(dist)) as {
-    allTools: readonly Tool[];
-    selectTools: (
-      tools: readonly Tool[],
-      selection: Record<string, unknown>,
-    ) => { tools: readonly Tool[]; deferred: readonly string[] };
-  };
+/** The tool names tools/list should show for a selection (the options of selectTools). No test hard-codes a count. */
+export function listedToolNames(selection: SelectionOptions = {}): string[] {
   // what tools/list shows: the deferred tools wait for toolset_enable
   const { tools, deferred } = selectTools(allTools, selection);
   return [

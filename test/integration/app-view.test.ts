@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpRunner } from '../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, waitFor } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, waitFor, RUNNER_LIMITS } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
 
 /** What a host that renders MCP Apps declares in initialize (ext-apps spec 2026-01-26). */
@@ -27,6 +27,7 @@ afterEach(async () => {
 
 async function connect(capabilities: ClientCapabilities, config: ConfigInput = {}) {
   const runner = new TpRunner({
+    ...RUNNER_LIMITS,
     tpPath: FAKE_TP,
     passEnv: FAKE_TP_PASS_ENV,
     env: ws.env(),
@@ -239,6 +240,7 @@ describe('a client that renders MCP Apps', () => {
 
   it('asks through elicitation where the client has it, and shows no card', async () => {
     const runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(),

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import { TpRunner } from '../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace } from '../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, RUNNER_LIMITS } from '../helpers/fake-tp.js';
 import { textOf } from '../helpers/in-memory.js';
 
 let ws: FakeTpWorkspace;
@@ -37,6 +37,7 @@ interface ClientSetup {
 
 async function connect(settings: ConfigInput, setup: ClientSetup = {}) {
   const runner = new TpRunner({
+    ...RUNNER_LIMITS,
     tpPath: FAKE_TP,
     passEnv: FAKE_TP_PASS_ENV,
     env: ws.env(),

@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { FakeTpWorkspace } from '../helpers/fake-tp.js';
 import { connectInMemory, textOf, type Connected } from '../helpers/in-memory.js';
 
@@ -31,11 +32,13 @@ describe('handles that survive the model’s mistakes', () => {
   });
 
   it('output is shown once: the handle’s tail is not shown again, and a finished operation shows its result, not the same output as new output', async () => {
-    mcp = await connectInMemory({
-      env: ws.env({ FAKE_TP_DELAY_MS: '3000', FAKE_TP_LINES_EVERY_MS: '100' }),
-      config: FAST,
-    });
-    const handle = await mcp.call('cluster_list', {});
+    // tp prints its lines and waits to be released; the sync budget passes on the test's clock
+    const clock = new FakeClock();
+    mcp = await connectInMemory({ env: ws.env(ws.hold(6)), config: FAST, clock });
+    const call = mcp.call('cluster_list', {});
+    await ws.untilReady();
+    clock.advance(FAST.syncBudgetMs);
+    const handle = await call;
     const id = operationId(handle);
     const shownByHandle = new Set(progressLines(textOf(handle)));
 
@@ -45,6 +48,7 @@ describe('handles that survive the model’s mistakes', () => {
     // tp's own output is not fenced: only what a user's job prints is
     if (newOutput) expect(textOf(running)).toMatch(/New output[^\n]*:\nprogress line/);
 
+    ws.release();
     const finished = await mcp.call('operation_status', { operation_id: id, wait_seconds: 30 });
     expect(finished.structuredContent).toMatchObject({ status: 'succeeded', ok: true, clusters: expect.any(Array) });
     const text = textOf(finished);

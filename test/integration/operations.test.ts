@@ -8,9 +8,19 @@ import type { ConfigInput } from '../../src/config/config.js';
 import { tmpdir } from 'node:os';
 import { createServer, type CreateServerOptions } from '../../src/server/create-server.js';
 import { OUTPUT_PAGE_BYTES } from '../../src/server/output-resource.js';
+import { TpInstallation } from '../../src/tp/generation.js';
 import { TpRunner, type TpRunnerOptions } from '../../src/tp/runner.js';
 import { Slots } from '../../src/tp/slots.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../helpers/fake-tp.js';
+import {
+  FAKE_TP,
+  FAKE_TP_PASS_ENV,
+  FakeTpWorkspace,
+  TEST_KEY,
+  isAlive,
+  waitFor,
+  RUNNER_LIMITS,
+} from '../helpers/fake-tp.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { textOf } from '../helpers/in-memory.js';
 
 let ws: FakeTpWorkspace;
@@ -40,6 +50,7 @@ async function session(
   const runner =
     shared ??
     new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(env),
@@ -47,10 +58,12 @@ async function session(
       killGraceMs: 300,
       ...runnerOptions,
     });
-  // not about approval: --no-confirm-creates
+  // not about approval (--no-confirm-creates), nor about detecting the generation (test/tools/generations.test.ts):
+  // the fake's default generation is given, so the server spawns no probes
   const server = createServer({
     runner,
     config: { allowedDirs: [], confirmCreates: false, ...settings },
+    installation: new TpInstallation(runner, '0.0.9'),
     ...serverOptions,
   });
   const client = new Client({ name: 'ops-test', version: '1' });
@@ -85,15 +98,21 @@ describe('operation handles', () => {
   it('a call past the sync budget returns a handle at once; status, list and cancel follow it; cancel leaves no process', async () => {
     const pidFile = join(ws.dir, 'pids.json');
     // tp prints three lines and is then held until the test ends it: only the budget can end the call
-    const s = await session({ ...ws.hold(3), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile });
-    const handle = await s.call('cluster_create', { instance_type: '1xH100', wait: true });
+    const clock = new FakeClock();
+    const s = await session({ ...ws.hold(3), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile }, FAST, {}, undefined, {
+      clock,
+    });
+    const call = s.call('cluster_create', { instance_type: '1xH100', wait: true });
+    const tpPid = await ws.untilReady();
+    clock.advance(FAST.syncBudgetMs!);
+    const handle = await call;
     const operation = operationOf(handle)!;
     expect(operation).toMatchObject({ id: expect.stringMatching(/^op_[0-9a-f]+$/), status: 'running' });
     expect(handle.isError ?? false).toBe(false);
     expect(textOf(handle)).toMatch(/still running .* operation op_[0-9a-f]+\. Call operation_status/);
     expect(handle.content.some((part) => part.type === 'resource_link')).toBe(true);
 
-    expect(isAlive(await ws.untilReady())).toBe(true);
+    expect(isAlive(tpPid)).toBe(true);
     await waitFor(
       async () => (await outputOf(s.client, operation.id)).includes('progress line 3'),
       undefined,
@@ -122,9 +141,12 @@ describe('operation handles', () => {
   });
 
   it('operation_status returns the final result in the shape of the original tool', async () => {
-    const s = await session(ws.hold());
-    const handle = await s.call('cluster_list', { org: true });
-    const operation = operationOf(handle)!;
+    const clock = new FakeClock();
+    const s = await session(ws.hold(), FAST, {}, undefined, { clock });
+    const call = s.call('cluster_list', { org: true });
+    await ws.untilReady();
+    clock.advance(FAST.syncBudgetMs!);
+    const operation = operationOf(await call)!;
     ws.release();
     const status = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 50 });
     // the finished call's fields at the top level, where an agent reads them without unwrapping
@@ -144,6 +166,7 @@ describe('operation handles', () => {
 
   it('operations belong to their session', async () => {
     const runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(ws.hold()),
@@ -151,9 +174,13 @@ describe('operation handles', () => {
       killGraceMs: 300,
     });
     cleanups.push(() => runner.shutdown());
-    const a = await session({}, FAST, {}, runner);
-    const b = await session({}, FAST, {}, runner);
-    const operation = operationOf(await a.call('job_list'))!;
+    const clock = new FakeClock();
+    const a = await session({}, FAST, {}, runner, { clock });
+    const b = await session({}, FAST, {}, runner, { clock });
+    const call = a.call('job_list');
+    await ws.untilReady();
+    clock.advance(FAST.syncBudgetMs!);
+    const operation = operationOf(await call)!;
     const foreign = await b.call('operation_status', { operation_id: operation.id });
     expect(foreign.isError).toBe(true);
     expect(textOf(foreign)).toMatch(/No operation op_.* in this session/);
@@ -161,17 +188,21 @@ describe('operation handles', () => {
   });
 
   it('a finished operation is forgotten after the TTL, with its output file', async () => {
-    const s = await session(ws.hold(), { ...FAST, operationTtlMs: 500 });
-    const operation = operationOf(await s.call('job_list'))!;
+    const clock = new FakeClock();
+    const s = await session(ws.hold(), { ...FAST, operationTtlMs: 500 }, {}, undefined, { clock });
+    const call = s.call('job_list');
+    await ws.untilReady();
+    clock.advance(FAST.syncBudgetMs!);
+    const operation = operationOf(await call)!;
     ws.release();
     const finished = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 50 });
     expect(finished.structuredContent).toMatchObject({ status: 'succeeded' });
     const outputUri = (finished.structuredContent as { output_uri: string }).output_uri;
-    await waitFor(
-      async () => /No operation/.test(textOf(await s.call('operation_status', { operation_id: operation.id }))),
-      undefined,
-      'the operation to be forgotten',
-    );
+    // still there just before the TTL has passed since it finished, gone after
+    clock.advance(499);
+    expect(textOf(await s.call('operation_status', { operation_id: operation.id }))).not.toMatch(/No operation/);
+    clock.advance(60_000);
+    expect(textOf(await s.call('operation_status', { operation_id: operation.id }))).toMatch(/No operation/);
     await expect(s.client.readResource({ uri: outputUri })).rejects.toMatchObject({ code: -32002 });
   });
 });
@@ -219,26 +250,32 @@ describe('progress notifications', () => {
   });
 
   it('heartbeats while tp is silent', async () => {
-    const s = await session(ws.hold(), NO_BUDGET);
+    const clock = new FakeClock();
+    const s = await session(ws.hold(), NO_BUDGET, {}, undefined, { clock });
     const progress: Progress[] = [];
     const heartbeats = () => progress.filter((p) => /still running/.test(p.message ?? '')).length;
-    const result = await s.call(
-      'cluster_list',
-      {},
-      {
-        onprogress: (p) => {
-          progress.push(p);
-          if (heartbeats() === 2) ws.release(); // tp stayed silent through two heartbeats
-        },
-      },
-    );
+    const call = s.call('cluster_list', {}, { onprogress: (p) => progress.push(p) });
+    await ws.untilReady();
+    // tp stays silent through two heartbeat intervals
+    for (const expected of [1, 2]) {
+      clock.advance(FAST.heartbeatMs!);
+      await waitFor(() => heartbeats() === expected, undefined, `heartbeat ${expected}`);
+    }
+    ws.release();
+    const result = await call;
     expect(result.isError ?? false).toBe(false);
-    expect(heartbeats()).toBeGreaterThanOrEqual(2);
+    expect(heartbeats()).toBe(2);
   });
 
   it('never without a token', async () => {
-    const s = await session({ FAKE_TP_DELAY_MS: '700', FAKE_TP_LINES_EVERY_MS: '100' });
-    await s.call('job_listen', { job_id: 'j-1' });
+    const clock = new FakeClock();
+    const s = await session(ws.hold(3), NO_BUDGET, {}, undefined, { clock });
+    const call = s.call('job_listen', { job_id: 'j-1' });
+    await ws.untilReady();
+    // lines were printed and three heartbeat intervals pass while tp runs
+    clock.advance(3 * FAST.heartbeatMs!);
+    ws.release();
+    expect((await call).isError ?? false).toBe(false);
     expect(s.notifications.filter((n) => n.method === 'notifications/progress')).toEqual([]);
   });
 });
@@ -289,6 +326,7 @@ describe('cancellation and the process limit', () => {
 
   it("takes turns across sessions: one session's many waiting calls do not put another session's one call behind all of them", async () => {
     const runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env(ws.hold()),

@@ -140,7 +140,8 @@ describe('instructions', () => {
     expect(Buffer.byteLength(instructions)).toBeLessThanOrEqual(1500);
     expect(instructions).toMatch(/Job: job_write_config[\s\S]*Interactive/);
     expect(instructions).toContain('wait=true');
-    expect(instructions).toContain('the server asks the user itself where the client can');
+    expect(instructions).toContain('are put to the person where the client can ask');
+    expect(instructions).toContain('where the server asks, do not ask in chat too');
     expect(instructions).toContain('operation_status');
     expect(instructions).toContain('Operator limits: at most 2 node(s) per cluster.');
   });

@@ -1,5 +1,5 @@
 import type { TpRunner } from '../../tp/runner.js';
-import type { AuthConfig } from '../config.js';
+import type { AuthConfig } from '../../config/http-security.js';
 import type { Authenticator } from './authenticator.js';
 import { StaticTokenAuthenticator } from './static-tokens.js';
 import { TensorPoolKeyAuthenticator, tpMeVerifier } from './tensorpool-key.js';

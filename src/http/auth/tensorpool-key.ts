@@ -1,5 +1,5 @@
-import { AuthRefusal, ToolError } from '../../errors.js';
-import { tpArgv } from '../../tp/commands.js';
+import { AuthRefusal } from '../../errors.js';
+import { checkKey } from '../../tp/key-check.js';
 import type { TpRunner } from '../../tp/runner.js';
 import { Slots } from '../../tp/slots.js';
 import { AddressBudget } from './address-budget.js';
@@ -223,28 +223,10 @@ function refused(): AuthRefusal {
   return new AuthRefusal(401, 'TensorPool did not accept this API key.', 'invalid_token');
 }
 
-/** What tp prints when it could not ask TensorPool at all (tp-cli.md §3, health check). */
-const NOT_ASKED = /Cannot reach the TensorPool|Unexpected error during health check|malformed response from server/;
-
 /**
- * The production check: `tp me` with the key, outside the process queue (it is short, and a new
- * session must not wait behind long calls; `maxPending` bounds it instead). Exit 0 is a good key,
- * exit 1 with TensorPool's answer a refused one; anything else says nothing about the key.
+ * The production check: `tp me` with the key (tp/key-check.ts reads its answer), outside the process
+ * queue (it is short, and a new session must not wait behind long calls; `maxPending` bounds it instead).
  */
 export function tpMeVerifier(runner: TpRunner, timeoutMs = 30_000): KeyVerifier {
-  return async (key) => {
-    let result;
-    try {
-      result = await runner.run(tpArgv.accountMe(), { key, timeoutMs, queued: false });
-    } catch (error) {
-      // tp missing, or the server shutting down: our problem, not the key's
-      if (error instanceof ToolError) return { unavailable: error.message };
-      throw error;
-    }
-    if (result.exitCode === 0) return { valid: true };
-    if (result.timedOut || result.cancelled || result.exitCode !== 1 || NOT_ASKED.test(result.stdout)) {
-      return { unavailable: `tp me ended with ${result.timedOut ? 'a timeout' : `exit code ${result.exitCode}`}` };
-    }
-    return { valid: false };
-  };
+  return (key) => checkKey(runner, { key, timeoutMs, queued: false });
 }

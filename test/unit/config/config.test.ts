@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { configFromOptions, DEFAULT_CONFIG, resolveConfig } from '../../../src/config/config.js';
+import { configFromOptions, DEFAULT_CONFIG, resolveConfig, runnerLimits } from '../../../src/config/config.js';
 import { readOptions } from '../../../src/config/command-line.js';
 import { defaultOptionValues } from '../../../src/config/options.js';
+import { ConfigError } from '../../../src/errors.js';
+import { TpRunner } from '../../../src/tp/runner.js';
 
 describe('Config', () => {
   it("the defaults are the option table's, in the units the server uses", () => {
@@ -69,5 +71,42 @@ describe('Config', () => {
     expect(() => {
       (config as { dryRun: boolean }).dryRun = false;
     }).toThrow(TypeError);
+  });
+
+  it('carries the HTTP security settings derived from the hosting options, frozen all the way down', () => {
+    const { values } = readOptions(
+      ['node', 'x', '--http', '--host', '0.0.0.0', '--allow-unauthenticated', '--allowed-origins', 'https://a.example'],
+      {},
+      () => {},
+    );
+    const warnings: string[] = [];
+    const config = configFromOptions(values, undefined, (warning) => warnings.push(warning));
+    expect(config.http).toMatchObject({
+      auth: { mode: 'none' },
+      allowedOrigins: ['https://a.example'],
+      maxSessions: 100,
+      maxSessionsPerCaller: 16,
+    });
+    expect(warnings).toEqual([expect.stringMatching(/^WARNING: --allow-unauthenticated/)]);
+    expect(Object.isFrozen(config.http)).toBe(true);
+    expect(Object.isFrozen(config.http?.auth)).toBe(true);
+    expect(Object.isFrozen(config.http?.allowedOrigins)).toBe(true);
+    // stdio has none, and a library Config none either
+    expect(DEFAULT_CONFIG.http).toBeUndefined();
+    expect(resolveConfig({ readOnly: true }).http).toBeUndefined();
+  });
+
+  it('refuses hosting options that do not hold together, naming the option', () => {
+    const { values } = readOptions(['node', 'x', '--http', '--host', '0.0.0.0'], {}, () => {});
+    expect(() => configFromOptions(values)).toThrow(ConfigError);
+    expect(() => configFromOptions(values)).toThrow(/--host 0.0.0.0 is reachable from other machines/);
+  });
+
+  it("hands a runner the Config's process limit and an output bound within the result budget", () => {
+    const limits = runnerLimits(resolveConfig({ maxProcesses: 7, maxResultBytes: 40_960 }));
+    expect(limits.maxProcesses).toBe(7);
+    expect(4 * (limits.outputHeadBytes + limits.outputTailBytes)).toBe(40_960);
+    // a library caller that leaves a limit out hears which one, instead of a runner that never starts tp
+    expect(() => new TpRunner({ tpPath: 'tp', env: {}, timeoutMs: 1000 } as never)).toThrow(/maxProcesses/);
   });
 });

@@ -71,12 +71,12 @@ function parseStartCommand(command: string, env: Record<string, string>) {
 
 describe('render.yaml', () => {
   it('starts a server our CLI accepts: HTTP on every address at $PORT, with authentication and the public host name', () => {
-    const { config, security } = parseStartCommand(service.startCommand, { ...RENDER_PROVIDED, ...declaredEnv() });
+    const { config } = parseStartCommand(service.startCommand, { ...RENDER_PROVIDED, ...declaredEnv() });
     expect(config.transport).toBe('http');
     expect(config.host).toBe('0.0.0.0');
     expect(config.port).toBe(10000);
-    expect(security?.config.auth.mode).toBe('token');
-    expect(security?.config.allowedHosts).toContain(RENDER_PROVIDED.RENDER_EXTERNAL_HOSTNAME);
+    expect(config.http?.auth.mode).toBe('token');
+    expect(config.http?.allowedHosts).toContain(RENDER_PROVIDED.RENDER_EXTERNAL_HOSTNAME);
   });
 
   it("keeps secrets in Render's secret store, never in the file", () => {
@@ -106,8 +106,8 @@ describe('render.yaml', () => {
     const command = service.startCommand.replace('--auth token', '--auth tensorpool-key');
     expect(command).not.toBe(service.startCommand);
     const env = Object.fromEntries(Object.entries(declaredEnv()).filter(([name]) => !/KEY|TOKEN/.test(name)));
-    const { security } = parseStartCommand(command, { ...RENDER_PROVIDED, ...env });
-    expect(security?.config.auth.mode).toBe('tensorpool-key');
+    const { config } = parseStartCommand(command, { ...RENDER_PROVIDED, ...env });
+    expect(config.http?.auth.mode).toBe('tensorpool-key');
   });
 });
 
@@ -135,7 +135,7 @@ describe('Procfile (Heroku-style platforms)', () => {
 
   it('has one web process that our CLI accepts: HTTP on every address at $PORT, with a bearer token and the public host', () => {
     expect(web).toBeDefined();
-    const { config, security } = parseStartCommand(web!, configVars);
+    const { config } = parseStartCommand(web!, configVars);
     expect(config).toMatchObject({
       transport: 'http',
       host: '0.0.0.0',
@@ -144,8 +144,8 @@ describe('Procfile (Heroku-style platforms)', () => {
       confirmMode: 'elicit',
       confirmCreates: true,
     });
-    expect(security?.config.auth.mode).toBe('token');
-    expect(security?.config.allowedHosts).toContain('my-app.herokuapp.com');
+    expect(config.http?.auth.mode).toBe('token');
+    expect(config.http?.allowedHosts).toContain('my-app.herokuapp.com');
   });
 
   it('refuses to start without its token, rather than serving the internet unauthenticated', () => {

@@ -13,7 +13,7 @@ import {
   type DoctorDeps,
   type DoctorInput,
 } from '../../../src/doctor/checks.js';
-import { formatFindings, hasProblem } from '../../../src/doctor/report.js';
+import { formatFindings, hasProblem } from '../../../src/doctor/checks.js';
 import type { TpResult } from '../../../src/tp/runner.js';
 import { Redactor } from '../../../src/tp/redact.js';
 
@@ -189,7 +189,7 @@ describe('doctor checks', () => {
     expect(describeLimits({ guardrails: { allowInstanceTypes: [] } }).status).toBe('fail');
     expect(describeLimits({ guardrails: { allowInstanceTypes: ['1xH100'], maxNodes: 2 } })).toMatchObject({
       status: 'info',
-      detail: 'instance types 1xH100, nodes per cluster 2, storage any',
+      detail: 'instance types 1xH100, at most 2 node(s) per cluster, volumes of any size',
     });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAllowedHosts } from '../../../src/http/config.js';
+import { defaultAllowedHosts } from '../../../src/config/http-security.js';
 import { hostAllowed, normalizeOrigin, originAllowed, parseHost } from '../../../src/http/host-origin.js';
 
 const LOOPBACK = defaultAllowedHosts('127.0.0.1');

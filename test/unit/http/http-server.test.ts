@@ -7,12 +7,12 @@ import type { Caller } from '../../../src/http/auth/caller.js';
 import { StaticTokenAuthenticator } from '../../../src/http/auth/static-tokens.js';
 import { TensorPoolKeyAuthenticator } from '../../../src/http/auth/tensorpool-key.js';
 import type { Authenticator } from '../../../src/http/auth/authenticator.js';
-import { defaultHttpSecurity, type HttpSecurityConfig } from '../../../src/http/config.js';
+import { defaultHttpSecurity, type HttpSecurityConfig } from '../../../src/config/http-security.js';
 import { createServer } from '../../../src/server/create-server.js';
 import { startHttpServer, type RunningHttpServer } from '../../../src/transports/http.js';
 import { TpRunner } from '../../../src/tp/runner.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace } from '../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, RUNNER_LIMITS } from '../../helpers/fake-tp.js';
 import { INITIALIZE, mcpPost, openSession, PROTOCOL_VERSION, rawRequest } from '../../helpers/http-raw.js';
 import { textOf } from '../../helpers/in-memory.js';
 
@@ -30,7 +30,13 @@ const clients: Client[] = [];
 
 beforeEach(() => {
   ws = new FakeTpWorkspace();
-  runner = new TpRunner({ tpPath: FAKE_TP, passEnv: FAKE_TP_PASS_ENV, env: ws.env(), timeoutMs: 20_000 });
+  runner = new TpRunner({
+    tpPath: FAKE_TP,
+    passEnv: FAKE_TP_PASS_ENV,
+    env: ws.env(),
+    timeoutMs: 20_000,
+    ...RUNNER_LIMITS,
+  });
 });
 afterEach(async () => {
   await Promise.allSettled(clients.splice(0).map((client) => client.close()));

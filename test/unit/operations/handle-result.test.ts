@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../../src/config/config.js';
 import { OperationStore } from '../../../src/operations/store.js';
-import { handleResult } from '../../../src/operations/operation-result.js';
+import { handleResult } from '../../../src/operations/operation.js';
 
 let store: OperationStore;
 beforeEach(() => {
-  store = new OperationStore({ ttlMs: 60_000 });
+  store = new OperationStore({ ttlMs: 60_000, maxOutputBytes: DEFAULT_CONFIG.maxOutputBytes });
 });
 afterEach(() => store.dispose());
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../../src/config/config.js';
 import type { Operation } from '../../../src/operations/operation.js';
 import { reportProgress, type ProgressParams } from '../../../src/operations/progress.js';
 import { OperationStore } from '../../../src/operations/store.js';
@@ -14,7 +15,11 @@ let stop: () => void;
 
 beforeEach(() => {
   clock = new FakeClock();
-  store = new OperationStore({ clock });
+  store = new OperationStore({
+    ttlMs: DEFAULT_CONFIG.operationTtlMs,
+    maxOutputBytes: DEFAULT_CONFIG.maxOutputBytes,
+    clock,
+  });
   operation = store.start('job_listen', 'job_id=j-1');
   sent = [];
   stop = reportProgress(operation, 'token-1', async (params) => void sent.push(params), HEARTBEAT_MS, clock);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../../src/config/config.js';
 import type { Operation } from '../../../src/operations/operation.js';
 import { IN_MEMORY_OUTPUT_BYTES, OutputSpool } from '../../../src/operations/output-spool.js';
 import { OperationStore } from '../../../src/operations/store.js';
@@ -15,7 +16,7 @@ let clock: FakeClock;
 let store: OperationStore;
 beforeEach(() => {
   clock = new FakeClock();
-  store = new OperationStore({ ttlMs: TTL_MS, maxFinished: 3, clock });
+  store = new OperationStore({ ttlMs: TTL_MS, maxOutputBytes: DEFAULT_CONFIG.maxOutputBytes, maxFinished: 3, clock });
 });
 afterEach(async () => {
   await store.dispose();
@@ -135,7 +136,7 @@ describe('OutputSpool', () => {
       () => {
         throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       },
-      { memoryBytes: 10 },
+      { memoryBytes: 10, fileBytes: DEFAULT_CONFIG.maxOutputBytes },
     );
     const unread = new UnreadOutput(spool);
     spool.append('0123456789');

@@ -1,7 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { tpToolResult } from '../../../src/registry/call-result.js';
-import { shapeResult } from '../../../src/shape/shape.js';
+import { tpToolResult, shapeResult } from '../../../src/shape/shape.js';
 import type { TpResult } from '../../../src/tp/runner.js';
 
 const run = (stdout: string, more: Partial<TpResult> = {}): TpResult => ({

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TpInstallation } from '../../../src/tp/generation.js';
 import { TpRunner } from '../../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace } from '../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, RUNNER_LIMITS } from '../../helpers/fake-tp.js';
 
 let ws: FakeTpWorkspace;
 let runner: TpRunner;
 beforeEach(() => {
   ws = new FakeTpWorkspace();
   runner = new TpRunner({
+    ...RUNNER_LIMITS,
     tpPath: FAKE_TP,
     passEnv: FAKE_TP_PASS_ENV,
     env: ws.env({ FAKE_TP_GENERATION: '0.0.6' }),
@@ -39,7 +40,9 @@ describe('TpInstallation', () => {
   });
 
   it('a missing tp is reported with how to install it, and probed again on the next call', async () => {
-    const missing = new TpInstallation(new TpRunner({ tpPath: '/nonexistent/tp', env: ws.env(), timeoutMs: 10_000 }));
+    const missing = new TpInstallation(
+      new TpRunner({ ...RUNNER_LIMITS, tpPath: '/nonexistent/tp', env: ws.env(), timeoutMs: 10_000 }),
+    );
     await expect(missing.generation()).rejects.toThrow(/not found.*pipx install tensorpool/s);
     await expect(missing.generation()).rejects.toThrow(/not found/);
   });

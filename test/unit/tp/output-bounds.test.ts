@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_RESULT_BYTES, streamBounds } from '../../../src/tp/output-bounds.js';
+import { DEFAULT_CONFIG } from '../../../src/config/config.js';
+import { streamBounds } from '../../../src/tp/output-bounds.js';
 
 describe('streamBounds', () => {
   it('keeps a result of two streams, each twice (text and structuredContent), within the budget', () => {
-    for (const budget of [8 * 1024, DEFAULT_MAX_RESULT_BYTES, 1024 * 1024]) {
+    for (const budget of [8 * 1024, DEFAULT_CONFIG.maxResultBytes, 1024 * 1024]) {
       const { headBytes, tailBytes } = streamBounds(budget);
       expect(2 * 2 * (headBytes + tailBytes)).toBeLessThanOrEqual(budget);
       // a log is read from its end: the tail gets most of it
@@ -12,7 +13,7 @@ describe('streamBounds', () => {
   });
 
   it('by default a result stays under about 20k tokens (80 KB)', () => {
-    const { headBytes, tailBytes } = streamBounds();
+    const { headBytes, tailBytes } = streamBounds(DEFAULT_CONFIG.maxResultBytes);
     expect(4 * (headBytes + tailBytes)).toBe(80 * 1024);
   });
 });

@@ -13,7 +13,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { childEnvironment } from '../../../src/tp/environment.js';
 import { TpNotFoundError } from '../../../src/errors.js';
 import { TpRunner } from '../../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, isAlive, waitFor } from '../../helpers/fake-tp.js';
+import {
+  FAKE_TP,
+  FAKE_TP_PASS_ENV,
+  FakeTpWorkspace,
+  TEST_KEY,
+  isAlive,
+  waitFor,
+  RUNNER_LIMITS,
+} from '../../helpers/fake-tp.js';
 
 let ws: FakeTpWorkspace;
 let runner: TpRunner | undefined;
@@ -31,6 +39,7 @@ function makeRunner(
   extra: Partial<ConstructorParameters<typeof TpRunner>[0]> = {},
 ) {
   runner = new TpRunner({
+    ...RUNNER_LIMITS,
     tpPath: FAKE_TP,
     passEnv: FAKE_TP_PASS_ENV,
     env,

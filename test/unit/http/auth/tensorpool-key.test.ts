@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthRefusal } from '../../../../src/errors.js';
 import { TensorPoolKeyAuthenticator, tpMeVerifier, type KeyVerdict } from '../../../../src/http/auth/tensorpool-key.js';
 import { TpRunner } from '../../../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace } from '../../../helpers/fake-tp.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, RUNNER_LIMITS } from '../../../helpers/fake-tp.js';
 
 const GOOD = 'tpk_good_0123456789abcdef';
 const OTHER_GOOD = 'tpk_good_fedcba9876543210';
@@ -270,6 +270,7 @@ describe('tpMeVerifier: the production check runs `tp me` with the key', () => {
   it('finds a key TensorPool takes valid and one it refuses invalid, with that key in the child env only', async () => {
     ws = new FakeTpWorkspace();
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: GOOD }),
@@ -277,7 +278,9 @@ describe('tpMeVerifier: the production check runs `tp me` with the key', () => {
     });
     const verify = tpMeVerifier(runner);
     expect(await verify(GOOD)).toEqual({ valid: true });
-    expect(await verify(BAD)).toEqual({ valid: false });
+    const refused = await verify(BAD);
+    expect(refused).toMatchObject({ valid: false, said: expect.stringMatching(/Invalid API key/) });
+    expect(JSON.stringify(refused)).not.toContain(BAD);
     expect(ws.commandCalls().map((call) => [call.argv, call.env.TENSORPOOL_KEY])).toEqual([
       [['--no-input', 'me'], GOOD],
       [['--no-input', 'me'], BAD],
@@ -286,7 +289,7 @@ describe('tpMeVerifier: the production check runs `tp me` with the key', () => {
 
   it('says nothing about the key when tp is missing', async () => {
     ws = new FakeTpWorkspace();
-    runner = new TpRunner({ tpPath: `${ws.dir}/no-such-tp`, env: ws.env(), timeoutMs: 10_000 });
+    runner = new TpRunner({ ...RUNNER_LIMITS, tpPath: `${ws.dir}/no-such-tp`, env: ws.env(), timeoutMs: 10_000 });
     const verdict = await tpMeVerifier(runner)(GOOD);
     expect(verdict).toMatchObject({ unavailable: expect.stringMatching(/not found/) });
     expect(JSON.stringify(verdict)).not.toContain(GOOD);

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyedClient, keyRefused } from '../../../src/tp/keyed-client.js';
-import { TpRunner } from '../../../src/tp/runner.js';
-import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY } from '../../helpers/fake-tp.js';
+import { keyRefused, SessionClient, TpRunner } from '../../../src/tp/runner.js';
+import { FAKE_TP, FAKE_TP_PASS_ENV, FakeTpWorkspace, TEST_KEY, RUNNER_LIMITS } from '../../helpers/fake-tp.js';
 
 const KEY_A = 'tpk_session_a_0123456789abcdef';
 const KEY_B = 'tpk_session_b_fedcba9876543210';
@@ -16,16 +15,22 @@ afterEach(async () => {
   ws.cleanup();
 });
 
-describe('keyedClient: one session, its own key, through the shared runner', () => {
+/** A session's client with a caller's own key, in a lane of its own. */
+function keyed(runner: TpRunner, key: string, onRefused?: () => void): SessionClient {
+  return new SessionClient(runner, { lane: {}, key: { value: key, onRefused } });
+}
+
+describe('SessionClient: one session, its own key, through the shared runner', () => {
   it('hands each call only its own key, and masks that key in what the call returns', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
       timeoutMs: 10_000,
     });
-    const a = keyedClient(runner, KEY_A);
-    const b = keyedClient(runner, KEY_B);
+    const a = keyed(runner, KEY_A);
+    const b = keyed(runner, KEY_B);
     const [resultA, resultB] = await Promise.all([
       a.run(['--no-input', 'cluster', 'list']),
       b.run(['--no-input', 'cluster', 'list']),
@@ -47,13 +52,14 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
 
   it('streams output with the session key masked, even when it arrives in pieces', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
       timeoutMs: 10_000,
     });
     let streamed = '';
-    await keyedClient(runner, KEY_A).run(['--no-input', 'cluster', 'list'], {
+    await keyed(runner, KEY_A).run(['--no-input', 'cluster', 'list'], {
       observer: { output: (text) => (streamed += text) },
     });
     expect(streamed).toContain('TENSORPOOL_KEY=[REDACTED]');
@@ -62,12 +68,13 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
 
   it('works on a server that has no key of its own, and leaves the runner keyless', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ TENSORPOOL_KEY: undefined }),
       timeoutMs: 10_000,
     });
-    const client = keyedClient(runner, KEY_A);
+    const client = keyed(runner, KEY_A);
     expect(client.hasApiKey).toBe(true);
     expect((await client.run(['--no-input', 'me'])).exitCode).toBe(0);
     expect(ws.lastCall().env.TENSORPOOL_KEY).toBe(KEY_A);
@@ -79,6 +86,7 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
 
   it('tells its session when TensorPool refuses the key, and only then', async () => {
     runner = new TpRunner({
+      ...RUNNER_LIMITS,
       tpPath: FAKE_TP,
       passEnv: FAKE_TP_PASS_ENV,
       env: ws.env({ TENSORPOOL_KEY: undefined, FAKE_TP_VALID_KEYS: KEY_B }),
@@ -86,9 +94,9 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
     });
     let refusedA = 0;
     let refusedB = 0;
-    const refused = await keyedClient(runner, KEY_A, () => refusedA++).run(['--no-input', 'cluster', 'list']);
+    const refused = await keyed(runner, KEY_A, () => refusedA++).run(['--no-input', 'cluster', 'list']);
     expect(refused).toMatchObject({ exitCode: 1, stdout: '* Authenticating...\nInvalid API key\n' });
-    await keyedClient(runner, KEY_B, () => refusedB++).run(['--no-input', 'cluster', 'list']);
+    await keyed(runner, KEY_B, () => refusedB++).run(['--no-input', 'cluster', 'list']);
     expect([refusedA, refusedB]).toEqual([1, 0]);
   });
 
@@ -98,5 +106,48 @@ describe('keyedClient: one session, its own key, through the shared runner', () 
     ['the words with exit code 0', 0, '* Authenticating...\nInvalid API key\n'],
   ])('does not take %s for a refused key', (_what, exitCode, stdout) => {
     expect(keyRefused({ exitCode, stdout })).toBe(false);
+  });
+});
+
+describe("SessionClient.forCall: one call's dry run and observation", () => {
+  it('under a dry run reports the exact command, masked, and starts nothing', async () => {
+    runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env(),
+      timeoutMs: 10_000,
+      ...RUNNER_LIMITS,
+    });
+    const started: string[][] = [];
+    const client = keyed(runner, KEY_A).forCall({ dryRun: true, onStart: (argv) => started.push(argv) });
+    const result = await client.run(['--no-input', 'cluster', 'destroy', 'c-1', `--note=${KEY_A}`], { cwd: '/tmp' });
+    expect(result).toMatchObject({ exitCode: 0, dryRun: true });
+    expect(result.stdout).toContain("cluster destroy c-1 '--note=[REDACTED]'");
+    expect(result.stdout).toContain('(in /tmp)');
+    expect(started).toEqual([[FAKE_TP, '--no-input', 'cluster', 'destroy', 'c-1', '--note=[REDACTED]']]);
+    expect(ws.commandCalls()).toEqual([]);
+  });
+
+  it("runs with the call's signal and observer, in the session's lane, with its key", async () => {
+    runner = new TpRunner({
+      tpPath: FAKE_TP,
+      passEnv: FAKE_TP_PASS_ENV,
+      env: ws.env({ FAKE_TP_ECHO_KEY: '1' }),
+      timeoutMs: 10_000,
+      ...RUNNER_LIMITS,
+    });
+    const controller = new AbortController();
+    let streamed = '';
+    const client = keyed(runner, KEY_A).forCall({
+      dryRun: false,
+      signal: controller.signal,
+      observer: { output: (text) => (streamed += text) },
+    });
+    const result = await client.run(['--no-input', 'cluster', 'list']);
+    expect(result.exitCode).toBe(0);
+    expect(ws.lastCall().env.TENSORPOOL_KEY).toBe(KEY_A);
+    expect(streamed).toContain('TENSORPOOL_KEY=[REDACTED]');
+    controller.abort();
+    await expect(client.run(['--no-input', 'cluster', 'list'])).rejects.toThrow(/cancelled before tp started/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecretLines } from '../../../src/registry/call-result.js';
-import type { TpResult } from '../../../src/tp/runner.js';
+import { maskSecretLines } from '../../src/shape/shape.js';
+import type { TpResult } from '../../src/tp/runner.js';
 
 const result = (stdout: string): TpResult => ({
   argv: ['tp'],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import { readOptions } from '../../../src/config/command-line.js';
-import { resolveHttpSecurity } from '../../../src/http/security.js';
+import { resolveHttpSecurity } from '../../../src/config/http-security.js';
 
 const TOKEN = 'a0b1c2d3e4f5a6b7c8d9';
 const OTHER = 'zyxwvutsrqponmlkjihg';

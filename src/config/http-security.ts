@@ -1,10 +1,74 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { OptionValues } from '../config/options.js';
+import { hostname, networkInterfaces } from 'node:os';
 import { ConfigError } from '../errors.js';
-import { isLoopback } from '../net.js';
-import { checkAuthorityUrl } from './auth/authority-url.js';
-import { defaultAllowedHosts, type AllowList, type AuthConfig, type HttpSecurityConfig } from './config.js';
-import { normalizeOrigin, parseHost } from './host-origin.js';
+import { checkAuthorityUrl } from '../http/auth/authority-url.js';
+import { normalizeOrigin, parseHost } from '../http/host-origin.js';
+import { bracket, isLoopback, isUnspecified, unbracket } from '../net.js';
+import { OPTIONS, type OptionValues } from './options.js';
+
+// The HTTP security settings (authentication, Host and Origin allow-lists, session limits), derived once
+// from the hosting options of the table into Config.http; src/http/ only applies them.
+
+/** How callers prove who they are; 'none' only on loopback, or with --allow-unauthenticated. */
+export type AuthConfig =
+  | { mode: 'none' }
+  | { mode: 'token'; readonly tokens: readonly string[] }
+  | { mode: 'tensorpool-key' }
+  | { mode: 'oauth'; readonly issuer: string; readonly audience: string; readonly scopes: readonly string[] };
+
+/** `'any'`: the check is off, on the operator's explicit `*`. */
+export type AllowList = readonly string[] | 'any';
+
+/** Everything src/http/ needs to guard the MCP endpoint; derived once at start-up, into Config.http. */
+export interface HttpSecurityConfig {
+  readonly auth: AuthConfig;
+  /** Host header names (optionally with :port) this server answers to. */
+  readonly allowedHosts: AllowList;
+  /** Origins (scheme://host[:port]) besides the server's own that may send requests. */
+  readonly allowedOrigins: AllowList;
+  /** Origins that get CORS headers; undefined: CORS off. */
+  readonly corsOrigins: AllowList | undefined;
+  /** Most open sessions; more get 503 with Retry-After. */
+  readonly maxSessions: number;
+  /** Most open sessions of one authenticated caller; more get 429 with Retry-After. */
+  readonly maxSessionsPerCaller: number;
+  /** The client address is the last one of X-Forwarded-For (one proxy in front appended it), not the socket's. */
+  readonly trustProxy: boolean;
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * The Host names a bind answers to unless the operator adds more: the loopback names, and the bind
+ * address itself. A non-loopback bind adds this machine's hostname and interface addresses, the names
+ * a client that reaches it directly uses. None of these can be a DNS-rebinding name: an attacker's page
+ * sends its own domain as Host, and a public name must be added with --allowed-hosts.
+ */
+export function defaultAllowedHosts(bindHost: string): string[] {
+  const names = [...LOOPBACK_NAMES];
+  if (!isUnspecified(bindHost)) names.push(bracket(unbracket(bindHost)).toLowerCase());
+  if (!isLoopback(bindHost)) {
+    names.push(hostname().toLowerCase());
+    for (const addresses of Object.values(networkInterfaces())) {
+      for (const { address } of addresses ?? []) names.push(bracket(address.split('%')[0]!).toLowerCase());
+    }
+  }
+  return [...new Set(names)];
+}
+
+/** What a server started without any of the HTTP security options gets: loopback names, no auth. */
+export function defaultHttpSecurity(bindHost: string): HttpSecurityConfig {
+  return {
+    auth: { mode: 'none' },
+    allowedHosts: defaultAllowedHosts(bindHost),
+    allowedOrigins: [],
+    corsOrigins: undefined,
+    // the option table's defaults, for servers built without the command line (tests, library hosts)
+    maxSessions: OPTIONS.maxSessions.default,
+    maxSessionsPerCaller: OPTIONS.maxSessionsPerCaller.default,
+    trustProxy: false,
+  };
+}
 
 /** The hosting options of the option table (config/options.ts) this module resolves. */
 export type HttpSecurityValues = Pick<
@@ -163,4 +227,14 @@ function resolveOrigins(given: readonly string[] | undefined, option: string): A
     if (!normalized) throw new ConfigError(`${option}: "${origin}" is not a web origin (like https://app.example.com)`);
     return normalized;
   });
+}
+
+/**
+ * The secrets an HTTP server holds besides the API key: the bearer tokens of --auth token. The
+ * runner's redactor masks them (and their encoded forms) in every result, progress line, resource
+ * and log line, as it masks the key. A new kind of server-held secret is added here.
+ */
+export function heldSecrets(security: HttpSecurityConfig | undefined): string[] {
+  const auth = security?.auth;
+  return auth?.mode === 'token' ? [...auth.tokens] : [];
 }

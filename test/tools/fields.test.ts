@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { clusterId, instanceType, path } from '../../../src/tools/fields.js';
+import { clusterId, instanceType, path } from '../../src/tools/fields.js';
 
 function problem(schema: z.ZodType, value: unknown): string | undefined {
   const result = schema.safeParse(value);

@@ -258,8 +258,6 @@ async function serve(
       return { exitCode: 1 };
     }
     closeTransport = http.close;
-    // a server for many sessions probes tp now, so the first calls of the first sessions do not all wait for it
-    void installation.describe().catch(() => {});
     logger.info(
       `authentication: ${security.auth.mode}; at most ${security.maxSessions} sessions, ${security.maxSessionsPerCaller} per caller` +
         (security.trustProxy ? '; client addresses from X-Forwarded-For (--trust-proxy)' : ''),

@@ -38,7 +38,10 @@ async function once(node, outputMb, progress, nodeFlags) {
   }
 }
 
-/** `nodeFlags`: given to node before the bin, e.g. the small young generation the MCP bundle and the Render blueprint use. */
+/**
+ * `nodeFlags`: given to node before the bin, e.g. the small young generation the MCP bundle and the Render blueprint
+ * use.
+ */
 export async function measureMemory({ node, sizesMb, runs, nodeFlags = [] }) {
   const samples = new Map();
   for (let run = 0; run < runs; run++) {

@@ -133,7 +133,9 @@ export function resultRows(results) {
       .map(([status, count]) => `${count} × ${status}`)
       .join(', ');
     rows.push([
-      `HTTP key flood (--auth tensorpool-key): ${keys.loops} loops of random keys from one address for ${keys.floodSeconds.toFixed(1)} s (${keys.floodRequests} requests: ${answered}) while ${keys.team} team members open sessions from other addresses; tp me takes ${keys.tpSeconds} s`,
+      `HTTP key flood (--auth tensorpool-key): ${keys.loops} loops of random keys from one address for ` +
+        `${keys.floodSeconds.toFixed(1)} s (${keys.floodRequests} requests: ${answered}) while ${keys.team} team ` +
+        `members open sessions from other addresses; tp me takes ${keys.tpSeconds} s`,
       `${keys.teamIn5s}/${keys.team} members in within 5 s (slowest ${ms(keys.teamSlowestMs)})`,
       `RSS ${mb(keys.baseRss)} → peak ${mb(keys.peakRss)}`,
       `${keys.floodChecks} tp me for flood keys`,

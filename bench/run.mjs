@@ -118,7 +118,8 @@ const context = describeRun({ minutes, loadBefore, loadAfter: loadavg()[0] });
 process.stdout.write(`\n${table}\n\n${context}\n`);
 if (breakdown)
   process.stdout.write(
-    `\nWhere a cold start goes (Node ${results.profile.node}, medians of ${results.profile.runs} runs):\n\n${breakdown}\n\n`,
+    `\nWhere a cold start goes (Node ${results.profile.node}, medians of ${results.profile.runs} ` +
+      `runs):\n\n${breakdown}\n\n`,
   );
 for (const failure of results.httpLoad?.firstErrors ?? [])
   process.stderr.write(`bench: an HTTP call failed: ${failure}\n`);
@@ -149,7 +150,8 @@ function describeRun({ minutes, loadBefore, loadAfter }) {
   const versions = [primary.version, node22?.version].filter(Boolean).join(' and ');
   return [
     `Measured ${new Date().toISOString().slice(0, 10)} at commit ${commit}${dirty}, Node ${versions}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}; `,
-    `load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after; the whole run took ${minutes.toFixed(1)} min. `,
+    `load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after; the whole run took ` +
+      `${minutes.toFixed(1)} min. `,
     `Cold starts: medians of ${knobs.runs} rotating runs; per call: ${knobs.callRounds} rotating rounds; memory: ${knobs.memoryRuns} run${knobs.memoryRuns === 1 ? '' : 's'} per size, `,
     'growth is the worst run, duration the median.',
   ].join('');

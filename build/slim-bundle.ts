@@ -84,7 +84,8 @@ export function slimBundle(): Plugin {
             errors: [
               {
                 text:
-                  `${args.path} is imported by ${from ?? args.importer}, a path build/slim-bundle.ts has not checked. ` +
+                  `${args.path} is imported by ${from ?? args.importer}, a path build/slim-bundle.ts has not ` +
+                  `checked. ` +
                   'Check that it is never reached and add it to SUBSTITUTES, or remove the package from LEFT_OUT.',
               },
             ],

@@ -8,7 +8,9 @@ import { build } from 'esbuild';
 const MAX_BYTES = 400 * 1024;
 const source = new URL('../src/app/view/', import.meta.url);
 
-/** zod's table of 40-odd locales, which the view never uses: the same stand-in as the server's (build/slim-bundle.ts). */
+/**
+ * zod's table of 40-odd locales, which the view never uses: the same stand-in as the server's (build/slim-bundle.ts).
+ */
 const englishOnly = {
   name: 'zod-english-only',
   setup(esbuild) {

@@ -171,7 +171,8 @@ async function serve(
   }
   if (!runner.locateTp()) {
     logger.error(
-      `tp not found (${config.tpPath}): install it with \`pipx install tensorpool\` (or uv tool install tensorpool), or point --tp-path / TP_PATH at it; until then every tool that runs tp says the same`,
+      `tp not found (${config.tpPath}): install it with \`pipx install tensorpool\` (or uv tool install tensorpool), ` +
+        `or point --tp-path / TP_PATH at it; until then every tool that runs tp says the same`,
     );
   }
   if (droppedFileTools.length > 0) {
@@ -259,7 +260,8 @@ async function serve(
     }
     closeTransport = http.close;
     logger.info(
-      `authentication: ${security.auth.mode}; at most ${security.maxSessions} sessions, ${security.maxSessionsPerCaller} per caller` +
+      `authentication: ${security.auth.mode}; at most ${security.maxSessions} sessions, ` +
+        `${security.maxSessionsPerCaller} per caller` +
         (security.trustProxy ? '; client addresses from X-Forwarded-For (--trust-proxy)' : ''),
     );
     logger.info(`listening on ${http.url}`);
@@ -268,7 +270,8 @@ async function serve(
     // a person who ran the command by hand would otherwise see nothing at all
     if (process.stdin.isTTY)
       io.stderr.write(
-        `${NAME} ${VERSION} waits for an MCP client on stdin (a client such as Claude or Cursor starts it; see \`${NAME} doctor\`). Ctrl-C to quit.\n`,
+        `${NAME} ${VERSION} waits for an MCP client on stdin (a client such as Claude or Cursor starts it; see ` +
+          `\`${NAME} doctor\`). Ctrl-C to quit.\n`,
       );
     const { serveStdio } = await import('./transports/stdio.js');
     const server = newServer();

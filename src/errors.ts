@@ -29,7 +29,8 @@ export class NoApiKeyError extends ToolError {
     super(
       `No TensorPool API key is set. Set ${API_KEY_VARIABLE} (or ${TP_KEY_VARIABLE}) in the environment ` +
         `of the MCP server (the "env" block of your client config), or put ${API_KEY_VARIABLE}=... in a .env file ` +
-        'in the directory the server starts in (or name one with --env-file). Get a key at https://tensorpool.dev/dashboard.',
+        'in the directory the server starts in (or name one with --env-file). Get a key at ' +
+        'https://tensorpool.dev/dashboard.',
     );
   }
 }
@@ -46,7 +47,10 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** An option value that cannot be used; reading the option table turns it into a usage error naming the flag or variable. */
+/**
+ * An option value that cannot be used; reading the option table turns it into a usage error naming the flag or
+ * variable.
+ */
 export class OptionValueError extends Error {
   override readonly name = 'OptionValueError';
 }

@@ -144,16 +144,20 @@ export function formatReport({ tasks, serverFixed, totals, targets, meta }) {
     `commit ${meta.commit}, fake tp generation ${meta.generation}, Node ${meta.node}; ${(meta.ms / 1000).toFixed(1)} s`,
   );
   out.push(
-    'Bytes. Shell: read = all tp printed (stdout+stderr), written = the command lines typed. Server: read (text) = content',
+    'Bytes. Shell: read = all tp printed (stdout+stderr), written = the command lines typed. Server: read (text) = ' +
+      'content',
   );
   out.push(
-    'blocks (what the model reads in clients that show it the content, and the measure of the targets), read (+structured)',
+    'blocks (what the model reads in clients that show it the content, and the measure of the targets), read ' +
+      '(+structured)',
   );
   out.push(
-    '= that plus JSON of structuredContent, for clients that pass both on; written = the tool name and JSON of its arguments,',
+    '= that plus JSON of structuredContent, for clients that pass both on; written = the tool name and JSON of its ' +
+      'arguments,',
   );
   out.push(
-    "as the shell side counts the command line and not the envelope of the shell tool's call. Elicitation messages are read",
+    "as the shell side counts the command line and not the envelope of the shell tool's call. Elicitation messages " +
+      'are read',
   );
   out.push('by the person, not the model, and counted apart.');
   for (const [i, task] of tasks.entries()) {
@@ -229,10 +233,12 @@ export function formatReport({ tasks, serverFixed, totals, targets, meta }) {
   );
   const resources = serverFixed.resources.map((r) => ` + ${r.uri} ${number(r.bytes)} B`).join('');
   out.push(
-    `Shell fixed cost: TensorPool's SKILL.md (${number(SHELL_SKILL_BYTES)} B, as measured in issue 16). Server fixed cost: tools/list as the model`,
+    `Shell fixed cost: TensorPool's SKILL.md (${number(SHELL_SKILL_BYTES)} B, as measured in issue 16). Server fixed ` +
+      `cost: tools/list as the model`,
   );
   out.push(
-    `sees it ${number(serverFixed.toolsList)} B (${serverFixed.tools} tools) + instructions ${number(serverFixed.instructions)} B${resources}. Elicitation messages (person): ${number(m.elicitation)} B.`,
+    `sees it ${number(serverFixed.toolsList)} B (${serverFixed.tools} tools) + instructions ` +
+      `${number(serverFixed.instructions)} B${resources}. Elicitation messages (person): ${number(m.elicitation)} B.`,
   );
 
   out.push('', '## Targets of issue 16 (on the text; with structuredContent too beside it)');

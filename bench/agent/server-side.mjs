@@ -2,7 +2,8 @@
 // and accepts every request (approval costs the model nothing; the person reads the message).
 //   read (text)        what the model reads of a result: its content blocks
 //   read (+structured)  the same plus JSON.stringify(structuredContent), which some clients pass on
-//   written            the tool name and JSON.stringify(arguments) per call (the shell side counts its command line, not its tool call's envelope)
+// written            the tool name and JSON.stringify(arguments) per call (the shell side counts its command line, not
+// its tool call's envelope)
 // The fixed cost is what the model reads before its first call: tools/list as it sees it (name,
 // title, description, inputSchema of each tool), the instructions, and every resource the
 // instructions name (the server expects the agent to read those) or the workflows list as read.

@@ -80,7 +80,8 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
       ]);
       const pending = state.pending.list();
       return appResult(
-        `${clusters.rows.length} clusters, ${volumes.rows.length} volumes, ${jobs.rows.length} jobs, ${pending.length} waiting for approval`,
+        `${clusters.rows.length} clusters, ${volumes.rows.length} volumes, ${jobs.rows.length} jobs, ` +
+          `${pending.length} waiting for approval`,
         {
           clusters: clusters.rows,
           volumes: volumes.rows,
@@ -144,7 +145,8 @@ export function appTools(state: ConsoleState): ToolDefinition[] {
       const approval = state.pending.decide(args.approval_id, args.decision === 'approve');
       if (!approval)
         throw new ToolError(
-          `approval_id: no call waits for approval ${args.approval_id}; it was decided already, expired, or was cancelled.`,
+          `approval_id: no call waits for approval ${args.approval_id}; it was decided already, expired, or was ` +
+            `cancelled.`,
         );
       const text =
         args.decision === 'approve'

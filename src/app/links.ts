@@ -5,7 +5,8 @@ export const VIEW_URI = 'ui://tensorpool/console';
 
 /**
  * Tools whose calls the host shows in the view (`_meta.ui.resourceUri`), besides every tool that needs an approval:
- * the view shows their approval card. Applied only for a client that renders MCP Apps (serve.ts); tool files stay as they are.
+ * the view shows their approval card. Applied only for a client that renders MCP Apps (serve.ts); tool files stay as
+ * they are.
  */
 const SHOWN_IN_VIEW: ReadonlySet<string> = new Set([
   'cluster_list',

@@ -91,7 +91,8 @@ function viewHtml(): Promise<string> {
     .catch((error: unknown) => {
       html = undefined;
       throw new Error(
-        `the TensorPool view is not built (npm run build writes dist/console.html): ${error instanceof Error ? error.message : String(error)}`,
+        `the TensorPool view is not built (npm run build writes dist/console.html): ` +
+          `${error instanceof Error ? error.message : String(error)}`,
       );
     });
   return html;

@@ -61,7 +61,10 @@ function keyReference(client: Client): string {
   return KEY_PLACEHOLDER;
 }
 
-/** `claude mcp add …` for the same launch: Claude Code's own way to add a server (local scope: private to you, this project). */
+/**
+ * `claude mcp add …` for the same launch: Claude Code's own way to add a server (local scope: private to you, this
+ * project).
+ */
 export function claudeMcpAddCommand(launch: ServerLaunch): string {
   const env = Object.entries({ ...launch.env, [API_KEY_VARIABLE]: KEY_PLACEHOLDER }).map(
     ([name, value]) => `--env ${shellQuote([`${name}=${value}`])}`,

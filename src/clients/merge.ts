@@ -71,7 +71,8 @@ function parseJson(text: string, path: string): unknown {
   if (errors.length > 0) {
     const line = text.slice(0, errors[0]!.offset).split('\n').length;
     throw new ConfigFileError(
-      `${path} is not valid JSON (${printParseErrorCode(errors[0]!.error)} on line ${line}); fix it or add the snippet by hand.`,
+      `${path} is not valid JSON (${printParseErrorCode(errors[0]!.error)} on line ${line}); fix it or add the ` +
+        `snippet by hand.`,
     );
   }
   return value;
@@ -79,7 +80,10 @@ function parseJson(text: string, path: string): unknown {
 
 const HEADER = /^\s*\[\s*mcp_servers\.(?:tensorpool|"tensorpool")\s*\]\s*(#.*)?$/;
 
-/** Replaces the `[mcp_servers.tensorpool]` table (and its sub-tables) in place, or appends one; the rest keeps its comments. */
+/**
+ * Replaces the `[mcp_servers.tensorpool]` table (and its sub-tables) in place, or appends one; the rest keeps its
+ * comments.
+ */
 function mergeToml(existing: string, launch: ServerLaunch, path: string): string {
   checkToml(existing, path);
   const section = tomlSection(launch);

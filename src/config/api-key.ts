@@ -30,7 +30,10 @@ export function keyVariableConflict(env: Env): string | undefined {
   const key = env[TP_KEY_VARIABLE]?.trim();
   const apiKey = env[API_KEY_VARIABLE]?.trim();
   if (!key || !apiKey || key === apiKey) return undefined;
-  return `${TP_KEY_VARIABLE} and ${API_KEY_VARIABLE} are both set and differ: ${TP_KEY_VARIABLE} is used (tp reads it first); unset the one that is stale`;
+  return (
+    `${TP_KEY_VARIABLE} and ${API_KEY_VARIABLE} are both set and differ: ${TP_KEY_VARIABLE} is used (tp reads ` +
+    `it first); unset the one that is stale`
+  );
 }
 
 /** `env` without the key variables: for a server whose callers bring their own key (--auth tensorpool-key). */

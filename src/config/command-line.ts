@@ -60,7 +60,8 @@ export function configFromCommandLine(
   if (values.http && fromEnv.has('host') && !isLoopback(values.host)) {
     // tcsh and many container images set HOST; it must not silently expose an unauthenticated server
     throw new ConfigError(
-      `HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth mode, see --auth) to bind it on purpose`,
+      `HOST=${values.host} from the environment is not a loopback address; pass --host ${values.host} (with an auth ` +
+        `mode, see --auth) to bind it on purpose`,
     );
   }
   const warnings: string[] = [];

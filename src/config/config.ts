@@ -44,7 +44,10 @@ export interface Config {
   readonly allowedDirs: readonly string[];
   /** Why `allowedDirs` is empty, phrased for the model and the user. */
   readonly allowedDirsProblem: string | undefined;
-  /** Whether allowedDirs came from --allow-dir, not the launch-directory default (a non-loopback HTTP server offers file tools only then). */
+  /**
+   * Whether allowedDirs came from --allow-dir, not the launch-directory default (a non-loopback HTTP server offers file
+   * tools only then).
+   */
   readonly allowDirsExplicit: boolean;
   /** HTTP: narrow allowedDirs to each client's MCP roots (stdio always does; roots never widen them). */
   readonly trustClientRoots: boolean;
@@ -75,7 +78,9 @@ export interface Config {
   readonly operationTtlMs: number;
   /** What one tool result may carry of tp's output (tp/output-bounds.ts splits it). */
   readonly maxResultBytes: number;
-  /** Most bytes of one operation's output kept on disk; past it the middle is cut (the process keeps 4× this in all). */
+  /**
+   * Most bytes of one operation's output kept on disk; past it the middle is cut (the process keeps 4× this in all).
+   */
   readonly maxOutputBytes: number;
 }
 

@@ -105,7 +105,8 @@ export function resolveHttpSecurity(values: HttpSecurityValues, context: Resolve
   if (auth.mode === 'none' && !isLoopback(context.host)) {
     if (!values.allowUnauthenticated) {
       throw new ConfigError(
-        `--host ${context.host} is reachable from other machines, so it needs authentication: --auth-token, --auth tensorpool-key or --auth oauth ` +
+        `--host ${context.host} is reachable from other machines, so it needs authentication: --auth-token, --auth ` +
+          `tensorpool-key or --auth oauth ` +
           '(or --allow-unauthenticated, when a proxy in front authenticates)',
       );
     }
@@ -117,7 +118,8 @@ export function resolveHttpSecurity(values: HttpSecurityValues, context: Resolve
   const allowedHosts = resolveHosts(values.allowedHosts, context.host);
   if (allowedHosts === 'any' && auth.mode === 'none') {
     warnings.push(
-      'WARNING: --allowed-hosts * without authentication: any web page this machine opens can reach the server by DNS rebinding.',
+      'WARNING: --allowed-hosts * without authentication: any web page this machine opens can reach the server by ' +
+        'DNS rebinding.',
     );
   }
   return {
@@ -165,7 +167,8 @@ function resolveAuth(values: HttpSecurityValues, warnings: string[]): AuthConfig
         // the token itself is never printed: it is a secret, and the mistake may be a pasted key
         if (token.length < MIN_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) {
           throw new ConfigError(
-            `--auth-token: token ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters of A-Z a-z 0-9 - . _ ~ + / ` +
+            `--auth-token: token ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters of A-Z a-z 0-9 - . _ ~ ` +
+              `+ / ` +
               `(it has ${token.length}); make one with: openssl rand -hex 32`,
           );
         }

@@ -11,7 +11,8 @@ const APPROVAL_RULE: Record<ConfirmMode, string> = {
     "are put to the person where the client can ask (elicitation, or the TensorPool view's approval card), " +
     'elsewhere they need confirm=true, passed after the user agreed',
   'always-elicit':
-    "are put to the person (elicitation, or the TensorPool view's approval card), and refused where the client can do neither",
+    "are put to the person (elicitation, or the TensorPool view's approval card), and refused where the client can " +
+    'do neither',
 };
 
 /** The calls a mode applies to: billing ones too, unless --no-confirm-creates. */
@@ -36,7 +37,8 @@ export function approvalInForce(mode: ConfirmMode, clientCanElicit?: boolean | '
   if (mode === 'flag' || clientCanElicit === undefined) return `${mode}: ${subject} ${APPROVAL_RULE[mode]}`;
   if (clientCanElicit === 'view') {
     return (
-      `${mode}: this client renders MCP Apps but has no elicitation, so ${subject} wait for the person to press Approve on ` +
+      `${mode}: this client renders MCP Apps but has no elicitation, so ${subject} wait for the person to press ` +
+      `Approve on ` +
       "the TensorPool view's approval card; the model's confirm=true does not approve them"
     );
   }

@@ -31,7 +31,9 @@ export interface OptionSpec<T> {
   default: T;
   /** How --help names the default, when the value itself would not say it (e.g. "the launch directory"). */
   defaultHelp?: string;
-  /** Reads a value given on the command line; `previous` is what earlier repetitions of the flag gave. Absent: a switch. */
+  /**
+   * Reads a value given on the command line; `previous` is what earlier repetitions of the flag gave. Absent: a switch.
+   */
   parse?: (value: string, previous: T | undefined) => T;
   /** Reads the environment variable; default: `parse` of the whole value. */
   parseEnv?: (value: string) => T;
@@ -154,7 +156,9 @@ export const OPTIONS = {
     flags: '--auth <mode>',
     env: 'TENSORPOOL_MCP_AUTH',
     group: 'hosting',
-    help: "how callers authenticate: token (--auth-token), tensorpool-key (each caller's own TensorPool API key), oauth, none",
+    help:
+      "how callers authenticate: token (--auth-token), tensorpool-key (each caller's own TensorPool API key), " +
+      'oauth, none',
     default: undefined,
     defaultHelp: 'token when tokens are given, else none (loopback only)',
     choices: AUTH_MODES,
@@ -165,7 +169,9 @@ export const OPTIONS = {
     flags: '--auth-token <tokens>',
     env: 'TENSORPOOL_MCP_AUTH_TOKENS',
     group: 'hosting',
-    help: 'accepted bearer tokens, comma-separated (prefer the variable or --auth-token-file: a command line is visible to other users)',
+    help:
+      'accepted bearer tokens, comma-separated (prefer the variable or --auth-token-file: a command line is ' +
+      'visible to other users)',
     default: undefined,
     defaultHelp: 'none',
     parse: list('--auth-token', '$(openssl rand -hex 32)'),
@@ -230,7 +236,9 @@ export const OPTIONS = {
     flags: '--allowed-origins <origins>',
     env: 'TENSORPOOL_MCP_ALLOWED_ORIGINS',
     group: 'hosting',
-    help: 'web origins that may send requests (a request without Origin, from a non-browser client, always may); * allows any',
+    help:
+      'web origins that may send requests (a request without Origin, from a non-browser client, always may); * ' +
+      'allows any',
     default: undefined,
     defaultHelp: 'none',
     parse: list('--allowed-origins', 'https://app.example.com'),
@@ -259,7 +267,9 @@ export const OPTIONS = {
     flags: '--max-sessions-per-caller <n>',
     env: 'TENSORPOOL_MCP_MAX_SESSIONS_PER_CALLER',
     group: 'hosting',
-    help: 'most open sessions of one authenticated caller (token, API key or OAuth principal); more get 429 with Retry-After',
+    help:
+      'most open sessions of one authenticated caller (token, API key or OAuth principal); more get 429 with ' +
+      'Retry-After',
     default: 16,
     parse: integer('--max-sessions-per-caller', 1, 100_000),
     httpOnly: true,
@@ -268,7 +278,9 @@ export const OPTIONS = {
     flags: '--trust-proxy',
     env: 'TENSORPOOL_MCP_TRUST_PROXY',
     group: 'hosting',
-    help: "behind one proxy that appends the client's address to X-Forwarded-For: limit key checks by that address, not the proxy's",
+    help:
+      "behind one proxy that appends the client's address to X-Forwarded-For: limit key checks by that address, " +
+      "not the proxy's",
     httpOnly: true,
   }),
 
@@ -302,7 +314,9 @@ export const OPTIONS = {
     flags: '--max-processes <n>',
     env: 'TENSORPOOL_MCP_MAX_PROCESSES',
     group: 'tp',
-    help: 'most tp processes at once; further calls wait, taking turns across callers (across sessions without authentication)',
+    help:
+      'most tp processes at once; further calls wait, taking turns across callers (across sessions without ' +
+      'authentication)',
     default: 4,
     parse: integer('--max-processes', 1, 64),
   }),
@@ -310,7 +324,9 @@ export const OPTIONS = {
     flags: '--pass-env <names>',
     env: 'TENSORPOOL_MCP_PASS_ENV',
     group: 'tp',
-    help: 'further environment variables tp may see, comma-separated and repeatable; NAME* for a prefix (tp gets only PATH, HOME, locale, proxy, CA, temp, Python and TENSORPOOL_* otherwise)',
+    help:
+      'further environment variables tp may see, comma-separated and repeatable; NAME* for a prefix (tp gets ' +
+      'only PATH, HOME, locale, proxy, CA, temp, Python and TENSORPOOL_* otherwise)',
     default: [],
     defaultHelp: 'none',
     parse: passEnvNames,
@@ -341,7 +357,9 @@ export const OPTIONS = {
     flags: '--trust-client-roots',
     env: 'TENSORPOOL_MCP_TRUST_CLIENT_ROOTS',
     group: 'files',
-    help: "HTTP: narrow the allowed directories to each client's MCP roots, as stdio always does (roots never widen them)",
+    help:
+      "HTTP: narrow the allowed directories to each client's MCP roots, as stdio always does (roots never widen " +
+      'them)',
     httpOnly: true,
   }),
 
@@ -389,7 +407,9 @@ export const OPTIONS = {
     flags: '--confirm <mode>',
     env: 'TENSORPOOL_MCP_CONFIRM',
     group: 'safety',
-    help: 'how irreversible and sensitive calls are approved: elicit (ask the person where the client can, confirm=true elsewhere), flag (confirm=true), always-elicit',
+    help:
+      'how irreversible and sensitive calls are approved: elicit (ask the person where the client can, ' +
+      'confirm=true elsewhere), flag (confirm=true), always-elicit',
     default: 'elicit',
     choices: CONFIRM_MODES,
     parse: oneOf(CONFIRM_MODES),
@@ -399,7 +419,9 @@ export const OPTIONS = {
     flags: '--no-confirm-creates',
     env: 'TENSORPOOL_MCP_CONFIRM_CREATES',
     group: 'safety',
-    help: 'do not approve calls that start billing (cluster_create, storage_create, job_push, storage_edit growing a volume); by default they are approved like irreversible ones',
+    help:
+      'do not approve calls that start billing (cluster_create, storage_create, job_push, storage_edit growing a ' +
+      'volume); by default they are approved like irreversible ones',
     default: true,
     parseEnv: switchValue,
     envHelp: 'TENSORPOOL_MCP_CONFIRM_CREATES=0',
@@ -459,7 +481,9 @@ export const OPTIONS = {
     flags: '--max-output-mb <mb>',
     env: 'TENSORPOOL_MCP_MAX_OUTPUT_MB',
     group: 'operations',
-    help: "most of one operation's output kept on disk (its head and tail; the middle is cut); all operations together keep at most 4 times this",
+    help:
+      "most of one operation's output kept on disk (its head and tail; the middle is cut); all operations " +
+      'together keep at most 4 times this',
     default: 100,
     parse: integer('--max-output-mb', 1, 1_000_000),
   }),

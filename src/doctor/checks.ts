@@ -69,7 +69,9 @@ export async function checkTp(
         status: 'fail',
         subject: 'tp',
         detail: `${input.tpPath} not found${input.tpPath.includes('/') ? '' : ' on PATH'}`,
-        fix: 'install it with `pipx install tensorpool` (or `uv tool install tensorpool`), or pass --tp-path /absolute/path/to/tp',
+        fix:
+          'install it with `pipx install tensorpool` (or `uv tool install tensorpool`), or pass --tp-path ' +
+          '/absolute/path/to/tp',
       },
     };
   }
@@ -89,7 +91,9 @@ export async function checkTp(
           status: 'warn',
           subject: 'tp',
           detail,
-          fix: 'pass --tp-generation 0.0.6|0.0.7|0.0.8|0.0.9 to name the generation, or upgrade tp with `pipx upgrade tensorpool`',
+          fix:
+            'pass --tp-generation 0.0.6|0.0.7|0.0.8|0.0.9 to name the generation, or upgrade tp with `pipx ' +
+            'upgrade tensorpool`',
         },
       };
     }
@@ -133,7 +137,9 @@ export async function checkApiKey(deps: DoctorDeps, tpUsable: boolean): Promise<
       status: 'fail',
       subject: 'TensorPool',
       detail: `cannot reach TensorPool, so ${shown} was not checked: ${deps.redact(verdict.unavailable)}`,
-      fix: 'check the network, a proxy (HTTPS_PROXY; tp sees the proxy and CA variables) or TENSORPOOL_ENGINE; the key may be fine',
+      fix:
+        'check the network, a proxy (HTTPS_PROXY; tp sees the proxy and CA variables) or TENSORPOOL_ENGINE; the ' +
+        'key may be fine',
     };
   }
   if (verdict.valid) return { status: 'ok', subject: 'API key', detail: `${shown} accepted by TensorPool (tp me)` };

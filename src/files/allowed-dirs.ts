@@ -30,7 +30,8 @@ export function resolveAllowedDirs(input: { allowDirs: readonly string[]; cwd: s
     return {
       allowedDirs: [],
       allowedDirsProblem:
-        `No directory is allowed for file tools: the server was started in ${cwd}, which is too broad to allow by default. ` +
+        `No directory is allowed for file tools: the server was started in ${cwd}, which is too broad to allow by ` +
+        `default. ` +
         'Restart it with --allow-dir DIR (repeatable) or TENSORPOOL_MCP_ALLOWED_DIRS naming your project directory.',
     };
   }

@@ -31,7 +31,9 @@ export function renderJobConfig(config: JobConfig): string {
   return text;
 }
 
-/** A job config file's TOML data; an unreadable or invalid file is refused, naming `field`, the argument it came from. */
+/**
+ * A job config file's TOML data; an unreadable or invalid file is refused, naming `field`, the argument it came from.
+ */
 export function readJobConfigFile(field: string, path: string): Record<string, unknown> {
   try {
     return parse(readFileSync(path, 'utf8'));
@@ -58,7 +60,8 @@ export function refuseEscapingEntries(field: string, entries: readonly string[])
     const problem = escapeProblem(entry);
     if (problem) {
       throw new ToolError(
-        `${field}: ${JSON.stringify(entry)} ${problem}; entries must be relative to workdir without '..' segments (e.g. "checkpoints/"). Nothing was written.`,
+        `${field}: ${JSON.stringify(entry)} ${problem}; entries must be relative to workdir without '..' segments ` +
+          `(e.g. "checkpoints/"). Nothing was written.`,
       );
     }
   }

@@ -25,7 +25,10 @@ const PRIVATE_KEY_MARKERS = [/PRIVATE KEY/i, /-----BEGIN/, /PuTTY-User-Key-File/
 export function publicKeyProblem(value: string): string | undefined {
   const text = value.trim();
   if (PRIVATE_KEY_MARKERS.some((marker) => marker.test(text)) || looksLikeBareOpenSshPrivateKey(text)) {
-    return 'looks like a PRIVATE key; it was refused and not stored. Pass the public key instead: the one line in the matching .pub file (e.g. ~/.ssh/id_ed25519.pub).';
+    return (
+      'looks like a PRIVATE key; it was refused and not stored. Pass the public key instead: the one line in ' +
+      'the matching .pub file (e.g. ~/.ssh/id_ed25519.pub).'
+    );
   }
   if (/[\r\n]/.test(text)) return 'must be a single line ("<type> <base64> [comment]")';
   const [type, blob, ...comment] = text.split(/[ \t]+/);
@@ -102,7 +105,8 @@ function readPublicKeyFile(field: string, given: string, allowedDirs: readonly s
   const inSshDir = dirname(real) === (existsSync(sshDir) ? realpathSync(sshDir) : sshDir);
   if (!inSshDir && !allowedDirs.some((dir) => real === dir || real.startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
     throw new ToolError(
-      `${field}: ${path} is outside the allowed directories and ~/.ssh; pass a .pub file from there, or the key's one line.`,
+      `${field}: ${path} is outside the allowed directories and ~/.ssh; pass a .pub file from there, or the key's ` +
+        `one line.`,
     );
   }
   const stats = statSync(real);

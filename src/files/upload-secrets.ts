@@ -31,7 +31,10 @@ const LISTED = 10;
 export const CONTENT_CHECK_BYTES = 64 * 1024;
 
 const KEY_NAME = new RegExp(`^(?:${KEY_FILE_NAMES.map(globBody).join('|')})$`, 'i');
-/** PEM private keys of any kind (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8), PuTTY keys, and OpenSSH's format without its armour. */
+/**
+ * PEM private keys of any kind (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8), PuTTY keys, and OpenSSH's format without its
+ * armour.
+ */
 const PRIVATE_KEY_CONTENT = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|PuTTY-User-Key-File-\d|b3BlbnNzaC1rZXktdjE/;
 
 /** Why a file would not be uploaded. */
@@ -70,7 +73,8 @@ export async function refuseUploadedKeyFiles(
       .map((problem) => `${problem.path} (${KIND_TEXT[problem.kind]})`)
       .join(', ') + (found.length > LISTED ? ` and ${found.length - LISTED} more` : '');
   throw new ToolError(
-    `workdir: ${workdir} holds files that look like secrets, and the config's ignore list does not cover them: ${named}. ` +
+    `workdir: ${workdir} holds files that look like secrets, and the config's ignore list does not cover them: ` +
+      `${named}. ` +
       `job push would upload them to TensorPool. Add each to ignore in ${configPath} by its exact relative path ` +
       `(e.g. ignore = [${JSON.stringify(found[0]!.path)}]), or move them out of the directory. Nothing was uploaded.`,
   );
@@ -112,7 +116,8 @@ export async function findUploadProblems(
     for (const entry of entries) {
       if (++seen > MAX_ENTRIES) {
         throw new ToolError(
-          `workdir: ${workdir} holds more than ${MAX_ENTRIES} files that the config's ignore list does not cover, too many to check for key files; ` +
+          `workdir: ${workdir} holds more than ${MAX_ENTRIES} files that the config's ignore list does not cover, ` +
+            `too many to check for key files; ` +
             'add the large data directories to ignore (put data on a storage volume instead). Nothing was uploaded.',
         );
       }

@@ -90,7 +90,8 @@ export function hostAndOriginCheck(policy: OriginPolicy, onRefusedHost?: (host: 
         res,
         host === undefined
           ? 'A Host header is required.'
-          : `This server does not answer to Host ${host}; if that is its name (say, behind a proxy), start it with --allowed-hosts ${hostnameOf(host)}.`,
+          : `This server does not answer to Host ${host}; if that is its name (say, behind a proxy), start it with ` +
+              `--allowed-hosts ${hostnameOf(host)}.`,
       );
     }
     const origin = req.headers.origin;

@@ -22,7 +22,9 @@ export interface OperationOptions {
   clock?: Clock;
 }
 
-/** 12 hex digits (48 random bits) from randomUUID, which draws from a cached pool instead of a system call each time. */
+/**
+ * 12 hex digits (48 random bits) from randomUUID, which draws from a cached pool instead of a system call each time.
+ */
 function newId(): string {
   return `op_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 }
@@ -90,7 +92,9 @@ export class Operation {
     return (this.finishedAt?.getTime() ?? this.clock.now()) - this.startedAt.getTime();
   }
 
-  /** What it printed so far, secrets masked: at most `limit` bytes from byte `offset` on, and where the rest goes on. */
+  /**
+   * What it printed so far, secrets masked: at most `limit` bytes from byte `offset` on, and where the rest goes on.
+   */
   readOutput(offset: number, limit: number): Promise<OutputPage> {
     return this.spool.page(offset, limit);
   }
@@ -173,8 +177,10 @@ export function handleResult(operation: Operation): CallToolResult {
   const seconds = Math.round(operation.durationMs / 1000);
   const tail = operation.takeUnread().text.slice(-TAIL_CHARACTERS);
   const text =
-    `${operation.tool} is still running after ${seconds} s and goes on in the background as operation ${operation.id}. ` +
-    `Call operation_status with operation_id "${operation.id}" (and wait_seconds up to 50) to follow it and get its result; operation_cancel stops it.` +
+    `${operation.tool} is still running after ${seconds} s and goes on in the background as operation ` +
+    `${operation.id}. ` +
+    `Call operation_status with operation_id "${operation.id}" (and wait_seconds up to 50) to follow it and get its ` +
+    `result; operation_cancel stops it.` +
     (tail
       ? `\n\nOutput so far (tail):\n${operation.tool.startsWith('job_') ? fence(tail, 'operation output') : tail}`
       : '');

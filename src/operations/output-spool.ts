@@ -69,7 +69,10 @@ export interface OutputPage {
   cutBytes: number;
 }
 
-/** Where the middle was cut: [head, size - ring) of the output is gone; the file holds the head, then a ring of the last bytes. */
+/**
+ * Where the middle was cut: [head, size - ring) of the output is gone; the file holds the head, then a ring of the last
+ * bytes.
+ */
 interface Cut {
   head: number;
   /** The file position in the ring where the oldest byte of the end is, and where the next byte goes. */

@@ -112,7 +112,9 @@ class LineFolder {
     this.timer = this.clock.setTimeout(() => this.flush(), wait);
   }
 
-  /** Counts the complete, non-blank lines of `text` from `start` into `held`; returns where the unfinished line begins. */
+  /**
+   * Counts the complete, non-blank lines of `text` from `start` into `held`; returns where the unfinished line begins.
+   */
   private countInto(held: { line: string; more: number }, text: string, start: number): number {
     let last: [number, number] | undefined;
     let end: number;

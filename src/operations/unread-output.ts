@@ -20,7 +20,10 @@ export class UnreadOutput {
     private readonly limit = UNREAD_LIMIT,
   ) {}
 
-  /** Everything unread (at most the last `limit` characters), and how many bytes before it were dropped; both start over. */
+  /**
+   * Everything unread (at most the last `limit` characters), and how many bytes before it were dropped; both start
+   * over.
+   */
   take(): { text: string; droppedBytes: number } {
     const taken = this.last(this.limit);
     this.from = this.spool.size;

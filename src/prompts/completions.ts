@@ -16,7 +16,10 @@ const LIST_TTL_MS = 30_000;
 const LIST_TIMEOUT_MS = 20_000;
 const MAX_VALUES = 100;
 
-/** Instance types TensorPool's own guide names; offered when the operator set no allow-list, or as matches of its patterns. */
+/**
+ * Instance types TensorPool's own guide names; offered when the operator set no allow-list, or as matches of its
+ * patterns.
+ */
 export const KNOWN_INSTANCE_TYPES = [
   '1xH100',
   '2xH100',
@@ -33,7 +36,10 @@ function matching(values: readonly string[], typed: string): string[] {
   return values.filter((value) => value.toLowerCase().startsWith(prefix)).slice(0, MAX_VALUES);
 }
 
-/** The instance types cluster_create would accept here: the allow-list's own names first, then known types its patterns match. */
+/**
+ * The instance types cluster_create would accept here: the allow-list's own names first, then known types its patterns
+ * match.
+ */
 export function allowedInstanceTypes(guardrails: Pick<Guardrails, 'allowInstanceTypes'> | undefined): string[] {
   const allowed = guardrails?.allowInstanceTypes;
   if (!allowed) return [...KNOWN_INSTANCE_TYPES];

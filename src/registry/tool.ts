@@ -53,7 +53,10 @@ export interface TpToolContext extends ToolContext {
 type Args<Shape extends z.ZodRawShape> = z.infer<z.ZodObject<Shape>>;
 type Handler<Shape extends z.ZodRawShape, Context> = (args: Args<Shape>, context: Context) => Promise<CallToolResult>;
 
-/** What a call needs approved before anything runs; each says what the call would do, or undefined when these arguments do nothing of the kind. */
+/**
+ * What a call needs approved before anything runs; each says what the call would do, or undefined when these arguments
+ * do nothing of the kind.
+ */
 interface Approval<A> {
   /** Always approved first, e.g. "destroying cluster c-1". */
   irreversible?: (args: A) => string | undefined;
@@ -82,7 +85,9 @@ interface ToolBase<Shape extends z.ZodRawShape> {
    * shown: it prints or writes secrets as they are, and is offered only with --allow-secrets.
    */
   secrets?: 'masked' | 'shown';
-  /** Reads or writes files on the server's machine: off on a non-loopback HTTP server without an explicit --allow-dir. */
+  /**
+   * Reads or writes files on the server's machine: off on a non-loopback HTTP server without an explicit --allow-dir.
+   */
   touchesFiles?: boolean;
   /** Registered whatever the selection: the operation tools, without which a handle could not be followed. */
   alwaysOn?: boolean;
@@ -148,7 +153,9 @@ export type ToolDefinition = Omit<ToolBase<z.ZodRawShape>, 'annotations' | 'appr
   approval?: Described<Approval<unknown>>;
   /** Whether calls are checked against the operator's spending limits. */
   spends?: true;
-  /** Parses raw arguments against the schema (strict: unknown names are refused); throws a ToolError naming the field. */
+  /**
+   * Parses raw arguments against the schema (strict: unknown names are refused); throws a ToolError naming the field.
+   */
   prepare(raw: unknown): ToolCall;
 };
 

@@ -55,7 +55,8 @@ export async function approve(
   }
   if (config.confirmMode === 'always-elicit') {
     return (
-      `Not done: this server requires a person to approve ${action} through MCP elicitation, and this client does not support it. ` +
+      `Not done: this server requires a person to approve ${action} through MCP elicitation, and this client does ` +
+      `not support it. ` +
       'Use a client that supports elicitation, or ask the operator to start the server with --confirm flag.'
     );
   }

@@ -152,7 +152,10 @@ async function handleCall(
   return runAsOperation(session, tool, call, context, generation, request); // 6, 7
 }
 
-/** 2. A tool the installed tp lacks is refused before anyone is asked to approve it; returns the generation it had to detect. */
+/**
+ * 2. A tool the installed tp lacks is refused before anyone is asked to approve it; returns the generation it had to
+ * detect.
+ */
 async function refuseUnsupported(
   session: SessionState,
   tool: ToolDefinition,
@@ -178,7 +181,9 @@ function runtimeFacts(
   return { installation, offered, files, operations, clientCanElicit, logCursors, enableToolset };
 }
 
-/** A watch answers within this long: operation_status's longest wait, or with progress notifications about 25 minutes. */
+/**
+ * A watch answers within this long: operation_status's longest wait, or with progress notifications about 25 minutes.
+ */
 const FOLLOW_MS = 50_000;
 const FOLLOW_WITH_PROGRESS_MS = 25 * 60_000;
 

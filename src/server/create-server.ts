@@ -37,7 +37,9 @@ export interface CreateServerOptions {
   toolsets?: readonly Toolset[];
   /** The installed tp, probed once per process; default: a new probe for this server. */
   installation?: TpInstallation;
-  /** The disk the spool files of every session of a process share (--max-output-mb); default: room for this server's. */
+  /**
+   * The disk the spool files of every session of a process share (--max-output-mb); default: room for this server's.
+   */
   spoolSpace?: SpoolSpace;
   /** Reads of operation output served at once, shared by every session of a process; default: this server's own. */
   outputReads?: Slots;
@@ -51,7 +53,10 @@ export interface CreateServerOptions {
   lane?: object;
 }
 
-/** A fresh MCP server with the tools and the operation-output resource registered; transports connect it, one per session. */
+/**
+ * A fresh MCP server with the tools and the operation-output resource registered; transports connect it, one per
+ * session.
+ */
 export function createServer(options: CreateServerOptions): McpServer {
   const config = resolveConfig(options.config);
   const deferred = new Set(options.deferred ?? []);

@@ -18,7 +18,10 @@ const QUESTION = {
   required: ['confirm'],
 };
 
-/** Approval questions as MCP elicitation, asked within the tool call, so over HTTP they travel on that call's own stream. */
+/**
+ * Approval questions as MCP elicitation, asked within the tool call, so over HTTP they travel on that call's own
+ * stream.
+ */
 export function elicitation(server: McpServer, sendRequest: SendRequest, logger: Logger): HumanChannel {
   return {
     canElicit: () => {

@@ -94,7 +94,9 @@ export function registerOperationOutput(server: McpServer, operations: Operation
     }),
     {
       title: 'Operation output',
-      description: `Everything tp printed for one operation of this session, secrets masked; the first ${OUTPUT_PAGE_BYTES / (1024 * 1024)} MB, and where the next page is`,
+      description:
+        `Everything tp printed for one operation of this session, secrets masked; the first ` +
+        `${OUTPUT_PAGE_BYTES / (1024 * 1024)} MB, and where the next page is`,
       ...metadata,
     },
     (uri, variables, extra) => read(uri, variables, extra.signal),

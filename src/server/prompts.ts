@@ -48,7 +48,10 @@ interface Facts {
 const text = (field: string, description: string) =>
   z.string().max(4096, `${field} must be at most 4096 characters`).describe(description);
 
-/** An optional argument that completes: the SDK finds the completer on the optional, and counts it from the inner schema. */
+/**
+ * An optional argument that completes: the SDK finds the completer on the optional, and counts it from the inner
+ * schema.
+ */
 function completes(schema: z.ZodString, complete: (typed: string) => string[] | Promise<string[]>) {
   completable(schema, complete);
   return completable(schema.optional(), (typed) => complete(typed ?? ''));
@@ -77,7 +80,8 @@ const PROMPTS: readonly PromptDefinition[] = [
     name: 'run_training_job',
     title: 'Run a training job',
     description:
-      'Run a script or project on TensorPool as a job: hardware, config, cluster, push, follow, pull, tear down; asks before spending.',
+      'Run a script or project on TensorPool as a job: hardware, config, cluster, push, follow, pull, tear down; ' +
+      'asks before spending.',
     requires: ['job_write_config', 'job_push', 'job_listen', 'job_pull'],
     args: (c) => ({
       path: text('path', 'The script or project directory to run'),
@@ -89,14 +93,17 @@ const PROMPTS: readonly PromptDefinition[] = [
       return [
         `Run ${a.path ?? 'the project the user means'} on TensorPool as a job and bring its results back.`,
         '',
-        '1. Read the code first: what it runs, its dependencies (requirements.txt), the data it needs, what it writes, how much GPU memory it needs.',
+        '1. Read the code first: what it runs, its dependencies (requirements.txt), the data it needs, what it ' +
+          'writes, how much GPU memory it needs.',
         `2. ${hardware(a.instance_type, facts)}; it bills by the hour until destroyed.`,
         `3. job_write_config in the project directory: commands (install, then run), outputs (checkpoints, logs, results), ignore (virtual environments, .git, data the job downloads itself)${old ? ', and instance_type: tp 0.0.6 starts that hardware itself' : ''}.`,
         old
-          ? "4. This tp (0.0.6) runs a job without a cluster: job_push takes only config_path, and the config's instance_type is the hardware."
+          ? "4. This tp (0.0.6) runs a job without a cluster: job_push takes only config_path, and the config's " +
+            'instance_type is the hardware.'
           : `4. ${a.cluster_id ? `Run on cluster ${a.cluster_id}` : `Reuse a RUNNING cluster from cluster_list, or ${consent(facts, 'cluster_create with wait=true (it returns once the cluster is RUNNING)')}`}; take cluster_id from structuredContent.`,
         `5. job_push with config_path${old ? '' : ' and cluster_id'}; take job_id from structuredContent.`,
-        "6. job_listen with job_id, again while job_status is RUNNING (each call returns only new log lines). If it is FAILED, read the error, fix what serves the job's own purpose, and push again (debug_failed_job).",
+        '6. job_listen with job_id, again while job_status is RUNNING (each call returns only new log lines). If it ' +
+          "is FAILED, read the error, fix what serves the job's own purpose, and push again (debug_failed_job).",
         '7. When it succeeded, job_pull into the project directory.',
         old
           ? '8. Tell the user what ran and where the outputs are.'
@@ -124,10 +131,13 @@ const PROMPTS: readonly PromptDefinition[] = [
         ...(a.job_id
           ? []
           : ['0. job_list with status="FAILED"; the row with the latest created is the job to look at.']),
-        '1. job_info for its status, exit code and error; job_listen with from_line=0 and tail_lines=200 for the end of its log.',
-        '2. Find the first real error: a traceback, a missing module or file, out of memory, a CUDA or dtype mismatch. The last line is often only a consequence.',
+        '1. job_info for its status, exit code and error; job_listen with from_line=0 and tail_lines=200 for the end ' +
+          'of its log.',
+        '2. Find the first real error: a traceback, a missing module or file, out of memory, a CUDA or dtype ' +
+          'mismatch. The last line is often only a consequence.',
         `3. Fix it in ${a.workdir ?? 'the project directory'} when the fix serves what the job is for: a missing package, a wrong path, a smaller batch for out-of-memory, a device or dtype fix. Changing the model, the objective or the data is the user's call: ask first.`,
-        '4. Say what broke and what you changed, then job_push again (same config, same cluster) and follow it with job_listen. A few rounds are normal.',
+        '4. Say what broke and what you changed, then job_push again (same config, same cluster) and follow it with ' +
+          'job_listen. A few rounds are normal.',
         '',
         UNTRUSTED,
       ].join('\n'),
@@ -144,12 +154,17 @@ const PROMPTS: readonly PromptDefinition[] = [
     render: (a) => {
       const org = /^(yes|true|1)$/i.test(a.organization ?? '') ? ' with org=true' : '';
       return [
-        "Find TensorPool resources that cost money and may no longer be needed. Remove nothing without the user's word.",
+        "Find TensorPool resources that cost money and may no longer be needed. Remove nothing without the user's " +
+          'word.',
         '',
         `1. cluster_list, storage_list and job_list${org}.`,
-        '2. A cluster with no running job bills by the hour for nothing; a volume bills until destroyed; finished jobs cost nothing but clutter.',
-        '3. Show one table: kind, id, status, why it looks idle, what removing it loses (disk data, volume data, job records). Destroy nothing yet.',
-        '4. Ask which to remove. For each one the user names: cluster_destroy, storage_destroy or job_delete (with confirm=true where the server does not ask the user itself). Deletion protection is turned off (cluster_edit, storage_edit) only if the user says so.',
+        '2. A cluster with no running job bills by the hour for nothing; a volume bills until destroyed; finished ' +
+          'jobs cost nothing but clutter.',
+        '3. Show one table: kind, id, status, why it looks idle, what removing it loses (disk data, volume data, job ' +
+          'records). Destroy nothing yet.',
+        '4. Ask which to remove. For each one the user names: cluster_destroy, storage_destroy or job_delete (with ' +
+          'confirm=true where the server does not ask the user itself). Deletion protection is turned off ' +
+          '(cluster_edit, storage_edit) only if the user says so.',
         '5. List again and report what is left and still billing.',
       ].join('\n');
     },
@@ -183,10 +198,13 @@ const PROMPTS: readonly PromptDefinition[] = [
       [
         `Set up a GPU cluster for interactive work${a.purpose ? `: ${a.purpose}` : ''}.`,
         '',
-        `1. ${hardware(a.instance_type, facts)}, and one node unless they need more; it bills by the hour until destroyed.`,
-        "2. SSH access: the path of the user's public key (e.g. ~/.ssh/id_ed25519.pub) as ssh_public_key, or keys already saved on the account. Never a private key.",
+        `1. ${hardware(a.instance_type, facts)}, and one node unless they need more; it bills by the hour until ` +
+          `destroyed.`,
+        "2. SSH access: the path of the user's public key (e.g. ~/.ssh/id_ed25519.pub) as ssh_public_key, or keys " +
+          'already saved on the account. Never a private key.',
         `3. ${consent(facts, 'cluster_create with wait=true (it returns once the cluster is RUNNING; past the sync budget, an operation id for operation_status)')}; take cluster_id from structuredContent.`,
-        '4. cluster_info: status, instance_ids and the SSH details. Give the user the command to connect (e.g. `tp ssh <instance id>`); no tool here opens a shell.',
+        '4. cluster_info: status, instance_ids and the SSH details. Give the user the command to connect (e.g. `tp ' +
+          'ssh <instance id>`); no tool here opens a shell.',
         '5. Storage that should outlive the cluster: storage_create and cluster_attach_storage.',
         `6. When the user is done, or the cluster sits idle, remind them it bills; ${consent(facts, 'cluster_destroy')}. Data on its disks is lost.`,
       ].join('\n'),

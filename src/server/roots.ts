@@ -16,7 +16,8 @@ const ROOTS_TIMEOUT_MS = 5_000;
  * Where this session's file tools may work: the operator's directories (--allow-dir, else the launch
  * directory), narrowed to the client's MCP roots (asked for when it declares them, again after it says
  * they changed). Over stdio without --allow-dir the roots replace the launch directory instead (but
- * never as /, or home or above: rootsAsAllowedDirs); otherwise roots never add a directory. Over HTTP a client's roots describe the client's machine,
+ * never as /, or home or above: rootsAsAllowedDirs); otherwise roots never add a directory. Over HTTP a client's roots
+ * describe the client's machine,
  * not this one, so they count only with --trust-client-roots. Asked from within a tool call, so over
  * HTTP the request travels on that call's stream.
  */

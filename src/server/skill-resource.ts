@@ -16,7 +16,9 @@ function skillFile(): string | undefined {
   }
 }
 
-/** Serves skills/tensorpool/SKILL.md, the same file the Claude Code plugin ships; read from disk only when asked for. */
+/**
+ * Serves skills/tensorpool/SKILL.md, the same file the Claude Code plugin ships; read from disk only when asked for.
+ */
 export function registerSkill(server: McpServer): void {
   server.registerResource(
     'tensorpool-skill',

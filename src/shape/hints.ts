@@ -194,7 +194,8 @@ const REWRITES: readonly Rewrite[] = [
   {
     pattern: new RegExp(`\\b${TP_KEY_VARIABLE}\\b`, 'g'),
     rewrite: () =>
-      `this server hands tp the key from its own environment: the user sets ${API_KEY_VARIABLE} in the MCP client's server config (env); server_status checks it`,
+      `this server hands tp the key from its own environment: the user sets ${API_KEY_VARIABLE} in the MCP client's ` +
+      `server config (env); server_status checks it`,
     fromJobOutput: true,
   },
   {
@@ -207,7 +208,8 @@ const REWRITES: readonly Rewrite[] = [
   {
     pattern: /\b(?:volume\s+(s-[A-Za-z0-9]+)\s+)?must be READY\b/gi,
     rewrite: () =>
-      'the volume is not READY yet: check storage_list until its status is READY (storage_create with wait=true returns only then), then retry',
+      'the volume is not READY yet: check storage_list until its status is READY (storage_create with wait=true ' +
+      'returns only then), then retry',
     fromJobOutput: true,
   },
   {

@@ -34,7 +34,8 @@ const RAW_KEYS = [
 /**
  * The last step of a tp tool's call: what a person at a terminal would read, made for a model that
  * pays for every byte. structuredContent carries fields (ids, a status), never a copy of tp's text;
- * the text is tp's own words without spinner lines (list tools shape their rows themselves: list-result.ts). tp's suggestions come with their tool-terms equivalents. What tp printed stays whole in
+ * the text is tp's own words without spinner lines (list tools shape their rows themselves: list-result.ts). tp's
+ * suggestions come with their tool-terms equivalents. What tp printed stays whole in
  * the operation's output resource. Results that are not a tp run (local tools, refusals, handles)
  * pass through unchanged.
  */

@@ -68,7 +68,8 @@ export async function runDoctor(command: Command, env: Env): Promise<number> {
     }
     out.push(
       '',
-      `Replace <your TensorPool API key> with your key. Claude Code reads ${API_KEY_VARIABLE} from your shell; VS Code asks for it once.`,
+      `Replace <your TensorPool API key> with your key. Claude Code reads ${API_KEY_VARIABLE} from your shell; VS ` +
+        `Code asks for it once.`,
     );
     process.stdout.write(`${out.join('\n')}\n`);
     return hasProblem(findings) ? 1 : 0;

@@ -19,7 +19,8 @@ function buildProgram(env: Env): Command {
     program
       .command('doctor')
       .description(
-        "Check this machine's set-up the way the server would run it, then print each client's config. Exits 1 when something is wrong.",
+        "Check this machine's set-up the way the server would run it, then print each client's config. Exits 1 when " +
+          'something is wrong.',
       )
       .addOption(new Option('--client <name>', 'print only this client’s config').choices(CLIENT_IDS))
       .addOption(commandOption()),
@@ -30,7 +31,8 @@ function buildProgram(env: Env): Command {
     program
       .command('config')
       .description(
-        "Print the config that starts tensorpool-mcp from a client; --write merges it into the client's file (diff shown, backup kept).",
+        "Print the config that starts tensorpool-mcp from a client; --write merges it into the client's file (diff " +
+          'shown, backup kept).',
       )
       .addOption(new Option('--client <name>', 'the client').choices(CLIENT_IDS).makeOptionMandatory())
       .option('--write', "merge it into the client's config file")
@@ -45,7 +47,8 @@ function buildProgram(env: Env): Command {
 function commandOption(): Option {
   return new Option(
     '--command <executable>',
-    'the executable the client runs (default: this installation: tensorpool-mcp when installed globally, node /abs/bin/tensorpool-mcp.js from a clone, npx -y tensorpool-mcp through npx)',
+    'the executable the client runs (default: this installation: tensorpool-mcp when installed globally, node ' +
+      '/abs/bin/tensorpool-mcp.js from a clone, npx -y tensorpool-mcp through npx)',
   );
 }
 

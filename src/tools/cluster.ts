@@ -25,7 +25,8 @@ const clusterCreate = defineTool({
   runs: 'tp',
   title: 'Create a GPU cluster',
   description:
-    'Start a GPU cluster; bills hourly until cluster_destroy. It takes jobs once RUNNING: wait=true returns then (minutes), ' +
+    'Start a GPU cluster; bills hourly until cluster_destroy. It takes jobs once RUNNING: wait=true returns then ' +
+    '(minutes), ' +
     'else check cluster_info.',
   inputSchema: {
     instance_type: instanceType,

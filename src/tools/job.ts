@@ -32,7 +32,8 @@ const jobInit = defineTool({
   touchesFiles: true,
   title: 'Write the job config template',
   description:
-    "Write tp's job config template into a directory (`tp job init`); never overwrites. job_write_config writes a finished one.",
+    "Write tp's job config template into a directory (`tp job init`); never overwrites. job_write_config writes a " +
+    'finished one.',
   inputSchema: { workdir: path('workdir', 'Project directory (allowed directories only)') },
   annotations: 'create',
   handler: async (args, { tp, runtime, signal }) => {
@@ -342,7 +343,8 @@ function checkConfigInstanceType(guardrails: Guardrails, jobConfig: Record<strin
   const instanceType = jobConfig.instance_type;
   if (typeof instanceType !== 'string')
     throw new ToolError(
-      'config_path: the config names no instance_type, which this server needs to check against --allow-instance-types.',
+      'config_path: the config names no instance_type, which this server needs to check against ' +
+        '--allow-instance-types.',
     );
   checkInstanceType(guardrails, "the config's instance_type", instanceType);
 }

@@ -12,7 +12,8 @@ const enable = defineTool({
   since: '0.0.9',
   title: 'Enable object storage',
   description:
-    'Enable S3-compatible object storage (`tp object-storage enable`); the secret key it prints is masked without --allow-secrets.',
+    'Enable S3-compatible object storage (`tp object-storage enable`); the secret key it prints is masked without ' +
+    '--allow-secrets.',
   inputSchema: {},
   annotations: 'idempotent-edit',
   handler: async (_args, { tp, config, signal }) => {
@@ -28,7 +29,8 @@ const disable = defineTool({
   since: '0.0.9',
   title: 'Disable object storage',
   description:
-    'Disable object storage (`tp object-storage disable`); buckets become unreachable. confirm=true after the user agrees.',
+    'Disable object storage (`tp object-storage disable`); buckets become unreachable. confirm=true after the user ' +
+    'agrees.',
   inputSchema: { confirm },
   approval: { irreversible: () => 'disabling object storage for the account' },
   annotations: 'destructive',
@@ -56,7 +58,8 @@ const configureRclone = defineTool({
   secrets: 'shown',
   title: 'Configure rclone for object storage',
   description:
-    "Write the object storage remote, secret included, into the server user's ~/.config/rclone/rclone.conf, replacing a same-named section " +
+    "Write the object storage remote, secret included, into the server user's ~/.config/rclone/rclone.conf, " +
+    'replacing a same-named section ' +
     '(`tp object-storage configure rclone`).',
   inputSchema: {},
   annotations: 'destructive',

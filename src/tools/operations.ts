@@ -15,8 +15,10 @@ function find(operations: { get(id: string): Operation | undefined }, id: string
   const operation = operations.get(id);
   if (!operation) {
     throw new ToolError(
-      `No operation ${id} in this session: operations belong to the session that started them, and finished ones are kept for a limited time (see operation_list). ` +
-        'If it was a create (cluster_create, storage_create, job_push), TensorPool may have gone ahead and be billing: ' +
+      `No operation ${id} in this session: operations belong to the session that started them, and finished ones are ` +
+        `kept for a limited time (see operation_list). ` +
+        'If it was a create (cluster_create, storage_create, job_push), TensorPool may have gone ahead and be ' +
+        'billing: ' +
         'look with cluster_list, storage_list or job_list before you retry, or it may run twice.',
     );
   }
@@ -35,7 +37,10 @@ function describe(operation: Operation) {
   };
 }
 
-/** A finished call's fields, for the top level of operation_status: its own status (a cluster's, a job's) as result_status. */
+/**
+ * A finished call's fields, for the top level of operation_status: its own status (a cluster's, a job's) as
+ * result_status.
+ */
 function liftedFields(fields: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!fields) return {};
   const { status, ...rest } = fields;
@@ -82,7 +87,9 @@ const operationStatus = defineTool({
   handler: async (args, { runtime, config, signal }) => {
     const operation = find(runtime.operations, args.operation_id);
     await waitFor(operation, args.wait_seconds, signal);
-    const header = `Operation ${operation.id} (${operation.tool}): ${operation.status} after ${Math.round(operation.durationMs / 1000)} s.`;
+    const header =
+      `Operation ${operation.id} (${operation.tool}): ${operation.status} after ` +
+      `${Math.round(operation.durationMs / 1000)} s.`;
     const unread = operation.takeUnread();
     if (operation.finished && operation.result) {
       // the result carries the output already: it is shown once, there, not again as new output
@@ -116,7 +123,8 @@ const operationCancel = defineTool({
   alwaysOn: true,
   title: 'Stop a long operation',
   description:
-    'Stop an operation of this session (its tp gets SIGTERM, then SIGKILL). What TensorPool already started is not undone: check the list tools.',
+    'Stop an operation of this session (its tp gets SIGTERM, then SIGKILL). What TensorPool already started is not ' +
+    'undone: check the list tools.',
   inputSchema: { operation_id: operationId },
   annotations: 'local-edit',
   handler: async (args, { runtime }) => {
@@ -145,7 +153,8 @@ const operationList = defineTool({
     const list = runtime.operations.list().map(describe);
     const lines = list.map(
       (op) =>
-        `${op.operation_id}  ${op.status.padEnd(9)}  ${op.tool}  ${op.arguments}  (${Math.round(op.duration_ms / 1000)} s)`,
+        `${op.operation_id}  ${op.status.padEnd(9)}  ${op.tool}  ${op.arguments}  ` +
+        `(${Math.round(op.duration_ms / 1000)} s)`,
     );
     return {
       content: [{ type: 'text', text: lines.join('\n') || 'No operations in this session.' }],

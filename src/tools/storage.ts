@@ -20,7 +20,8 @@ const storageCreate = defineTool({
   runs: 'tp',
   title: 'Create a storage volume',
   description:
-    'Create a volume; bills until storage_destroy. Attachable once READY: wait=true returns then, else check storage_list.',
+    'Create a volume; bills until storage_destroy. Attachable once READY: wait=true returns then, else check ' +
+    'storage_list.',
   inputSchema: {
     size_gb: sizeGb('size_gb', 'GB; required by tp 0.0.9').optional(),
     name: storageName,

@@ -14,7 +14,8 @@ export const toolsetEnable = defineTool({
   runs: 'local',
   title: 'List more tools',
   description:
-    'More tools: clusters (cluster_edit, cluster_detach_storage), jobs (job_init, job_delete), storage (storage_info, ' +
+    'More tools: clusters (cluster_edit, cluster_detach_storage), jobs (job_init, job_delete), storage ' +
+    '(storage_info, ' +
     'storage_destroy), account (account_me, ssh_key_*), status (tp_help, operation_*).',
   inputSchema: { toolset: z.enum(TOOLSETS, { error: `toolset must be one of: ${TOOLSETS.join(', ')}` }) },
   annotations: 'local-edit',

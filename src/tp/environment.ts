@@ -63,7 +63,9 @@ const ALLOWED_NAMES = new Set([
   'PROCESSOR_ARCHITECTURE',
 ]);
 
-/** Locale (LC_ALL, LC_CTYPE, …), tp's own settings, and Python's start-up (PYTHONPATH, PYTHONHOME, PYTHONIOENCODING, …). */
+/**
+ * Locale (LC_ALL, LC_CTYPE, …), tp's own settings, and Python's start-up (PYTHONPATH, PYTHONHOME, PYTHONIOENCODING, …).
+ */
 const ALLOWED_PREFIXES = /^(LC_|TENSORPOOL_|PYTHON)/;
 
 /** Variables of the server that tp may see: the allow-list, plus the names (or `PREFIX*`) the operator passes. */

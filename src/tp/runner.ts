@@ -28,7 +28,10 @@ export interface TpRunnerOptions {
   outputTailBytes: number;
   /** Most tp processes at once; further calls wait, taking turns across lanes (callers, or sessions). */
   maxProcesses: number;
-  /** Most calls one lane (a caller's sessions, or one session) may have waiting for a process; one more is refused. Default: the larger of 16 and 2 × maxProcesses. */
+  /**
+   * Most calls one lane (a caller's sessions, or one session) may have waiting for a process; one more is refused.
+   * Default: the larger of 16 and 2 × maxProcesses.
+   */
   maxWaitingPerSession?: number;
 }
 
@@ -92,8 +95,10 @@ export class TpRunner {
     this.slots = new Slots(maxProcesses, {
       maxWaitingPerLane: options.maxWaitingPerSession ?? Math.max(MIN_WAITING_PER_SESSION, 2 * maxProcesses),
       fullMessage: (waiting) =>
-        `This session (with its caller's other sessions) has too many calls waiting: ${waiting} already wait for a free tp process, the most one caller may have waiting. ` +
-        'This call was refused and tp was not started; wait for running calls to finish (or stop some with operation_cancel), then try again.',
+        `This session (with its caller's other sessions) has too many calls waiting: ${waiting} already wait for a ` +
+        `free tp process, the most one caller may have waiting. ` +
+        'This call was refused and tp was not started; wait for running calls to finish (or stop some with ' +
+        'operation_cancel), then try again.',
       cancelledMessage: 'The call was cancelled while it waited for a free tp slot; tp never started.',
     });
   }

@@ -55,7 +55,9 @@ export interface TpProcessOptions {
  */
 export type TpProcessState = 'running' | 'stopping' | 'exited' | 'settled';
 
-/** How long the pipes may stay open once tp's group is gone: a descendant that left the group can hold them for ever. */
+/**
+ * How long the pipes may stay open once tp's group is gone: a descendant that left the group can hold them for ever.
+ */
 const PIPE_DRAIN_MS = 1000;
 
 /**

@@ -18,8 +18,10 @@ export type SessionServerFactory = (caller?: Caller, lane?: object) => McpServer
 const SESSIONS_RETRY_AFTER_SECONDS = 30;
 /** Said to a client that speaks the older HTTP+SSE transport, or GETs /mcp like a browser. */
 const STREAMABLE_ONLY =
-  `This server speaks MCP over Streamable HTTP at ${MCP_PATH}: a client opens a session with a POST of initialize there. ` +
-  'The older HTTP+SSE transport (GET /sse, POST /messages) is not served; configure the client for "streamable-http" (often called "http") at this URL ending in /mcp.';
+  `This server speaks MCP over Streamable HTTP at ${MCP_PATH}: a client opens a session with a POST of initialize ` +
+  `there. ` +
+  'The older HTTP+SSE transport (GET /sse, POST /messages) is not served; configure the client for "streamable-http" ' +
+  '(often called "http") at this URL ending in /mcp.';
 
 type BodyRequest = IncomingMessage & { body?: unknown };
 
@@ -106,7 +108,8 @@ async function openSession(
           res,
           429,
           -32000,
-          `You have the most sessions one caller may have open (--max-sessions-per-caller ${admission.limit}); close one (DELETE ${MCP_PATH}) or try again later.`,
+          `You have the most sessions one caller may have open (--max-sessions-per-caller ${admission.limit}); close ` +
+            `one (DELETE ${MCP_PATH}) or try again later.`,
         );
   }
   const server = createServer(caller, admission.lane);

@@ -43,36 +43,39 @@ function processesIn(dir: string): string[] {
   return found;
 }
 
-it('every workflow of issue 16 gets its work done in the shell and through the server, and nothing is left behind', async () => {
-  assertBuilt();
-  scratch = mkdtempSync(join(tmpdir(), 'tpmcp-agent-bench-'));
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-    (done, fail) => {
-      const child = spawn(process.execPath, [BENCH, '--json'], {
-        env: { ...baseEnv(), TMPDIR: scratch },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk));
-      child.once('error', fail);
-      child.once('close', (exit) => done({ code: exit, stdout: out, stderr: err }));
-    },
-  );
-  expect(code, stderr).toBe(0);
-  const report = JSON.parse(stdout) as Report;
-  expect(report.tasks.map((task) => task.id)).toEqual(['train', 'failed', 'cleanup', 'storage']);
-  for (const task of report.tasks) {
-    expect(task.problems, task.id).toEqual([]);
-    expect(task.shell.read, task.id).toBeGreaterThan(0);
-    expect(task.server.readText, task.id).toBeGreaterThan(0);
-    expect(task.server.readStrict, task.id).toBeGreaterThanOrEqual(task.server.readText);
-  }
-  expect(report.ok).toBe(true);
-  expect(report.serverFixed.tools).toBeGreaterThan(0);
-  expect(report.targets.length).toBe(report.tasks.length + 3);
-  // the bench's directories (under TMPDIR) are gone, and no server or tp it started still runs
-  expect(readdirSync(scratch)).toEqual([]);
-  expect(processesIn(scratch)).toEqual([]);
-});
+it(
+  'every workflow of issue 16 gets its work done in the shell and through the server, and nothing is left ' + 'behind',
+  async () => {
+    assertBuilt();
+    scratch = mkdtempSync(join(tmpdir(), 'tpmcp-agent-bench-'));
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (done, fail) => {
+        const child = spawn(process.execPath, [BENCH, '--json'], {
+          env: { ...baseEnv(), TMPDIR: scratch },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+        child.once('error', fail);
+        child.once('close', (exit) => done({ code: exit, stdout: out, stderr: err }));
+      },
+    );
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.tasks.map((task) => task.id)).toEqual(['train', 'failed', 'cleanup', 'storage']);
+    for (const task of report.tasks) {
+      expect(task.problems, task.id).toEqual([]);
+      expect(task.shell.read, task.id).toBeGreaterThan(0);
+      expect(task.server.readText, task.id).toBeGreaterThan(0);
+      expect(task.server.readStrict, task.id).toBeGreaterThanOrEqual(task.server.readText);
+    }
+    expect(report.ok).toBe(true);
+    expect(report.serverFixed.tools).toBeGreaterThan(0);
+    expect(report.targets.length).toBe(report.tasks.length + 3);
+    // the bench's directories (under TMPDIR) are gone, and no server or tp it started still runs
+    expect(readdirSync(scratch)).toEqual([]);
+    expect(processesIn(scratch)).toEqual([]);
+  },
+);

@@ -154,7 +154,8 @@ describe('first run: what a new user sees', () => {
     });
     const lines = stderr.split('\n').filter((line) => line.includes('both set'));
     expect(lines).toEqual([
-      '[tensorpool-mcp] error: TENSORPOOL_KEY and TENSORPOOL_API_KEY are both set and differ: TENSORPOOL_KEY is used (tp reads it first); unset the one that is stale',
+      '[tensorpool-mcp] error: TENSORPOOL_KEY and TENSORPOOL_API_KEY are both set and differ: TENSORPOOL_KEY is used ' +
+        '(tp reads it first); unset the one that is stale',
     ]);
     expect(stderr).not.toContain('tpk_stale_other_key_123');
     const same = await startAndEnd([], { TENSORPOOL_KEY: TEST_KEY, TENSORPOOL_API_KEY: TEST_KEY });
@@ -168,7 +169,8 @@ describe('first run: what a new user sees', () => {
     );
     const { stderr } = await startAndEnd([]);
     expect(stderr).toContain(
-      './.env: only the API key is read from an implicit .env; ignored TENSORPOOL_MCP_READ_ONLY, TP_PATH (name the file with --env-file to use them)',
+      './.env: only the API key is read from an implicit .env; ignored TENSORPOOL_MCP_READ_ONLY, TP_PATH (name the ' +
+        'file with --env-file to use them)',
     );
     expect(stderr).not.toContain('/opt/tp');
   });

@@ -177,37 +177,40 @@ describe('tensorpool-mcp doctor', () => {
 });
 
 describe('tensorpool-mcp config', () => {
-  it("takes every stdio flag of the server, so a client's flags can be pasted as they are; HTTP flags are refused", async () => {
-    const { code, stdout } = await cli([
-      'config',
-      '--client',
-      'cursor',
-      '--tp-path',
-      FAKE_TP,
-      '--toolsets',
-      'all',
-      '--dry-run',
-      '--timeout',
-      '60',
-    ]);
-    expect(code).toBe(0);
-    const snippet = JSON.parse(stdout) as { mcpServers: { tensorpool: { args: string[] } } };
-    expect(snippet.mcpServers.tensorpool.args).toEqual([
-      realpathSync(BIN),
-      '--tp-path',
-      FAKE_TP,
-      '--timeout',
-      '60',
-      '--toolsets',
-      'all',
-      '--dry-run',
-      '--allow-dir',
-      project,
-    ]);
-    const http = await cli(['config', '--client', 'cursor', '--port', '3000']);
-    expect(http.code).toBe(2);
-    expect(http.stderr).toMatch(/unknown option '--port'/);
-  });
+  it(
+    "takes every stdio flag of the server, so a client's flags can be pasted as they are; HTTP flags are " + 'refused',
+    async () => {
+      const { code, stdout } = await cli([
+        'config',
+        '--client',
+        'cursor',
+        '--tp-path',
+        FAKE_TP,
+        '--toolsets',
+        'all',
+        '--dry-run',
+        '--timeout',
+        '60',
+      ]);
+      expect(code).toBe(0);
+      const snippet = JSON.parse(stdout) as { mcpServers: { tensorpool: { args: string[] } } };
+      expect(snippet.mcpServers.tensorpool.args).toEqual([
+        realpathSync(BIN),
+        '--tp-path',
+        FAKE_TP,
+        '--timeout',
+        '60',
+        '--toolsets',
+        'all',
+        '--dry-run',
+        '--allow-dir',
+        project,
+      ]);
+      const http = await cli(['config', '--client', 'cursor', '--port', '3000']);
+      expect(http.code).toBe(2);
+      expect(http.stderr).toMatch(/unknown option '--port'/);
+    },
+  );
 
   it('prints the snippet and writes nothing', async () => {
     const { code, stdout } = await cli(['config', '--client', 'cursor', '--tp-path', FAKE_TP, '--read-only']);
@@ -237,35 +240,39 @@ describe('tensorpool-mcp config', () => {
     expect(second.stdout).toBe(`${path} already has this configuration; nothing written.\n`);
   });
 
-  it('--write merges into an existing file: other servers stay, the user’s key stays and is never shown, a backup is kept', async () => {
-    const path = join(home, '.cursor/mcp.json');
-    mkdirSync(join(home, '.cursor'));
-    const before = JSON.stringify(
-      {
-        mcpServers: {
-          other: { command: 'other' },
-          tensorpool: { command: 'node', args: ['old.js'], env: { TENSORPOOL_API_KEY: TEST_KEY } },
+  it(
+    '--write merges into an existing file: other servers stay, the user’s key stays and is never shown, a backup is ' +
+      'kept',
+    async () => {
+      const path = join(home, '.cursor/mcp.json');
+      mkdirSync(join(home, '.cursor'));
+      const before = JSON.stringify(
+        {
+          mcpServers: {
+            other: { command: 'other' },
+            tensorpool: { command: 'node', args: ['old.js'], env: { TENSORPOOL_API_KEY: TEST_KEY } },
+          },
         },
-      },
-      null,
-      2,
-    );
-    writeFileSync(path, before);
-    const { code, stdout } = await cli(['config', '--client', 'cursor', '--write', '--allow-dir', '.']);
-    expect(code).toBe(0);
-    expect(stdout).not.toContain(TEST_KEY);
-    expect(stdout).toMatch(/^-\s+"old\.js"/m);
-    const after = JSON.parse(readFileSync(path, 'utf8')) as {
-      mcpServers: Record<string, { args?: string[]; env?: Record<string, string> }>;
-    };
-    expect(after.mcpServers.other).toEqual({ command: 'other' });
-    expect(after.mcpServers.tensorpool!.env!.TENSORPOOL_API_KEY).toBe(TEST_KEY);
-    expect(after.mcpServers.tensorpool!.args).toContain(project);
-    const backups = readdirSync(join(home, '.cursor')).filter((name) => name.endsWith('.bak'));
-    expect(backups).toHaveLength(1);
-    expect(readFileSync(join(home, '.cursor', backups[0]!), 'utf8')).toBe(before);
-    expect(stdout).toContain(`(the previous file is kept as ${join(home, '.cursor', backups[0]!)})`);
-  });
+        null,
+        2,
+      );
+      writeFileSync(path, before);
+      const { code, stdout } = await cli(['config', '--client', 'cursor', '--write', '--allow-dir', '.']);
+      expect(code).toBe(0);
+      expect(stdout).not.toContain(TEST_KEY);
+      expect(stdout).toMatch(/^-\s+"old\.js"/m);
+      const after = JSON.parse(readFileSync(path, 'utf8')) as {
+        mcpServers: Record<string, { args?: string[]; env?: Record<string, string> }>;
+      };
+      expect(after.mcpServers.other).toEqual({ command: 'other' });
+      expect(after.mcpServers.tensorpool!.env!.TENSORPOOL_API_KEY).toBe(TEST_KEY);
+      expect(after.mcpServers.tensorpool!.args).toContain(project);
+      const backups = readdirSync(join(home, '.cursor')).filter((name) => name.endsWith('.bak'));
+      expect(backups).toHaveLength(1);
+      expect(readFileSync(join(home, '.cursor', backups[0]!), 'utf8')).toBe(before);
+      expect(stdout).toContain(`(the previous file is kept as ${join(home, '.cursor', backups[0]!)})`);
+    },
+  );
 
   it('--write keeps one backup, private (0600), however often it runs', async () => {
     const path = join(home, '.cursor/mcp.json');

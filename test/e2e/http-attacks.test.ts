@@ -49,7 +49,8 @@ function peakRssMb(pid: number): number {
 }
 
 describe('a flood of random keys from one address', () => {
-  it('12 loops from 127.0.0.1 while 8 team members open sessions from 127.0.0.2–9: at least 7 get in within 5 s, and the engine sees a few keys', async () => {
+  it('12 loops from 127.0.0.1 while 8 team members open sessions from 127.0.0.2–9: at least 7 get in within 5 s, and ' +
+    'the engine sees a few keys', async () => {
     const team = Array.from({ length: 8 }, (_, i) => `tpk_team_${i}_${randomBytes(8).toString('hex')}`);
     server = await startHttpProcess(
       ['--tp-path', FAKE_TP, '--auth', 'tensorpool-key'],
@@ -100,7 +101,8 @@ describe('a flood of random keys from one address', () => {
     const rss = peakRssMb(server.child.pid!);
     // the numbers the issue asks for, in the test log
     console.log(
-      `flood: ${floodStatuses.length} requests in ${floodMs} ms from 127.0.0.1; tp me for flood keys: ${floodChecks}; ` +
+      `flood: ${floodStatuses.length} requests in ${floodMs} ms from 127.0.0.1; tp me for flood keys: ` +
+        `${floodChecks}; ` +
         `team in within 5 s: ${inWithin5s}/8 (ms: ${times.join(', ')}); server peak RSS ${rss} MB`,
     );
 
@@ -118,7 +120,8 @@ describe('one caller cannot fill the server', () => {
   const TOKEN_A = 'token-a-0123456789abcdef';
   const TOKEN_B = 'token-b-fedcba9876543210';
 
-  it('the 17th session of one token gets 429 with Retry-After; another caller still gets in, and a closed session makes room', async () => {
+  it('the 17th session of one token gets 429 with Retry-After; another caller still gets in, and a closed session ' +
+    'makes room', async () => {
     server = await startHttpProcess(['--tp-path', FAKE_TP, '--auth-token', `${TOKEN_A},${TOKEN_B}`], ws.env(), ws.dir);
     const url = server.url;
     const mine: string[] = [];
@@ -138,7 +141,8 @@ describe('one caller cannot fill the server', () => {
     expect(await openSession(url, bearer(TOKEN_A))).toEqual(expect.any(String));
   }, 120_000);
 
-  it("shares the tp processes between callers, not sessions: a second caller's call runs before the next of a caller with two sessions", async () => {
+  it("shares the tp processes between callers, not sessions: a second caller's call runs before the next of a caller " +
+    'with two sessions', async () => {
     server = await startHttpProcess(
       ['--tp-path', FAKE_TP, '--auth-token', `${TOKEN_A},${TOKEN_B}`, '--max-processes', '1', '--sync-budget', '600'],
       ws.env(ws.hold()),
@@ -197,7 +201,8 @@ describe('a key TensorPool stops accepting', () => {
     return client;
   }
 
-  it("ends its caller's sessions when tp says so: no later call of that session runs, file tools included; other callers go on", async () => {
+  it("ends its caller's sessions when tp says so: no later call of that session runs, file tools included; other " +
+    'callers go on', async () => {
     const validKeys = join(ws.dir, 'valid-keys');
     writeFileSync(validKeys, `${KEY_A}\n${KEY_B}\n`);
     server = await startHttpProcess(

@@ -19,7 +19,8 @@ afterEach(async () => {
 });
 
 describe('a disconnecting HTTP client', () => {
-  it('cancels its call that was not yet handed out as an operation: tp and its grandchild stop, the session goes on', async () => {
+  it('cancels its call that was not yet handed out as an operation: tp and its grandchild stop, the session ' +
+    'goes on', async () => {
     const pidFile = join(ws.dir, 'pids.json');
     server = await startHttpProcess(
       // a budget far beyond the test: the call is still the request's own when the client leaves

@@ -33,7 +33,8 @@ describe('start-up', () => {
       });
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
-        `error: --host ${host} is reachable from other machines, so it needs authentication: --auth-token, --auth tensorpool-key or --auth oauth ` +
+        `error: --host ${host} is reachable from other machines, so it needs authentication: --auth-token, --auth ` +
+          `tensorpool-key or --auth oauth ` +
           '(or --allow-unauthenticated, when a proxy in front authenticates)\n',
       );
     }
@@ -48,21 +49,25 @@ describe('start-up', () => {
     expect(health.status).toBe(200);
   });
 
-  it('logs the approval rule in force: elicit by default, billing calls included, or what --confirm and --no-confirm-creates chose', async () => {
-    server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), ws.dir);
-    expect(server.stderr()).toMatch(
-      /info: approval: elicit: irreversible, sensitive and billing calls are put to the person where the client can ask \(elicitation, or the TensorPool view's approval card\), elsewhere they need confirm=true, passed after the user agreed\n/,
-    );
-    await server.stop();
-    server = await startHttpProcess(
-      ['--tp-path', FAKE_TP, '--confirm', 'flag', '--no-confirm-creates'],
-      ws.env(),
-      ws.dir,
-    );
-    expect(server.stderr()).toMatch(
-      /info: approval: flag: irreversible and sensitive calls \(billing calls run unasked: --no-confirm-creates\) run with confirm=true, passed after the user agreed\n/,
-    );
-  });
+  it(
+    'logs the approval rule in force: elicit by default, billing calls included, or what --confirm and ' +
+      '--no-confirm-creates chose',
+    async () => {
+      server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), ws.dir);
+      expect(server.stderr()).toMatch(
+        /info: approval: elicit: irreversible, sensitive and billing calls are put to the person where the client can ask \(elicitation, or the TensorPool view's approval card\), elsewhere they need confirm=true, passed after the user agreed\n/,
+      );
+      await server.stop();
+      server = await startHttpProcess(
+        ['--tp-path', FAKE_TP, '--confirm', 'flag', '--no-confirm-creates'],
+        ws.env(),
+        ws.dir,
+      );
+      expect(server.stderr()).toMatch(
+        /info: approval: flag: irreversible and sensitive calls \(billing calls run unasked: --no-confirm-creates\) run with confirm=true, passed after the user agreed\n/,
+      );
+    },
+  );
 
   it('names a port in use instead of crashing', async () => {
     server = await startHttpProcess(['--tp-path', FAKE_TP], ws.env(), ws.dir);

@@ -39,7 +39,8 @@ async function operationsOf(url: string, sessionId: string): Promise<Array<{ id:
 }
 
 describe('fair limits over HTTP', () => {
-  it("one session's batch of 20 calls: 16 wait and the rest are refused at once; another session's call runs before the 16", async () => {
+  it("one session's batch of 20 calls: 16 wait and the rest are refused at once; another session's call runs before " +
+    'the 16', async () => {
     server = await startHttpProcess(
       ['--tp-path', FAKE_TP, '--toolsets', 'all', '--max-processes', '1', '--sync-budget', '600'],
       ws.env(ws.hold()),
@@ -82,7 +83,8 @@ describe('fair limits over HTTP', () => {
     expect(started[1]).toBe('b-1');
   }, 240_000);
 
-  it('--max-output-mb 1: a 6 MB output leaves a spool file of at most 1 MB, and its resource says how much was cut', async () => {
+  it('--max-output-mb 1: a 6 MB output leaves a spool file of at most 1 MB, and its resource says how much ' +
+    'was cut', async () => {
     const size = 6 * 1024 * 1024;
     // the server's private directories go to the workspace, where the test can see them
     server = await startHttpProcess(

@@ -70,23 +70,26 @@ describe('client roots over HTTP', () => {
     expect(session.asked.count).toBe(0);
   });
 
-  it('with --trust-client-roots narrow the allowed directories, and a file:/// root still does not widen them', async () => {
-    server = await startHttpProcess(
-      ['--tp-path', FAKE_TP, '--toolsets', 'all', '--trust-client-roots'],
-      ws.env(),
-      launch,
-    );
-    const narrowing = await connectWithRoots(server.url, [pathToFileURL(join(launch, 'sub')).href]);
-    expect(await narrowing.allowedDirs()).toEqual([join(launch, 'sub')]);
-    expect(narrowing.asked.count).toBe(1);
+  it(
+    'with --trust-client-roots narrow the allowed directories, and a file:/// root still does not widen ' + 'them',
+    async () => {
+      server = await startHttpProcess(
+        ['--tp-path', FAKE_TP, '--toolsets', 'all', '--trust-client-roots'],
+        ws.env(),
+        launch,
+      );
+      const narrowing = await connectWithRoots(server.url, [pathToFileURL(join(launch, 'sub')).href]);
+      expect(await narrowing.allowedDirs()).toEqual([join(launch, 'sub')]);
+      expect(narrowing.asked.count).toBe(1);
 
-    const widening = await connectWithRoots(server.url, ['file:///']);
-    expect(await widening.allowedDirs()).toEqual([launch]);
-    const init = await widening.call('job_init', { workdir: outside });
-    expect(textOf(init)).toMatch(/workdir: .* is outside the allowed directories/);
-    expect(readdirSync(outside)).toEqual([]);
-    expect(ws.commandCalls().filter((call) => call.argv.includes('init'))).toHaveLength(0);
-  });
+      const widening = await connectWithRoots(server.url, ['file:///']);
+      expect(await widening.allowedDirs()).toEqual([launch]);
+      const init = await widening.call('job_init', { workdir: outside });
+      expect(textOf(init)).toMatch(/workdir: .* is outside the allowed directories/);
+      expect(readdirSync(outside)).toEqual([]);
+      expect(ws.commandCalls().filter((call) => call.argv.includes('init'))).toHaveLength(0);
+    },
+  );
 });
 
 describe('file tools on a network address', () => {

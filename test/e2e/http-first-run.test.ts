@@ -52,7 +52,8 @@ describe('the Host check', () => {
     });
     expect(answer.status).toBe(403);
     expect(JSON.parse(answer.body).error_description).toBe(
-      'This server does not answer to Host mcp.example.test:8443; if that is its name (say, behind a proxy), start it with --allowed-hosts mcp.example.test.',
+      'This server does not answer to Host mcp.example.test:8443; if that is its name (say, behind a proxy), start ' +
+        'it with --allowed-hosts mcp.example.test.',
     );
   });
 });

@@ -50,32 +50,35 @@ async function connect(key: string) {
 const meCalls = () => ws.commandCalls().filter((call) => call.argv.join(' ') === '--no-input me');
 
 describe('--auth tensorpool-key', () => {
-  it('runs each session with its own key, checked once; sessions see neither the other key nor its operations', async () => {
-    const alice = await connect(KEY_A);
-    const bob = await connect(KEY_B);
-    expect(meCalls().map((call) => call.env.TENSORPOOL_KEY)).toEqual([KEY_A, KEY_B]);
+  it(
+    'runs each session with its own key, checked once; sessions see neither the other key nor its ' + 'operations',
+    async () => {
+      const alice = await connect(KEY_A);
+      const bob = await connect(KEY_B);
+      expect(meCalls().map((call) => call.env.TENSORPOOL_KEY)).toEqual([KEY_A, KEY_B]);
 
-    const aliceResult = (await alice.client.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
-    expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'cluster', 'list'], env: { TENSORPOOL_KEY: KEY_A } });
-    const bobResult = (await bob.client.callTool({ name: 'job_list', arguments: {} })) as CallToolResult;
-    expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'list'], env: { TENSORPOOL_KEY: KEY_B } });
+      const aliceResult = (await alice.client.callTool({ name: 'cluster_list', arguments: {} })) as CallToolResult;
+      expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'cluster', 'list'], env: { TENSORPOOL_KEY: KEY_A } });
+      const bobResult = (await bob.client.callTool({ name: 'job_list', arguments: {} })) as CallToolResult;
+      expect(ws.lastCall()).toMatchObject({ argv: ['--no-input', 'job', 'list'], env: { TENSORPOOL_KEY: KEY_B } });
 
-    // the fake tp prints the key it got: each session sees it masked
-    expect(textOf(aliceResult)).toContain('TENSORPOOL_KEY=[REDACTED]');
-    expect(textOf(bobResult)).toContain('TENSORPOOL_KEY=[REDACTED]');
+      // the fake tp prints the key it got: each session sees it masked
+      expect(textOf(aliceResult)).toContain('TENSORPOOL_KEY=[REDACTED]');
+      expect(textOf(bobResult)).toContain('TENSORPOOL_KEY=[REDACTED]');
 
-    const bobOperations = (await bob.client.callTool({ name: 'operation_list', arguments: {} })) as CallToolResult;
-    const listed = (bobOperations.structuredContent as { operations: Array<{ tool: string }> }).operations.map(
-      (op) => op.tool,
-    );
-    expect(listed).toEqual(['job_list']);
-    const bobResources = await bob.client.listResources();
-    expect(bobResources.resources.map((resource) => resource.name).join('\n')).not.toContain('cluster_list');
+      const bobOperations = (await bob.client.callTool({ name: 'operation_list', arguments: {} })) as CallToolResult;
+      const listed = (bobOperations.structuredContent as { operations: Array<{ tool: string }> }).operations.map(
+        (op) => op.tool,
+      );
+      expect(listed).toEqual(['job_list']);
+      const bobResources = await bob.client.listResources();
+      expect(bobResources.resources.map((resource) => resource.name).join('\n')).not.toContain('cluster_list');
 
-    const everything = JSON.stringify([aliceResult, bobResult, bobOperations, bobResources]) + server.stderr();
-    for (const key of [KEY_A, KEY_B, OPERATOR_KEY]) expect(everything).not.toContain(key);
-    expect(ws.commandCalls().some((call) => call.env.TENSORPOOL_KEY === OPERATOR_KEY)).toBe(false);
-  });
+      const everything = JSON.stringify([aliceResult, bobResult, bobOperations, bobResources]) + server.stderr();
+      for (const key of [KEY_A, KEY_B, OPERATOR_KEY]) expect(everything).not.toContain(key);
+      expect(ws.commandCalls().some((call) => call.env.TENSORPOOL_KEY === OPERATOR_KEY)).toBe(false);
+    },
+  );
 
   it("masks the caller's own key where it comes back as an argument: operation_list and operation_status", async () => {
     const alice = await connect(KEY_A);
@@ -107,23 +110,26 @@ describe('--auth tensorpool-key', () => {
     expect(ws.commandCalls().filter((call) => call.argv.includes('cluster'))).toHaveLength(0);
   });
 
-  it('refuses a key TensorPool refuses, asking once; a known key opens more sessions without asking again', async () => {
-    for (let i = 0; i < 3; i++) {
-      const refused = await mcpPost(server.url, INITIALIZE, { authorization: `Bearer ${BAD_KEY}` });
-      expect(refused.status).toBe(401);
-      expect(refused.headers['www-authenticate']).toMatch(/^Bearer realm="tensorpool-mcp", error="invalid_token"/);
-      expect(refused.headers['mcp-session-id']).toBeUndefined();
-    }
-    expect(meCalls()).toHaveLength(1);
-    const noKey = await mcpPost(server.url, INITIALIZE);
-    expect(noKey.status).toBe(401);
-    expect(meCalls()).toHaveLength(1);
+  it(
+    'refuses a key TensorPool refuses, asking once; a known key opens more sessions without asking ' + 'again',
+    async () => {
+      for (let i = 0; i < 3; i++) {
+        const refused = await mcpPost(server.url, INITIALIZE, { authorization: `Bearer ${BAD_KEY}` });
+        expect(refused.status).toBe(401);
+        expect(refused.headers['www-authenticate']).toMatch(/^Bearer realm="tensorpool-mcp", error="invalid_token"/);
+        expect(refused.headers['mcp-session-id']).toBeUndefined();
+      }
+      expect(meCalls()).toHaveLength(1);
+      const noKey = await mcpPost(server.url, INITIALIZE);
+      expect(noKey.status).toBe(401);
+      expect(meCalls()).toHaveLength(1);
 
-    await connect(KEY_A);
-    await connect(KEY_A);
-    expect(meCalls().map((call) => call.env.TENSORPOOL_KEY)).toEqual([BAD_KEY, KEY_A]);
-    expect(server.stderr()).not.toContain(BAD_KEY);
-  });
+      await connect(KEY_A);
+      await connect(KEY_A);
+      expect(meCalls().map((call) => call.env.TENSORPOOL_KEY)).toEqual([BAD_KEY, KEY_A]);
+      expect(server.stderr()).not.toContain(BAD_KEY);
+    },
+  );
 
   it.each([
     ['an empty Mcp-Session-Id', ''],

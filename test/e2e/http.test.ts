@@ -151,35 +151,39 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(ws.commandCalls()).toHaveLength(1);
   });
 
-  it('with --trust-client-roots, asks a roots-capable client for its roots within the tool call, so calls do not stall', async () => {
-    const launch = join(ws.dir, 'launch');
-    const root = join(launch, 'root');
-    mkdirSync(root, { recursive: true });
-    server = await startHttpProcess(['--tp-path', FAKE_TP, '--trust-client-roots'], ws.env(), launch);
-    const transport = new StreamableHTTPClientTransport(new URL(server.url));
-    const client = new Client({ name: 'roots', version: '1' }, { capabilities: { roots: { listChanged: true } } });
-    let rootsAsked = 0;
-    client.setRequestHandler(ListRootsRequestSchema, async () => {
-      rootsAsked += 1;
-      return { roots: [{ uri: pathToFileURL(root).href }] };
-    });
-    await client.connect(transport);
-    clients.push(client);
-    const narrowed = (await client.callTool({
-      name: 'job_write_config',
-      arguments: { workdir: launch, commands: ['python train.py'] },
-    })) as CallToolResult;
-    // A roots request that stalled would time out and leave the whole launch directory allowed, and
-    // this write would succeed: refused here means the answer arrived within the call and narrowed it.
-    expect(textOf(narrowed)).toMatch(/outside the allowed directories/);
-    const result = (await client.callTool({
-      name: 'job_write_config',
-      arguments: { workdir: root, commands: ['python train.py'] },
-    })) as CallToolResult;
-    expect(result.isError ?? false, textOf(result)).toBe(false);
-    expect(rootsAsked).toBe(1);
-    expect(existsSync(join(realpathSync(root), 'job.tp.toml'))).toBe(true);
-  });
+  it(
+    'with --trust-client-roots, asks a roots-capable client for its roots within the tool call, so calls do not ' +
+      'stall',
+    async () => {
+      const launch = join(ws.dir, 'launch');
+      const root = join(launch, 'root');
+      mkdirSync(root, { recursive: true });
+      server = await startHttpProcess(['--tp-path', FAKE_TP, '--trust-client-roots'], ws.env(), launch);
+      const transport = new StreamableHTTPClientTransport(new URL(server.url));
+      const client = new Client({ name: 'roots', version: '1' }, { capabilities: { roots: { listChanged: true } } });
+      let rootsAsked = 0;
+      client.setRequestHandler(ListRootsRequestSchema, async () => {
+        rootsAsked += 1;
+        return { roots: [{ uri: pathToFileURL(root).href }] };
+      });
+      await client.connect(transport);
+      clients.push(client);
+      const narrowed = (await client.callTool({
+        name: 'job_write_config',
+        arguments: { workdir: launch, commands: ['python train.py'] },
+      })) as CallToolResult;
+      // A roots request that stalled would time out and leave the whole launch directory allowed, and
+      // this write would succeed: refused here means the answer arrived within the call and narrowed it.
+      expect(textOf(narrowed)).toMatch(/outside the allowed directories/);
+      const result = (await client.callTool({
+        name: 'job_write_config',
+        arguments: { workdir: root, commands: ['python train.py'] },
+      })) as CallToolResult;
+      expect(result.isError ?? false, textOf(result)).toBe(false);
+      expect(rootsAsked).toBe(1);
+      expect(existsSync(join(realpathSync(root), 'job.tp.toml'))).toBe(true);
+    },
+  );
 
   it("streams tp's output lines to the client as progress notifications over HTTP", async () => {
     const { url } = await start(ws.hold(1));
@@ -195,31 +199,35 @@ describe('Streamable HTTP transport, built bin on 127.0.0.1 with a random port',
     expect(progress.some((message) => /progress line/.test(message))).toBe(true);
   });
 
-  it('a cluster_create --wait that tp holds returns a handle at the budget over HTTP; cancel kills it and its grandchild', async () => {
-    const pidFile = join(ws.dir, 'pids.json');
-    // tp never finishes on its own (held until released, which never happens): only the budget ends the call
-    server = await startHttpProcess(
-      ['--tp-path', FAKE_TP, '--sync-budget', '1'],
-      ws.env({ ...ws.hold(1), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile }),
-      ws.dir,
-    );
-    const { client } = await connect(server.url);
-    const handle = (await client.callTool({
-      name: 'cluster_create',
-      arguments: { instance_type: '1xH100', wait: true, confirm: true },
-    })) as CallToolResult;
-    const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
-    await ws.untilReady(); // the pid file is written before the ready file
-    const status = (await client.callTool({
-      name: 'operation_status',
-      arguments: { operation_id: id, wait_seconds: 1 },
-    })) as CallToolResult;
-    expect(status.structuredContent).toMatchObject({ status: 'running' });
-    const { tp, grandchild } = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
-    await client.callTool({ name: 'operation_cancel', arguments: { operation_id: id } });
-    expect(isAlive(tp)).toBe(false);
-    expect(isAlive(grandchild)).toBe(false);
-  });
+  it(
+    'a cluster_create --wait that tp holds returns a handle at the budget over HTTP; cancel kills it and its ' +
+      'grandchild',
+    async () => {
+      const pidFile = join(ws.dir, 'pids.json');
+      // tp never finishes on its own (held until released, which never happens): only the budget ends the call
+      server = await startHttpProcess(
+        ['--tp-path', FAKE_TP, '--sync-budget', '1'],
+        ws.env({ ...ws.hold(1), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile }),
+        ws.dir,
+      );
+      const { client } = await connect(server.url);
+      const handle = (await client.callTool({
+        name: 'cluster_create',
+        arguments: { instance_type: '1xH100', wait: true, confirm: true },
+      })) as CallToolResult;
+      const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
+      await ws.untilReady(); // the pid file is written before the ready file
+      const status = (await client.callTool({
+        name: 'operation_status',
+        arguments: { operation_id: id, wait_seconds: 1 },
+      })) as CallToolResult;
+      expect(status.structuredContent).toMatchObject({ status: 'running' });
+      const { tp, grandchild } = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+      await client.callTool({ name: 'operation_cancel', arguments: { operation_id: id } });
+      expect(isAlive(tp)).toBe(false);
+      expect(isAlive(grandchild)).toBe(false);
+    },
+  );
 
   it('answers an oversized body with a JSON-RPC error, and checks Host on any loopback address', async () => {
     const { url } = await start();

@@ -185,7 +185,9 @@ function serverTempEntries(): Set<string> {
   return new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('tensorpool-mcp-')));
 }
 
-/** Every regular file under `path` (or `path` itself), as [path, content]; entries that vanish meanwhile are skipped. */
+/**
+ * Every regular file under `path` (or `path` itself), as [path, content]; entries that vanish meanwhile are skipped.
+ */
 function filesUnder(path: string): [string, string][] {
   try {
     const stat = lstatSync(path);
@@ -342,7 +344,9 @@ const NO_TP_COMMAND = new Set([
   'operation_cancel',
   'operation_list',
 ]);
-/** Tools whose audit values name something that does not exist (an operation): an error result is their normal answer. */
+/**
+ * Tools whose audit values name something that does not exist (an operation): an error result is their normal answer.
+ */
 const ERROR_EXPECTED = new Set(['operation_status', 'operation_cancel']);
 
 /** Every tool the server can offer (npm test builds dist/ from these sources first). */
@@ -412,7 +416,10 @@ function auditTempFiles(audit: Audit, before: Set<string>, when: string): void {
     for (const [path, content] of filesUnder(join(tmpdir(), name))) audit.check(`temp file ${path} (${when})`, content);
 }
 
-/** flag: confirm=true passes; elicit: the client approves each irreversible or billable call when asked (--confirm elicit; billable calls are approved by default). */
+/**
+ * flag: confirm=true passes; elicit: the client approves each irreversible or billable call when asked (--confirm
+ * elicit; billable calls are approved by default).
+ */
 type Consent = 'flag' | 'elicit';
 
 async function auditRun(kind: TransportKind, keyVar: KeyVar, mode: Mode, consent: Consent): Promise<void> {

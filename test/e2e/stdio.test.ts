@@ -125,44 +125,48 @@ describe('stdio transport, built bin as a child process', () => {
     expect(ws.commandCalls()).toHaveLength(1);
   });
 
-  it('a cluster_create --wait that tp holds returns a handle at the budget; status shows progress; cancel kills it all', async () => {
-    const pidFile = join(ws.dir, 'pids.json');
-    // tp prints two lines, then is held for good: only the budget can end the call
-    const env = ws.env({ ...ws.hold(2), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile });
-    const c = await connect(env, ['--sync-budget', '1']);
-    const handle = (await c.callTool({
-      name: 'cluster_create',
-      arguments: { instance_type: '1xH100', wait: true, confirm: true },
-    })) as CallToolResult;
-    const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
-    await ws.untilReady();
-    // the lines are printed; the handle shows those that had reached the server, each status what is new after them
-    let newOutput = textOf(handle);
-    await waitFor(
-      async () => {
-        const status = (await c.callTool({
-          name: 'operation_status',
-          arguments: { operation_id: id },
-        })) as CallToolResult;
-        expect(status.structuredContent).toMatchObject({ status: 'running' });
-        newOutput += (status.structuredContent as { new_output: string }).new_output;
-        return /progress line 2/.test(newOutput);
-      },
-      undefined,
-      'the progress lines in operation_status',
-    );
-    // each line shown once, never again
-    for (const k of [1, 2])
-      expect(newOutput.match(new RegExp(`progress line ${k}\\n`, 'g')), `progress line ${k}`).toHaveLength(1);
-    const { tp, grandchild } = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
-    const cancelled = (await c.callTool({
-      name: 'operation_cancel',
-      arguments: { operation_id: id },
-    })) as CallToolResult;
-    expect(cancelled.structuredContent).toMatchObject({ status: 'cancelled' });
-    expect(isAlive(tp)).toBe(false);
-    expect(isAlive(grandchild)).toBe(false);
-  });
+  it(
+    'a cluster_create --wait that tp holds returns a handle at the budget; status shows progress; cancel kills ' +
+      'it all',
+    async () => {
+      const pidFile = join(ws.dir, 'pids.json');
+      // tp prints two lines, then is held for good: only the budget can end the call
+      const env = ws.env({ ...ws.hold(2), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile });
+      const c = await connect(env, ['--sync-budget', '1']);
+      const handle = (await c.callTool({
+        name: 'cluster_create',
+        arguments: { instance_type: '1xH100', wait: true, confirm: true },
+      })) as CallToolResult;
+      const id = (handle.structuredContent as { operation: { id: string } }).operation.id;
+      await ws.untilReady();
+      // the lines are printed; the handle shows those that had reached the server, each status what is new after them
+      let newOutput = textOf(handle);
+      await waitFor(
+        async () => {
+          const status = (await c.callTool({
+            name: 'operation_status',
+            arguments: { operation_id: id },
+          })) as CallToolResult;
+          expect(status.structuredContent).toMatchObject({ status: 'running' });
+          newOutput += (status.structuredContent as { new_output: string }).new_output;
+          return /progress line 2/.test(newOutput);
+        },
+        undefined,
+        'the progress lines in operation_status',
+      );
+      // each line shown once, never again
+      for (const k of [1, 2])
+        expect(newOutput.match(new RegExp(`progress line ${k}\\n`, 'g')), `progress line ${k}`).toHaveLength(1);
+      const { tp, grandchild } = JSON.parse(readFileSync(pidFile, 'utf8')) as { tp: number; grandchild: number };
+      const cancelled = (await c.callTool({
+        name: 'operation_cancel',
+        arguments: { operation_id: id },
+      })) as CallToolResult;
+      expect(cancelled.structuredContent).toMatchObject({ status: 'cancelled' });
+      expect(isAlive(tp)).toBe(false);
+      expect(isAlive(grandchild)).toBe(false);
+    },
+  );
 
   it('TENSORPOOL_MCP_TOOLS alone offers just those tools', async () => {
     const c = await connect({ ...ws.env(), TENSORPOOL_MCP_TOOLS: 'cluster_list,server_status' });
@@ -224,7 +228,8 @@ describe('stdio transport, built bin as a child process', () => {
     const tp = join(ws.dir, 'tp-with-grandchild.sh');
     writeFileSync(
       tp,
-      `#!/bin/sh\nsleep 600 &\nprintf '{"tp": %s, "grandchild": %s}' $$ $! > '${pidFile}.tmp'\nmv '${pidFile}.tmp' '${pidFile}'\nwait\n`,
+      `#!/bin/sh\nsleep 600 &\nprintf '{"tp": %s, "grandchild": %s}' $$ $! > '${pidFile}.tmp'\nmv '${pidFile}.tmp' ` +
+        `'${pidFile}'\nwait\n`,
       { mode: 0o755 },
     );
     const c = await connect(ws.env(), ['--tp-path', tp, '--tp-generation', '0.0.9', '--timeout', '1']);
@@ -296,7 +301,10 @@ describe('stdio process lifetime', () => {
     return { child, pids };
   }
 
-  /** Kills the server with SIGKILL and waits (bounded) until tp and its grandchild are gone; resolves with how long they outlived it. */
+  /**
+   * Kills the server with SIGKILL and waits (bounded) until tp and its grandchild are gone; resolves with how long they
+   * outlived it.
+   */
   async function killServerAndWaitForTp(
     child: ReturnType<typeof startRaw>,
     pids: { tp: number; grandchild: number },

@@ -50,7 +50,10 @@ const option = (names, more) => ({ names: names.split('/'), nargs: 1, ...more })
 const arg = (dest, more) => ({ dest, nargs: 1, ...more });
 /** @type {(help: string, options?: ArgSpec[], positionals?: ArgSpec[], aliases?: string[]) => CommandNode} */
 const cmd = (help, options = [], positionals = [], aliases = []) => ({ help, options, positionals, aliases });
-/** @type {(help: string, bare: BareBehaviour, children: Record<string, CommandNode>, options?: ArgSpec[]) => CommandNode} */
+/**
+ * @type {(help: string, bare: BareBehaviour, children: Record<string, CommandNode>, options?: ArgSpec[]) =>
+ * CommandNode}
+ */
 const group = (help, bare, children, options = []) => ({ help, bare, children, options, aliases: [] });
 
 /**

@@ -13,7 +13,8 @@ const LOGGED_ENV = [
 ];
 
 /**
- * Appends one JSON line per invocation: argv, cwd, pid, env (the variables above that are set), envNames (every variable's name),
+ * Appends one JSON line per invocation: argv, cwd, pid, env (the variables above that are set), envNames (every
+ * variable's name),
  * stdin (devnull | pipe | tty | file | closed), generation; then, as relevant, command, options,
  * help, version, usageError + error, keyFile {path, mode, dirMode, content | error}, config (the
  * file's text, null when missing) + configPath. test/helpers/fake-tp.ts reads it as FakeTpCall.

@@ -106,7 +106,8 @@ async function main() {
   await spin('Authenticating...');
   if (env.TENSORPOOL_ENGINE === '') {
     await say(
-      "Unexpected error during health check: Invalid URL '/health': No scheme supplied. Perhaps you meant https:///health?",
+      "Unexpected error during health check: Invalid URL '/health': No scheme supplied. Perhaps you meant " +
+        'https:///health?',
     );
     return 1;
   }
@@ -153,7 +154,8 @@ await dieBySignal(knobs);
 process.exit(code);
 
 /**
- * The key base64-, base64url-, hex- and URL-encoded, and inside a Basic authorization header (base64 at another offset).
+ * The key base64-, base64url-, hex- and URL-encoded, and inside a Basic authorization header (base64 at another
+ * offset).
  * @param {string} key
  */
 function encodedKeyLines(key) {

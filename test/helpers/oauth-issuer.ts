@@ -29,7 +29,10 @@ export interface IssuerOptions {
   jwksUri?: string;
 }
 
-/** A minimal authorization server on 127.0.0.1 (random port): metadata, a JWKS, and tokens signed with its own ES256 key. */
+/**
+ * A minimal authorization server on 127.0.0.1 (random port): metadata, a JWKS, and tokens signed with its own ES256
+ * key.
+ */
 export async function startLocalIssuer(options: IssuerOptions = {}): Promise<LocalIssuer> {
   const own = await generateKeyPair('ES256');
   const foreign = await generateKeyPair('ES256');

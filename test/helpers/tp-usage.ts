@@ -31,7 +31,8 @@ export function readUsageFile(version: UsageVersion): UsageEntry[] {
   const file = join(TP_USAGE_DIR, `${version}.txt`);
   if (!existsSync(file)) {
     throw new Error(
-      `The tp usage reference ${file} is missing. It is part of the repository (see docs/tp-cli.md); restore it with git.`,
+      `The tp usage reference ${file} is missing. It is part of the repository (see docs/tp-cli.md); restore it with ` +
+        `git.`,
     );
   }
   const lines = readFileSync(file, 'utf8').split('\n');

@@ -107,15 +107,19 @@ describe.each(GENERATIONS)('a whole job on tp %s, with ids from structuredConten
 });
 
 describe('the next step, when a resource is not usable yet', () => {
-  it('a push onto a cluster that is not RUNNING says to wait with cluster_info, and a job that keeps running costs little to watch', async () => {
-    mcp = await connectInMemory({ env: ws.env({ FAKE_TP_CLUSTER_STATE: 'PROVISIONING' }), allowedDirs: [project] });
-    await mcp.call('job_write_config', { commands: ['python train.py'] });
-    const pushed = await mcp.call('job_push', { cluster_id: 'c-fake123', confirm: true });
-    expect(pushed.isError).toBe(true);
-    expect(textOf(pushed)).toContain(
-      'the cluster is not RUNNING yet: call cluster_info(cluster_id="c-fake123") until its status is RUNNING',
-    );
-  });
+  it(
+    'a push onto a cluster that is not RUNNING says to wait with cluster_info, and a job that keeps running costs ' +
+      'little to watch',
+    async () => {
+      mcp = await connectInMemory({ env: ws.env({ FAKE_TP_CLUSTER_STATE: 'PROVISIONING' }), allowedDirs: [project] });
+      await mcp.call('job_write_config', { commands: ['python train.py'] });
+      const pushed = await mcp.call('job_push', { cluster_id: 'c-fake123', confirm: true });
+      expect(pushed.isError).toBe(true);
+      expect(textOf(pushed)).toContain(
+        'the cluster is not RUNNING yet: call cluster_info(cluster_id="c-fake123") until its status is RUNNING',
+      );
+    },
+  );
 
   it('an attach to a volume that is not READY says to check storage_list', async () => {
     mcp = await connectInMemory({ env: ws.env({ FAKE_TP_VOLUME_STATE: 'CREATING' }) });

@@ -229,26 +229,29 @@ describe('MCP roots', () => {
     expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([join(a, 'two')]);
   });
 
-  it('narrow an explicit --allow-dir list: a root beside it adds nothing, and symlinks out are still refused', async () => {
-    const base = realpathSync(ws.dir);
-    mkdirSync(join(base, 'operator', 'root'), { recursive: true });
-    mkdirSync(join(base, 'beside'));
-    symlinkSync('/etc', join(base, 'operator', 'root', 'etc'));
-    const mcp = await connect(
-      { allowedDirs: [join(base, 'operator')], allowDirsExplicit: true },
-      { roots: [join(base, 'beside'), join(base, 'operator', 'root')] },
-    );
-    const status = await mcp.call('server_status');
-    expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([
-      join(base, 'operator', 'root'),
-    ]);
-    expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'beside'), commands: ['x'] }))).toMatch(
-      /outside the allowed/,
-    );
-    expect(
-      textOf(await mcp.call('job_write_config', { workdir: join(base, 'operator', 'root', 'etc'), commands: ['x'] })),
-    ).toMatch(/outside the allowed/);
-  });
+  it(
+    'narrow an explicit --allow-dir list: a root beside it adds nothing, and symlinks out are still ' + 'refused',
+    async () => {
+      const base = realpathSync(ws.dir);
+      mkdirSync(join(base, 'operator', 'root'), { recursive: true });
+      mkdirSync(join(base, 'beside'));
+      symlinkSync('/etc', join(base, 'operator', 'root', 'etc'));
+      const mcp = await connect(
+        { allowedDirs: [join(base, 'operator')], allowDirsExplicit: true },
+        { roots: [join(base, 'beside'), join(base, 'operator', 'root')] },
+      );
+      const status = await mcp.call('server_status');
+      expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([
+        join(base, 'operator', 'root'),
+      ]);
+      expect(textOf(await mcp.call('job_write_config', { workdir: join(base, 'beside'), commands: ['x'] }))).toMatch(
+        /outside the allowed/,
+      );
+      expect(
+        textOf(await mcp.call('job_write_config', { workdir: join(base, 'operator', 'root', 'etc'), commands: ['x'] })),
+      ).toMatch(/outside the allowed/);
+    },
+  );
 });
 
 describe('MCP roots over stdio without --allow-dir', () => {
@@ -305,7 +308,8 @@ describe('MCP roots over stdio without --allow-dir', () => {
     expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
     expect(allowedDirs(await mcp.call('server_status'))).toEqual([]);
     expect(mcp.logs.filter((line) => /too wide/.test(line))).toEqual([
-      `client root ${root()} refused for file tools: too wide (/ or the home directory); open a project folder, or start with --allow-dir DIR`,
+      `client root ${root()} refused for file tools: too wide (/ or the home directory); open a project folder, or ` +
+        `start with --allow-dir DIR`,
     ]);
   });
 

@@ -48,18 +48,22 @@ async function connect(options: { roots?: string[]; env?: Record<string, string>
 const commandsRun = (word: string) => ws.commandCalls().filter((call) => call.argv.includes(word));
 
 describe('MCP roots only narrow the allowed directories', () => {
-  it('a file:/// root does not widen them: server_status still names only the project, and job_init outside is refused', async () => {
-    const client = await connect({ roots: ['file:///'] });
-    const status = await client.call('server_status');
-    expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([project]);
-    expect(textOf(status)).toContain(`allowed directories: ${project}\n`);
+  it(
+    'a file:/// root does not widen them: server_status still names only the project, and job_init outside is ' +
+      'refused',
+    async () => {
+      const client = await connect({ roots: ['file:///'] });
+      const status = await client.call('server_status');
+      expect((status.structuredContent as { allowed_dirs: string[] }).allowed_dirs).toEqual([project]);
+      expect(textOf(status)).toContain(`allowed directories: ${project}\n`);
 
-    const init = await client.call('job_init', { workdir: outside });
-    expect(init.isError).toBe(true);
-    expect(textOf(init)).toMatch(/workdir: .* is outside the allowed directories/);
-    expect(readdirSync(outside)).toEqual(['id_ed25519']);
-    expect(commandsRun('init')).toHaveLength(0);
-  });
+      const init = await client.call('job_init', { workdir: outside });
+      expect(init.isError).toBe(true);
+      expect(textOf(init)).toMatch(/workdir: .* is outside the allowed directories/);
+      expect(readdirSync(outside)).toEqual(['id_ed25519']);
+      expect(commandsRun('init')).toHaveLength(0);
+    },
+  );
 
   it('a root inside the project narrows the file tools to it', async () => {
     mkdirSync(join(project, 'sub'));
@@ -116,26 +120,33 @@ describe('job_push', () => {
     expect(commandsRun('push')).toHaveLength(0);
   });
 
-  it('names every uncovered key file, nested ones, and a symlinked directory that leads outside the allowed ones', async () => {
-    mkdirSync(join(project, 'deploy'));
-    writeFileSync(join(project, 'deploy', 'server.pem'), '');
-    writeFileSync(join(project, 'deploy', 'id_rsa.pub'), ''); // a public key is meant to be shared
-    writeFileSync(join(project, '.env'), '');
-    symlinkSync(outside, join(project, 'keys'));
-    const client = await connect();
-    // `.env` covers only the top-level file: whether tp would also skip deploy/.env is not documented
-    writeFileSync(join(project, 'deploy', '.env'), '');
-    const result = await client.call('job_push', {
-      config_path: config('commands = ["x"]\nignore = [".env"]\n'),
-      cluster_id: 'c-1',
-    });
-    expect(result.isError).toBe(true);
-    const text = textOf(result);
-    for (const name of ['deploy/server.pem', 'deploy/.env', 'keys (a symlink leading outside the allowed directories)'])
-      expect(text).toContain(name);
-    expect(text).not.toMatch(/id_rsa\.pub|: \.env,/);
-    expect(commandsRun('push')).toHaveLength(0);
-  });
+  it(
+    'names every uncovered key file, nested ones, and a symlinked directory that leads outside the allowed ' + 'ones',
+    async () => {
+      mkdirSync(join(project, 'deploy'));
+      writeFileSync(join(project, 'deploy', 'server.pem'), '');
+      writeFileSync(join(project, 'deploy', 'id_rsa.pub'), ''); // a public key is meant to be shared
+      writeFileSync(join(project, '.env'), '');
+      symlinkSync(outside, join(project, 'keys'));
+      const client = await connect();
+      // `.env` covers only the top-level file: whether tp would also skip deploy/.env is not documented
+      writeFileSync(join(project, 'deploy', '.env'), '');
+      const result = await client.call('job_push', {
+        config_path: config('commands = ["x"]\nignore = [".env"]\n'),
+        cluster_id: 'c-1',
+      });
+      expect(result.isError).toBe(true);
+      const text = textOf(result);
+      for (const name of [
+        'deploy/server.pem',
+        'deploy/.env',
+        'keys (a symlink leading outside the allowed directories)',
+      ])
+        expect(text).toContain(name);
+      expect(text).not.toMatch(/id_rsa\.pub|: \.env,/);
+      expect(commandsRun('push')).toHaveLength(0);
+    },
+  );
 
   it('runs when the ignore list covers every key file', async () => {
     mkdirSync(join(project, 'deploy'));

@@ -80,7 +80,8 @@ describe('--dry-run', () => {
     const create = await mcp.call('cluster_create', { instance_type: '1xH100', name: 'its' });
     expect(create.isError ?? false).toBe(false);
     expect(textOf(create)).toContain(
-      `Dry run: nothing was run. Without --dry-run the server would run:\n${FAKE_TP} --no-input cluster create --name=its 1xH100`,
+      `Dry run: nothing was run. Without --dry-run the server would run:\n${FAKE_TP} --no-input cluster create ` +
+        `--name=its 1xH100`,
     );
     expect(create.structuredContent).toEqual({ ok: true, dry_run: true });
     const destroy = await mcp.call('cluster_destroy', { cluster_id: 'c-1', confirm: true });

@@ -31,30 +31,34 @@ describe('handles that survive the model’s mistakes', () => {
     );
   });
 
-  it('output is shown once: the handle’s tail is not shown again, and a finished operation shows its result, not the same output as new output', async () => {
-    // tp prints its lines and waits to be released; the sync budget passes on the test's clock
-    const clock = new FakeClock();
-    mcp = await connectInMemory({ env: ws.env(ws.hold(6)), config: FAST, clock });
-    const call = mcp.call('cluster_list', {});
-    await ws.untilReady();
-    clock.advance(FAST.syncBudgetMs);
-    const handle = await call;
-    const id = operationId(handle);
-    const shownByHandle = new Set(progressLines(textOf(handle)));
+  it(
+    'output is shown once: the handle’s tail is not shown again, and a finished operation shows its result, not the ' +
+      'same output as new output',
+    async () => {
+      // tp prints its lines and waits to be released; the sync budget passes on the test's clock
+      const clock = new FakeClock();
+      mcp = await connectInMemory({ env: ws.env(ws.hold(6)), config: FAST, clock });
+      const call = mcp.call('cluster_list', {});
+      await ws.untilReady();
+      clock.advance(FAST.syncBudgetMs);
+      const handle = await call;
+      const id = operationId(handle);
+      const shownByHandle = new Set(progressLines(textOf(handle)));
 
-    const running = await mcp.call('operation_status', { operation_id: id });
-    const newOutput = (running.structuredContent as { new_output: string }).new_output;
-    for (const line of progressLines(newOutput)) expect(shownByHandle.has(line), line).toBe(false);
-    // tp's own output is not fenced: only what a user's job prints is
-    if (newOutput) expect(textOf(running)).toMatch(/New output[^\n]*:\nprogress line/);
+      const running = await mcp.call('operation_status', { operation_id: id });
+      const newOutput = (running.structuredContent as { new_output: string }).new_output;
+      for (const line of progressLines(newOutput)) expect(shownByHandle.has(line), line).toBe(false);
+      // tp's own output is not fenced: only what a user's job prints is
+      if (newOutput) expect(textOf(running)).toMatch(/New output[^\n]*:\nprogress line/);
 
-    ws.release();
-    const finished = await mcp.call('operation_status', { operation_id: id, wait_seconds: 30 });
-    expect(finished.structuredContent).toMatchObject({ status: 'succeeded', ok: true, clusters: expect.any(Array) });
-    const text = textOf(finished);
-    expect(text).toContain('Result:');
-    const lines = progressLines(text);
-    expect(lines.length).toBeGreaterThan(0);
-    expect(new Set(lines).size).toBe(lines.length);
-  });
+      ws.release();
+      const finished = await mcp.call('operation_status', { operation_id: id, wait_seconds: 30 });
+      expect(finished.structuredContent).toMatchObject({ status: 'succeeded', ok: true, clusters: expect.any(Array) });
+      const text = textOf(finished);
+      expect(text).toContain('Result:');
+      const lines = progressLines(text);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(new Set(lines).size).toBe(lines.length);
+    },
+  );
 });

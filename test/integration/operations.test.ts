@@ -95,50 +95,60 @@ const operationOf = (result: CallToolResult) =>
   (result.structuredContent as { operation?: { id: string; status: string } }).operation;
 
 describe('operation handles', () => {
-  it('a call past the sync budget returns a handle at once; status, list and cancel follow it; cancel leaves no process', async () => {
-    const pidFile = join(ws.dir, 'pids.json');
-    // tp prints three lines and is then held until the test ends it: only the budget can end the call
-    const clock = new FakeClock();
-    const s = await session({ ...ws.hold(3), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile }, FAST, {}, undefined, {
-      clock,
-    });
-    const call = s.call('cluster_create', { instance_type: '1xH100', wait: true });
-    const tpPid = await ws.untilReady();
-    clock.advance(FAST.syncBudgetMs!);
-    const handle = await call;
-    const operation = operationOf(handle)!;
-    expect(operation).toMatchObject({ id: expect.stringMatching(/^op_[0-9a-f]+$/), status: 'running' });
-    expect(handle.isError ?? false).toBe(false);
-    expect(textOf(handle)).toMatch(/still running .* operation op_[0-9a-f]+\. Call operation_status/);
-    expect(handle.content.some((part) => part.type === 'resource_link')).toBe(true);
+  it(
+    'a call past the sync budget returns a handle at once; status, list and cancel follow it; cancel leaves no ' +
+      'process',
+    async () => {
+      const pidFile = join(ws.dir, 'pids.json');
+      // tp prints three lines and is then held until the test ends it: only the budget can end the call
+      const clock = new FakeClock();
+      const s = await session(
+        { ...ws.hold(3), FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile },
+        FAST,
+        {},
+        undefined,
+        {
+          clock,
+        },
+      );
+      const call = s.call('cluster_create', { instance_type: '1xH100', wait: true });
+      const tpPid = await ws.untilReady();
+      clock.advance(FAST.syncBudgetMs!);
+      const handle = await call;
+      const operation = operationOf(handle)!;
+      expect(operation).toMatchObject({ id: expect.stringMatching(/^op_[0-9a-f]+$/), status: 'running' });
+      expect(handle.isError ?? false).toBe(false);
+      expect(textOf(handle)).toMatch(/still running .* operation op_[0-9a-f]+\. Call operation_status/);
+      expect(handle.content.some((part) => part.type === 'resource_link')).toBe(true);
 
-    expect(isAlive(tpPid)).toBe(true);
-    await waitFor(
-      async () => (await outputOf(s.client, operation.id)).includes('progress line 3'),
-      undefined,
-      "tp's lines to reach the server",
-    );
-    const status = await s.call('operation_status', { operation_id: operation.id });
-    expect(status.structuredContent).toMatchObject({ status: 'running', tool: 'cluster_create', result: null });
-    // each line is shown once: in the handle's output so far, or as new output in the first status after it
-    const newOutput = (result: CallToolResult) => (result.structuredContent as { new_output: string }).new_output;
-    const shown = `${textOf(handle)}\n${newOutput(status)}`;
-    for (const k of [1, 2, 3])
-      expect(shown.match(new RegExp(`progress line ${k}\\n`, 'g')), `progress line ${k}`).toHaveLength(1);
-    expect(newOutput(await s.call('operation_status', { operation_id: operation.id }))).toBe('');
+      expect(isAlive(tpPid)).toBe(true);
+      await waitFor(
+        async () => (await outputOf(s.client, operation.id)).includes('progress line 3'),
+        undefined,
+        "tp's lines to reach the server",
+      );
+      const status = await s.call('operation_status', { operation_id: operation.id });
+      expect(status.structuredContent).toMatchObject({ status: 'running', tool: 'cluster_create', result: null });
+      // each line is shown once: in the handle's output so far, or as new output in the first status after it
+      const newOutput = (result: CallToolResult) => (result.structuredContent as { new_output: string }).new_output;
+      const shown = `${textOf(handle)}\n${newOutput(status)}`;
+      for (const k of [1, 2, 3])
+        expect(shown.match(new RegExp(`progress line ${k}\\n`, 'g')), `progress line ${k}`).toHaveLength(1);
+      expect(newOutput(await s.call('operation_status', { operation_id: operation.id }))).toBe('');
 
-    const list = await s.call('operation_list');
-    expect(textOf(list)).toMatch(new RegExp(`${operation.id}\\s+running\\s+cluster_create\\s+instance_type=1xH100`));
+      const list = await s.call('operation_list');
+      expect(textOf(list)).toMatch(new RegExp(`${operation.id}\\s+running\\s+cluster_create\\s+instance_type=1xH100`));
 
-    const { tp, grandchild } = pids(pidFile);
-    const cancelled = await s.call('operation_cancel', { operation_id: operation.id });
-    expect(cancelled.structuredContent).toMatchObject({ status: 'cancelled' });
-    expect(isAlive(tp)).toBe(false);
-    expect(isAlive(grandchild)).toBe(false);
-    const final = await s.call('operation_status', { operation_id: operation.id });
-    expect(final.isError).toBe(true);
-    expect(textOf(final)).toMatch(/cancelled/);
-  });
+      const { tp, grandchild } = pids(pidFile);
+      const cancelled = await s.call('operation_cancel', { operation_id: operation.id });
+      expect(cancelled.structuredContent).toMatchObject({ status: 'cancelled' });
+      expect(isAlive(tp)).toBe(false);
+      expect(isAlive(grandchild)).toBe(false);
+      const final = await s.call('operation_status', { operation_id: operation.id });
+      expect(final.isError).toBe(true);
+      expect(textOf(final)).toMatch(/cancelled/);
+    },
+  );
 
   it('operation_status returns the final result in the shape of the original tool', async () => {
     const clock = new FakeClock();
@@ -296,64 +306,71 @@ describe('cancellation and the process limit', () => {
     await waitFor(() => !isAlive(tp) && !isAlive(grandchild), 10_000, 'tp and grandchild to die');
   });
 
-  it('runs at most max-processes tp at once; the rest queue in order, hear their place, and can leave the queue', async () => {
-    // the first tp is held until both others have queued behind it
-    const s = await session(ws.hold(), NO_BUDGET, { maxProcesses: 1 });
-    const queued: string[] = [];
-    const heardByThird: string[] = [];
-    const first = s.call('job_info', { job_id: 'j-1' });
-    await waitFor(() => ws.commandCalls().length === 1, undefined, 'the first call');
-    const second = s.call('job_info', { job_id: 'j-2' }, { onprogress: (p) => queued.push(p.message ?? '') });
-    const controller = new AbortController();
-    const third = s
-      .call(
-        'job_info',
-        { job_id: 'j-3' },
-        { signal: controller.signal, onprogress: (p) => heardByThird.push(p.message ?? '') },
-      )
-      .catch((error: unknown) => error);
-    await waitFor(
-      () => queued.length > 0 && heardByThird.some((m) => /position 2/.test(m)),
-      undefined,
-      'both calls to queue',
-    );
-    controller.abort();
-    ws.release();
-    await Promise.all([first, second, third]);
-    expect(queued[0]).toMatch(/waiting for a free tp slot: position 1/);
-    expect(ws.commandCalls().map((call) => call.argv.at(-1))).toEqual(['j-1', 'j-2']);
-  });
+  it(
+    'runs at most max-processes tp at once; the rest queue in order, hear their place, and can leave the ' + 'queue',
+    async () => {
+      // the first tp is held until both others have queued behind it
+      const s = await session(ws.hold(), NO_BUDGET, { maxProcesses: 1 });
+      const queued: string[] = [];
+      const heardByThird: string[] = [];
+      const first = s.call('job_info', { job_id: 'j-1' });
+      await waitFor(() => ws.commandCalls().length === 1, undefined, 'the first call');
+      const second = s.call('job_info', { job_id: 'j-2' }, { onprogress: (p) => queued.push(p.message ?? '') });
+      const controller = new AbortController();
+      const third = s
+        .call(
+          'job_info',
+          { job_id: 'j-3' },
+          { signal: controller.signal, onprogress: (p) => heardByThird.push(p.message ?? '') },
+        )
+        .catch((error: unknown) => error);
+      await waitFor(
+        () => queued.length > 0 && heardByThird.some((m) => /position 2/.test(m)),
+        undefined,
+        'both calls to queue',
+      );
+      controller.abort();
+      ws.release();
+      await Promise.all([first, second, third]);
+      expect(queued[0]).toMatch(/waiting for a free tp slot: position 1/);
+      expect(ws.commandCalls().map((call) => call.argv.at(-1))).toEqual(['j-1', 'j-2']);
+    },
+  );
 
-  it("takes turns across sessions: one session's many waiting calls do not put another session's one call behind all of them", async () => {
-    const runner = new TpRunner({
-      ...RUNNER_LIMITS,
-      tpPath: FAKE_TP,
-      passEnv: FAKE_TP_PASS_ENV,
-      env: ws.env(ws.hold()),
-      timeoutMs: 300_000,
-      killGraceMs: 300,
-      maxProcesses: 1,
-    });
-    cleanups.push(() => runner.shutdown());
-    const a = await session({}, LONG_BUDGET, {}, runner);
-    const b = await session({}, LONG_BUDGET, {}, runner);
-    const ids = ['a-1', 'a-2', 'a-3', 'a-4', 'a-5'];
-    const batch = ids.map((job_id) => a.call('job_info', { job_id }));
-    await waitFor(
-      () => ws.commandCalls().length === 1 && runner.queuedCount === 4,
-      undefined,
-      "one of session A's calls to run and the others to queue",
-    );
-    const single = b.call('job_info', { job_id: 'b-1' });
-    await waitFor(() => runner.queuedCount === 5, undefined, "session B's call to queue");
-    ws.release();
-    for (const result of await Promise.all([...batch, single]))
-      expect(result.isError ?? false, textOf(result)).toBe(false);
-    const started = ws.commandCalls().map((call) => call.argv.at(-1));
-    // B's call goes next after the one of A's that was running, before the four A had waiting
-    expect(started[1]).toBe('b-1');
-    expect([started[0], ...started.slice(2)].sort()).toEqual(ids);
-  });
+  it(
+    "takes turns across sessions: one session's many waiting calls do not put another session's one call behind all " +
+      'of them',
+    async () => {
+      const runner = new TpRunner({
+        ...RUNNER_LIMITS,
+        tpPath: FAKE_TP,
+        passEnv: FAKE_TP_PASS_ENV,
+        env: ws.env(ws.hold()),
+        timeoutMs: 300_000,
+        killGraceMs: 300,
+        maxProcesses: 1,
+      });
+      cleanups.push(() => runner.shutdown());
+      const a = await session({}, LONG_BUDGET, {}, runner);
+      const b = await session({}, LONG_BUDGET, {}, runner);
+      const ids = ['a-1', 'a-2', 'a-3', 'a-4', 'a-5'];
+      const batch = ids.map((job_id) => a.call('job_info', { job_id }));
+      await waitFor(
+        () => ws.commandCalls().length === 1 && runner.queuedCount === 4,
+        undefined,
+        "one of session A's calls to run and the others to queue",
+      );
+      const single = b.call('job_info', { job_id: 'b-1' });
+      await waitFor(() => runner.queuedCount === 5, undefined, "session B's call to queue");
+      ws.release();
+      for (const result of await Promise.all([...batch, single]))
+        expect(result.isError ?? false, textOf(result)).toBe(false);
+      const started = ws.commandCalls().map((call) => call.argv.at(-1));
+      // B's call goes next after the one of A's that was running, before the four A had waiting
+      expect(started[1]).toBe('b-1');
+      expect([started[0], ...started.slice(2)].sort()).toEqual(ids);
+    },
+  );
 
   it('refuses a call past the per-session cap of waiting calls at once, and starts no tp for it', async () => {
     const s = await session(ws.hold(), LONG_BUDGET, { maxProcesses: 1, maxWaitingPerSession: 2 });
@@ -406,66 +423,74 @@ const linkOf = (result: CallToolResult) =>
   (result.content.find((part) => part.type === 'resource_link') as { uri: string } | undefined)?.uri;
 
 describe('bounded output', () => {
-  it('keeps head and tail in the result and the whole text in the resource, a page at a time, without the key', async () => {
-    const size = Math.round(2.5 * 1024 * 1024);
-    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(size), FAKE_TP_ECHO_KEY: '1' }, NO_BUDGET, {
-      outputHeadBytes: 4096,
-      outputTailBytes: 4096,
-    });
-    const result = await s.call('cluster_list');
-    expect(result.structuredContent).toMatchObject({ truncated: true });
-    expect(textOf(result)).toMatch(/bytes of output cut by tensorpool-mcp/);
-    const link = linkOf(result);
-    expect(link).toMatch(/^tensorpool-mcp:\/\/operations\/op_[0-9a-f]+\/output$/);
+  it(
+    'keeps head and tail in the result and the whole text in the resource, a page at a time, without ' + 'the key',
+    async () => {
+      const size = Math.round(2.5 * 1024 * 1024);
+      const s = await session({ FAKE_TP_OUTPUT_BYTES: String(size), FAKE_TP_ECHO_KEY: '1' }, NO_BUDGET, {
+        outputHeadBytes: 4096,
+        outputTailBytes: 4096,
+      });
+      const result = await s.call('cluster_list');
+      expect(result.structuredContent).toMatchObject({ truncated: true });
+      expect(textOf(result)).toMatch(/bytes of output cut by tensorpool-mcp/);
+      const link = linkOf(result);
+      expect(link).toMatch(/^tensorpool-mcp:\/\/operations\/op_[0-9a-f]+\/output$/);
 
-    const pages = await readPages(s.client, link!);
-    expect(pages).toHaveLength(3);
-    expect(pages.map((page) => page.uri)).toEqual([
-      link,
-      `${link}?offset=${OUTPUT_PAGE_BYTES}`,
-      `${link}?offset=${2 * OUTPUT_PAGE_BYTES}`,
-    ]);
-    expect(pages[0]!.text).toMatch(
-      new RegExp(
-        `\\[tensorpool-mcp: bytes 0 to ${OUTPUT_PAGE_BYTES} of \\d+; the next page is ${pages[1]!.uri.replace(/[?]/g, '\\?')}\\]\n$`,
-      ),
-    );
-    for (const page of pages) expect(Buffer.byteLength(pageBody(page.text))).toBeLessThanOrEqual(OUTPUT_PAGE_BYTES);
-    const text = pages.map((page) => pageBody(page.text)).join('');
-    // stdout and stderr share one output: tp's stderr line may land inside a stdout line, wherever the pipes were read
-    const stdoutOnly = text.replace(/key is \[REDACTED\]\n/, '');
-    expect(stdoutOnly).not.toBe(text);
-    expect((stdoutOnly.match(/x{99}\n/g) ?? []).length).toBe(Math.floor(size / 100));
-    expect(text).toContain('* Authenticating...');
-    expect(text).not.toContain(TEST_KEY);
-    expect(text).toContain('[REDACTED]');
-    await expect(s.client.readResource({ uri: `${link}?offset=ten` })).rejects.toMatchObject({
-      code: -32602,
-      message: expect.stringMatching(/offset must be a whole number of bytes/),
-    });
-  });
+      const pages = await readPages(s.client, link!);
+      expect(pages).toHaveLength(3);
+      expect(pages.map((page) => page.uri)).toEqual([
+        link,
+        `${link}?offset=${OUTPUT_PAGE_BYTES}`,
+        `${link}?offset=${2 * OUTPUT_PAGE_BYTES}`,
+      ]);
+      expect(pages[0]!.text).toMatch(
+        new RegExp(
+          `\\[tensorpool-mcp: bytes 0 to ${OUTPUT_PAGE_BYTES} of \\d+; the next page is ${pages[1]!.uri.replace(/[?]/g, '\\?')}\\]\n$`,
+        ),
+      );
+      for (const page of pages) expect(Buffer.byteLength(pageBody(page.text))).toBeLessThanOrEqual(OUTPUT_PAGE_BYTES);
+      const text = pages.map((page) => pageBody(page.text)).join('');
+      // stdout and stderr share one output: tp's stderr line may land inside a stdout line, wherever the pipes were
+      // read
+      const stdoutOnly = text.replace(/key is \[REDACTED\]\n/, '');
+      expect(stdoutOnly).not.toBe(text);
+      expect((stdoutOnly.match(/x{99}\n/g) ?? []).length).toBe(Math.floor(size / 100));
+      expect(text).toContain('* Authenticating...');
+      expect(text).not.toContain(TEST_KEY);
+      expect(text).toContain('[REDACTED]');
+      await expect(s.client.readResource({ uri: `${link}?offset=ten` })).rejects.toMatchObject({
+        code: -32602,
+        message: expect.stringMatching(/offset must be a whole number of bytes/),
+      });
+    },
+  );
 
-  it('cuts the middle of a spool file past --max-output-mb: the file stays under the cap, and the resource says how much was cut', async () => {
-    const cap = 1024 * 1024;
-    const size = 5 * 1024 * 1024;
-    const s = await session({ FAKE_TP_OUTPUT_BYTES: String(size) }, { ...NO_BUDGET, maxOutputBytes: cap });
-    const result = await s.call('cluster_list');
-    const link = linkOf(result)!;
-    const id = /operations\/(op_[0-9a-f]+)\//.exec(link)![1]!;
-    expect(statSync(spoolFileOf(id)!).size).toBeLessThanOrEqual(cap);
+  it(
+    'cuts the middle of a spool file past --max-output-mb: the file stays under the cap, and the resource says how ' +
+      'much was cut',
+    async () => {
+      const cap = 1024 * 1024;
+      const size = 5 * 1024 * 1024;
+      const s = await session({ FAKE_TP_OUTPUT_BYTES: String(size) }, { ...NO_BUDGET, maxOutputBytes: cap });
+      const result = await s.call('cluster_list');
+      const link = linkOf(result)!;
+      const id = /operations\/(op_[0-9a-f]+)\//.exec(link)![1]!;
+      expect(statSync(spoolFileOf(id)!).size).toBeLessThanOrEqual(cap);
 
-    const pages = await readPages(s.client, link);
-    expect(pages).toHaveLength(2);
-    expect(pages[0]!.text).toMatch(/^\* Authenticating\.\.\.\n/);
-    const cut = /^\[\.\.\. (\d+) bytes of output cut by tensorpool-mcp \.\.\.\]\n/.exec(pages[1]!.text);
-    expect(cut, pages[1]!.text.slice(0, 200)).not.toBeNull();
-    const kept =
-      pages.reduce((sum, page) => sum + Buffer.byteLength(pageBody(page.text)), 0) - Buffer.byteLength(cut![0]);
-    // what was cut and what was kept make up all of it
-    expect(Number(cut![1]) + kept).toBeGreaterThan(size);
-    expect(kept).toBeLessThanOrEqual(cap);
-    expect(pages[1]!.text).toContain(`${'x'.repeat(99)}\n`);
-  });
+      const pages = await readPages(s.client, link);
+      expect(pages).toHaveLength(2);
+      expect(pages[0]!.text).toMatch(/^\* Authenticating\.\.\.\n/);
+      const cut = /^\[\.\.\. (\d+) bytes of output cut by tensorpool-mcp \.\.\.\]\n/.exec(pages[1]!.text);
+      expect(cut, pages[1]!.text.slice(0, 200)).not.toBeNull();
+      const kept =
+        pages.reduce((sum, page) => sum + Buffer.byteLength(pageBody(page.text)), 0) - Buffer.byteLength(cut![0]);
+      // what was cut and what was kept make up all of it
+      expect(Number(cut![1]) + kept).toBeGreaterThan(size);
+      expect(kept).toBeLessThanOrEqual(cap);
+      expect(pages[1]!.text).toContain(`${'x'.repeat(99)}\n`);
+    },
+  );
 
   it("serves at most the process's limit of reads at once; a further read waits its turn", async () => {
     const reads = new Slots(2);
@@ -512,21 +537,25 @@ describe('bounded output', () => {
 });
 
 describe('secrets in streamed output', () => {
-  it('object_storage_enable streams and spools nothing without --allow-secrets: the secret stays out of progress, status and resources', async () => {
-    const s = await session(ws.hold());
-    const progress: Progress[] = [];
-    const handle = await s.call('object_storage_enable', {}, { onprogress: (p) => progress.push(p) });
-    const operation = operationOf(handle)!;
-    ws.release(); // the secret is printed after this
-    const status = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 50 });
-    expect(status.structuredContent).toMatchObject({ status: 'succeeded' });
-    const resource = await s.client.readResource({
-      uri: (status.structuredContent as { output_uri: string }).output_uri,
-    });
-    const everything = JSON.stringify([handle, status, resource, progress]);
-    expect(everything).toContain('MASKED');
-    expect(everything).not.toMatch(/fake-secret/);
-  });
+  it(
+    'object_storage_enable streams and spools nothing without --allow-secrets: the secret stays out of progress, ' +
+      'status and resources',
+    async () => {
+      const s = await session(ws.hold());
+      const progress: Progress[] = [];
+      const handle = await s.call('object_storage_enable', {}, { onprogress: (p) => progress.push(p) });
+      const operation = operationOf(handle)!;
+      ws.release(); // the secret is printed after this
+      const status = await s.call('operation_status', { operation_id: operation.id, wait_seconds: 50 });
+      expect(status.structuredContent).toMatchObject({ status: 'succeeded' });
+      const resource = await s.client.readResource({
+        uri: (status.structuredContent as { output_uri: string }).output_uri,
+      });
+      const everything = JSON.stringify([handle, status, resource, progress]);
+      expect(everything).toContain('MASKED');
+      expect(everything).not.toMatch(/fake-secret/);
+    },
+  );
 });
 
 describe('job_listen', () => {
@@ -534,7 +563,8 @@ describe('job_listen', () => {
     const s = await session({ FAKE_TP_PROGRESS_LINES: '5' }, NO_BUDGET);
     const result = await s.call('job_listen', { job_id: 'j-1', tail_lines: 3 });
     expect(result.isError ?? false, textOf(result)).toBe(false);
-    // the log is the job talking: fenced as data, the last three of its lines inside the fence; tp's closing line is not the job's
+    // the log is the job talking: fenced as data, the last three of its lines inside the fence; tp's closing line is
+    // not the job's
     const fenced = /<<<untrusted ([\w-]+)>>>\n([\s\S]*?)\n?<<<end \1>>>/.exec(textOf(result));
     expect(fenced?.[2]?.trim().split('\n')).toEqual([
       '[j-1] Starting job...',

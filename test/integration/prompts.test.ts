@@ -60,23 +60,26 @@ describe('prompts', () => {
     ]);
   });
 
-  it('run_training_job walks through config, cluster, push, listen, pull and teardown, asking before spending', async () => {
-    const m = await connect({ generation: '0.0.9', config: { tpGeneration: '0.0.9' } });
-    const text = await promptText(m, 'run_training_job', { path: '/work/proj/train.py', cluster_id: 'c-fake123' });
-    expect(text).toContain('Run /work/proj/train.py on TensorPool');
-    for (const step of [
-      'job_write_config',
-      'Run on cluster c-fake123',
-      'job_push with config_path and cluster_id',
-      'job_listen',
-      'job_pull',
-      'cluster_destroy',
-    ]) {
-      expect(text).toContain(step);
-    }
-    expect(text).toMatch(/wait for their yes, then cluster_destroy with confirm=true/);
-    expect(text).toMatch(/untrusted/);
-  });
+  it(
+    'run_training_job walks through config, cluster, push, listen, pull and teardown, asking before ' + 'spending',
+    async () => {
+      const m = await connect({ generation: '0.0.9', config: { tpGeneration: '0.0.9' } });
+      const text = await promptText(m, 'run_training_job', { path: '/work/proj/train.py', cluster_id: 'c-fake123' });
+      expect(text).toContain('Run /work/proj/train.py on TensorPool');
+      for (const step of [
+        'job_write_config',
+        'Run on cluster c-fake123',
+        'job_push with config_path and cluster_id',
+        'job_listen',
+        'job_pull',
+        'cluster_destroy',
+      ]) {
+        expect(text).toContain(step);
+      }
+      expect(text).toMatch(/wait for their yes, then cluster_destroy with confirm=true/);
+      expect(text).toMatch(/untrusted/);
+    },
+  );
 
   it('on tp 0.0.6 it says the job takes no cluster and the config names the hardware', async () => {
     const m = await connect({ generation: '0.0.6', config: { tpGeneration: '0.0.6' } });
@@ -92,15 +95,18 @@ describe('prompts', () => {
     );
   });
 
-  it('debug_failed_job and clean_up_idle_resources render, and clean-up destroys only what the user names', async () => {
-    const m = await connect();
-    expect(await promptText(m, 'debug_failed_job', { job_id: 'j-fake1' })).toMatch(
-      /Job j-fake1 failed[\s\S]*job_info[\s\S]*job_push again/,
-    );
-    const cleanUp = await promptText(m, 'clean_up_idle_resources', { organization: 'yes' });
-    expect(cleanUp).toContain('cluster_list, storage_list and job_list with org=true');
-    expect(cleanUp).toContain('For each one the user names');
-  });
+  it(
+    'debug_failed_job and clean_up_idle_resources render, and clean-up destroys only what the user ' + 'names',
+    async () => {
+      const m = await connect();
+      expect(await promptText(m, 'debug_failed_job', { job_id: 'j-fake1' })).toMatch(
+        /Job j-fake1 failed[\s\S]*job_info[\s\S]*job_push again/,
+      );
+      const cleanUp = await promptText(m, 'clean_up_idle_resources', { organization: 'yes' });
+      expect(cleanUp).toContain('cluster_list, storage_list and job_list with org=true');
+      expect(cleanUp).toContain('For each one the user names');
+    },
+  );
 
   it('a read-only server offers no prompt that creates or destroys', async () => {
     const m = await connect({ readOnly: true });

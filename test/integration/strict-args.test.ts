@@ -79,7 +79,8 @@ describe('the misspellings from the issue', () => {
       'Unknown arguments "nodes" (did you mean "num_nodes"?), "public_key" (did you mean "ssh_public_key"?).',
     );
     expect(text).toContain(
-      'cluster_create takes: instance_type, ssh_public_key, num_nodes, name, deletion_protection, container, wait, confirm.',
+      'cluster_create takes: instance_type, ssh_public_key, num_nodes, name, deletion_protection, container, wait, ' +
+        'confirm.',
     );
     expect(text).toContain('Nothing was run.');
     expect(ws.commandCalls()).toEqual([]);

@@ -33,25 +33,28 @@ async function defaultServer(): Promise<Connected> {
 }
 
 describe('what every conversation pays for', () => {
-  it('the default tools/list is at most 8,000 bytes as the model sees it, and the instructions at most 1,500', async () => {
-    const { client } = await defaultServer();
-    const { tools } = await client.listTools();
-    expect(asModelSees(tools), 'tools/list').toBeLessThanOrEqual(8_000);
-    expect(Buffer.byteLength(client.getInstructions() ?? ''), 'instructions').toBeLessThanOrEqual(1_500);
-    // the seed's tools and everything the everyday workflows need are listed from the start
-    expect(tools.map((tool) => tool.name)).toEqual(
-      expect.arrayContaining([
-        'cluster_create',
-        'cluster_destroy',
-        'cluster_list',
-        'job_write_config',
-        'job_push',
-        'job_listen',
-        'job_pull',
-        'storage_create',
-      ]),
-    );
-  });
+  it(
+    'the default tools/list is at most 8,000 bytes as the model sees it, and the instructions at most ' + '1,500',
+    async () => {
+      const { client } = await defaultServer();
+      const { tools } = await client.listTools();
+      expect(asModelSees(tools), 'tools/list').toBeLessThanOrEqual(8_000);
+      expect(Buffer.byteLength(client.getInstructions() ?? ''), 'instructions').toBeLessThanOrEqual(1_500);
+      // the seed's tools and everything the everyday workflows need are listed from the start
+      expect(tools.map((tool) => tool.name)).toEqual(
+        expect.arrayContaining([
+          'cluster_create',
+          'cluster_destroy',
+          'cluster_list',
+          'job_write_config',
+          'job_push',
+          'job_listen',
+          'job_pull',
+          'storage_create',
+        ]),
+      );
+    },
+  );
 
   it('every tool stays within 36,000 bytes of tools/list when all toolsets are named', async () => {
     ws = new FakeTpWorkspace();
@@ -64,24 +67,27 @@ describe('what every conversation pays for', () => {
     expect(Buffer.byteLength(JSON.stringify(listed))).toBeLessThanOrEqual(36_000);
   });
 
-  it('lists types, enums and descriptions; the limits a field enforces stay on the server, which names them', async () => {
-    const { client, call } = await defaultServer();
-    const text = JSON.stringify(await client.listTools());
-    for (const dropped of [
-      '"pattern"',
-      '"maxLength"',
-      '"minLength"',
-      '"$schema"',
-      '"additionalProperties"',
-      '9007199254740991',
-      '"outputSchema"',
-    ])
-      expect(text).not.toContain(dropped);
-    const refused = await call('cluster_info', { cluster_id: '-rf' });
-    expect(refused.isError).toBe(true);
-    expect(textOf(refused)).toMatch(/cluster_id must start with a letter or digit/);
-    expect(ws.calls()).toHaveLength(0);
-  });
+  it(
+    'lists types, enums and descriptions; the limits a field enforces stay on the server, which names ' + 'them',
+    async () => {
+      const { client, call } = await defaultServer();
+      const text = JSON.stringify(await client.listTools());
+      for (const dropped of [
+        '"pattern"',
+        '"maxLength"',
+        '"minLength"',
+        '"$schema"',
+        '"additionalProperties"',
+        '9007199254740991',
+        '"outputSchema"',
+      ])
+        expect(text).not.toContain(dropped);
+      const refused = await call('cluster_info', { cluster_id: '-rf' });
+      expect(refused.isError).toBe(true);
+      expect(textOf(refused)).toMatch(/cluster_id must start with a letter or digit/);
+      expect(ws.calls()).toHaveLength(0);
+    },
+  );
 });
 
 describe('the rest a call away (toolset_enable)', () => {

@@ -4,7 +4,10 @@ import { expectRunsArgv } from '../helpers/tool-cases.js';
 import { sharedToolServer } from '../helpers/tool-server.js';
 import { describeToolsnaps } from '../helpers/toolsnaps.js';
 
-/** account_me and the SSH key tools: their schemas (toolsnaps) and the argv they run. Every generation: generations.test.ts. */
+/**
+ * account_me and the SSH key tools: their schemas (toolsnaps) and the argv they run. Every generation:
+ * generations.test.ts.
+ */
 
 describeToolsnaps(accountTools);
 

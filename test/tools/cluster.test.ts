@@ -8,7 +8,10 @@ import { sharedToolServer } from '../helpers/tool-server.js';
 import { describeToolsnaps } from '../helpers/toolsnaps.js';
 import { expectBadInputRefused, expectRunsArgv } from '../helpers/tool-cases.js';
 
-/** The cluster tools: their schemas (toolsnaps), the argv they run, and what they refuse. Every generation: generations.test.ts. */
+/**
+ * The cluster tools: their schemas (toolsnaps), the argv they run, and what they refuse. Every generation:
+ * generations.test.ts.
+ */
 
 describeToolsnaps(clusterTools);
 

@@ -41,7 +41,9 @@ interface Ctx {
   /** An existing job config inside the project. */
   config: string;
   configText: string;
-  /** An existing file inside the allowed directory, for job_pull's private_key_path (tp hands it to the engine as text). */
+  /**
+   * An existing file inside the allowed directory, for job_pull's private_key_path (tp hands it to the engine as text).
+   */
   privateKey: string;
   initDir: string;
   pullDir: string;
@@ -1119,32 +1121,36 @@ describe('hand-built servers', () => {
     });
   }
 
-  it('override: tools and parameters the overridden generation lacks are refused, even if the installed tp has them', async () => {
-    const mcp = await connect({
-      env: ws.env({ FAKE_TP_GENERATION: '0.0.9' }),
-      settings: { allowedDirs: [project] },
-      installation: (runner) => new TpInstallation(runner, '0.0.6'),
-    });
-    expectUnsupported(
-      await mcp.call('object_storage_bucket_list'),
-      '0.0.6',
-      /object_storage_bucket_list.*0\.0\.9 or newer/,
-    );
-    expectUnsupported(
-      await mcp.call('job_delete', { job_id: 'job-7', confirm: true }),
-      '0.0.6',
-      /job_delete.*0\.0\.7 or newer/,
-    );
-    expectUnsupported(await mcp.call('cluster_list', { instances: true }), '0.0.6', /instances.*0\.0\.7 or newer/);
-    expect(ws.calls()).toEqual([]);
+  it(
+    'override: tools and parameters the overridden generation lacks are refused, even if the installed tp has ' +
+      'them',
+    async () => {
+      const mcp = await connect({
+        env: ws.env({ FAKE_TP_GENERATION: '0.0.9' }),
+        settings: { allowedDirs: [project] },
+        installation: (runner) => new TpInstallation(runner, '0.0.6'),
+      });
+      expectUnsupported(
+        await mcp.call('object_storage_bucket_list'),
+        '0.0.6',
+        /object_storage_bucket_list.*0\.0\.9 or newer/,
+      );
+      expectUnsupported(
+        await mcp.call('job_delete', { job_id: 'job-7', confirm: true }),
+        '0.0.6',
+        /job_delete.*0\.0\.7 or newer/,
+      );
+      expectUnsupported(await mcp.call('cluster_list', { instances: true }), '0.0.6', /instances.*0\.0\.7 or newer/);
+      expect(ws.calls()).toEqual([]);
 
-    const status = await mcp.call('server_status');
-    expect(status.structuredContent).toMatchObject({
-      tp_generation: '0.0.6',
-      tp_generation_source: 'override',
-      tp_version: '0.0.9',
-    });
-  });
+      const status = await mcp.call('server_status');
+      expect(status.structuredContent).toMatchObject({
+        tp_generation: '0.0.6',
+        tp_generation_source: 'override',
+        tp_version: '0.0.9',
+      });
+    },
+  );
 
   it('settings.tpGeneration is the same override when no installation is given', async () => {
     const mcp = await connect({

@@ -9,7 +9,10 @@ import { expectBadInputRefused, expectRunsArgv } from '../helpers/tool-cases.js'
 import { sharedToolServer } from '../helpers/tool-server.js';
 import { describeToolsnaps } from '../helpers/toolsnaps.js';
 
-/** The job tools: their schemas (toolsnaps), the argv they run, their files, and what they refuse. Every generation: generations.test.ts. */
+/**
+ * The job tools: their schemas (toolsnaps), the argv they run, their files, and what they refuse. Every generation:
+ * generations.test.ts.
+ */
 
 describeToolsnaps(jobTools);
 

@@ -19,7 +19,8 @@ describe('maskSecretLines', () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const masked = maskSecretLines(
       result(
-        `Access key ID: AKIA123\nSecret access key: ${secret}\n\n[remote]\nsecret_access_key = ${secret}\nkey ${secret}\n`,
+        `Access key ID: AKIA123\nSecret access key: ${secret}\n\n[remote]\nsecret_access_key = ${secret}\nkey ` +
+          `${secret}\n`,
       ),
     ).stdout;
     expect(masked).not.toContain(secret);

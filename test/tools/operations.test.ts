@@ -1,6 +1,9 @@
 import { operationTools } from '../../src/tools/operations.js';
 import { describeToolsnaps } from '../helpers/toolsnaps.js';
 
-/** The operation tools: their schemas (toolsnaps). Handles, progress and cancellation: test/integration/operations.test.ts. */
+/**
+ * The operation tools: their schemas (toolsnaps). Handles, progress and cancellation:
+ * test/integration/operations.test.ts.
+ */
 
 describeToolsnaps(operationTools);

@@ -12,18 +12,21 @@ const START =
 const END = '<!-- tool-table:end -->';
 
 describe('docs/tools.md', () => {
-  it('its tool table is exactly what the registry declares: names, toolsets, parameters, annotations, generations', () => {
-    const doc = readFileSync(TOOLS_DOC, 'utf8');
-    const start = doc.indexOf(START);
-    const end = doc.indexOf(END);
-    expect(start, 'docs/tools.md lacks the tool table markers').toBeGreaterThan(-1);
-    const expected = toolTable(allTools);
-    if (process.env.UPDATE_DOCS) {
-      writeFileSync(TOOLS_DOC, `${doc.slice(0, start + START.length)}\n${expected}\n${doc.slice(end)}`);
-      return;
-    }
-    expect(doc.slice(start + START.length, end).trim()).toBe(expected);
-  });
+  it(
+    'its tool table is exactly what the registry declares: names, toolsets, parameters, annotations, ' + 'generations',
+    () => {
+      const doc = readFileSync(TOOLS_DOC, 'utf8');
+      const start = doc.indexOf(START);
+      const end = doc.indexOf(END);
+      expect(start, 'docs/tools.md lacks the tool table markers').toBeGreaterThan(-1);
+      const expected = toolTable(allTools);
+      if (process.env.UPDATE_DOCS) {
+        writeFileSync(TOOLS_DOC, `${doc.slice(0, start + START.length)}\n${expected}\n${doc.slice(end)}`);
+        return;
+      }
+      expect(doc.slice(start + START.length, end).trim()).toBe(expected);
+    },
+  );
 });
 
 describe('README', () => {

@@ -11,7 +11,9 @@ export interface Authenticator {
   verify(token: string, context: { newSession: boolean; address?: string }): Promise<Caller>;
   /** OAuth: where clients learn which authorization server issues tokens for this resource (RFC 9728). */
   resourceMetadataUrl?(req: IncomingMessage): string;
-  /** The caller's credential stopped working (TensorPool refused its key during a call): forget it, and tell onRevoked. */
+  /**
+   * The caller's credential stopped working (TensorPool refused its key during a call): forget it, and tell onRevoked.
+   */
   revoke?(caller: Caller): void;
   /** Hears each caller whose credential was revoked, so its sessions can end. */
   onRevoked?(listener: (callerId: string) => void): void;

@@ -88,7 +88,8 @@ export class OAuthAuthenticator implements Authenticator {
         this.keys = undefined;
         this.failedAt = Date.now();
         this.options.onError?.(
-          `oauth: could not read the metadata of issuer ${this.options.issuer}: ${error instanceof Error ? error.message : String(error)}`,
+          `oauth: could not read the metadata of issuer ${this.options.issuer}: ` +
+            `${error instanceof Error ? error.message : String(error)}`,
         );
         throw error;
       },

@@ -13,19 +13,33 @@ export type KeyVerdict = { valid: true } | { valid: false } | { unavailable: str
 export type KeyVerifier = (key: string) => Promise<KeyVerdict>;
 
 export interface TensorPoolKeyOptions {
-  /** How long a key that worked is taken as good; a request after that checks it again (and ends its sessions if refused). Default 5 minutes. */
+  /**
+   * How long a key that worked is taken as good; a request after that checks it again (and ends its sessions if
+   * refused). Default 5 minutes.
+   */
   validTtlMs?: number;
-  /** How long a refused key is refused without asking again: a flood of one bad key runs tp once. Default 10 minutes. */
+  /**
+   * How long a refused key is refused without asking again: a flood of one bad key runs tp once. Default 10 minutes.
+   */
   rejectedTtlMs?: number;
-  /** Most keys being checked at once (a `tp me` mostly waits on the network); further checks wait, client addresses taking turns. Default 8. */
+  /**
+   * Most keys being checked at once (a `tp me` mostly waits on the network); further checks wait, client addresses
+   * taking turns. Default 8.
+   */
   maxPending?: number;
   /** Most checks waiting in all; past it the server is full and answers 503. Default 32. */
   maxWaiting?: number;
-  /** Checks of unknown keys one client address may start: a burst, then so many a minute; past it 429. Default 10 and 10. */
+  /**
+   * Checks of unknown keys one client address may start: a burst, then so many a minute; past it 429. Default 10 and
+   * 10.
+   */
   addressBurst?: number;
   addressChecksPerMinute?: number;
   now?: () => number;
-  /** Hears why a key could not be checked (tp missing, TensorPool unreachable): the operator's problem, not the caller's. */
+  /**
+   * Hears why a key could not be checked (tp missing, TensorPool unreachable): the operator's problem, not the
+   * caller's.
+   */
   onUnavailable?: (reason: string) => void;
 }
 
@@ -194,7 +208,9 @@ export class TensorPoolKeyAuthenticator implements Authenticator {
     return false;
   }
 
-  /** Sets `hash` to `value` (when it was checked, or until when it is refused), forgetting the oldest entry when full. */
+  /**
+   * Sets `hash` to `value` (when it was checked, or until when it is refused), forgetting the oldest entry when full.
+   */
   private remember(cache: Map<string, number>, hash: string, value: number): void {
     const now = this.now();
     if (cache.size >= MAX_REMEMBERED) {

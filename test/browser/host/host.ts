@@ -12,7 +12,9 @@ interface Csp {
   resourceDomains?: string[];
 }
 
-/** The policy the spec asks a host to build from the declared CSP: nothing beyond inline code and the listed domains. */
+/**
+ * The policy the spec asks a host to build from the declared CSP: nothing beyond inline code and the listed domains.
+ */
 function policy(csp: Csp | undefined): string {
   const resources = (csp?.resourceDomains ?? []).join(' ');
   const connect = (csp?.connectDomains ?? []).join(' ') || "'none'";

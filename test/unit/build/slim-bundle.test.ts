@@ -71,21 +71,24 @@ describe('slim bundle: the left-out code is never reached (static checks against
     for (const { path, text } of OUR_SOURCES) expect(text, path).not.toMatch(/\belicitInput\b|jsonSchemaValidator/);
   });
 
-  it('zod-to-json-schema and zod/v3: the SDK calls them only for zod 3 schemas, and every schema of ours is zod 4', () => {
-    const compat = sdkFile('server/zod-json-schema-compat.js');
-    // the v4 branch returns before the only call of the zod 3 converter
-    expect(compat.match(/zodToJsonSchema\(/g)).toHaveLength(1);
-    expect(compat.indexOf('if (isZ4Schema(schema))')).toBeLessThan(compat.indexOf('zodToJsonSchema(schema'));
-    const zodCompat = sdkFile('server/zod-compat.js');
-    expect(zodCompat.match(/z3rt\.\w+/g)).toEqual(['z3rt.object']);
-    expect(zodCompat).toMatch(/if \(allV3\)\s+return z3rt\.object\(shape\);/);
-    for (const tool of allTools) {
-      for (const [field, schema] of Object.entries(tool.inputSchema)) {
-        expect('_zod' in (schema as object), `${tool.name}.${field} is a zod 4 schema`).toBe(true);
+  it(
+    'zod-to-json-schema and zod/v3: the SDK calls them only for zod 3 schemas, and every schema of ours is ' + 'zod 4',
+    () => {
+      const compat = sdkFile('server/zod-json-schema-compat.js');
+      // the v4 branch returns before the only call of the zod 3 converter
+      expect(compat.match(/zodToJsonSchema\(/g)).toHaveLength(1);
+      expect(compat.indexOf('if (isZ4Schema(schema))')).toBeLessThan(compat.indexOf('zodToJsonSchema(schema'));
+      const zodCompat = sdkFile('server/zod-compat.js');
+      expect(zodCompat.match(/z3rt\.\w+/g)).toEqual(['z3rt.object']);
+      expect(zodCompat).toMatch(/if \(allV3\)\s+return z3rt\.object\(shape\);/);
+      for (const tool of allTools) {
+        for (const [field, schema] of Object.entries(tool.inputSchema)) {
+          expect('_zod' in (schema as object), `${tool.name}.${field} is a zod 4 schema`).toBe(true);
+        }
       }
-    }
-    for (const { path, text } of OUR_SOURCES) expect(text, path).not.toMatch(/from 'zod\/v3'|zod-to-json-schema/);
-  });
+      for (const { path, text } of OUR_SOURCES) expect(text, path).not.toMatch(/from 'zod\/v3'|zod-to-json-schema/);
+    },
+  );
 
   it("zod's locales: neither we nor the SDK switch zod to another language", () => {
     for (const { path, text } of OUR_SOURCES) expect(text, path).not.toMatch(/\blocales\b|\.config\(/);

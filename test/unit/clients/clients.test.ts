@@ -66,13 +66,16 @@ describe('client config files, where each client reads them', () => {
 });
 
 describe('how a client starts the server', () => {
-  it('Claude Desktop on macOS gets npx by absolute path and a PATH with that node, since it lacks the shell’s PATH', () => {
-    const launch = launchFor(clientById('claude-desktop'), mac, ['--read-only']);
-    expect(launch.command).toBe(mac.npxPath);
-    expect(launch.args).toEqual(['-y', 'tensorpool-mcp', '--read-only']);
-    expect(launch.env.PATH!.split(':')[0]).toBe('/Users/ada/.nvm/versions/node/v22.1.0/bin');
-    expect(launch.env.TENSORPOOL_API_KEY).toBe(KEY_PLACEHOLDER);
-  });
+  it(
+    'Claude Desktop on macOS gets npx by absolute path and a PATH with that node, since it lacks the shell’s ' + 'PATH',
+    () => {
+      const launch = launchFor(clientById('claude-desktop'), mac, ['--read-only']);
+      expect(launch.command).toBe(mac.npxPath);
+      expect(launch.args).toEqual(['-y', 'tensorpool-mcp', '--read-only']);
+      expect(launch.env.PATH!.split(':')[0]).toBe('/Users/ada/.nvm/versions/node/v22.1.0/bin');
+      expect(launch.env.TENSORPOOL_API_KEY).toBe(KEY_PLACEHOLDER);
+    },
+  );
 
   it('every client on Windows goes through cmd /c, which can start npx.cmd', () => {
     for (const client of CLIENTS) {
@@ -182,7 +185,10 @@ describe('merging into an existing client file', () => {
     const before = '# my codex\nmodel = "o4"\n\n[mcp_servers.other]\ncommand = "x"\n';
     const appended = mergeConfig(codex, before, codexLaunch, 'f').text;
     expect(appended.startsWith(before.trimEnd())).toBe(true);
-    const old = `${before}\n[mcp_servers.tensorpool]\ncommand = "node"\n\n[mcp_servers.tensorpool.env]\nTENSORPOOL_API_KEY = "tpk_real_0123456789abcdef"\n\n[profiles.fast]\nmodel = "o4-mini"\n`;
+    const old =
+      `${before}\n[mcp_servers.tensorpool]\ncommand = ` +
+      `"node"\n\n[mcp_servers.tensorpool.env]\nTENSORPOOL_API_KEY = ` +
+      `"tpk_real_0123456789abcdef"\n\n[profiles.fast]\nmodel = "o4-mini"\n`;
     const replaced = mergeConfig(codex, old, codexLaunch, 'f');
     const parsed = parseToml(replaced.text) as {
       model: string;

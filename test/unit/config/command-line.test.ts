@@ -68,7 +68,8 @@ describe('reading options: flag, then variable, then default', () => {
     ],
     [
       { TENSORPOOL_MCP_CONFIRM: 'sometimes' },
-      "option '--confirm <mode>' value 'sometimes' from env 'TENSORPOOL_MCP_CONFIRM' is invalid. Allowed choices are flag, elicit, always-elicit.",
+      "option '--confirm <mode>' value 'sometimes' from env 'TENSORPOOL_MCP_CONFIRM' is invalid. Allowed choices are " +
+        'flag, elicit, always-elicit.',
     ],
     [
       { TENSORPOOL_MCP_DRY_RUN: 'maybe' },

@@ -19,7 +19,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The options as the server reads them (flag, then variable, then default); without --http nothing is resolved, as in the CLI. */
+/**
+ * The options as the server reads them (flag, then variable, then default); without --http nothing is resolved, as in
+ * the CLI.
+ */
 function read(args: string[], { http = true, env = {} as Record<string, string> } = {}) {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   return readOptions(['node', 'tensorpool-mcp', ...(http ? ['--http'] : []), ...args], process.env, () => {}).values;
@@ -45,7 +48,8 @@ describe('a network bind needs an auth mode', () => {
       const error = problem(() => resolve([], { host }));
       expect(error).toBeInstanceOf(ConfigError);
       expect(error.message).toBe(
-        `--host ${host} is reachable from other machines, so it needs authentication: --auth-token, --auth tensorpool-key or --auth oauth ` +
+        `--host ${host} is reachable from other machines, so it needs authentication: --auth-token, --auth ` +
+          `tensorpool-key or --auth oauth ` +
           '(or --allow-unauthenticated, when a proxy in front authenticates)',
       );
     },
@@ -216,22 +220,26 @@ describe('allow-lists, CORS, session cap', () => {
     expect(() => resolve(['--max-sessions', '0'])).toThrow(/--max-sessions must be a whole number from 1 to 100000/);
   });
 
-  it('caps one caller at 16 sessions unless told otherwise; reads client addresses from X-Forwarded-For only with --trust-proxy', () => {
-    expect(resolve([]).config).toMatchObject({ maxSessionsPerCaller: 16, trustProxy: false });
-    expect(resolve(['--max-sessions-per-caller', '4', '--trust-proxy']).config).toMatchObject({
-      maxSessionsPerCaller: 4,
-      trustProxy: true,
-    });
-    expect(
-      resolve([], { env: { TENSORPOOL_MCP_MAX_SESSIONS_PER_CALLER: '2', TENSORPOOL_MCP_TRUST_PROXY: '1' } }).config,
-    ).toMatchObject({
-      maxSessionsPerCaller: 2,
-      trustProxy: true,
-    });
-    expect(() => resolve(['--max-sessions-per-caller', '0'])).toThrow(
-      /--max-sessions-per-caller must be a whole number from 1 to 100000/,
-    );
-  });
+  it(
+    'caps one caller at 16 sessions unless told otherwise; reads client addresses from X-Forwarded-For only with ' +
+      '--trust-proxy',
+    () => {
+      expect(resolve([]).config).toMatchObject({ maxSessionsPerCaller: 16, trustProxy: false });
+      expect(resolve(['--max-sessions-per-caller', '4', '--trust-proxy']).config).toMatchObject({
+        maxSessionsPerCaller: 4,
+        trustProxy: true,
+      });
+      expect(
+        resolve([], { env: { TENSORPOOL_MCP_MAX_SESSIONS_PER_CALLER: '2', TENSORPOOL_MCP_TRUST_PROXY: '1' } }).config,
+      ).toMatchObject({
+        maxSessionsPerCaller: 2,
+        trustProxy: true,
+      });
+      expect(() => resolve(['--max-sessions-per-caller', '0'])).toThrow(
+        /--max-sessions-per-caller must be a whole number from 1 to 100000/,
+      );
+    },
+  );
 });
 
 describe('without --http', () => {

@@ -70,14 +70,18 @@ function parseStartCommand(command: string, env: Record<string, string>) {
 }
 
 describe('render.yaml', () => {
-  it('starts a server our CLI accepts: HTTP on every address at $PORT, with authentication and the public host name', () => {
-    const { config } = parseStartCommand(service.startCommand, { ...RENDER_PROVIDED, ...declaredEnv() });
-    expect(config.transport).toBe('http');
-    expect(config.host).toBe('0.0.0.0');
-    expect(config.port).toBe(10000);
-    expect(config.http?.auth.mode).toBe('token');
-    expect(config.http?.allowedHosts).toContain(RENDER_PROVIDED.RENDER_EXTERNAL_HOSTNAME);
-  });
+  it(
+    'starts a server our CLI accepts: HTTP on every address at $PORT, with authentication and the public host ' +
+      'name',
+    () => {
+      const { config } = parseStartCommand(service.startCommand, { ...RENDER_PROVIDED, ...declaredEnv() });
+      expect(config.transport).toBe('http');
+      expect(config.host).toBe('0.0.0.0');
+      expect(config.port).toBe(10000);
+      expect(config.http?.auth.mode).toBe('token');
+      expect(config.http?.allowedHosts).toContain(RENDER_PROVIDED.RENDER_EXTERNAL_HOSTNAME);
+    },
+  );
 
   it("keeps secrets in Render's secret store, never in the file", () => {
     const secrets = service.envVars.filter((variable) => /KEY|TOKEN|SECRET|PASSWORD/.test(variable.key));
@@ -133,20 +137,24 @@ describe('Procfile (Heroku-style platforms)', () => {
     TP_PATH: '/app/.heroku/python/bin/tp',
   };
 
-  it('has one web process that our CLI accepts: HTTP on every address at $PORT, with a bearer token and the public host', () => {
-    expect(web).toBeDefined();
-    const { config } = parseStartCommand(web!, configVars);
-    expect(config).toMatchObject({
-      transport: 'http',
-      host: '0.0.0.0',
-      port: 5000,
-      tpPath: configVars.TP_PATH,
-      confirmMode: 'elicit',
-      confirmCreates: true,
-    });
-    expect(config.http?.auth.mode).toBe('token');
-    expect(config.http?.allowedHosts).toContain('my-app.herokuapp.com');
-  });
+  it(
+    'has one web process that our CLI accepts: HTTP on every address at $PORT, with a bearer token and the public ' +
+      'host',
+    () => {
+      expect(web).toBeDefined();
+      const { config } = parseStartCommand(web!, configVars);
+      expect(config).toMatchObject({
+        transport: 'http',
+        host: '0.0.0.0',
+        port: 5000,
+        tpPath: configVars.TP_PATH,
+        confirmMode: 'elicit',
+        confirmCreates: true,
+      });
+      expect(config.http?.auth.mode).toBe('token');
+      expect(config.http?.allowedHosts).toContain('my-app.herokuapp.com');
+    },
+  );
 
   it('refuses to start without its token, rather than serving the internet unauthenticated', () => {
     const { TENSORPOOL_MCP_AUTH_TOKENS: _token, ...rest } = configVars;

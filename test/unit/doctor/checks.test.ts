@@ -92,7 +92,8 @@ describe('doctor checks', () => {
     const findings = await runChecks(input(), deps({ resolveExecutable: () => undefined }));
     const lines = formatFindings(findings).split('\n');
     expect(lines.filter((line) => line.includes('[FAIL]'))).toEqual([
-      '  [FAIL] tp: tp not found on PATH → fix: install it with `pipx install tensorpool` (or `uv tool install tensorpool`), or pass --tp-path /absolute/path/to/tp',
+      '  [FAIL] tp: tp not found on PATH → fix: install it with `pipx install tensorpool` (or `uv tool install ' +
+        'tensorpool`), or pass --tp-path /absolute/path/to/tp',
     ]);
     expect(findings.find((finding) => finding.subject === 'API key')).toMatchObject({
       status: 'info',
@@ -141,7 +142,8 @@ describe('doctor checks', () => {
       'no connection',
       {
         stdout:
-          '* Authenticating...\nCannot reach the TensorPool. Please check your internet connection.\nHaving trouble? Contact team@tensorpool.dev\n',
+          '* Authenticating...\nCannot reach the TensorPool. Please check your internet connection.\nHaving trouble? ' +
+          'Contact team@tensorpool.dev\n',
       },
     ],
     [

@@ -42,18 +42,22 @@ function download(files: Record<string, string>, links: Record<string, string> =
 const always = () => true;
 
 describe('pullThroughPrivateDir', () => {
-  it('runs in a private directory outside the work directory, moves regular files in, and removes the private directory', async () => {
-    const { result: cwd, report } = await pullThroughPrivateDir(
-      workdir,
-      false,
-      download({ 'a.txt': 'A', 'deep/er/b.bin': 'B' }),
-      always,
-    );
-    expect(cwd.startsWith(workdir)).toBe(false);
-    expect(existsSync(dirname(cwd))).toBe(false);
-    expect(report).toEqual({ moved: ['a.txt', 'deep/er/b.bin'], kept: [], skipped: [] });
-    expect(readFileSync(join(workdir, 'deep/er/b.bin'), 'utf8')).toBe('B');
-  });
+  it(
+    'runs in a private directory outside the work directory, moves regular files in, and removes the private ' +
+      'directory',
+    async () => {
+      const { result: cwd, report } = await pullThroughPrivateDir(
+        workdir,
+        false,
+        download({ 'a.txt': 'A', 'deep/er/b.bin': 'B' }),
+        always,
+      );
+      expect(cwd.startsWith(workdir)).toBe(false);
+      expect(existsSync(dirname(cwd))).toBe(false);
+      expect(report).toEqual({ moved: ['a.txt', 'deep/er/b.bin'], kept: [], skipped: [] });
+      expect(readFileSync(join(workdir, 'deep/er/b.bin'), 'utf8')).toBe('B');
+    },
+  );
 
   it('leaves symlinks of the download, and files that climbed out with .., behind', async () => {
     const { report } = await pullThroughPrivateDir(
@@ -77,28 +81,32 @@ describe('pullThroughPrivateDir', () => {
     expect(readdirSync(workdir)).toEqual(['ok.txt']);
   });
 
-  it('never creates or writes through a symlink of the work directory that leads out; one that stays inside is fine', async () => {
-    symlinkSync(outside, join(workdir, 'out'));
-    mkdirSync(join(workdir, 'real'));
-    symlinkSync(join(workdir, 'real'), join(workdir, 'in'));
-    writeFileSync(join(workdir, 'plain'), '');
-    const { report } = await pullThroughPrivateDir(
-      workdir,
-      true,
-      download({ 'out/x.txt': 'x', 'out/new/y.txt': 'y', 'in/z.txt': 'z', 'plain/w.txt': 'w' }),
-      always,
-    );
-    expect(readdirSync(outside)).toEqual([]);
-    expect(readFileSync(join(workdir, 'real', 'z.txt'), 'utf8')).toBe('z');
-    expect(report!.moved).toEqual(['in/z.txt']);
-    expect(report!.skipped).toEqual(
-      expect.arrayContaining([
-        { path: 'out/x.txt', reason: 'out in the work directory is a symbolic link that leads out of it' },
-        { path: 'out/new/y.txt', reason: 'out in the work directory is a symbolic link that leads out of it' },
-        { path: 'plain/w.txt', reason: 'plain in the work directory is not a directory' },
-      ]),
-    );
-  });
+  it(
+    'never creates or writes through a symlink of the work directory that leads out; one that stays inside is ' +
+      'fine',
+    async () => {
+      symlinkSync(outside, join(workdir, 'out'));
+      mkdirSync(join(workdir, 'real'));
+      symlinkSync(join(workdir, 'real'), join(workdir, 'in'));
+      writeFileSync(join(workdir, 'plain'), '');
+      const { report } = await pullThroughPrivateDir(
+        workdir,
+        true,
+        download({ 'out/x.txt': 'x', 'out/new/y.txt': 'y', 'in/z.txt': 'z', 'plain/w.txt': 'w' }),
+        always,
+      );
+      expect(readdirSync(outside)).toEqual([]);
+      expect(readFileSync(join(workdir, 'real', 'z.txt'), 'utf8')).toBe('z');
+      expect(report!.moved).toEqual(['in/z.txt']);
+      expect(report!.skipped).toEqual(
+        expect.arrayContaining([
+          { path: 'out/x.txt', reason: 'out in the work directory is a symbolic link that leads out of it' },
+          { path: 'out/new/y.txt', reason: 'out in the work directory is a symbolic link that leads out of it' },
+          { path: 'plain/w.txt', reason: 'plain in the work directory is not a directory' },
+        ]),
+      );
+    },
+  );
 
   it('keeps existing files without force, replaces regular files with it, and never replaces a symlink', async () => {
     writeFileSync(join(workdir, 'a.txt'), 'mine');

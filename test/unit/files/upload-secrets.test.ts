@@ -145,15 +145,18 @@ describe('findUploadProblems: links and content, not just names', () => {
     expect(await findUploadProblems(dir, [])).toEqual([{ path: 'notes.txt', kind: 'content' }]);
   });
 
-  it('leaves public keys, certificates and large files alone, and a link to a private key is caught by content', async () => {
-    writeFileSync(join(dir, 'cert.txt'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
-    writeFileSync(join(dir, 'pub.txt'), '-----BEGIN PUBLIC KEY-----\nMIIB\n');
-    writeFileSync(join(dir, 'big.log'), 'x'.repeat(CONTENT_CHECK_BYTES) + PEM);
-    writeFileSync(join(outside, 'deploy'), OPENSSH);
-    expect(await findUploadProblems(dir, [])).toEqual([]);
-    symlinkSync(join(outside, 'deploy'), join(dir, 'readme'));
-    expect(await findUploadProblems(dir, [])).toEqual([{ path: 'readme', kind: 'link to a key file' }]);
-  });
+  it(
+    'leaves public keys, certificates and large files alone, and a link to a private key is caught by ' + 'content',
+    async () => {
+      writeFileSync(join(dir, 'cert.txt'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+      writeFileSync(join(dir, 'pub.txt'), '-----BEGIN PUBLIC KEY-----\nMIIB\n');
+      writeFileSync(join(dir, 'big.log'), 'x'.repeat(CONTENT_CHECK_BYTES) + PEM);
+      writeFileSync(join(outside, 'deploy'), OPENSSH);
+      expect(await findUploadProblems(dir, [])).toEqual([]);
+      symlinkSync(join(outside, 'deploy'), join(dir, 'readme'));
+      expect(await findUploadProblems(dir, [])).toEqual([{ path: 'readme', kind: 'link to a key file' }]);
+    },
+  );
 
   it('names each kind in the refusal', async () => {
     writeFileSync(join(dir, 'notes.txt'), PEM);

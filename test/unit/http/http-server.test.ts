@@ -163,30 +163,33 @@ describe('HTTP server in process', () => {
     expect(JSON.parse(ready.body)).toEqual({ status: 'ready' });
   });
 
-  it('with tokens: refuses a missing or unknown one (401), and binds a session to the caller that opened it', async () => {
-    const { url } = await start({
-      security: { auth: { mode: 'token', tokens: [TOKEN_A, TOKEN_B] } },
-      authenticator: new StaticTokenAuthenticator([TOKEN_A, TOKEN_B]),
-    });
-    const none = await mcpPost(url, INITIALIZE);
-    expect(none.status).toBe(401);
-    expect(none.headers['www-authenticate']).toBe('Bearer realm="tensorpool-mcp"');
-    const wrong = await mcpPost(url, INITIALIZE, { authorization: `Bearer ${'c'.repeat(32)}` });
-    expect(wrong.status).toBe(401);
-    expect(wrong.headers['www-authenticate']).toMatch(/error="invalid_token"/);
-    const notBearer = await mcpPost(url, INITIALIZE, { authorization: `Basic ${TOKEN_A}` });
-    expect(notBearer.status).toBe(401);
+  it(
+    'with tokens: refuses a missing or unknown one (401), and binds a session to the caller that ' + 'opened it',
+    async () => {
+      const { url } = await start({
+        security: { auth: { mode: 'token', tokens: [TOKEN_A, TOKEN_B] } },
+        authenticator: new StaticTokenAuthenticator([TOKEN_A, TOKEN_B]),
+      });
+      const none = await mcpPost(url, INITIALIZE);
+      expect(none.status).toBe(401);
+      expect(none.headers['www-authenticate']).toBe('Bearer realm="tensorpool-mcp"');
+      const wrong = await mcpPost(url, INITIALIZE, { authorization: `Bearer ${'c'.repeat(32)}` });
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+      const notBearer = await mcpPost(url, INITIALIZE, { authorization: `Basic ${TOKEN_A}` });
+      expect(notBearer.status).toBe(401);
 
-    const { client, transport } = await connect(url, TOKEN_A);
-    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
-    // B holds a good token, but not the one that opened A's session: to B it does not exist
-    const stolen = await mcpPost(url, TOOLS_LIST, {
-      authorization: `Bearer ${TOKEN_B}`,
-      'mcp-session-id': transport.sessionId!,
-    });
-    expect(stolen.status).toBe(404);
-    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
-  });
+      const { client, transport } = await connect(url, TOKEN_A);
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+      // B holds a good token, but not the one that opened A's session: to B it does not exist
+      const stolen = await mcpPost(url, TOOLS_LIST, {
+        authorization: `Bearer ${TOKEN_B}`,
+        'mcp-session-id': transport.sessionId!,
+      });
+      expect(stolen.status).toBe(404);
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    },
+  );
 
   it('caps sessions: the server (503) and one caller (429), each with Retry-After', async () => {
     const { url } = await start({

@@ -40,24 +40,28 @@ const numbered = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => `line ${String(from + i).padStart(6, '0')}\n`).join('');
 
 describe('OutputSpool past its file limit', () => {
-  it('keeps the head and the tail on a file that never grows past the limit, and marks the cut with the bytes left out', async () => {
-    const { spool, path } = spoolIn('big', { memoryBytes: 1024, fileBytes: 8192 });
-    const output = numbered(0, 5000); // 60,000 bytes
-    for (let i = 0; i < output.length; i += 777) spool.append(output.slice(i, i + 777));
+  it(
+    'keeps the head and the tail on a file that never grows past the limit, and marks the cut with the bytes ' +
+      'left out',
+    async () => {
+      const { spool, path } = spoolIn('big', { memoryBytes: 1024, fileBytes: 8192 });
+      const output = numbered(0, 5000); // 60,000 bytes
+      for (let i = 0; i < output.length; i += 777) spool.append(output.slice(i, i + 777));
 
-    expect(statSync(path).size).toBe(8192);
-    expect(spool.size).toBe(Buffer.byteLength(output));
-    expect(spool.cutBytes).toBe(Buffer.byteLength(output) - 8192);
+      expect(statSync(path).size).toBe(8192);
+      expect(spool.size).toBe(Buffer.byteLength(output));
+      expect(spool.cutBytes).toBe(Buffer.byteLength(output) - 8192);
 
-    const first = await spool.page(0, 1024 * 1024);
-    expect(first.text).toBe(output.slice(0, 4096));
-    expect(first.next).toBe(4096);
-    const second = await spool.page(first.next, 1024 * 1024);
-    expect(second.text).toBe(
-      `[... ${spool.cutBytes} bytes of output cut by tensorpool-mcp ...]\n${output.slice(-4096)}`,
-    );
-    expect(second.next).toBe(spool.size);
-  });
+      const first = await spool.page(0, 1024 * 1024);
+      expect(first.text).toBe(output.slice(0, 4096));
+      expect(first.next).toBe(4096);
+      const second = await spool.page(first.next, 1024 * 1024);
+      expect(second.text).toBe(
+        `[... ${spool.cutBytes} bytes of output cut by tensorpool-mcp ...]\n${output.slice(-4096)}`,
+      );
+      expect(second.next).toBe(spool.size);
+    },
+  );
 
   it('reads the same head and tail through small pages, characters whole, wherever the ring wrapped', async () => {
     const { spool, path } = spoolIn('wrapped', { memoryBytes: 100, fileBytes: 3001 });
@@ -93,27 +97,32 @@ describe('OutputSpool past its file limit', () => {
 });
 
 describe('SpoolSpace', () => {
-  it('bounds the files of every spool together: a later file stops where the space ends, and a deleted one gives its room back', async () => {
-    const space = new SpoolSpace(12_000);
-    const first = spoolIn('first', { memoryBytes: 1024, fileBytes: 8000, space });
-    const second = spoolIn('second', { memoryBytes: 1024, fileBytes: 8000, space });
-    const output = numbered(0, 2000);
-    first.spool.append(output);
-    second.spool.append(output);
-    expect(statSync(first.path).size).toBe(8000);
-    expect(statSync(second.path).size).toBe(4000);
-    expect(second.spool.cutBytes).toBe(Buffer.byteLength(output) - 4000);
-    expect(await allPages(second.spool, 1024 * 1024)).toBe(
-      `${output.slice(0, 2000)}[... ${second.spool.cutBytes} bytes of output cut by tensorpool-mcp ...]\n${output.slice(-2000)}`,
-    );
-    expect(space.available).toBe(0);
+  it(
+    'bounds the files of every spool together: a later file stops where the space ends, and a deleted one gives its ' +
+      'room back',
+    async () => {
+      const space = new SpoolSpace(12_000);
+      const first = spoolIn('first', { memoryBytes: 1024, fileBytes: 8000, space });
+      const second = spoolIn('second', { memoryBytes: 1024, fileBytes: 8000, space });
+      const output = numbered(0, 2000);
+      first.spool.append(output);
+      second.spool.append(output);
+      expect(statSync(first.path).size).toBe(8000);
+      expect(statSync(second.path).size).toBe(4000);
+      expect(second.spool.cutBytes).toBe(Buffer.byteLength(output) - 4000);
+      expect(await allPages(second.spool, 1024 * 1024)).toBe(
+        `${output.slice(0, 2000)}[... ${second.spool.cutBytes} bytes of output cut by tensorpool-mcp ` +
+          `...]\n${output.slice(-2000)}`,
+      );
+      expect(space.available).toBe(0);
 
-    first.spool.remove();
-    expect(space.available).toBe(8000);
-    const third = spoolIn('third', { memoryBytes: 1024, fileBytes: 8000, space });
-    third.spool.append(output);
-    expect(statSync(third.path).size).toBe(8000);
-  });
+      first.spool.remove();
+      expect(space.available).toBe(8000);
+      const third = spoolIn('third', { memoryBytes: 1024, fileBytes: 8000, space });
+      third.spool.append(output);
+      expect(statSync(third.path).size).toBe(8000);
+    },
+  );
 
   it('when the space is full, opens no file: keeps what memory held and says the rest could not be kept', async () => {
     const space = new SpoolSpace(1000);

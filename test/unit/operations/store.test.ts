@@ -84,28 +84,31 @@ describe('output resource', () => {
     expect(spoolFiles(operation)).toEqual([]);
   });
 
-  it('moves large output to a private file and still serves all of it, in pages that end on whole characters', async () => {
-    const operation = begin('cluster_list', '');
-    const line = `${'é'.repeat(49)}\n`;
-    const lines = Math.ceil((IN_MEMORY_OUTPUT_BYTES * 4) / Buffer.byteLength(line));
-    for (let i = 0; i < lines; i++) print(operation, i === 0 ? `first ${line}` : line);
-    expect(spoolFiles(operation)).toHaveLength(1);
-    const whole = await operation.readOutput(0, 10 * 1024 * 1024);
-    expect(whole.text).toBe(`first ${line}${line.repeat(lines - 1)}`);
-    expect(whole).toMatchObject({ next: operation.outputBytes, size: operation.outputBytes, cutBytes: 0 });
-    expect(operation.outputBytes).toBe(Buffer.byteLength(whole.text));
+  it(
+    'moves large output to a private file and still serves all of it, in pages that end on whole ' + 'characters',
+    async () => {
+      const operation = begin('cluster_list', '');
+      const line = `${'é'.repeat(49)}\n`;
+      const lines = Math.ceil((IN_MEMORY_OUTPUT_BYTES * 4) / Buffer.byteLength(line));
+      for (let i = 0; i < lines; i++) print(operation, i === 0 ? `first ${line}` : line);
+      expect(spoolFiles(operation)).toHaveLength(1);
+      const whole = await operation.readOutput(0, 10 * 1024 * 1024);
+      expect(whole.text).toBe(`first ${line}${line.repeat(lines - 1)}`);
+      expect(whole).toMatchObject({ next: operation.outputBytes, size: operation.outputBytes, cutBytes: 0 });
+      expect(operation.outputBytes).toBe(Buffer.byteLength(whole.text));
 
-    // an odd page size lands inside a two-byte character: each page stops before it, the next starts with it
-    const pages: string[] = [];
-    for (let offset = 0; offset < operation.outputBytes; ) {
-      const page = await operation.readOutput(offset, 1001);
-      expect(Buffer.byteLength(page.text)).toBeLessThanOrEqual(1001);
-      pages.push(page.text);
-      offset = page.next;
-    }
-    expect(pages.join('')).toBe(whole.text);
-    operation.finish(OK);
-  });
+      // an odd page size lands inside a two-byte character: each page stops before it, the next starts with it
+      const pages: string[] = [];
+      for (let offset = 0; offset < operation.outputBytes; ) {
+        const page = await operation.readOutput(offset, 1001);
+        expect(Buffer.byteLength(page.text)).toBeLessThanOrEqual(1001);
+        pages.push(page.text);
+        offset = page.next;
+      }
+      expect(pages.join('')).toBe(whole.text);
+      operation.finish(OK);
+    },
+  );
 
   it('re-creates the private directory when a temp cleaner removed it', async () => {
     const first = begin('job_listen', '');
@@ -131,47 +134,54 @@ describe('output resource', () => {
 });
 
 describe('OutputSpool', () => {
-  it('when no file can be written, keeps what fits in memory and says how much is missing, without failing', async () => {
-    const spool = new OutputSpool(
-      () => {
-        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      },
-      { memoryBytes: 10, fileBytes: DEFAULT_CONFIG.maxOutputBytes },
-    );
-    const unread = new UnreadOutput(spool);
-    spool.append('0123456789');
-    spool.append('abcdef');
-    spool.append('ghij');
-    expect((await spool.page(0, 1024)).text).toBe(
-      '0123456789\n[... 10 bytes of output could not be kept: ENOSPC: no space left on device ...]\n',
-    );
-    expect(unread.take()).toEqual({ text: '0123456789', droppedBytes: 10 });
-    expect(spool.size).toBe(20);
-  });
+  it(
+    'when no file can be written, keeps what fits in memory and says how much is missing, without ' + 'failing',
+    async () => {
+      const spool = new OutputSpool(
+        () => {
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        },
+        { memoryBytes: 10, fileBytes: DEFAULT_CONFIG.maxOutputBytes },
+      );
+      const unread = new UnreadOutput(spool);
+      spool.append('0123456789');
+      spool.append('abcdef');
+      spool.append('ghij');
+      expect((await spool.page(0, 1024)).text).toBe(
+        '0123456789\n[... 10 bytes of output could not be kept: ENOSPC: no space left on device ...]\n',
+      );
+      expect(unread.take()).toEqual({ text: '0123456789', droppedBytes: 10 });
+      expect(spool.size).toBe(20);
+    },
+  );
 });
 
 describe('OperationStore', () => {
-  it("deletes a finished operation's output once its TTL has passed, with no request to trigger it, on one timer for all", () => {
-    const early = begin('job_listen', '');
-    print(early, 'e'.repeat(IN_MEMORY_OUTPUT_BYTES + 1));
-    early.finish(OK);
-    clock.advance(TTL_MS / 2);
-    const late = begin('job_listen', '');
-    print(late, 'l'.repeat(IN_MEMORY_OUTPUT_BYTES + 1));
-    late.finish(OK);
-    const running = begin('job_listen', '');
-    const [earlyFile] = spoolFiles(early);
-    const [lateFile] = spoolFiles(late);
-    expect(clock.pendingTimers).toBe(1);
+  it(
+    "deletes a finished operation's output once its TTL has passed, with no request to trigger it, on one timer " +
+      'for all',
+    () => {
+      const early = begin('job_listen', '');
+      print(early, 'e'.repeat(IN_MEMORY_OUTPUT_BYTES + 1));
+      early.finish(OK);
+      clock.advance(TTL_MS / 2);
+      const late = begin('job_listen', '');
+      print(late, 'l'.repeat(IN_MEMORY_OUTPUT_BYTES + 1));
+      late.finish(OK);
+      const running = begin('job_listen', '');
+      const [earlyFile] = spoolFiles(early);
+      const [lateFile] = spoolFiles(late);
+      expect(clock.pendingTimers).toBe(1);
 
-    clock.advance(TTL_MS / 2 + 1000);
-    expect(existsSync(earlyFile!)).toBe(false);
-    expect(existsSync(lateFile!)).toBe(true);
-    clock.advance(TTL_MS / 2);
-    expect(existsSync(lateFile!)).toBe(false);
-    expect(clock.pendingTimers).toBe(0);
-    expect(store.list()).toEqual([running]);
-  });
+      clock.advance(TTL_MS / 2 + 1000);
+      expect(existsSync(earlyFile!)).toBe(false);
+      expect(existsSync(lateFile!)).toBe(true);
+      clock.advance(TTL_MS / 2);
+      expect(existsSync(lateFile!)).toBe(false);
+      expect(clock.pendingTimers).toBe(0);
+      expect(store.list()).toEqual([running]);
+    },
+  );
 
   it('keeps at most maxFinished finished operations, dropping the oldest first', () => {
     const operations = Array.from({ length: 5 }, (_, i) => begin('job_info', `job_id=j-${i}`));

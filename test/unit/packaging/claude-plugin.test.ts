@@ -9,7 +9,8 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const pkg = JSON.parse(read('package.json')) as { name: string; version: string };
 
-// the fields of Claude Code's plugin manifest this plugin uses; its skill and .mcp.json sit where Claude Code looks by default
+// the fields of Claude Code's plugin manifest this plugin uses; its skill and .mcp.json sit where Claude Code looks by
+// default
 const pluginManifest = z.strictObject({
   name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, no spaces'),
   version: z.string().regex(/^\d+\.\d+\.\d+/),
@@ -54,13 +55,17 @@ describe('Claude Code plugin', () => {
     ]);
   });
 
-  it('.mcp.json starts the published package through npx, with the key taken from the environment, never written in', () => {
-    const { mcpServers } = mcpJson.parse(JSON.parse(read('.mcp.json')));
-    expect(Object.keys(mcpServers)).toEqual(['tensorpool']);
-    const server = mcpServers.tensorpool!;
-    expect([server.command, ...server.args]).toEqual(['npx', '-y', pkg.name]);
-    for (const value of Object.values(server.env ?? {})) expect(value).toMatch(/^\$\{[A-Z_]+(:-[^}]*)?\}$/);
-  });
+  it(
+    '.mcp.json starts the published package through npx, with the key taken from the environment, never ' +
+      'written in',
+    () => {
+      const { mcpServers } = mcpJson.parse(JSON.parse(read('.mcp.json')));
+      expect(Object.keys(mcpServers)).toEqual(['tensorpool']);
+      const server = mcpServers.tensorpool!;
+      expect([server.command, ...server.args]).toEqual(['npx', '-y', pkg.name]);
+      for (const value of Object.values(server.env ?? {})) expect(value).toMatch(/^\$\{[A-Z_]+(:-[^}]*)?\}$/);
+    },
+  );
 });
 
 describe('skills/tensorpool/SKILL.md', () => {
@@ -68,7 +73,8 @@ describe('skills/tensorpool/SKILL.md', () => {
   const frontmatter = /^---\n([\s\S]*?)\n---\n/.exec(text)?.[1] ?? '';
   const field = (name: string) => new RegExp(`^${name}: (.+)$`, 'm').exec(frontmatter)?.[1];
   const toolNames = new Set(allTools.map((tool) => tool.name));
-  // the listed fields, the ids parsed from tp's text, and the run fields every tp result has (described once, in the instructions)
+  // the listed fields, the ids parsed from tp's text, and the run fields every tp result has (described once, in the
+  // instructions)
   const fieldNames = new Set([
     ...allTools.flatMap((tool) => [...Object.keys(tool.inputSchema), ...(PARSED_FIELDS[tool.name] ?? [])]),
     // what job_listen, the list tools and operation_status return besides parsed ids

@@ -42,12 +42,15 @@ describe('instance types', () => {
     expect(completeInstanceType(undefined, '8x')).toEqual(['8xH100', '8xH200', '8xB200']);
   });
 
-  it("with one: only what the operator allows, the allow-list's names first, then known types its patterns match", () => {
-    const guardrails = { allowInstanceTypes: ['2xA100', '*H200', '1xh100'] };
-    expect(allowedInstanceTypes(guardrails)).toEqual(['2xA100', '1xh100', '1xH200', '8xH200']);
-    expect(completeInstanceType(guardrails, '1X')).toEqual(['1xh100', '1xH200']);
-    expect(completeInstanceType({ allowInstanceTypes: ['*L40S'] }, '8')).toEqual([]);
-  });
+  it(
+    "with one: only what the operator allows, the allow-list's names first, then known types its patterns " + 'match',
+    () => {
+      const guardrails = { allowInstanceTypes: ['2xA100', '*H200', '1xh100'] };
+      expect(allowedInstanceTypes(guardrails)).toEqual(['2xA100', '1xh100', '1xH200', '8xH200']);
+      expect(completeInstanceType(guardrails, '1X')).toEqual(['1xh100', '1xH200']);
+      expect(completeInstanceType({ allowInstanceTypes: ['*L40S'] }, '8')).toEqual([]);
+    },
+  );
 });
 
 describe('live lists', () => {
@@ -71,14 +74,17 @@ describe('live lists', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('completes nothing, without failing, when tp cannot list (no key, no network), and tries again next time', async () => {
-    const { tp, calls } = stubTp([new Error('No TensorPool API key is set'), result('JOB ID\njob-7a running\n')]);
-    const lists = new LiveLists({ tp, installation });
-    expect(await lists.complete('jobs', '')).toEqual([]);
-    expect(await lists.complete('jobs', '')).toEqual(['job-7a']);
-    expect(calls).toEqual([
-      ['--no-input', 'job', 'list'],
-      ['--no-input', 'job', 'list'],
-    ]);
-  });
+  it(
+    'completes nothing, without failing, when tp cannot list (no key, no network), and tries again next ' + 'time',
+    async () => {
+      const { tp, calls } = stubTp([new Error('No TensorPool API key is set'), result('JOB ID\njob-7a running\n')]);
+      const lists = new LiveLists({ tp, installation });
+      expect(await lists.complete('jobs', '')).toEqual([]);
+      expect(await lists.complete('jobs', '')).toEqual(['job-7a']);
+      expect(calls).toEqual([
+        ['--no-input', 'job', 'list'],
+        ['--no-input', 'job', 'list'],
+      ]);
+    },
+  );
 });

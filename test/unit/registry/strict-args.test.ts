@@ -40,7 +40,8 @@ describe('closestParameters', () => {
 describe('unknownArgumentsMessage', () => {
   it('names each unknown argument, its likely meaning, what the tool takes, and that nothing ran', () => {
     expect(unknownArgumentsMessage('cluster_info', ['clusterId', 'verbose'], ['cluster_id'])).toBe(
-      'Unknown arguments "clusterId" (did you mean "cluster_id"?), "verbose". cluster_info takes: cluster_id. Nothing was run.',
+      'Unknown arguments "clusterId" (did you mean "cluster_id"?), "verbose". cluster_info takes: cluster_id. ' +
+        'Nothing was run.',
     );
     expect(unknownArgumentsMessage('account_me', ['org'], [])).toBe(
       'Unknown argument "org". account_me takes no arguments. Nothing was run.',
@@ -59,7 +60,8 @@ describe('strictInput', () => {
     const refused = schema.safeParse({ instance_type: '1xH100', nodes: 2 });
     expect(refused.success).toBe(false);
     expect(refused.error!.issues.map((issue) => issue.message)).toEqual([
-      'Unknown argument "nodes" (did you mean "num_nodes"?). cluster_create takes: instance_type, num_nodes. Nothing was run.',
+      'Unknown argument "nodes" (did you mean "num_nodes"?). cluster_create takes: instance_type, num_nodes. Nothing ' +
+        'was run.',
     ]);
   });
 

@@ -20,11 +20,13 @@ const texts = (result: CallToolResult) => result.content.map((part) => (part.typ
 describe('shapeResult', () => {
   it("puts the parsed ids in structuredContent, never tp's text, and adds the tool-terms step on one line", () => {
     const stdout =
-      '* Creating cluster...\nCluster creation initiated. Cluster ID: c-9x2 (instance type 1xH100, nodes 1)\nCheck its status with `tp cluster info c-9x2`\n';
+      '* Creating cluster...\nCluster creation initiated. Cluster ID: c-9x2 (instance type 1xH100, nodes 1)\nCheck ' +
+      'its status with `tp cluster info c-9x2`\n';
     const shaped = shapeResult('cluster_create', '0.0.9', tpToolResult(run(stdout)));
     expect(shaped.structuredContent).toEqual({ ok: true, cluster_id: 'c-9x2' });
     expect(texts(shaped)).toEqual([
-      'Cluster creation initiated. Cluster ID: c-9x2 (instance type 1xH100, nodes 1)\nCheck its status with `tp cluster info c-9x2`\n' +
+      'Cluster creation initiated. Cluster ID: c-9x2 (instance type 1xH100, nodes 1)\nCheck its status with `tp ' +
+        'cluster info c-9x2`\n' +
         'In tool terms: `tp cluster info c-9x2` = cluster_info(cluster_id="c-9x2")',
     ]);
   });
@@ -49,33 +51,36 @@ describe('shapeResult', () => {
     expect(shaped.isError).toBe(true);
   });
 
-  it('leaves alone what is not a finished tp run: local tools, refusals, handles; a dry run keeps only its flag', () => {
-    const local: CallToolResult = {
-      content: [{ type: 'text', text: 'Wrote /p/job.tp.toml' }],
-      structuredContent: { ok: true, path: '/p/job.tp.toml', content: '' },
-    };
-    const refusal: CallToolResult = { content: [{ type: 'text', text: 'Not done' }], isError: true };
-    const handle = {
-      ...tpToolResult(run('Job ID: j-1\n')),
-      structuredContent: {
-        ...tpToolResult(run('Job ID: j-1\n')).structuredContent,
-        operation: { id: 'op_1', status: 'running' },
-      },
-    };
-    for (const result of [local, refusal, handle]) expect(shapeResult('job_push', '0.0.9', result)).toBe(result);
-    const dry = tpToolResult({
-      ...run(
-        'Dry run: nothing was run. Without --dry-run the server would run:\ntp --no-input cluster create 1xH100\n',
-      ),
-      dryRun: true,
-    });
-    expect(shapeResult('cluster_create', '0.0.9', dry)).toEqual({
-      ...dry,
-      structuredContent: { ok: true, dry_run: true },
-    });
-    const help = tpToolResult(run('usage: tp cluster [-h] ...\nRun tp cluster info CLUSTER_ID for details\n'));
-    expect(texts(shapeResult('tp_help', '0.0.9', help))).toEqual(texts(help));
-  });
+  it(
+    'leaves alone what is not a finished tp run: local tools, refusals, handles; a dry run keeps only its ' + 'flag',
+    () => {
+      const local: CallToolResult = {
+        content: [{ type: 'text', text: 'Wrote /p/job.tp.toml' }],
+        structuredContent: { ok: true, path: '/p/job.tp.toml', content: '' },
+      };
+      const refusal: CallToolResult = { content: [{ type: 'text', text: 'Not done' }], isError: true };
+      const handle = {
+        ...tpToolResult(run('Job ID: j-1\n')),
+        structuredContent: {
+          ...tpToolResult(run('Job ID: j-1\n')).structuredContent,
+          operation: { id: 'op_1', status: 'running' },
+        },
+      };
+      for (const result of [local, refusal, handle]) expect(shapeResult('job_push', '0.0.9', result)).toBe(result);
+      const dry = tpToolResult({
+        ...run(
+          'Dry run: nothing was run. Without --dry-run the server would run:\ntp --no-input cluster create 1xH100\n',
+        ),
+        dryRun: true,
+      });
+      expect(shapeResult('cluster_create', '0.0.9', dry)).toEqual({
+        ...dry,
+        structuredContent: { ok: true, dry_run: true },
+      });
+      const help = tpToolResult(run('usage: tp cluster [-h] ...\nRun tp cluster info CLUSTER_ID for details\n'));
+      expect(texts(shapeResult('tp_help', '0.0.9', help))).toEqual(texts(help));
+    },
+  );
 
   it("a tool with nothing to parse returns tp's words without spinner lines, and only ok", () => {
     const shaped = shapeResult(

@@ -318,16 +318,19 @@ describe('TpRunner', () => {
     expect(onPath).toMatchObject({ exitCode: 0, argv: ['tp', 'me'] });
   });
 
-  it('replaces its private working directory when a temp cleaner removed it, instead of reporting tp missing', async () => {
-    const r = makeRunner(ws.env());
-    await r.run(['--no-input', 'me']);
-    const removed = ws.lastCall().cwd;
-    rmSync(removed, { recursive: true, force: true });
-    const result = await r.run(['--no-input', 'me']);
-    expect(result.exitCode).toBe(0);
-    expect(ws.lastCall().cwd).not.toBe(removed);
-    expect(ws.lastCall().cwd).toMatch(/tensorpool-mcp-cwd-/);
-  });
+  it(
+    'replaces its private working directory when a temp cleaner removed it, instead of reporting tp ' + 'missing',
+    async () => {
+      const r = makeRunner(ws.env());
+      await r.run(['--no-input', 'me']);
+      const removed = ws.lastCall().cwd;
+      rmSync(removed, { recursive: true, force: true });
+      const result = await r.run(['--no-input', 'me']);
+      expect(result.exitCode).toBe(0);
+      expect(ws.lastCall().cwd).not.toBe(removed);
+      expect(ws.lastCall().cwd).toMatch(/tensorpool-mcp-cwd-/);
+    },
+  );
 
   it('does not wait for ever on a descendant that left the process group and holds the pipes', async () => {
     const script = join(ws.dir, 'escaping-tp.mjs');
@@ -339,7 +342,8 @@ describe('TpRunner', () => {
         "import { spawn } from 'node:child_process';",
         "import { writeFileSync } from 'node:fs';",
         // its own session: the group kill cannot reach it, and it inherits our stdout and stderr
-        "const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); setTimeout(() => process.exit(0), 60000)'], { stdio: ['ignore', 'inherit', 'inherit'], detached: true });",
+        "const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); setTimeout(() => " +
+          "process.exit(0), 60000)'], { stdio: ['ignore', 'inherit', 'inherit'], detached: true });",
         'writeFileSync(process.env.ESCAPED_PID_FILE, String(child.pid));',
         'child.unref();',
         "console.log('tp is done');",

@@ -24,27 +24,31 @@ function caller(
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('Slots', () => {
-  it("takes turns across sessions: a session with many waiting cannot put another session's one call behind all of them", async () => {
-    const slots = new Slots(1);
-    const [a, b, c] = [{}, {}, {}];
-    const log: string[] = [];
-    const callers = new Map<string, ReturnType<typeof caller>>();
-    const arrive = (lane: object, name: string) => callers.set(name, caller(slots, lane, name, log));
-    arrive(a, 'a1');
-    for (const name of ['a2', 'a3', 'a4', 'a5']) arrive(a, name);
-    arrive(b, 'b1');
-    arrive(c, 'c1');
-    arrive(b, 'b2');
-    expect(slots.waiting).toBe(7);
-    // each holder gives its slot back only once it has it: the order of grants is the queue's alone
-    for (let i = 0; i < callers.size; i++) {
-      await settle();
-      expect(log).toHaveLength(i + 1);
-      callers.get(log[i]!)!.release();
-    }
-    // a was served first, so b and c go before a's second; then turns go round
-    expect(log).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3', 'a4', 'a5']);
-  });
+  it(
+    "takes turns across sessions: a session with many waiting cannot put another session's one call behind all of " +
+      'them',
+    async () => {
+      const slots = new Slots(1);
+      const [a, b, c] = [{}, {}, {}];
+      const log: string[] = [];
+      const callers = new Map<string, ReturnType<typeof caller>>();
+      const arrive = (lane: object, name: string) => callers.set(name, caller(slots, lane, name, log));
+      arrive(a, 'a1');
+      for (const name of ['a2', 'a3', 'a4', 'a5']) arrive(a, name);
+      arrive(b, 'b1');
+      arrive(c, 'c1');
+      arrive(b, 'b2');
+      expect(slots.waiting).toBe(7);
+      // each holder gives its slot back only once it has it: the order of grants is the queue's alone
+      for (let i = 0; i < callers.size; i++) {
+        await settle();
+        expect(log).toHaveLength(i + 1);
+        callers.get(log[i]!)!.release();
+      }
+      // a was served first, so b and c go before a's second; then turns go round
+      expect(log).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3', 'a4', 'a5']);
+    },
+  );
 
   it('tells each waiter its place as it changes, counted in turn order', async () => {
     const slots = new Slots(1);

@@ -36,29 +36,33 @@ function start(env: Record<string, string>, options: Partial<TpProcessOptions> =
 const pids = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { tp: number; grandchild: number };
 
 describe('TpProcess', () => {
-  it('goes from running through exited to settled, and its result stands against a cancel that comes after the exit', async () => {
-    const pidFile = join(ws.dir, 'pids.json');
-    const controller = new AbortController();
-    // the grandchild ignores SIGTERM and the grace period is long: the group's cleanup waits until the test kills it
-    const tp = start(
-      { FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_IGNORE_SIGTERM: '1' },
-      { signal: controller.signal, graceMs: 120_000 },
-    );
-    expect(tp.state).toBe('running');
-    await waitFor(() => tp.state === 'exited', 10_000, 'tp to exit');
-    controller.abort();
-    expect(tp.state).toBe('exited');
-    process.kill(pids(pidFile).grandchild, 'SIGKILL');
-    const result = await tp.result;
-    expect(tp.state).toBe('settled');
-    expect(result).toMatchObject({
-      exitCode: 0,
-      cancelled: false,
-      timedOut: false,
-      argv: [FAKE_TP, '--no-input', 'cluster', 'list'],
-    });
-    expect(isAlive(pids(pidFile).grandchild)).toBe(false);
-  });
+  it(
+    'goes from running through exited to settled, and its result stands against a cancel that comes after the ' +
+      'exit',
+    async () => {
+      const pidFile = join(ws.dir, 'pids.json');
+      const controller = new AbortController();
+      // the grandchild ignores SIGTERM and the grace period is long: the group's cleanup waits until the test kills it
+      const tp = start(
+        { FAKE_TP_GRANDCHILD: '1', FAKE_TP_PIDFILE: pidFile, FAKE_TP_IGNORE_SIGTERM: '1' },
+        { signal: controller.signal, graceMs: 120_000 },
+      );
+      expect(tp.state).toBe('running');
+      await waitFor(() => tp.state === 'exited', 10_000, 'tp to exit');
+      controller.abort();
+      expect(tp.state).toBe('exited');
+      process.kill(pids(pidFile).grandchild, 'SIGKILL');
+      const result = await tp.result;
+      expect(tp.state).toBe('settled');
+      expect(result).toMatchObject({
+        exitCode: 0,
+        cancelled: false,
+        timedOut: false,
+        argv: [FAKE_TP, '--no-input', 'cluster', 'list'],
+      });
+      expect(isAlive(pids(pidFile).grandchild)).toBe(false);
+    },
+  );
 
   it('is stopping once cancelled, and reports the cancel when tp then dies of the SIGTERM', async () => {
     const pidFile = join(ws.dir, 'pids.json');

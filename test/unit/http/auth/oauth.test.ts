@@ -91,18 +91,21 @@ describe('OAuthAuthenticator: a resource server checking JWT access tokens with 
     expect(await refusalOf(authenticator().verify('not-a-jwt'))).toMatchObject({ status: 401, code: 'invalid_token' });
   });
 
-  it('wants every required scope, from `scope` or an `scp` list, and answers 403 insufficient_scope otherwise', async () => {
-    issuer = await startLocalIssuer();
-    const auth = authenticator({ scopes: ['mcp', 'tensorpool'] });
-    expect(await auth.verify(await issuer.token({ scope: 'openid mcp tensorpool' }))).toMatchObject({
-      label: 'oauth sub:user-1',
-    });
-    expect(await auth.verify(await issuer.token({ scope: undefined, scp: ['mcp', 'tensorpool'] }))).toMatchObject({
-      label: 'oauth sub:user-1',
-    });
-    const refusal = await refusalOf(auth.verify(await issuer.token({ scope: 'mcp' })));
-    expect(refusal).toMatchObject({ status: 403, code: 'insufficient_scope', extra: { scope: 'mcp tensorpool' } });
-  });
+  it(
+    'wants every required scope, from `scope` or an `scp` list, and answers 403 insufficient_scope ' + 'otherwise',
+    async () => {
+      issuer = await startLocalIssuer();
+      const auth = authenticator({ scopes: ['mcp', 'tensorpool'] });
+      expect(await auth.verify(await issuer.token({ scope: 'openid mcp tensorpool' }))).toMatchObject({
+        label: 'oauth sub:user-1',
+      });
+      expect(await auth.verify(await issuer.token({ scope: undefined, scp: ['mcp', 'tensorpool'] }))).toMatchObject({
+        label: 'oauth sub:user-1',
+      });
+      const refusal = await refusalOf(auth.verify(await issuer.token({ scope: 'mcp' })));
+      expect(refusal).toMatchObject({ status: 403, code: 'insufficient_scope', extra: { scope: 'mcp tensorpool' } });
+    },
+  );
 
   it('finds the JWKS through OpenID discovery too, also for an issuer with a path', async () => {
     issuer = await startLocalIssuer({ metadata: 'openid', path: '/tenant' });

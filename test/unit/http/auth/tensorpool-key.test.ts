@@ -120,78 +120,91 @@ describe('TensorPoolKeyAuthenticator (--auth tensorpool-key)', () => {
     expect(gate.asked).toEqual(['tpk_good_1111111111', 'tpk_good_2222222222']);
   });
 
-  it('an address past its budget of unknown keys gets 429 with Retry-After, and runs no check; another address is still checked', async () => {
-    let now = 1_000_000;
-    const { asked, verifier } = countingVerifier();
-    const auth = new TensorPoolKeyAuthenticator(verifier, {
-      addressBurst: 3,
-      addressChecksPerMinute: 6,
-      now: () => now,
-    });
-    for (let i = 0; i < 3; i++) {
+  it(
+    'an address past its budget of unknown keys gets 429 with Retry-After, and runs no check; another address is ' +
+      'still checked',
+    async () => {
+      let now = 1_000_000;
+      const { asked, verifier } = countingVerifier();
+      const auth = new TensorPoolKeyAuthenticator(verifier, {
+        addressBurst: 3,
+        addressChecksPerMinute: 6,
+        now: () => now,
+      });
+      for (let i = 0; i < 3; i++) {
+        expect(
+          await refusalOf(auth.verify(`tpk_bad_flood_${i}_000000`, { newSession: true, address: '192.0.2.66' })),
+        ).toMatchObject({ status: 401 });
+      }
+      const limited = await refusalOf(
+        auth.verify('tpk_bad_flood_3_000000', { newSession: true, address: '192.0.2.66' }),
+      );
+      expect(limited).toMatchObject({ status: 429, extra: { retryAfterSeconds: 10 } });
+      expect(asked).toHaveLength(3);
+      // a known refused key costs nothing, and says 401 as before
       expect(
-        await refusalOf(auth.verify(`tpk_bad_flood_${i}_000000`, { newSession: true, address: '192.0.2.66' })),
+        await refusalOf(auth.verify('tpk_bad_flood_0_000000', { newSession: true, address: '192.0.2.66' })),
       ).toMatchObject({ status: 401 });
-    }
-    const limited = await refusalOf(auth.verify('tpk_bad_flood_3_000000', { newSession: true, address: '192.0.2.66' }));
-    expect(limited).toMatchObject({ status: 429, extra: { retryAfterSeconds: 10 } });
-    expect(asked).toHaveLength(3);
-    // a known refused key costs nothing, and says 401 as before
-    expect(
-      await refusalOf(auth.verify('tpk_bad_flood_0_000000', { newSession: true, address: '192.0.2.66' })),
-    ).toMatchObject({ status: 401 });
-    expect((await auth.verify(GOOD, { newSession: true, address: '192.0.2.7' })).tpKey).toBe(GOOD);
-    // ten seconds later the flooding address has one more check
-    now += 10_000;
-    expect(
-      await refusalOf(auth.verify('tpk_bad_flood_4_000000', { newSession: true, address: '192.0.2.66' })),
-    ).toMatchObject({ status: 401 });
-    expect(
-      await refusalOf(auth.verify('tpk_bad_flood_5_000000', { newSession: true, address: '192.0.2.66' })),
-    ).toMatchObject({ status: 429 });
-    expect(asked).toHaveLength(5);
-  });
+      expect((await auth.verify(GOOD, { newSession: true, address: '192.0.2.7' })).tpKey).toBe(GOOD);
+      // ten seconds later the flooding address has one more check
+      now += 10_000;
+      expect(
+        await refusalOf(auth.verify('tpk_bad_flood_4_000000', { newSession: true, address: '192.0.2.66' })),
+      ).toMatchObject({ status: 401 });
+      expect(
+        await refusalOf(auth.verify('tpk_bad_flood_5_000000', { newSession: true, address: '192.0.2.66' })),
+      ).toMatchObject({ status: 429 });
+      expect(asked).toHaveLength(5);
+    },
+  );
 
-  it("waiting checks take turns by address: another address's key is checked before a flooding address's next one", async () => {
-    const gate = gated();
-    const auth = new TensorPoolKeyAuthenticator(gate.verifier, { maxPending: 1 });
-    const flood = ['tpk_bad_a_11111111', 'tpk_bad_a_22222222', 'tpk_bad_a_33333333'].map((key) =>
-      refusalOf(auth.verify(key, { newSession: true, address: '192.0.2.66' })),
-    );
-    // the flooding address has one check running and two waiting: its next one is turned away at once
-    expect(
-      await refusalOf(auth.verify('tpk_bad_a_44444444', { newSession: true, address: '192.0.2.66' })),
-    ).toMatchObject({ status: 429 });
-    const member = auth.verify('tpk_good_member_0001', { newSession: true, address: '192.0.2.7' });
-    gate.release();
-    await Promise.all([...flood, member]);
-    expect(gate.asked).toEqual([
-      'tpk_bad_a_11111111',
-      'tpk_good_member_0001',
-      'tpk_bad_a_22222222',
-      'tpk_bad_a_33333333',
-    ]);
-  });
+  it(
+    "waiting checks take turns by address: another address's key is checked before a flooding address's " + 'next one',
+    async () => {
+      const gate = gated();
+      const auth = new TensorPoolKeyAuthenticator(gate.verifier, { maxPending: 1 });
+      const flood = ['tpk_bad_a_11111111', 'tpk_bad_a_22222222', 'tpk_bad_a_33333333'].map((key) =>
+        refusalOf(auth.verify(key, { newSession: true, address: '192.0.2.66' })),
+      );
+      // the flooding address has one check running and two waiting: its next one is turned away at once
+      expect(
+        await refusalOf(auth.verify('tpk_bad_a_44444444', { newSession: true, address: '192.0.2.66' })),
+      ).toMatchObject({ status: 429 });
+      const member = auth.verify('tpk_good_member_0001', { newSession: true, address: '192.0.2.7' });
+      gate.release();
+      await Promise.all([...flood, member]);
+      expect(gate.asked).toEqual([
+        'tpk_bad_a_11111111',
+        'tpk_good_member_0001',
+        'tpk_bad_a_22222222',
+        'tpk_bad_a_33333333',
+      ]);
+    },
+  );
 
-  it('checks a known key again within its sessions once validTtl is over; refused, it is forgotten and its caller revoked', async () => {
-    let now = 1_000_000;
-    let accepted = true;
-    const { asked, verifier } = countingVerifier(() => ({ valid: accepted }));
-    const revoked: string[] = [];
-    const auth = new TensorPoolKeyAuthenticator(verifier, { validTtlMs: 300_000, now: () => now });
-    auth.onRevoked((id) => revoked.push(id));
-    const caller = await auth.verify(GOOD, { newSession: true });
-    now += 299_000;
-    await auth.verify(GOOD, { newSession: false });
-    expect(asked).toHaveLength(1);
-    now += 2_000;
-    accepted = false;
-    expect(await refusalOf(auth.verify(GOOD, { newSession: false }))).toMatchObject({ status: 401 });
-    expect(revoked).toEqual([caller.id]);
-    // within its sessions too, and without asking again
-    expect(await refusalOf(auth.verify(GOOD, { newSession: false }))).toMatchObject({ status: 401 });
-    expect(asked).toHaveLength(2);
-  });
+  it(
+    'checks a known key again within its sessions once validTtl is over; refused, it is forgotten and its caller ' +
+      'revoked',
+    async () => {
+      let now = 1_000_000;
+      let accepted = true;
+      const { asked, verifier } = countingVerifier(() => ({ valid: accepted }));
+      const revoked: string[] = [];
+      const auth = new TensorPoolKeyAuthenticator(verifier, { validTtlMs: 300_000, now: () => now });
+      auth.onRevoked((id) => revoked.push(id));
+      const caller = await auth.verify(GOOD, { newSession: true });
+      now += 299_000;
+      await auth.verify(GOOD, { newSession: false });
+      expect(asked).toHaveLength(1);
+      now += 2_000;
+      accepted = false;
+      expect(await refusalOf(auth.verify(GOOD, { newSession: false }))).toMatchObject({ status: 401 });
+      expect(revoked).toEqual([caller.id]);
+      // within its sessions too, and without asking again
+      expect(await refusalOf(auth.verify(GOOD, { newSession: false }))).toMatchObject({ status: 401 });
+      expect(asked).toHaveLength(2);
+    },
+  );
 
   it('a recheck that cannot reach TensorPool lets the session go on, and asks again a minute later', async () => {
     let now = 1_000_000;

@@ -150,8 +150,13 @@ describe.skipIf(!CHROMIUM)('the TensorPool view in Chromium', { timeout: 120_000
 
   it("follows a running job's log, line by line, and shows how it ended", async () => {
     const ws = new FakeTpWorkspace();
-    // every tp prints two lines and then waits: the log must show them while tp still runs
-    const host = await openView('job_listen', { job_id: 'job-fake1' }, { env: ws.hold(2) });
+    // every tp prints two lines and then waits: the log must show them while tp still runs. Each held tp keeps
+    // its process slot, the view's refreshes included, so there are slots enough for the listen to get one
+    const host = await openView(
+      'job_listen',
+      { job_id: 'job-fake1' },
+      { env: ws.hold(2), serverArgs: ['--max-processes', '16'] },
+    );
     try {
       const log = host.view.locator('pre.log');
       await expect.poll(() => log.innerText(), { timeout: 30_000 }).toContain('progress line 2');

@@ -18,7 +18,9 @@ export function resultRows(results) {
     const bare = cold['bare SDK server'];
     const wallRatio = ours.wall / bare.wall;
     const target = cold.compileCache ? TARGETS.coldStartCached : TARGETS.coldStart;
-    const label = `Cold start, Node ${cold.node}${cold.compileCache ? ' + compile cache' : ''}: spawn → initialize + tools/list (${ours.tools} tools)`;
+    const label =
+      `Cold start, Node ${cold.node}${cold.compileCache ? ' + compile cache' : ''}: spawn → initialize + ` +
+      `tools/list (${ours.tools} tools)`;
     rows.push([
       label,
       ms(ours.wall),
@@ -94,7 +96,9 @@ export function resultRows(results) {
       met = m.growth <= Math.max(at200 * 1.1, at200 + 2 * 1024 * 1024);
     }
     rows.push([
-      `RSS growth${flags ? ` (node ${flags})` : ''}, ${m.outputMb} MB of tp output, ${m.progress ? `progress token (${m.notifications} notifications)` : 'no progress token'}; call ${seconds(m.ms)}, peak RSS ${mb(m.peak)}`,
+      `RSS growth${flags ? ` (node ${flags})` : ''}, ${m.outputMb} MB of tp output, ` +
+        `${m.progress ? `progress token (${m.notifications} notifications)` : 'no progress token'}; call ` +
+        `${seconds(m.ms)}, peak RSS ${mb(m.peak)}`,
       mb(m.growth),
       `output ${mb(size)}`,
       `${(m.growth / size).toFixed(2)} of output`,
@@ -105,7 +109,9 @@ export function resultRows(results) {
   const load = results.httpLoad;
   if (load) {
     rows.push([
-      `HTTP: ${load.sessions} sessions × ${load.calls} cluster_list calls, auth ${load.auth ? 'on (bearer token)' : 'off (server has no --auth-token)'}; ${load.callsPerSecond.toFixed(0)} calls/s, server CPU ${ms(load.cpuPerCall)} per call (sessions included)`,
+      `HTTP: ${load.sessions} sessions × ${load.calls} cluster_list calls, auth ` +
+        `${load.auth ? 'on (bearer token)' : 'off (server has no --auth-token)'}; ${load.callsPerSecond.toFixed(0)} ` +
+        `calls/s, server CPU ${ms(load.cpuPerCall)} per call (sessions included)`,
       `p50 ${ms(load.p50)}, p99 ${ms(load.p99)}`,
       `RSS ${mb(load.baseRss)} → peak ${mb(load.peakRss)}`,
       `${load.errors} errors`,
@@ -119,8 +125,11 @@ export function resultRows(results) {
       .map(([status, count]) => `${count} × ${status}`)
       .join(', ');
     rows.push([
-      `HTTP flood: ${flood.streams} sessions open SSE streams (${flood.opened} held${refused ? `; refused ${refused}` : ''}), one session sends a ${flood.batch}-call batch (tp ${flood.delaySeconds} s each), auth ${flood.auth ? 'on' : 'off'}`,
-      `other session's call ${ms(flood.bystanderMs)}: ${flood.bystanderInBudget ? 'result' : 'no result'} within the ${flood.syncBudgetSeconds} s budget`,
+      `HTTP flood: ${flood.streams} sessions open SSE streams (${flood.opened} ` +
+        `held${refused ? `; refused ${refused}` : ''}), one session sends a ${flood.batch}-call batch (tp ` +
+        `${flood.delaySeconds} s each), auth ${flood.auth ? 'on' : 'off'}`,
+      `other session's call ${ms(flood.bystanderMs)}: ${flood.bystanderInBudget ? 'result' : 'no result'} within the ` +
+        `${flood.syncBudgetSeconds} s budget`,
       `RSS ${mb(flood.baseRss)} → ${mb(flood.rssWithStreams)} with streams, peak ${mb(flood.peakRss)}`,
       `batch: ${flood.batchCompleted} done, ${flood.batchHandles} handles, ${flood.batchErrors} errors`,
       `in budget, RSS < ${TARGETS.floodRssMb} MB`,

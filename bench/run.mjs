@@ -149,10 +149,12 @@ function describeRun({ minutes, loadBefore, loadAfter }) {
   const cpu = cpus();
   const versions = [primary.version, node22?.version].filter(Boolean).join(' and ');
   return [
-    `Measured ${new Date().toISOString().slice(0, 10)} at commit ${commit}${dirty}, Node ${versions}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}; `,
+    `Measured ${new Date().toISOString().slice(0, 10)} at commit ${commit}${dirty}, Node ${versions}, ${cpu.length} ` +
+      `× ${cpu[0]?.model.trim() ?? 'unknown CPU'}; `,
     `load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after; the whole run took ` +
       `${minutes.toFixed(1)} min. `,
-    `Cold starts: medians of ${knobs.runs} rotating runs; per call: ${knobs.callRounds} rotating rounds; memory: ${knobs.memoryRuns} run${knobs.memoryRuns === 1 ? '' : 's'} per size, `,
+    `Cold starts: medians of ${knobs.runs} rotating runs; per call: ${knobs.callRounds} rotating rounds; memory: ` +
+      `${knobs.memoryRuns} run${knobs.memoryRuns === 1 ? '' : 's'} per size, `,
     'growth is the worst run, duration the median.',
   ].join('');
 }

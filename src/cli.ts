@@ -154,7 +154,8 @@ async function serve(
   void sweepStaleTempDirs().then((removed) => {
     if (removed.length > 0)
       logger.info(
-        `removed ${removed.length} temporary director${removed.length === 1 ? 'y' : 'ies'} left by servers that were killed`,
+        `removed ${removed.length} temporary director${removed.length === 1 ? 'y' : 'ies'} left by servers that were ` +
+          `killed`,
       );
   });
   for (const warning of notices.warnings) logger.error(warning);
@@ -162,7 +163,9 @@ async function serve(
   if (envNotice) logger.info(envNotice);
   if (notices.readOnlyDropped?.length) {
     logger.error(
-      `--read-only leaves out ${notices.readOnlyDropped.join(', ')}, named in --tools: ${notices.readOnlyDropped.length === 1 ? 'it changes' : 'they change'} things; drop --read-only to offer ${notices.readOnlyDropped.length === 1 ? 'it' : 'them'}`,
+      `--read-only leaves out ${notices.readOnlyDropped.join(', ')}, named in --tools: ` +
+        `${notices.readOnlyDropped.length === 1 ? 'it changes' : 'they change'} things; drop --read-only to offer ` +
+        `${notices.readOnlyDropped.length === 1 ? 'it' : 'them'}`,
     );
   }
   if (ownKey) {
@@ -177,7 +180,8 @@ async function serve(
   }
   if (droppedFileTools.length > 0) {
     logger.info(
-      `file tools not offered (${droppedFileTools.join(', ')}): on --host ${config.host} their files would be this server's, not its callers'; ` +
+      `file tools not offered (${droppedFileTools.join(', ')}): on --host ${config.host} their files would be this ` +
+        `server's, not its callers'; ` +
         'restart with --allow-dir DIR to offer them for DIR',
     );
   } else if (config.allowedDirsProblem) logger.info(config.allowedDirsProblem);

@@ -114,7 +114,8 @@ function checkToml(text: string, path: string): void {
     parseToml(text);
   } catch (error) {
     throw new ConfigFileError(
-      `${path} is not valid TOML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix it or add the snippet by hand.`,
+      `${path} is not valid TOML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); fix it ` +
+        `or add the snippet by hand.`,
     );
   }
 }

@@ -36,7 +36,10 @@ export function loadEnvFile(args: readonly string[], env: Env, cwd: string): { i
 /** The start-up line for settings an implicit ./.env held but was not allowed to set. */
 export function ignoredEnvNotice(ignored: readonly string[]): string | undefined {
   if (ignored.length === 0) return undefined;
-  return `./.env: only the API key is read from an implicit .env; ignored ${ignored.join(', ')} (name the file with --env-file to use them)`;
+  return (
+    `./.env: only the API key is read from an implicit .env; ignored ${ignored.join(', ')} (name the file with ` +
+    `--env-file to use them)`
+  );
 }
 
 /**

@@ -199,7 +199,8 @@ function readTokenFile(path: string, warnings: string[]): string[] {
       warnings.push(`WARNING: --auth-token-file ${path} can be read by other users; chmod 600 it`);
   } catch (error) {
     throw new ConfigError(
-      `--auth-token-file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      `--auth-token-file ${path}: ` +
+        `${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
     );
   }
   const tokens = text

@@ -216,7 +216,8 @@ export function formatFindings(findings: readonly Finding[]): string {
   return findings
     .map(
       (finding) =>
-        `  [${MARK[finding.status]}] ${finding.subject}: ${finding.detail}${finding.fix ? ` → fix: ${finding.fix}` : ''}`,
+        `  [${MARK[finding.status]}] ${finding.subject}: ` +
+        `${finding.detail}${finding.fix ? ` → fix: ${finding.fix}` : ''}`,
     )
     .join('\n');
 }

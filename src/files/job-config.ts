@@ -39,7 +39,8 @@ export function readJobConfigFile(field: string, path: string): Record<string, u
     return parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new ToolError(
-      `${field}: ${path} is not a valid TOML job config (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`,
+      `${field}: ${path} is not a valid TOML job config ` +
+        `(${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`,
     );
   }
 }

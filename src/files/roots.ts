@@ -40,11 +40,13 @@ export function narrowToRoots(operator: AllowedDirs, roots: readonly string[]): 
   const operatorSays =
     operator.allowedDirs.length > 0
       ? `the directories the server allows (${operator.allowedDirs.join(', ')})`
-      : `the directories the server allows, which are none: ${operator.allowedDirsProblem ?? 'no --allow-dir was given'}`;
+      : `the directories the server allows, which are none: ` +
+        `${operator.allowedDirsProblem ?? 'no --allow-dir was given'}`;
   return {
     allowedDirs: [],
     allowedDirsProblem:
-      `No directory is allowed for file tools: your client's roots (${roots.join(', ')}) lie outside ${operatorSays}. ` +
+      `No directory is allowed for file tools: your client's roots (${roots.join(', ')}) lie outside ` +
+      `${operatorSays}. ` +
       'Roots can only narrow the allowed directories, never add to them: open a folder inside them in your client, ' +
       'or restart the server with --allow-dir naming the project.',
   };

@@ -32,7 +32,9 @@ export function tpReadiness(installation: TpInstallation): () => Promise<Readine
       return {
         ready: false,
         detail: {
-          reason: `could not tell the generation of the installed tp (version ${facts.version ?? 'unknown'}); set --tp-generation`,
+          reason:
+            `could not tell the generation of the installed tp (version ${facts.version ?? 'unknown'}); set ` +
+            `--tp-generation`,
         },
       };
     }

@@ -37,7 +37,8 @@ function checkNodes(guardrails: Guardrails, nodes: number): void {
   const max = guardrails.maxNodes;
   if (max === undefined || nodes <= max) return;
   throw new ToolError(
-    `num_nodes ${nodes} is over this server's limit of ${max}. The operator can change it with ${howToSet('maxNodes')}.`,
+    `num_nodes ${nodes} is over this server's limit of ${max}. The operator can change it with ` +
+      `${howToSet('maxNodes')}.`,
   );
 }
 
@@ -48,6 +49,7 @@ function checkStorageGb(guardrails: Guardrails, sizeGb: number | 'unsized'): voi
     throw new ToolError(`size_gb is required on this server, which limits volumes to ${max} GB.`);
   if (sizeGb <= max) return;
   throw new ToolError(
-    `size_gb ${sizeGb} is over this server's limit of ${max} GB. The operator can change it with ${howToSet('maxStorageGb')}.`,
+    `size_gb ${sizeGb} is over this server's limit of ${max} GB. The operator can change it with ` +
+      `${howToSet('maxStorageGb')}.`,
   );
 }

@@ -57,7 +57,8 @@ export function selectTools(all: readonly ToolDefinition[], options: SelectionOp
   const fileTools = (options.tools ?? []).filter((name) => all.find((tool) => tool.name === name)?.touchesFiles);
   if (fileTools.length > 0 && options.noServerFiles) {
     throw new SelectionError(
-      `${fileTools.join(', ')} touch the server's own files, which an HTTP server on a non-loopback address offers only with an explicit --allow-dir`,
+      `${fileTools.join(', ')} touch the server's own files, which an HTTP server on a non-loopback address offers ` +
+        `only with an explicit --allow-dir`,
     );
   }
 

@@ -72,7 +72,8 @@ function hardware(requested: string | undefined, facts: Facts): string {
   const allowed = facts.limits?.allowInstanceTypes;
   return allowed
     ? `Pick the smallest instance type that fits, among those this server allows (${allowed.join(', ')})`
-    : `Pick the smallest instance type that fits (e.g. ${facts.instanceTypes.slice(0, 4).join(', ')}; 8-GPU types for multi-node)`;
+    : `Pick the smallest instance type that fits (e.g. ${facts.instanceTypes.slice(0, 4).join(', ')}; 8-GPU types ` +
+        `for multi-node)`;
 }
 
 const PROMPTS: readonly PromptDefinition[] = [
@@ -90,17 +91,23 @@ const PROMPTS: readonly PromptDefinition[] = [
     }),
     render: (a, facts) => {
       const old = facts.generation === '0.0.6';
+      const reuseOrCreate =
+        'Reuse a RUNNING cluster from cluster_list, or ' +
+        consent(facts, 'cluster_create with wait=true (it returns once the cluster is RUNNING)');
       return [
         `Run ${a.path ?? 'the project the user means'} on TensorPool as a job and bring its results back.`,
         '',
         '1. Read the code first: what it runs, its dependencies (requirements.txt), the data it needs, what it ' +
           'writes, how much GPU memory it needs.',
         `2. ${hardware(a.instance_type, facts)}; it bills by the hour until destroyed.`,
-        `3. job_write_config in the project directory: commands (install, then run), outputs (checkpoints, logs, results), ignore (virtual environments, .git, data the job downloads itself)${old ? ', and instance_type: tp 0.0.6 starts that hardware itself' : ''}.`,
+        `3. job_write_config in the project directory: commands (install, then run), outputs (checkpoints, logs, ` +
+          `results), ignore (virtual environments, .git, data the job downloads ` +
+          `itself)${old ? ', and instance_type: tp 0.0.6 starts that hardware itself' : ''}.`,
         old
           ? "4. This tp (0.0.6) runs a job without a cluster: job_push takes only config_path, and the config's " +
             'instance_type is the hardware.'
-          : `4. ${a.cluster_id ? `Run on cluster ${a.cluster_id}` : `Reuse a RUNNING cluster from cluster_list, or ${consent(facts, 'cluster_create with wait=true (it returns once the cluster is RUNNING)')}`}; take cluster_id from structuredContent.`,
+          : `4. ${a.cluster_id ? `Run on cluster ${a.cluster_id}` : reuseOrCreate}; ` +
+            'take cluster_id from structuredContent.',
         `5. job_push with config_path${old ? '' : ' and cluster_id'}; take job_id from structuredContent.`,
         '6. job_listen with job_id, again while job_status is RUNNING (each call returns only new log lines). If it ' +
           "is FAILED, read the error, fix what serves the job's own purpose, and push again (debug_failed_job).",
@@ -135,7 +142,9 @@ const PROMPTS: readonly PromptDefinition[] = [
           'of its log.',
         '2. Find the first real error: a traceback, a missing module or file, out of memory, a CUDA or dtype ' +
           'mismatch. The last line is often only a consequence.',
-        `3. Fix it in ${a.workdir ?? 'the project directory'} when the fix serves what the job is for: a missing package, a wrong path, a smaller batch for out-of-memory, a device or dtype fix. Changing the model, the objective or the data is the user's call: ask first.`,
+        `3. Fix it in ${a.workdir ?? 'the project directory'} when the fix serves what the job is for: a missing ` +
+          `package, a wrong path, a smaller batch for out-of-memory, a device or dtype fix. Changing the model, the ` +
+          `objective or the data is the user's call: ask first.`,
         '4. Say what broke and what you changed, then job_push again (same config, same cluster) and follow it with ' +
           'job_listen. A few rounds are normal.',
         '',
@@ -177,11 +186,15 @@ const PROMPTS: readonly PromptDefinition[] = [
     args: (c) => ({ cluster_id: c.clusterId, size_gb: text('size_gb', 'Size in GB, e.g. 100').optional() }),
     render: (a, facts) =>
       [
-        `Give ${a.cluster_id ? `cluster ${a.cluster_id}` : 'the cluster the user means (cluster_list)'} a storage volume${a.size_gb ? ` of ${a.size_gb} GB` : ''}.`,
+        `Give ${a.cluster_id ? `cluster ${a.cluster_id}` : 'the cluster the user means (cluster_list)'} a storage ` +
+          `volume${a.size_gb ? ` of ${a.size_gb} GB` : ''}.`,
         '',
-        `1. It bills by size until destroyed; ${consent(facts, 'storage_create with size_gb and wait=true (it returns once the volume is READY)')}; take storage_id from structuredContent.`,
+        `1. It bills by size until destroyed; ` +
+          `${consent(facts, 'storage_create with size_gb and wait=true (it returns once the volume is READY)')}; ` +
+          `take storage_id from structuredContent.`,
         '2. cluster_attach_storage with cluster_id and storage_id; storage_list shows attached_to.',
-        `3. To grow it later, ${consent(facts, 'storage_edit with storage_id and the new, larger size_gb')}. Volumes only grow.`,
+        `3. To grow it later, ${consent(facts, 'storage_edit with storage_id and the new, larger size_gb')}. Volumes ` +
+          `only grow.`,
         '4. Detaching (cluster_detach_storage) and storage_destroy lose access or data: only when the user asks.',
       ].join('\n'),
   },
@@ -202,11 +215,16 @@ const PROMPTS: readonly PromptDefinition[] = [
           `destroyed.`,
         "2. SSH access: the path of the user's public key (e.g. ~/.ssh/id_ed25519.pub) as ssh_public_key, or keys " +
           'already saved on the account. Never a private key.',
-        `3. ${consent(facts, 'cluster_create with wait=true (it returns once the cluster is RUNNING; past the sync budget, an operation id for operation_status)')}; take cluster_id from structuredContent.`,
+        `3. ${consent(
+          facts,
+          'cluster_create with wait=true (it returns once the cluster is RUNNING; past the sync budget, an ' +
+            'operation id for operation_status)',
+        )}; take cluster_id from structuredContent.`,
         '4. cluster_info: status, instance_ids and the SSH details. Give the user the command to connect (e.g. `tp ' +
           'ssh <instance id>`); no tool here opens a shell.',
         '5. Storage that should outlive the cluster: storage_create and cluster_attach_storage.',
-        `6. When the user is done, or the cluster sits idle, remind them it bills; ${consent(facts, 'cluster_destroy')}. Data on its disks is lost.`,
+        `6. When the user is done, or the cluster sits idle, remind them it bills; ` +
+          `${consent(facts, 'cluster_destroy')}. Data on its disks is lost.`,
       ].join('\n'),
   },
 ];

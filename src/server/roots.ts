@@ -53,7 +53,8 @@ export function sessionDirs(
     if (tooWide.length > 0 && reported !== dirs) {
       reported = dirs;
       logger.info(
-        `client root ${tooWide.join(', ')} refused for file tools: too wide (/ or the home directory); open a project folder, or start with --allow-dir DIR`,
+        `client root ${tooWide.join(', ')} refused for file tools: too wide (/ or the home directory); open a ` +
+          `project folder, or start with --allow-dir DIR`,
       );
     }
     return allowed ?? operator;

@@ -149,7 +149,8 @@ const REWRITES: readonly Rewrite[] = [
     pattern: cmd('job pull', REST),
     rewrite: (m) => {
       const id = positionals(m[1]!)[0];
-      return `${call('job_pull', { job_id: id, workdir: '<project directory>', force: /(?:^|\s)--force\b/.test(m[1]!) ? true : undefined })}`;
+      const force = /(?:^|\s)--force\b/.test(m[1]!) ? true : undefined;
+      return call('job_pull', { job_id: id, workdir: '<project directory>', force });
     },
     fromJobOutput: false,
   },
@@ -201,7 +202,8 @@ const REWRITES: readonly Rewrite[] = [
   {
     pattern: /\b(?:cluster\s+(c-[A-Za-z0-9]+)\s+)?must be RUNNING\b/gi,
     rewrite: (m) =>
-      `the cluster is not RUNNING yet: call ${call('cluster_info', { cluster_id: m[1] ?? '<cluster id>' })} until its status is RUNNING ` +
+      `the cluster is not RUNNING yet: call ${call('cluster_info', { cluster_id: m[1] ?? '<cluster id>' })} until ` +
+      `its status is RUNNING ` +
       '(cluster_create with wait=true returns only then), then retry',
     fromJobOutput: true,
   },

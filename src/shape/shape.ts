@@ -103,7 +103,8 @@ function failureText(run: RawRun, stdout: string, stderr: string): string {
       : run.exit_code === null
         ? `tp was killed by ${run.signal ?? 'a signal'}.`
         : run.exit_code === 2
-          ? `tp rejected the command line (exit code 2): the installed tp lacks this command or option (see tp_help and server_status). Command: ${(run.argv ?? []).join(' ')}`
+          ? `tp rejected the command line (exit code 2): the installed tp lacks this command or option (see tp_help ` +
+            `and server_status). Command: ${(run.argv ?? []).join(' ')}`
           : `tp failed (exit code ${run.exit_code}).`;
   return [headline, stdout, stderr].filter(Boolean).join('\n');
 }

@@ -29,7 +29,8 @@ const sshKeyAdd = defineTool({
   },
   approval: {
     sensitive: (args) =>
-      `saving an SSH key${args.name ? ` named ${args.name}` : ''} on the account, which lets its holder log in to every new cluster until it is removed`,
+      `saving an SSH key${args.name ? ` named ${args.name}` : ''} on the account, which lets its holder log in to ` +
+      `every new cluster until it is removed`,
   },
   annotations: 'create',
   handler: async (args, { tp, runtime, signal }) => {

@@ -46,7 +46,8 @@ const clusterCreate = defineTool({
   },
   approval: {
     billing: (args) =>
-      `creating a ${args.instance_type} cluster of ${args.num_nodes ?? 1} node(s)${args.name ? ` named ${args.name}` : ''}${args.wait ? ', waiting until it is ready' : ''}`,
+      `creating a ${args.instance_type} cluster of ${args.num_nodes ?? 1} ` +
+      `node(s)${args.name ? ` named ${args.name}` : ''}${args.wait ? ', waiting until it is ready' : ''}`,
   },
   spends: (args) => ({ instanceType: args.instance_type, nodes: args.num_nodes ?? 1 }),
   annotations: 'create',

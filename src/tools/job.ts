@@ -127,7 +127,8 @@ const jobPush = defineTool({
     irreversible: (args) =>
       args.teardown ? `destroying cluster ${args.cluster_id ?? ''} when the job ends (teardown)` : undefined,
     billing: (args) =>
-      `running job ${args.config_path}${args.cluster_id ? ` on cluster ${args.cluster_id}` : ''} (uploading ${args.workdir ?? "the config's directory"})`,
+      `running job ${args.config_path}${args.cluster_id ? ` on cluster ${args.cluster_id}` : ''} (uploading ` +
+      `${args.workdir ?? "the config's directory"})`,
   },
   touchesFiles: true,
   annotations: 'create-destructive',

@@ -104,13 +104,16 @@ const serverStatus = defineTool({
       },
     };
     const lines = [
-      `tp: ${status.tp_resolved_path ?? `${status.tp_path} (not found)`}${status.tp_version ? `, version ${status.tp_version}` : ''}` +
+      `tp: ${status.tp_resolved_path ?? `${status.tp_path} (not found)`}` +
+        (status.tp_version ? `, version ${status.tp_version}` : '') +
         (status.tp_generation ? `, generation ${status.tp_generation} (${status.tp_generation_source})` : ''),
       ...(facts.problem ? [`tp problem: ${facts.problem}`] : []),
-      `API key: ${status.api_key_set ? 'set' : 'not set'}${accepted === null ? '' : accepted ? ', accepted' : `, NOT accepted: ${keyMessage}`}`,
+      `API key: ${status.api_key_set ? 'set' : 'not set'}` +
+        (accepted === null ? '' : accepted ? ', accepted' : `, NOT accepted: ${keyMessage}`),
       `allowed directories: ${status.allowed_dirs.join(', ') || `none (${status.allowed_dirs_problem})`}`,
       `toolsets: ${status.toolsets.join(', ') || '(library default)'}${status.read_only ? ' (read-only)' : ''}`,
-      `limits: ${limitsInWords(config.guardrails, 'any').join(', ')}${status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''}`,
+      `limits: ${limitsInWords(config.guardrails, 'any').join(', ')}` +
+        (status.dry_run ? '; DRY RUN: nothing that changes anything runs' : ''),
       `approval: ${status.approval}`,
     ];
     return { content: [{ type: 'text', text: lines.join('\n') }], structuredContent: status };

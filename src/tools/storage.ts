@@ -32,7 +32,10 @@ const storageCreate = defineTool({
   },
   approval: {
     billing: (args) =>
-      `creating a storage volume${args.size_gb ? ` of ${args.size_gb} GB` : ''}${args.volume_type ? ` (${args.volume_type})` : ''}${args.name ? ` named ${args.name}` : ''}`,
+      'creating a storage volume' +
+      (args.size_gb ? ` of ${args.size_gb} GB` : '') +
+      (args.volume_type ? ` (${args.volume_type})` : '') +
+      (args.name ? ` named ${args.name}` : ''),
   },
   spends: (args) => ({ storageGb: args.size_gb ?? 'unsized' }),
   annotations: 'create',

@@ -534,7 +534,8 @@ describe('secret audit: the API key, plain or encoded, never leaves the server',
   ];
   for (const [kind, keyVar, mode, consent] of runs) {
     const tp = mode === 'echo' ? 'echoing it on stdout and stderr' : 'echoing it, then failing';
-    it(`${kind}, key in ${keyVar}, every tool, tp ${tp}, consent by ${consent === 'flag' ? 'confirm=true' : 'elicitation'}`, async () => {
+    it(`${kind}, key in ${keyVar}, every tool, tp ${tp}, consent by ` +
+      `${consent === 'flag' ? 'confirm=true' : 'elicitation'}`, async () => {
       await auditRun(kind, keyVar, mode, consent);
     }, 120_000);
   }

@@ -321,7 +321,8 @@ export const handlers = {
     if (o.size !== null) await say(`Size: ${o.size} GB`);
     if (o.deletion_protection !== null) {
       await say(
-        `Deletion protection: ${['true', '1', 'yes'].includes(o.deletion_protection.toLowerCase()) ? 'enabled' : 'disabled'}`,
+        `Deletion protection: ` +
+          `${['true', '1', 'yes'].includes(o.deletion_protection.toLowerCase()) ? 'enabled' : 'disabled'}`,
       );
     }
     return 0;
@@ -445,7 +446,8 @@ export const handlers = {
   },
   async ssh({ o }) {
     await say(
-      `ssh -o StrictHostKeyChecking=no ubuntu@203.0.113.10${o.ssh_args.map((/** @type {string} */ a) => ` ${a}`).join('')}`,
+      `ssh -o StrictHostKeyChecking=no ` +
+        `ubuntu@203.0.113.10${o.ssh_args.map((/** @type {string} */ a) => ` ${a}`).join('')}`,
     );
     return 0;
   },

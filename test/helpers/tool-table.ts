@@ -35,7 +35,10 @@ export function toolTable(tools: readonly ToolDefinition[]): string {
       .filter((hint) => tool.annotations[hint])
       .map((hint) => HINT_WORDS[hint]);
     const toolset = tool.secrets === 'shown' ? `${tool.toolset} (needs \`--allow-secrets\`)` : tool.toolset;
-    return `| \`${tool.name}\` | ${toolset} | ${command ? `\`${command}\`` : '—'} | ${parameters(tool)} | ${hints.join(', ') || '—'} | ${generations(tool)} |`;
+    return (
+      `| \`${tool.name}\` | ${toolset} | ${command ? `\`${command}\`` : '—'} | ${parameters(tool)} | ` +
+      `${hints.join(', ') || '—'} | ${generations(tool)} |`
+    );
   });
   return [
     '| tool | toolset | `tp` command | parameters | annotations | tp generations |',

@@ -446,7 +446,8 @@ describe('bounded output', () => {
       ]);
       expect(pages[0]!.text).toMatch(
         new RegExp(
-          `\\[tensorpool-mcp: bytes 0 to ${OUTPUT_PAGE_BYTES} of \\d+; the next page is ${pages[1]!.uri.replace(/[?]/g, '\\?')}\\]\n$`,
+          `\\[tensorpool-mcp: bytes 0 to ${OUTPUT_PAGE_BYTES} of \\d+; the next page is ` +
+            `${pages[1]!.uri.replace(/[?]/g, '\\?')}\\]\n$`,
         ),
       );
       for (const page of pages) expect(Buffer.byteLength(pageBody(page.text))).toBeLessThanOrEqual(OUTPUT_PAGE_BYTES);

@@ -228,7 +228,9 @@ function approvalCard(approval: Pending): HTMLElement {
         ),
     el('p', {
       className: 'muted',
-      textContent: `Waits until ${new Date(approval.expiresAt).toLocaleTimeString()}; the assistant cannot press these buttons.`,
+      textContent:
+        `Waits until ${new Date(approval.expiresAt).toLocaleTimeString()}; ` +
+        'the assistant cannot press these buttons.',
     }),
   );
 }

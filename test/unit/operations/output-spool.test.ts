@@ -132,7 +132,8 @@ describe('SpoolSpace', () => {
     spool.append('b'.repeat(50));
     expect(() => statSync(path)).toThrow(/ENOENT/);
     expect((await spool.page(0, 1024)).text).toBe(
-      `${'a'.repeat(100)}\n[... 50 bytes of output could not be kept: the spool space of the server (1000 bytes for all operations) is full ...]\n`,
+      `${'a'.repeat(100)}\n[... 50 bytes of output could not be kept: the spool space of the server (1000 bytes for ` +
+        `all operations) is full ...]\n`,
     );
   });
 });

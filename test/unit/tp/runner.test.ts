@@ -126,7 +126,8 @@ describe('childEnvironment', () => {
 describe('TpRunner', () => {
   it('masks the other secrets it is given (auth tokens), plain and encoded, like the key', async () => {
     const token = 'server-auth-token-0123456789abcdef';
-    const printed = `token ${token} b64 ${Buffer.from(token).toString('base64')} hex ${Buffer.from(token).toString('hex')}`;
+    const printed =
+      `token ${token} b64 ${Buffer.from(token).toString('base64')} hex ` + `${Buffer.from(token).toString('hex')}`;
     const result = await makeRunner(ws.env({ FAKE_TP_STDERR: printed }), { secrets: [token] }).run([
       '--no-input',
       'me',

@@ -1,4 +1,5 @@
 import { jobStatus } from './rows.js';
+import { withoutSpinnerLines } from './table.js';
 
 /**
  * The ids (and a status) in tp's text, as fields. tp has no JSON mode: a result is the engine's
@@ -80,12 +81,9 @@ function unique(values: Iterable<string>): string[] {
   return [...new Set(values)];
 }
 
-/** Lines tp wrote itself: the `* Authenticating...` spinner lines say nothing about the result. */
+/** Lines tp wrote itself: the spinner lines say nothing about the result. */
 function messageText(result: RunText): string {
-  return `${result.stdout}\n${result.stderr ?? ''}`
-    .split('\n')
-    .filter((line) => !line.startsWith('* '))
-    .join('\n');
+  return withoutSpinnerLines(`${result.stdout}\n${result.stderr ?? ''}`);
 }
 
 function labelledIds(kind: Kind, text: string): string[] {

@@ -1,4 +1,5 @@
 import { jobStatus } from './rows.js';
+import { isSpinnerLine } from './table.js';
 
 /**
  * What `tp job listen` printed, read as a job's log and its end. tp prints each engine message as it
@@ -26,7 +27,7 @@ const TP_OWN = [
 ];
 
 export function readJobLog(stdout: string, exitCode: number | null, stoppedByUs: boolean): JobLog {
-  const lines = stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('* '));
+  const lines = stdout.split('\n').filter((line) => line.trim() !== '' && !isSpinnerLine(line));
   let status: string | undefined;
   let code: number | undefined;
   // tp's closing words come last: a job's own line that looks like one, earlier in the log, stays the job's

@@ -1,4 +1,4 @@
-import { splitTables, type TextTable } from './table.js';
+import { splitTables, withoutSpinnerLines, type TextTable } from './table.js';
 
 /**
  * The rows of a list tool, as fields: what an agent needs from `cluster list`, `job list`,
@@ -249,10 +249,7 @@ export interface ListReading {
 
 /** The rows of `kind` in tp's output, and what else it said. Rows with no id of the kind are left out. */
 export function readList(kind: ListKind, stdout: string): ListReading {
-  const text = stdout
-    .split('\n')
-    .filter((line) => !line.startsWith('* '))
-    .join('\n');
+  const text = withoutSpinnerLines(stdout);
   if (kind === 'buckets') return readBuckets(text);
   const spec = KINDS[kind];
   const known = new Set(Object.keys(spec.columns));

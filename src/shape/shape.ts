@@ -3,6 +3,7 @@ import type { Generation } from '../tp/generation.js';
 import type { TpResult } from '../tp/runner.js';
 import { renderHints, toolHints } from './hints.js';
 import { parseFields, type RunText } from './ids.js';
+import { isSpinnerLine } from './table.js';
 
 /** Tools whose text is reference, not advice: tp's help shows syntax, and must not turn into calls. */
 const NO_HINTS: ReadonlySet<string> = new Set(['tp_help']);
@@ -73,14 +74,14 @@ export function shapeResult(tool: string, generation: Generation | undefined, re
   };
 }
 
-/**
- * tp's spinner prints `* Authenticating...` and the like once per step off a terminal, and some steps
- * announce themselves (`Uploading job files...`): progress, not a result, so a result leaves them out.
- */
+/** Some steps announce themselves (`Uploading job files...`): progress, not a result, like the spinner's lines. */
+const PROGRESS_NOTICE = /^[A-Z][\w ]*\.\.\.$/;
+
+/** tp's text without its progress: the spinner's lines and the steps' notices. */
 function withoutSpinner(text: string): string {
   return text
     .split('\n')
-    .filter((line) => !line.startsWith('* ') && !/^[A-Z][\w ]*\.\.\.$/.test(line))
+    .filter((line) => !isSpinnerLine(line) && !PROGRESS_NOTICE.test(line))
     .join('\n')
     .trim();
 }

@@ -112,3 +112,16 @@ function mergeWrapped(rows: readonly string[][]): string[][] {
   }
   return merged;
 }
+
+/** tp's spinner prints `* Authenticating...` and the like, a line per step off a terminal: progress, never a result. */
+export function isSpinnerLine(line: string): boolean {
+  return line.startsWith('* ');
+}
+
+/** `text` without tp's spinner lines. */
+export function withoutSpinnerLines(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !isSpinnerLine(line))
+    .join('\n');
+}

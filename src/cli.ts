@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
 import { API_KEY_VARIABLE, keyVariableConflict, withoutKey } from './config/api-key.js';
 import { approvalInForce } from './config/in-words.js';
-import { generationOverride, runnerLimits, type Config } from './config/config.js';
+import { generationOverride, runnerOptions, type Config } from './config/config.js';
 import { configFromCommandLine } from './config/command-line.js';
 import { ignoredEnvNotice } from './config/env-file.js';
 import { ConfigError, ListenError, SelectionError } from './errors.js';
@@ -142,12 +142,8 @@ async function serve(
   const security = config.http;
   const ownKey = security?.auth.mode !== 'tensorpool-key';
   const runner = new TpRunner({
-    tpPath: config.tpPath,
-    env: ownKey ? io.env : withoutKey(io.env),
-    passEnv: config.passEnv,
+    ...runnerOptions(config, ownKey ? io.env : withoutKey(io.env)),
     secrets: heldSecrets(security),
-    timeoutMs: config.timeoutMs,
-    ...runnerLimits(config),
   });
   const logger = stderrLogger(runner.redactor, false, io.stderr);
   // key files of a server that was killed (SIGKILL skips every exit handler) must not stay behind

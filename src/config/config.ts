@@ -1,6 +1,8 @@
 import type { AllowedDirs } from '../files/allowed-dirs.js';
 import type { Generation } from '../tp/generation.js';
+import type { Env } from './api-key.js';
 import { streamBounds } from '../tp/output-bounds.js';
+import type { TpRunnerOptions } from '../tp/runner.js';
 import { deepFreeze } from '../deep-freeze.js';
 import { resolveHttpSecurity, type HttpSecurityConfig } from './http-security.js';
 import { defaultOptionValues, type ConfirmMode, type OptionValues } from './options.js';
@@ -87,6 +89,11 @@ export interface Config {
 /** The generation the operator named, if any: commands are built for it and detection is skipped. */
 export function generationOverride(config: Config): Generation | undefined {
   return config.tpGeneration === 'auto' ? undefined : config.tpGeneration;
+}
+
+/** A TpRunner's options for this Config and the environment tp is run with (the key is read from it). */
+export function runnerOptions(config: Config, env: Env): TpRunnerOptions {
+  return { tpPath: config.tpPath, env, passEnv: config.passEnv, timeoutMs: config.timeoutMs, ...runnerLimits(config) };
 }
 
 /** What a TpRunner takes of the Config: how many processes at once, and how much of each stream it keeps. */

@@ -1,5 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { resolveConfig, runnerLimits, type ConfigInput } from '../config/config.js';
+import { resolveConfig, runnerOptions, type ConfigInput } from '../config/config.js';
 import { selectTools } from '../registry/selection.js';
 import { createServer as createSessionServer } from './create-server.js';
 import { allTools } from '../tools/index.js';
@@ -29,13 +29,7 @@ export interface TensorPoolServer {
  */
 export function createServer(options: ServerOptions): TensorPoolServer {
   const config = resolveConfig(options.config);
-  const runner = new TpRunner({
-    tpPath: config.tpPath,
-    env: { ...options.env },
-    passEnv: config.passEnv,
-    timeoutMs: config.timeoutMs,
-    ...runnerLimits(config),
-  });
+  const runner = new TpRunner(runnerOptions(config, { ...options.env }));
   const { tools, deferred, toolsets } = selectTools(allTools, config);
   const server = createSessionServer({ runner, config, tools, deferred, toolsets });
   return {

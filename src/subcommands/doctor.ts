@@ -8,7 +8,7 @@ import { snippetText } from '../clients/snippet.js';
 import { runChecks, type DoctorDeps } from '../doctor/checks.js';
 import { formatFindings, hasProblem } from '../doctor/checks.js';
 import { tpArgv } from '../tp/commands.js';
-import { generationOverride, runnerLimits } from '../config/config.js';
+import { generationOverride, runnerOptions } from '../config/config.js';
 import { API_KEY_VARIABLE, type Env } from '../config/api-key.js';
 import { TpInstallation } from '../tp/generation.js';
 import { TpRunner } from '../tp/runner.js';
@@ -30,11 +30,8 @@ export async function runDoctor(command: Command, env: Env): Promise<number> {
     thisInstallation(process.argv[1], env, command.opts<{ command?: string }>().command),
   );
   const runner = new TpRunner({
-    tpPath: config.tpPath,
-    env,
-    passEnv: config.passEnv,
+    ...runnerOptions(config, env),
     timeoutMs: CHECK_TIMEOUT_MS,
-    ...runnerLimits(config),
     // the checks run one after another; the probe of tp's generation may overlap tp me
     maxProcesses: 2,
   });
